@@ -1,0 +1,269 @@
+"""The `detente` command: thin commands over the public functions of each stage.
+
+Every command that prints data takes ``--format table|csv|json`` and goes through :func:`emit`.
+Errors raised as :class:`detente.errors.UserError` (or StoreError, ValueError from validation)
+become one line on stderr and exit code 2, here at the edge only.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from detente.errors import UserError
+
+app = typer.Typer(
+    help="Test what is said about a region's international relations against real event data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="DuckDB store file (default: $DETENTE_STORE, else the user data dir)")
+]
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format")]
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, date | datetime):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, default=_jsonable, indent=2, ensure_ascii=False)
+
+
+def emit(rows: Sequence[dict] | dict, fmt: Fmt | str, title: str | None = None) -> None:
+    """Print rows (a list of flat dicts) or one nested dict as a table, CSV or JSON."""
+    fmt = Fmt(fmt)
+    if fmt is Fmt.json:
+        sys.stdout.write(to_json(rows) + "\n")
+        return
+    if isinstance(rows, dict):
+        rows = [{"key": k, "value": v if not isinstance(v, dict | list) else to_json(v)} for k, v in rows.items()]
+    cols: list[str] = []
+    for r in rows:
+        cols += [c for c in r if c not in cols]
+    if fmt is Fmt.csv:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: _jsonable(v) for k, v in r.items()})
+        sys.stdout.write(buf.getvalue())
+        return
+    t = RichTable(title=title, show_lines=False)
+    for c in cols:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*(_cell(r.get(c)) for c in cols))
+    Console().print(t)
+
+
+def _cell(v: Any) -> str:
+    v = _jsonable(v)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, dict | list):
+        return json.dumps(v, default=_jsonable)
+    return str(v)
+
+
+def handled(fn: Callable) -> Callable:
+    """Turn expected errors into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*a: Any, **kw: Any) -> Any:
+        from detente.store import StoreError
+
+        try:
+            return fn(*a, **kw)
+        except (UserError, StoreError, ValueError, FileNotFoundError, KeyError) as e:
+            msg = str(e).strip().strip("'\"").splitlines()[0] if str(e).strip() else type(e).__name__
+            err.print(f"[red]error:[/red] {msg}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def open_store(path: Path | None, read_only: bool = False, build: bool = True):
+    """The store at ``path`` (or the default), built from the bundled data on first use."""
+    from detente import bundle
+    from detente.store import Store
+
+    return bundle.ensure(Store, path, read_only=read_only, build=build)
+
+
+def split_codes(s: str | None) -> list[str] | None:
+    return [x.strip().upper() for x in s.split(",") if x.strip()] if s else None
+
+
+def progress_iter(items: Iterable, total: int | None, label: str) -> Iterable:
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=err) as p:
+        task = p.add_task(label, total=total)
+        for it in items:
+            yield it
+            p.advance(task)
+
+
+# ---------------------------------------------------------------------------------------------
+# sources -> events
+# ---------------------------------------------------------------------------------------------
+@app.command()
+@handled
+def init(store: StoreOpt = None, force: bool = typer.Option(False, help="Rebuild even if the store exists")) -> None:
+    """Build the store from the bundled South Caucasus data (done automatically on first use)."""
+    from detente import bundle
+    from detente.store import default_path
+
+    path = store or default_path()
+    if force and path.exists():
+        path.unlink()
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    s = open_store(path)
+    n = s.sources()
+    s.close()
+    err.print(f"store {path}: {len(n)} datasets from {bundle.BUNDLE_DIR}")
+
+
+@app.command()
+@handled
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read")],
+    format: Annotated[str, typer.Option("--format", help="auto or a reader name (see `detente formats`)")] = "auto",
+    dataset: Annotated[str | None, typer.Option(help="Store under this dataset name")] = None,
+    store: StoreOpt = None,
+    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+) -> None:
+    """Read event or signal files into the store (transactional per file, idempotent)."""
+    from rich.progress import Progress
+
+    s = open_store(store)
+    rows: list[dict] = []
+    with Progress(console=err, transient=True) as p:
+        task = p.add_task("ingest", total=None)
+
+        def on_file(summary: Any) -> None:
+            rows.append(summary.as_dict())
+            p.update(task, description=f"ingest {summary.file}", advance=1)
+
+        s.ingest(paths, fmt=format, dataset=dataset, on_file=on_file)
+    s.close()
+    emit(rows, output, title="rows read = stored + quarantined + duplicate")
+
+
+@app.command()
+@handled
+def sources(store: StoreOpt = None, format: FmtOpt = Fmt.table) -> None:
+    """List the datasets in the store with rows, coverage and license."""
+    s = open_store(store, read_only=True)
+    emit(s.sources(), format, title="datasets")
+
+
+@app.command()
+@handled
+def cite(store: StoreOpt = None) -> None:
+    """Print BibTeX for every dataset in the store."""
+    s = open_store(store, read_only=True)
+    sys.stdout.write(s.cite() + "\n")
+
+
+@app.command()
+@handled
+def schema(markdown: bool = typer.Option(False, help="Print the data dictionary as Markdown")) -> None:
+    """Show the tables detente stores (the data dictionary)."""
+    from detente.schema import TABLES, data_dictionary
+
+    if markdown:
+        sys.stdout.write(data_dictionary() + "\n")
+        return
+    emit([{"table": t.name, "column": c.name, "type": c.type, "help": c.help} for t in TABLES.values() for c in t.cols],
+         Fmt.table)
+
+
+@app.command()
+@handled
+def formats(format: FmtOpt = Fmt.table) -> None:
+    """List the input formats `detente ingest` reads."""
+    from detente.sources import READERS, reader
+
+    rows = []
+    for name in READERS:
+        try:
+            mod = reader(name)
+            rows.append({"format": name, "dataset": mod.DATASET.name, "title": mod.DATASET.title})
+        except ModuleNotFoundError:
+            continue
+    emit(rows, format)
+
+
+@app.command("actors")
+@handled
+def actors_cmd(
+    unresolved: bool = typer.Option(False, "--unresolved", help="List actor text no rule resolves, most frequent first"),
+    limit: int = typer.Option(50, help="Rows to show"),
+    resolve: Annotated[str | None, typer.Option(help="Resolve one name, e.g. 'Nikol Pashinyan'")] = None,
+    on: Annotated[str | None, typer.Option(help="Date for --resolve (YYYY-MM-DD)")] = None,
+    store: StoreOpt = None,
+    format: FmtOpt = Fmt.table,
+) -> None:
+    """Resolve an actor name, or list the actor text in the store that did not resolve."""
+    from detente import actors
+
+    if resolve:
+        when = date.fromisoformat(on) if on else None
+        a = actors.resolve(resolve, when)
+        emit([{"text": resolve, "date": when, **(a.as_dict() if a else {"actor": None})}], format)
+        return
+    s = open_store(store, read_only=True)
+    if not unresolved:
+        raise UserError("say what to list: --unresolved, or --resolve NAME [--on DATE]")
+    cur = s.con.execute(
+        """SELECT text, dataset, count(*) AS events FROM (
+             SELECT source_text AS text, dataset FROM events WHERE source_actor IS NULL AND source_text IS NOT NULL
+             UNION ALL SELECT target_text, dataset FROM events WHERE target_actor IS NULL AND target_text IS NOT NULL)
+           GROUP BY ALL ORDER BY events DESC, text LIMIT ?""",
+        [limit],
+    )
+    emit([dict(zip(["text", "dataset", "events"], r, strict=True)) for r in cur.fetchall()], format)
+
+
+def main() -> None:
+    app()
+
+
+# Stage commands live beside the functions they call; importing registers them on `app`.
+# (relations, network, claims, coding, fetch, report, serve: see detente/commands/)
+from detente.commands import register  # noqa: E402
+
+register(app)

@@ -1,0 +1,104 @@
+"""What every reader shares: dataset metadata and the staging context it writes into."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detente.schema import TABLES, arrow_schema
+
+BATCH_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    title: str
+    license: str
+    citation: str  # BibTeX
+    url: str = ""
+    version: str = ""
+
+
+@dataclass
+class StageContext:
+    """Given to a reader's ``stage``: where to put rows, and what it is reading."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    dataset: str
+    file: str
+    quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+    def append(self, table: str, batch: pa.Table | pa.RecordBatch | list[dict]) -> None:
+        """Append rows (in ``table``'s schema; missing columns become NULL) to ``stage_<table>``."""
+        schema = arrow_schema(TABLES[table])
+        if isinstance(batch, list):
+            if not batch:
+                return
+            batch = pa.Table.from_pylist(batch)
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
+        if batch.num_rows == 0:
+            return
+        cols = []
+        for f in schema:
+            if f.name in batch.column_names:
+                cols.append(batch.column(f.name).cast(f.type))
+            elif f.name == "dataset":
+                cols.append(pa.array([self.dataset] * batch.num_rows, pa.string()))
+            elif f.name == "file":
+                cols.append(pa.array([self.file] * batch.num_rows, pa.string()))
+            else:
+                cols.append(pa.nulls(batch.num_rows, f.type))
+        staged = pa.Table.from_arrays(cols, schema=schema)  # noqa: F841 (used by the SQL below)
+        self.con.execute(f"INSERT INTO stage_{table} SELECT * FROM staged")
+
+    def quarantine(self, line: int | None, raw: str, reason: str) -> None:
+        self.quarantined.append((line, raw[:2000], reason))
+        if len(self.quarantined) >= BATCH_ROWS:
+            self.flush_quarantine()
+
+    def flush_quarantine(self) -> None:
+        if self.quarantined:
+            self.con.executemany(
+                "INSERT INTO stage_quarantine VALUES (?, ?, ?, ?, ?)",
+                [(self.dataset, self.file, ln, raw, why) for ln, raw, why in self.quarantined],
+            )
+            self.quarantined.clear()
+
+
+def open_text(path: Path) -> io.TextIOBase:
+    """Open a plain, gzip or single-member zip text file, decoding UTF-8 with replacement marks.
+
+    Bytes that are not UTF-8 become U+FFFD so the row can be quarantined with its line number
+    instead of the whole file failing.
+    """
+    raw: io.BufferedIOBase
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic[:2] == b"\x1f\x8b":
+        raw = gzip.open(path, "rb")  # type: ignore[assignment]
+    elif magic == b"PK\x03\x04":
+        zf = zipfile.ZipFile(path)
+        names = [n for n in zf.namelist() if not n.endswith("/")]
+        if len(names) != 1:
+            raise ValueError(f"{path}: zip holds {len(names)} files; expected one")
+        raw = zf.open(names[0])  # type: ignore[assignment]
+    else:
+        raw = path.open("rb")
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+
+
+def lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line without its newline) for every line of a text file."""
+    with open_text(path) as fh:
+        for n, line in enumerate(fh, 1):
+            yield n, line.rstrip("\r\n")

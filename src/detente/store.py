@@ -1,0 +1,335 @@
+"""The DuckDB warehouse: open it, ingest files into it (transactional, idempotent), list and cite sources.
+
+Every reader stages rows into temporary tables; ``ingest_file`` then resolves actors, fills CAMEO
+attributes, quarantines invalid rows, folds duplicate reports and commits, all in one transaction
+per file. A failure (or a SIGKILL) leaves the store as it was before that file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detente import actors, cameo, sources
+from detente.schema import EVENTS, TABLES, ddl, required
+from detente.sources.base import StageContext
+
+ENV_VAR = "DETENTE_STORE"
+STAGED = ("events", "dyad_days", "signals", "quarantine")
+
+
+class StoreError(RuntimeError):
+    """A one-line problem with the store or an input, saying what to do next."""
+
+
+def default_path() -> Path:
+    """``$DETENTE_STORE`` if set, else ``detente.duckdb`` in the user data directory."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("detente")) / "detente.duckdb"
+
+
+@dataclass
+class IngestSummary:
+    file: str
+    dataset: str
+    format: str
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    skipped: bool = False  # already ingested (same checksum)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_stored + self.rows_quarantined + self.rows_duplicate
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Store:
+    """A DuckDB file holding every table of ``detente.schema``."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}; run `detente init` to build it from the bundled data")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open store {self.path}: {str(e).splitlines()[0]}") from e
+        if not read_only:
+            self._create()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _create(self) -> None:
+        for t in TABLES.values():
+            self.con.execute(ddl(t))
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS cameo (code VARCHAR PRIMARY KEY, name VARCHAR, root VARCHAR, "
+            "quad_class TINYINT, goldstein DOUBLE, plover_type VARCHAR)"
+        )
+        if self.con.execute("SELECT count(*) FROM cameo").fetchone()[0] == 0:
+            rows = cameo.reference_rows()
+            self.con.executemany(
+                "INSERT INTO cameo VALUES (?, ?, ?, ?, ?, ?)",
+                [(r["code"], r["name"], r["root"], r["quad_class"], r["goldstein"], r["plover_type"]) for r in rows],
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def is_empty(self) -> bool:
+        return self.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
+
+    # -- ingest ----------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        fmt: str = "auto",
+        dataset: str | None = None,
+        on_file: Callable[[IngestSummary], None] | None = None,
+    ) -> list[IngestSummary]:
+        out = []
+        for p in paths:
+            for f in _expand(Path(p), fmt):
+                s = self.ingest_file(f, fmt, dataset)
+                out.append(s)
+                if on_file:
+                    on_file(s)
+        return out
+
+    def ingest_file(self, path: Path, fmt: str = "auto", dataset: str | None = None) -> IngestSummary:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only; open it writable to ingest")
+        path = Path(path)
+        mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
+        if not path.exists():
+            raise StoreError(f"{path}: no such file; check the path")
+        name = dataset or mod.DATASET.name
+        checksum = sha256(path) if path.is_file() else _dir_checksum(path)
+        summary = IngestSummary(file=path.name, dataset=name, format=mod.NAME)
+        if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchone():
+            summary.skipped = True
+            return summary
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for t in STAGED:
+                self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
+                self.con.execute(ddl(TABLES[t], name=f"stage_{t}", temp=True))
+            ctx = StageContext(self.con, path, name, path.name)
+            summary.rows_read = int(mod.stage(ctx))
+            ctx.flush_quarantine()
+            self._finish_events(summary)
+            for t in ("dyad_days", "signals"):
+                self._finish_keyed(t, summary)
+            summary.rows_quarantined = self._count("stage_quarantine")
+            self.con.execute("INSERT INTO quarantine SELECT * FROM stage_quarantine")
+            self._register_dataset(mod.DATASET, name)
+            self.con.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [name, path.name, checksum, mod.NAME, summary.rows_read, summary.rows_stored,
+                 summary.rows_quarantined, summary.rows_duplicate, datetime.now()],
+            )
+            if not summary.balanced:
+                raise StoreError(
+                    f"{path.name}: row accounting does not balance (read {summary.rows_read}, stored "
+                    f"{summary.rows_stored}, quarantined {summary.rows_quarantined}, duplicates "
+                    f"{summary.rows_duplicate}); this is a reader bug, please report it"
+                )
+            self.con.execute("COMMIT")
+        except BaseException as e:
+            self.con.execute("ROLLBACK")
+            if isinstance(e, StoreError | KeyboardInterrupt):
+                raise
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise StoreError(f"{path}: could not ingest as {mod.NAME}: {first}; the store is unchanged") from e
+        finally:
+            for t in STAGED:
+                self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
+        return summary
+
+    def _count(self, table: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def _quarantine_invalid(self, table: str, checks: list[tuple[str, str]]) -> None:
+        """Move staged rows failing a check (SQL condition, reason) to stage_quarantine."""
+        for cond, reason in checks:
+            self.con.execute(
+                f"INSERT INTO stage_quarantine SELECT dataset, file, line, "
+                f"left(CAST(t AS VARCHAR), 2000), ? FROM stage_{table} t WHERE {cond}",
+                [reason],
+            )
+            self.con.execute(f"DELETE FROM stage_{table} WHERE {cond}")
+
+    def _finish_events(self, summary: IngestSummary) -> None:
+        if self._count("stage_events") == 0:
+            return
+        self._resolve_actors()
+        self.con.execute(
+            """UPDATE stage_events s SET
+                 cameo_root = coalesce(s.cameo_root, c.root),
+                 quad_class = coalesce(s.quad_class, c.quad_class),
+                 goldstein = coalesce(s.goldstein, c.goldstein),
+                 plover_type = coalesce(s.plover_type, c.plover_type)
+               FROM cameo c WHERE c.code = s.cameo_code"""
+        )
+        checks = [(f"{c} IS NULL", f"missing {c}") for c in required(EVENTS)]
+        checks.append(("cameo_code NOT IN (SELECT code FROM cameo)", "unknown CAMEO code"))
+        self._quarantine_invalid("events", checks)
+        # fold duplicate reports: within the file, and against events already stored
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE stage_dedup AS SELECT * EXCLUDE (rn, n) REPLACE (n AS reports) FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY dataset, event_id ORDER BY line) AS rn,"
+            " sum(coalesce(reports, 1)) OVER (PARTITION BY dataset, event_id) AS n FROM stage_events) WHERE rn = 1"
+        )
+        staged = self._count("stage_events")
+        self.con.execute(
+            "UPDATE events e SET reports = e.reports + d.reports FROM stage_dedup d "
+            "WHERE e.dataset = d.dataset AND e.event_id = d.event_id"
+        )
+        self.con.execute(
+            "DELETE FROM stage_dedup d WHERE EXISTS (SELECT 1 FROM events e "
+            "WHERE e.dataset = d.dataset AND e.event_id = d.event_id)"
+        )
+        new = self._count("stage_dedup")
+        self.con.execute(f"INSERT INTO events SELECT {', '.join(EVENTS.names)} FROM stage_dedup")
+        self.con.execute("DROP TABLE stage_dedup")
+        summary.rows_stored += new
+        summary.rows_duplicate += staged - new
+
+    def _finish_keyed(self, table: str, summary: IngestSummary) -> None:
+        if self._count(f"stage_{table}") == 0:
+            return
+        t = TABLES[table]
+        self._quarantine_invalid(table, [(f"{c} IS NULL", f"missing {c}") for c in required(t)])
+        staged = self._count(f"stage_{table}")
+        key = ", ".join(t.key)
+        match = " AND ".join(f"x.{k} IS NOT DISTINCT FROM s.{k}" for k in t.key)
+        before = self._count(table)
+        self.con.execute(
+            f"INSERT INTO {table} SELECT * EXCLUDE (rn) FROM ("
+            f" SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY line) AS rn FROM stage_{table}) s"
+            f" WHERE rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} x WHERE {match})"
+        )
+        new = self._count(table) - before
+        summary.rows_stored += new
+        summary.rows_duplicate += staged - new
+
+    def _resolve_actors(self) -> None:
+        texts = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT x FROM (SELECT source_text AS x FROM stage_events WHERE source_actor IS NULL "
+                "UNION SELECT target_text FROM stage_events WHERE target_actor IS NULL) WHERE x IS NOT NULL"
+            ).fetchall()
+        ]
+        if not texts:
+            return
+        rows = actors.resolution_rows(texts)
+        lookup = pa.table(  # noqa: F841 (read by the SQL below)
+            {
+                "text": pa.array([r[0] for r in rows], pa.string()),
+                "valid_from": pa.array([r[1] for r in rows], pa.date32()),
+                "valid_to": pa.array([r[2] for r in rows], pa.date32()),
+                "actor": pa.array([r[3] for r in rows], pa.string()),
+                "country": pa.array([r[4] for r in rows], pa.string()),
+                "sector": pa.array([r[5] for r in rows], pa.string()),
+            }
+        )
+        for side in ("source", "target"):
+            self.con.execute(
+                f"""UPDATE stage_events s SET {side}_actor = l.actor, {side}_country = l.country,
+                       {side}_sector = l.sector
+                    FROM lookup l
+                    WHERE s.{side}_actor IS NULL AND s.{side}_text = l.text
+                      AND (l.valid_from IS NULL OR s.date >= l.valid_from)
+                      AND (l.valid_to IS NULL OR s.date <= l.valid_to)"""
+            )
+
+    def _register_dataset(self, info: sources.base.DatasetInfo, name: str) -> None:
+        if not self.con.execute("SELECT 1 FROM datasets WHERE name = ?", [name]).fetchone():
+            self.con.execute(
+                "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [name, info.title, info.version, info.license, info.citation, info.url],
+            )
+        self.update_coverage(name)
+
+    def update_coverage(self, name: str) -> None:
+        self.con.execute(
+            """UPDATE datasets SET coverage_start = c.lo, coverage_end = c.hi FROM (
+                 SELECT min(lo) AS lo, max(hi) AS hi FROM (
+                   SELECT min(date) lo, max(date) hi FROM events WHERE dataset = $1
+                   UNION ALL SELECT min(date), max(date) FROM dyad_days WHERE dataset = $1
+                   UNION ALL SELECT min(coalesce(date, make_date(year, 1, 1))),
+                                    max(coalesce(date, make_date(year, 12, 31))) FROM signals WHERE dataset = $1)
+               ) c WHERE name = $1""",
+            [name],
+        )
+
+    # -- listing ---------------------------------------------------------------------------
+    def sources(self) -> list[dict]:
+        cur = self.con.execute(
+            """SELECT d.name, d.title, d.coverage_start, d.coverage_end, d.license,
+                      coalesce((SELECT count(*) FROM events e WHERE e.dataset = d.name), 0)
+                    + coalesce((SELECT count(*) FROM dyad_days y WHERE y.dataset = d.name), 0)
+                    + coalesce((SELECT count(*) FROM signals s WHERE s.dataset = d.name), 0) AS rows,
+                      coalesce((SELECT count(*) FROM quarantine q WHERE q.dataset = d.name), 0) AS quarantined
+               FROM datasets d ORDER BY d.name"""
+        )
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def cite(self) -> str:
+        rows = self.con.execute("SELECT citation FROM datasets ORDER BY name").fetchall()
+        return "\n\n".join(r[0].strip() for r in rows if r[0])
+
+    def coverage(self, dataset: str) -> tuple | None:
+        return self.con.execute(
+            "SELECT coverage_start, coverage_end FROM datasets WHERE name = ?", [dataset]
+        ).fetchone()
+
+
+def _dir_checksum(path: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        h.update(f.relative_to(path).as_posix().encode())
+        h.update(sha256(f).encode())
+    return h.hexdigest()
+
+
+def _expand(path: Path, fmt: str) -> list[Path]:
+    """A directory is one input when a reader reads it whole, else each file below it."""
+    if not path.is_dir():
+        return [path]
+    mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
+    if getattr(mod, "READS_DIRECTORIES", False):
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
