@@ -105,7 +105,7 @@ SIGNALS = Table(
         Col("year", "INTEGER", "Year the signal holds for", True),
         Col("date", "DATE", "Exact date where known (vote date, conflict start, membership start)"),
         Col("end_date", "DATE", "End date where known (membership end)"),
-        Col("item", "VARCHAR", "What the signal belongs to: roll-call id, alliance type, UCDP conflict id"),
+        Col("item", "VARCHAR", "What the signal belongs to: roll call as s<session>/rc<rcid>, alliance source, UCDP conflict id, COW code"),
         Col("value", "DOUBLE", "un_vote: 1 yes, 0.5 abstain, 0 no; alliance: 1; armed_conflict: UCDP intensity 1 (minor) or 2 (war)"),
         Col("label", "VARCHAR", "Readable value: yes/abstain/no, alliance types, conflict incompatibility"),
         *PROVENANCE,

@@ -77,6 +77,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con.execute("SET enable_progress_bar = false")  # a library must not draw on the terminal
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {str(e).splitlines()[0]}") from e
         if not read_only:
@@ -90,7 +91,7 @@ class Store:
             "CREATE TABLE IF NOT EXISTS cameo (code VARCHAR PRIMARY KEY, name VARCHAR, root VARCHAR, "
             "quad_class TINYINT, goldstein DOUBLE, plover_type VARCHAR)"
         )
-        if self.con.execute("SELECT count(*) FROM cameo").fetchone()[0] == 0:
+        if self.con.execute("SELECT count(*) FROM cameo").fetchall()[0][0] == 0:
             rows = cameo.reference_rows()
             self.con.executemany(
                 "INSERT INTO cameo VALUES (?, ?, ?, ?, ?, ?)",
@@ -107,7 +108,7 @@ class Store:
         self.close()
 
     def is_empty(self) -> bool:
-        return self.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
+        return self.con.execute("SELECT count(*) FROM datasets").fetchall()[0][0] == 0
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(
@@ -116,27 +117,33 @@ class Store:
         fmt: str = "auto",
         dataset: str | None = None,
         on_file: Callable[[IngestSummary], None] | None = None,
+        options: dict | None = None,
     ) -> list[IngestSummary]:
         out = []
         for p in paths:
             for f in _expand(Path(p), fmt):
-                s = self.ingest_file(f, fmt, dataset)
+                s = self.ingest_file(f, fmt, dataset, options)
                 out.append(s)
                 if on_file:
                     on_file(s)
         return out
 
-    def ingest_file(self, path: Path, fmt: str = "auto", dataset: str | None = None) -> IngestSummary:
+    def ingest_file(
+        self, path: Path, fmt: str = "auto", dataset: str | None = None, options: dict | None = None
+    ) -> IngestSummary:
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only; open it writable to ingest")
         path = Path(path)
-        mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
         if not path.exists():
             raise StoreError(f"{path}: no such file; check the path")
+        try:
+            mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
+        except (ValueError, OSError) as e:
+            raise StoreError(str(e).splitlines()[0] if str(e) else f"{path}: cannot read it") from e
         name = dataset or mod.DATASET.name
         checksum = sha256(path) if path.is_file() else _dir_checksum(path)
         summary = IngestSummary(file=path.name, dataset=name, format=mod.NAME)
-        if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchone():
+        if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchall():
             summary.skipped = True
             return summary
         self.con.execute("BEGIN TRANSACTION")
@@ -144,7 +151,7 @@ class Store:
             for t in STAGED:
                 self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
                 self.con.execute(ddl(TABLES[t], name=f"stage_{t}", temp=True))
-            ctx = StageContext(self.con, path, name, path.name)
+            ctx = StageContext(self.con, path, name, path.name, options=dict(options or {}))
             summary.rows_read = int(mod.stage(ctx))
             ctx.flush_quarantine()
             self._finish_events(summary)
@@ -177,51 +184,75 @@ class Store:
         return summary
 
     def _count(self, table: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     def _quarantine_invalid(self, table: str, checks: list[tuple[str, str]]) -> None:
-        """Move staged rows failing a check (SQL condition, reason) to stage_quarantine."""
-        for cond, reason in checks:
-            self.con.execute(
-                f"INSERT INTO stage_quarantine SELECT dataset, file, line, "
-                f"left(CAST(t AS VARCHAR), 2000), ? FROM stage_{table} t WHERE {cond}",
-                [reason],
-            )
-            self.con.execute(f"DELETE FROM stage_{table} WHERE {cond}")
+        """Move staged rows failing a check (SQL condition, reason) to stage_quarantine, in one pass."""
+        if not checks:
+            return
+        reason = "CASE " + " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in checks) + " END"
+        anyfail = " OR ".join(f"({c})" for c, _ in checks)
+        moved = self.con.execute(
+            f"INSERT INTO stage_quarantine SELECT dataset, file, line, "
+            f"left(CAST(t AS VARCHAR), 2000), {reason} FROM stage_{table} t WHERE {anyfail}"
+        ).fetchall()[0][0]
+        if moved:
+            self.con.execute(f"DELETE FROM stage_{table} WHERE {anyfail}")
 
     def _finish_events(self, summary: IngestSummary) -> None:
-        if self._count("stage_events") == 0:
+        staged = self._count("stage_events")
+        if staged == 0:
             return
         self._resolve_actors()
-        self.con.execute(
+        self.con.execute(  # only rows a reader left without CAMEO attributes
             """UPDATE stage_events s SET
                  cameo_root = coalesce(s.cameo_root, c.root),
                  quad_class = coalesce(s.quad_class, c.quad_class),
                  goldstein = coalesce(s.goldstein, c.goldstein),
                  plover_type = coalesce(s.plover_type, c.plover_type)
-               FROM cameo c WHERE c.code = s.cameo_code"""
+               FROM cameo c WHERE c.code = s.cameo_code
+                 AND (s.cameo_root IS NULL OR s.quad_class IS NULL OR s.goldstein IS NULL
+                      OR (s.plover_type IS NULL AND c.plover_type IS NOT NULL))"""
         )
         checks = [(f"{c} IS NULL", f"missing {c}") for c in required(EVENTS)]
         checks.append(("cameo_code NOT IN (SELECT code FROM cameo)", "unknown CAMEO code"))
         self._quarantine_invalid("events", checks)
-        # fold duplicate reports: within the file, and against events already stored
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE stage_dedup AS SELECT * EXCLUDE (rn, n) REPLACE (n AS reports) FROM ("
-            " SELECT *, row_number() OVER (PARTITION BY dataset, event_id ORDER BY line) AS rn,"
-            " sum(coalesce(reports, 1)) OVER (PARTITION BY dataset, event_id) AS n FROM stage_events) WHERE rn = 1"
-        )
         staged = self._count("stage_events")
+        # fold duplicate reports: within the file, and against events already stored
+        names = ", ".join(EVENTS.names)
+        # repeats inside the file: keep the first line of each, carrying the count (touches only repeats)
         self.con.execute(
-            "UPDATE events e SET reports = e.reports + d.reports FROM stage_dedup d "
-            "WHERE e.dataset = d.dataset AND e.event_id = d.event_id"
+            "CREATE OR REPLACE TEMP TABLE stage_dups AS SELECT dataset, event_id, "
+            "first(rowid ORDER BY line NULLS LAST, rowid) AS keep, sum(coalesce(reports, 1)) AS n, count(*) AS c "
+            "FROM stage_events GROUP BY dataset, event_id HAVING count(*) > 1"
         )
-        self.con.execute(
-            "DELETE FROM stage_dedup d WHERE EXISTS (SELECT 1 FROM events e "
-            "WHERE e.dataset = d.dataset AND e.event_id = d.event_id)"
-        )
-        new = self._count("stage_dedup")
-        self.con.execute(f"INSERT INTO events SELECT {', '.join(EVENTS.names)} FROM stage_dedup")
-        self.con.execute("DROP TABLE stage_dedup")
+        extra = self.con.execute("SELECT coalesce(sum(c - 1), 0) FROM stage_dups").fetchall()[0][0]
+        if extra:
+            self.con.execute(
+                "DELETE FROM stage_events s USING stage_dups d WHERE s.dataset = d.dataset "
+                "AND s.event_id = d.event_id AND s.rowid <> d.keep"
+            )
+            self.con.execute("UPDATE stage_events s SET reports = d.n FROM stage_dups d WHERE s.rowid = d.keep")
+        self.con.execute("DROP TABLE stage_dups")
+        distinct = staged - int(extra)
+        src = "(SELECT * REPLACE (coalesce(reports, 1) AS reports) FROM stage_events)"
+        known = self.con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM events WHERE dataset IN (SELECT DISTINCT dataset FROM stage_events)"
+            " LIMIT 1)"
+        ).fetchall()[0][0]
+        folded = 0
+        if known:
+            folded = self.con.execute(
+                f"UPDATE events e SET reports = e.reports + d.reports FROM {src} d "
+                "WHERE e.dataset = d.dataset AND e.event_id = d.event_id"
+            ).fetchall()[0][0]
+            self.con.execute(
+                f"INSERT INTO events SELECT {names} FROM {src} d WHERE NOT EXISTS (SELECT 1 FROM events e "
+                "WHERE e.dataset = d.dataset AND e.event_id = d.event_id)"
+            )
+        else:
+            self.con.execute(f"INSERT INTO events SELECT {names} FROM {src} d")
+        new = distinct - folded
         summary.rows_stored += new
         summary.rows_duplicate += staged - new
 
@@ -254,7 +285,7 @@ class Store:
         if not texts:
             return
         rows = actors.resolution_rows(texts)
-        lookup = pa.table(  # noqa: F841 (read by the SQL below)
+        lookup = pa.table(
             {
                 "text": pa.array([r[0] for r in rows], pa.string()),
                 "valid_from": pa.array([r[1] for r in rows], pa.date32()),
@@ -264,18 +295,22 @@ class Store:
                 "sector": pa.array([r[5] for r in rows], pa.string()),
             }
         )
-        for side in ("source", "target"):
-            self.con.execute(
-                f"""UPDATE stage_events s SET {side}_actor = l.actor, {side}_country = l.country,
-                       {side}_sector = l.sector
-                    FROM lookup l
-                    WHERE s.{side}_actor IS NULL AND s.{side}_text = l.text
-                      AND (l.valid_from IS NULL OR s.date >= l.valid_from)
-                      AND (l.valid_to IS NULL OR s.date <= l.valid_to)"""
-            )
+        self.con.register("_actor_lookup", lookup)  # explicit: no reliance on replacement scans of locals
+        try:
+            for side in ("source", "target"):
+                self.con.execute(
+                    f"""UPDATE stage_events s SET {side}_actor = l.actor, {side}_country = l.country,
+                           {side}_sector = l.sector
+                        FROM _actor_lookup l
+                        WHERE s.{side}_actor IS NULL AND s.{side}_text = l.text
+                          AND (l.valid_from IS NULL OR s.date >= l.valid_from)
+                          AND (l.valid_to IS NULL OR s.date <= l.valid_to)"""
+                )
+        finally:
+            self.con.unregister("_actor_lookup")
 
     def _register_dataset(self, info: sources.base.DatasetInfo, name: str) -> None:
-        if not self.con.execute("SELECT 1 FROM datasets WHERE name = ?", [name]).fetchone():
+        if not self.con.execute("SELECT 1 FROM datasets WHERE name = ?", [name]).fetchall():
             self.con.execute(
                 "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [name, info.title, info.version, info.license, info.citation, info.url],
@@ -312,9 +347,14 @@ class Store:
         return "\n\n".join(r[0].strip() for r in rows if r[0])
 
     def coverage(self, dataset: str) -> tuple | None:
-        return self.con.execute(
+        rows = self.con.execute(
             "SELECT coverage_start, coverage_end FROM datasets WHERE name = ?", [dataset]
-        ).fetchone()
+        ).fetchall()  # fetchall: DuckDB 2 refuses new work while a fetchone() result is unfinished
+        return rows[0] if rows else None
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
 
 
 def _dir_checksum(path: Path) -> str:
@@ -329,7 +369,10 @@ def _expand(path: Path, fmt: str) -> list[Path]:
     """A directory is one input when a reader reads it whole, else each file below it."""
     if not path.is_dir():
         return [path]
-    mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
-    if getattr(mod, "READS_DIRECTORIES", False):
+    try:
+        mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
+    except sources.UnknownFormat:
+        mod = None  # no reader takes the directory whole: read each file below it
+    if mod is not None and getattr(mod, "READS_DIRECTORIES", False) and mod.sniff(path, b""):
         return [path]
     return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))

@@ -36,6 +36,7 @@ class StageContext:
     dataset: str
     file: str
     quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
+    options: dict = field(default_factory=dict)  # reader options (e.g. icews_quads origin=YYYY-MM-DD)
 
     def append(self, table: str, batch: pa.Table | pa.RecordBatch | list[dict]) -> None:
         """Append rows (in ``table``'s schema; missing columns become NULL) to ``stage_<table>``."""
@@ -58,8 +59,12 @@ class StageContext:
                 cols.append(pa.array([self.file] * batch.num_rows, pa.string()))
             else:
                 cols.append(pa.nulls(batch.num_rows, f.type))
-        staged = pa.Table.from_arrays(cols, schema=schema)  # noqa: F841 (used by the SQL below)
-        self.con.execute(f"INSERT INTO stage_{table} SELECT * FROM staged")
+        staged = pa.Table.from_arrays(cols, schema=schema)
+        self.con.register("_staged_batch", staged)  # explicit: no reliance on replacement scans of locals
+        try:
+            self.con.execute(f"INSERT INTO stage_{table} SELECT * FROM _staged_batch")
+        finally:
+            self.con.unregister("_staged_batch")
 
     def quarantine(self, line: int | None, raw: str, reason: str) -> None:
         self.quarantined.append((line, raw[:2000], reason))
@@ -68,10 +73,18 @@ class StageContext:
 
     def flush_quarantine(self) -> None:
         if self.quarantined:
-            self.con.executemany(
-                "INSERT INTO stage_quarantine VALUES (?, ?, ?, ?, ?)",
-                [(self.dataset, self.file, ln, raw, why) for ln, raw, why in self.quarantined],
+            lines, raws, reasons = zip(*self.quarantined, strict=True)
+            n = len(lines)
+            rows = pa.table(  # noqa: F841 (read by the SQL below)
+                {
+                    "dataset": pa.array([self.dataset] * n, pa.string()),
+                    "file": pa.array([self.file] * n, pa.string()),
+                    "line": pa.array(lines, pa.int64()),
+                    "raw": pa.array(raws, pa.string()),
+                    "reason": pa.array(reasons, pa.string()),
+                }
             )
+            self.con.execute("INSERT INTO stage_quarantine SELECT * FROM rows")
             self.quarantined.clear()
 
 

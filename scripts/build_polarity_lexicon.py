@@ -1,0 +1,150 @@
+"""Derive detente's compact polarity lexicon from the PETRARCH2 CAMEO verb dictionary.
+
+Usage: python scripts/build_polarity_lexicon.py [VERBPATTERNS] [OUT]
+(defaults: ../shared/data/event-coding/CAMEO.verbpatterns.150430.txt -> src/detente/data/polarity.tsv)
+
+Every verb line in the dictionary's VERB PATTERNS section carries a CAMEO code (its own ``[code]`` or its
+block's default). We keep the verb's written forms (base, the listed irregular forms, or generated regular
+forms) and map its code's root to a polarity: roots 03-08 cooperative (+1), 10-20 conflictual (-1); roots 01,
+02 and 09 (statements, appeals, investigations) are neutral and dropped. A form seen with both polarities keeps
+the majority; ties are dropped. A short supplement of analysts' nouns and adjectives (ours, marked
+``supplement``) is appended, since analyst prose says "partner" and "threat" more often than verbs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_IN = ROOT.parent / "shared" / "data" / "event-coding" / "CAMEO.verbpatterns.150430.txt"
+DEFAULT_OUT = ROOT / "src" / "detente" / "data" / "polarity.tsv"
+
+# Our own analyst vocabulary (not from CAMEO): word -> (polarity, weight).
+SUPPLEMENT = {
+    "partner": (1, 3.0), "partners": (1, 3.0), "partnership": (1, 3.0), "strategic partner": (1, 4.0),
+    "ally": (1, 4.0), "allies": (1, 4.0), "alliance": (1, 4.0), "allied": (1, 4.0),
+    "friendly": (1, 2.0), "friendship": (1, 2.0), "good-neighbourly": (1, 2.0), "good-neighborly": (1, 2.0),
+    "cooperation": (1, 3.0), "cooperative": (1, 3.0), "ties": (1, 1.0), "rapprochement": (1, 3.0),
+    "lifeline": (1, 3.0), "solidarity": (1, 3.0), "close": (1, 1.0), "closer": (1, 1.0), "warm": (1, 2.0),
+    "hostile": (-1, -5.0), "hostility": (-1, -5.0), "rival": (-1, -3.0), "rivalry": (-1, -3.0),
+    "rivals": (-1, -3.0), "tension": (-1, -3.0), "tensions": (-1, -3.0), "threat": (-1, -4.0),
+    "threats": (-1, -4.0), "enemy": (-1, -6.0), "enemies": (-1, -6.0), "adversary": (-1, -5.0),
+    "destabilise": (-1, -5.0), "destabilize": (-1, -5.0), "destabilising": (-1, -5.0),
+    "destabilizing": (-1, -5.0), "destabilised": (-1, -5.0), "destabilized": (-1, -5.0),
+    "confrontation": (-1, -5.0), "conflict": (-1, -5.0), "hostilities": (-1, -7.0), "dispute": (-1, -3.0),
+    "frosty": (-1, -2.0), "strained": (-1, -3.0), "sour": (-1, -2.0), "soured": (-1, -2.0),
+    "deteriorated": (-1, -3.0), "worsened": (-1, -3.0), "clash": (-1, -7.0), "clashes": (-1, -7.0),
+}
+
+NEUTRAL_ROOTS = {1, 2, 9}
+BLOCK = re.compile(r"^---\s*(\S+)\s*\[([^\]]*)\]\s*---")
+VERB = re.compile(r"^([+A-Z][A-Z_\-']*)\s*(\{[^}]*\})?\s*(\[[^\]]*\])?")
+
+
+def _code(text: str | None) -> str | None:
+    """CAMEO code of '[0110]' or '[040:040]'; None for '[---]' or no code."""
+    if not text:
+        return None
+    m = re.match(r"\[?\s*(\d{2,4})", text)
+    return m.group(1) if m else None
+
+
+def _regular_forms(base: str) -> list[str]:
+    if base.endswith("E"):
+        return [base, base + "S", base + "D", base[:-1] + "ING"]
+    if base.endswith(("S", "SH", "CH", "X", "Z")):
+        return [base, base + "ES", base + "ED", base + "ING"]
+    if base.endswith("Y") and len(base) > 2 and base[-2] not in "AEIOU":
+        return [base, base[:-1] + "IES", base[:-1] + "IED", base + "ING"]
+    return [base, base + "S", base + "ED", base + "ING"]
+
+
+def parse(path: Path) -> dict[str, Counter]:
+    """form -> Counter of CAMEO codes seen for it."""
+    seen: dict[str, Counter] = defaultdict(Counter)
+    in_verbs = False
+    default: int | None = None
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if raw.startswith("####### VERB PATTERNS"):
+            in_verbs = True
+            continue
+        if not in_verbs or not line.strip():
+            continue
+        b = BLOCK.match(line)
+        if b:
+            default = _code(b.group(2))
+            continue
+        if line.startswith(("-", "&")):
+            continue
+        m = VERB.match(line.strip())
+        if not m:
+            continue
+        word, irregular, own = m.group(1), m.group(2), m.group(3)
+        code = _code(own) if own else default
+        if code is None:
+            continue
+        multi = word.startswith("+")
+        base = word.lstrip("+")
+        if irregular:
+            forms = [base] + [f.strip() for f in irregular.strip("{}").split() if f.strip()]
+        elif multi or "_" in base:
+            head, _, rest = base.partition("_")
+            forms = [f + ("_" + rest if rest else "") for f in _regular_forms(head)]
+        else:
+            forms = _regular_forms(base)
+        for f in forms:
+            seen[f.replace("_", " ").lower()][code] += 1
+    return seen
+
+
+def build(path: Path) -> list[tuple[str, int, float, str]]:
+    from detente import cameo
+
+    rows = []
+    for form, codes in sorted(parse(path).items()):
+        pol: Counter = Counter()
+        for code, n in codes.items():
+            root = int(code[:2])
+            if root in NEUTRAL_ROOTS or not 1 <= root <= 20:
+                continue
+            pol[1 if root <= 8 else -1] += n
+        if not pol or (pol[1] == pol[-1]):
+            continue
+        p = 1 if pol[1] > pol[-1] else -1
+        main = max((c for c in codes if (int(c[:2]) <= 8) == (p == 1) and int(c[:2]) not in NEUTRAL_ROOTS),
+                   key=lambda c: (codes[c], c))
+        g = _goldstein(cameo, main)
+        rows.append((form, p, g, f"cameo:{main}"))
+    rows += [(w, p, g, "supplement") for w, (p, g) in sorted(SUPPLEMENT.items())]
+    # one row per form: the supplement wins over CAMEO for the few words in both
+    out: dict[str, tuple] = {}
+    for r in rows:
+        out[r[0]] = r
+    return sorted(out.values())
+
+
+def _goldstein(cameo_mod, code: str) -> float:
+    """GDELT Goldstein of the code, else of its 3-digit parent, else of its root."""
+    for c in (code, code[:3], code[:2]):
+        try:
+            return float(cameo_mod.goldstein(c))
+        except (KeyError, ValueError):
+            continue
+    return 0.0
+
+
+def main(argv: list[str]) -> None:
+    src = Path(argv[1]) if len(argv) > 1 else DEFAULT_IN
+    dst = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUT
+    rows = build(src)
+    lines = ["form\tpolarity\tgoldstein\torigin"] + [f"{f}\t{p}\t{g:g}\t{o}" for f, p, g, o in rows]
+    dst.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{dst}: {len(rows)} forms ({sum(r[1] > 0 for r in rows)} cooperative, {sum(r[1] < 0 for r in rows)} conflictual)")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real shared data folder and the bundled store, built once per test session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+
+# Tests never touch a user's own store: commands that use the default store get this one.
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="detente-tests-"))
+os.environ["DETENTE_STORE"] = str(_SESSION_DIR / "bundled.duckdb")
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.exists():
+        pytest.skip(f"shared real data not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def bundled_store_path() -> Path:
+    """Path of a store built from the bundled data (the same one `detente init` builds)."""
+    from detente import bundle
+    from detente.store import Store
+
+    path = Path(os.environ["DETENTE_STORE"])
+    bundle.ensure(Store, path, progress=False).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_store(bundled_store_path: Path):
+    """The bundled store, opened read-only for the session."""
+    from detente.store import Store
+
+    s = Store(bundled_store_path, read_only=True)
+    yield s
+    s.close()
