@@ -1,0 +1,59 @@
+"""The store-level commands, run as a user would (a subprocess of the installed `detente`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str, store: Path | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "detente", *args]
+    if store is not None:
+        cmd += ["--store", str(store)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def test_sources_json(bundled_store_path: Path) -> None:
+    r = run("sources", "--format", "json", store=bundled_store_path)
+    assert r.returncode == 0, r.stderr
+    rows = {d["name"]: d for d in json.loads(r.stdout)}
+    assert rows["gdelt_network"]["coverage_start"] == "2018-01-01"
+    assert rows["icews"]["rows"] > 500_000
+
+
+def test_cite_prints_bibtex(bundled_store_path: Path) -> None:
+    r = run("cite", store=bundled_store_path)
+    assert r.returncode == 0 and "@article{gleditsch2002acd" in r.stdout
+
+
+def test_ingest_missing_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    r = run("ingest", str(tmp_path / "nope.csv"), store=tmp_path / "s.duckdb")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "nope.csv" in r.stderr
+
+
+def test_ingest_unknown_format_lists_formats(tmp_path: Path) -> None:
+    f = tmp_path / "x.txt"
+    f.write_text("hello\n")
+    r = run("ingest", str(f), "--format", "nosuch", store=tmp_path / "s.duckdb")
+    assert r.returncode == 2 and "gdelt1" in r.stderr
+
+
+def test_actors_resolve_time_aware() -> None:
+    r = run("actors", "--resolve", "Nikol Pashinyan", "--on", "2021-06-01", "--format", "json")
+    assert json.loads(r.stdout)[0]["code"] == "ARM"
+    r = run("actors", "--resolve", "Nikol Pashinyan", "--on", "2010-01-01", "--format", "json")
+    assert json.loads(r.stdout)[0]["actor"] is None
+
+
+def test_actors_unresolved_lists_text(bundled_store_path: Path) -> None:
+    r = run("actors", "--unresolved", "--limit", "5", "--format", "json", store=bundled_store_path)
+    rows = json.loads(r.stdout)
+    assert len(rows) == 5 and all(row["events"] > 0 for row in rows)
+
+
+def test_schema_markdown_matches_docs() -> None:
+    r = run("schema", "--markdown")
+    assert r.stdout == (Path(__file__).resolve().parents[1] / "docs" / "data.md").read_text()
