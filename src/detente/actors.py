@@ -1,0 +1,510 @@
+"""Names, codes, leaders and demonyms -> actors (ISO3 + CAMEO sector), offline and time-aware.
+
+Reference data ship in ``detente/data/``: ``countries.csv`` (ISO, COW, Gleditsch-Ward and CAMEO codes,
+names, demonyms, capitals), ``sectors.tsv`` (ICEWS sector words -> CAMEO agent codes) and
+``actors.yaml`` (leaders by term, the Nagorno-Karabakh de facto authorities as ``NKR``, IGOs, places).
+Users add entries with ``$DETENTE_ACTORS`` or :func:`load_extra`.  Method and choices: docs/actors.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from detente.errors import UserError
+
+ENV_VAR = "DETENTE_ACTORS"
+ENTRY_KEYS = {"names", "code", "country", "sector", "from", "to", "role", "source", "note"}
+# Successor states for codes of states that no longer exist in the COW / GW lists.
+HISTORIC_COW = {260: "DEU", 255: "DEU", 345: "SRB", 678: "YEM"}
+HISTORIC_GW = {260: "DEU", 255: "DEU", 345: "SRB", 340: "SRB", 678: "YEM", 816: "VNM"}
+# Function words allowed in lower case inside a name found in running text ("Republic of Artsakh").
+_LOWER_OK = {"of", "the", "and", "de", "al", "el", "for", "in", "on", "da", "du", "des", "la", "le", "y", "bin", "ibn", "oglu"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    code: str  # ISO3 for states, NKR for the Nagorno-Karabakh de facto authorities, IGO code (UNO, NATO, EU, ...)
+    country: str | None  # ISO3 / NKR; None for IGOs
+    sector: str | None  # CAMEO agent code: GOV, MIL, COP, JUD, LEG, OPP, BUS, MED, CVL, REB, ...
+    name: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Candidate = tuple[date | None, date | None, Actor]
+
+
+class ActorDictError(UserError):
+    """An actor dictionary (YAML) entry is malformed; the message names the file, entry and problem."""
+
+
+# -- normalisation -----------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 17)
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive key: 'Erdoğan' -> 'erdogan', ' U.S. ' -> 'u.s.'."""
+    if text.isascii():
+        return " ".join(text.casefold().split()).strip(" \t,;:")
+    s = unicodedata.normalize("NFKD", text.replace("’", "'").replace("ı", "i"))
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = re.sub(r"[\u2010-\u2015]", "-", s)
+    return " ".join(s.split()).strip(" \t,;:")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date gets our error message, not a traceback."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read(name: str) -> str:
+    return resources.files("detente.data").joinpath(name).read_text(encoding="utf-8")
+
+
+# -- reference tables --------------------------------------------------------------------------------
+@cache
+def countries() -> dict[str, dict]:
+    """ISO3 -> row of countries.csv (iso3, iso2, cameo, cow, cow_abb, gw, gw_abb, name, sovereignty, aliases, ...)."""
+    out = {}
+    for r in csv.DictReader(_read("countries.csv").splitlines()):
+        for k in ("aliases", "demonyms", "capitals"):
+            r[k] = [x for x in r[k].split("|") if x]
+        out[r["iso3"]] = r
+    return out
+
+
+@cache
+def _codes() -> dict[str, str]:
+    """Exact, case-sensitive code -> ISO3, by priority: ISO3 > CAMEO > ISO2 > COW abbrev > GW abbrev."""
+    out: dict[str, str] = {}
+    for col in ("iso3", "cameo", "iso2", "cow_abb", "gw_abb"):
+        for iso, r in countries().items():
+            if r[col]:
+                out.setdefault(r[col], iso)
+    return out
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for iso, r in countries().items():
+        for n in [r["name"], *r["aliases"], *r["demonyms"], *r["capitals"]]:
+            out.setdefault(fold(n), iso)
+    for iso, r in countries().items():
+        out[fold(r["name"])] = iso  # a display name always wins
+    return out
+
+
+@cache
+def _first_words() -> frozenset[str]:
+    """First words of every country name and dictionary name (cheap filter before prefix matching)."""
+    keys = list(_country_names()) + list(_builtin()) + list(_extra())
+    return frozenset(k.split(" ")[0] for k in keys)
+
+
+@cache
+def _sector_words() -> dict[str, str]:
+    rows = [line.split("\t") for line in _read("sectors.tsv").splitlines()[2:] if line.strip()]
+    return {fold(w): s.strip() for w, s in rows}
+
+
+_SECTOR_KEYWORDS = [(re.compile(p, re.I), s) for p, s in (
+    (r"intelligen|\bspy\b|secret (agent|service)", "SPY"),
+    (r"police|gendarm|border (guard|patrol)", "COP"),
+    (r"militar|\barmy\b|\bnav(y|al)\b|air force|armed force|soldier|troop|defen[cs]e (minist|force)", "MIL"),
+    (r"court|judge|judicia|prosecut|attorney|lawyer|justice", "JUD"),
+    (r"parliament|legislat|senat|congress|assembly|duma|lawmaker", "LEG"),
+    (r"opposition|dissident", "OPP"),
+    (r"rebel|insurg|militant|guerr?il|terror|militia|jihad", "REB"),
+    (r"separatis", "SEP"),
+    (r"minist|department|government|official|commission|authorit|council|agency|bureau|secretar|cabinet"
+     r"|governor|mayor|president|envoy|diplomat|ambassador|consul|embass|spokes", "GOV"),
+    (r"\bparty\b|parties", "PTY"),
+    (r"media|news|journalis|press|reporter|radio|television|\btv\b|broadcast", "MED"),
+    (r"business|company|firm|bank|\bcorp|industr|airline|enterprise", "BUS"),
+    (r"student|school|universit|professor|academ|educat|scholar|scien", "EDU"),
+    (r"church|relig|cleric|muslim|christian|bishop|priest|imam|rabbi|monk", "REL"),
+    (r"criminal|gang|thief|smuggl|murder|kidnap|traffick", "CRM"),
+    (r"health|medical|hospital|doctor|nurse", "HLH"),
+    (r"refugee|displaced|asylum", "REF"),
+    (r"union|labou?r|worker|employee", "LAB"),
+    (r"citizen|people|population|women|\bmen\b|children|villager|resident|civilian|protester|activist", "CVL"),
+)]
+
+
+@lru_cache(maxsize=1 << 14)
+def sector_of(word: str) -> str | None:
+    """CAMEO agent code for an ICEWS sector word ('Foreign Affairs' -> 'GOV'), by table then keyword."""
+    hit = _sector_words().get(fold(word))
+    if hit:
+        return hit
+    for rx, sector in _SECTOR_KEYWORDS:
+        if rx.search(word):
+            return sector
+    return None
+
+
+# -- the YAML dictionary -----------------------------------------------------------------------------
+def _as_date(value: object, where: str, key: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ActorDictError(f"{where}: `{key}: {value}` is not a date; write YYYY-MM-DD") from None
+
+
+def parse_dictionary(data: object, path: str) -> list[tuple[str, Candidate]]:
+    """Validate a YAML actor dictionary; return (name, candidate) pairs.  Errors name path, entry, problem."""
+    if not isinstance(data, dict):
+        raise ActorDictError(f"{path}: the top level must be a mapping of sections (e.g. `leaders:`) to lists of "
+                             "entries; see docs/actors.md")
+    if data.get("version", 1) != 1:
+        raise ActorDictError(f"{path}: version {data['version']!r} is not supported; write `version: 1`")
+    known = countries()
+    out: list[tuple[str, Candidate]] = []
+    for section, entries in data.items():
+        if section == "version":
+            continue
+        if not isinstance(entries, list):
+            raise ActorDictError(f"{path}: section `{section}` must be a list of entries (`- names: [...]`)")
+        for i, e in enumerate(entries):
+            where = f"{path}: {section}[{i}]"
+            if not isinstance(e, dict):
+                raise ActorDictError(f"{where}: an entry must be a mapping with `names` and `code`")
+            names = e.get("names")
+            if isinstance(names, str):
+                names = [names]
+            if not names or not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+                raise ActorDictError(f"{where}: `names` must be a non-empty list of names")
+            where = f"{where} ({names[0]})"
+            unknown = set(e) - ENTRY_KEYS
+            if unknown:
+                raise ActorDictError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+                                     f"allowed: {', '.join(sorted(ENTRY_KEYS))}")
+            code = e.get("code")
+            if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", code):
+                raise ActorDictError(f"{where}: `code` must be an upper-case code such as ARM, NKR or NATO, "
+                                     f"got {code!r}")
+            sector = e.get("sector")
+            if sector is not None and (not isinstance(sector, str) or not re.fullmatch(r"[A-Z]{3}", sector)):
+                raise ActorDictError(f"{where}: `sector` must be a 3-letter CAMEO agent code such as GOV or MIL, "
+                                     f"got {sector!r}")
+            country = e["country"] if "country" in e else (code if code in known or code == "NKR" else None)
+            if country is not None and (not isinstance(country, str) or not re.fullmatch(r"[A-Z]{3}", country)):
+                raise ActorDictError(f"{where}: `country` must be an ISO3 code or null, got {country!r}")
+            lo, hi = _as_date(e.get("from"), where, "from"), _as_date(e.get("to"), where, "to")
+            if lo and hi and lo > hi:
+                raise ActorDictError(f"{where}: `from` {lo} is after `to` {hi}; swap or correct the dates")
+            actor = Actor(code, country, sector, names[0].strip())
+            out.extend((n.strip(), (lo, hi, actor)) for n in names)
+    return out
+
+
+def _index(pairs: list[tuple[str, Candidate]], path: str) -> dict[str, tuple[Candidate, ...]]:
+    """name key -> periods sorted by start, same-actor neighbours merged; overlapping conflicts are errors."""
+    by: dict[str, list[Candidate]] = {}
+    for n, c in pairs:
+        by.setdefault(fold(n), []).append(c)
+    out = {}
+    for k, cands in by.items():
+        cands.sort(key=lambda c: c[0] or date.min)
+        merged: list[Candidate] = []
+        for lo, hi, a in cands:
+            if merged:
+                plo, phi, pa = merged[-1]
+                overlaps = phi is None or lo is None or lo <= phi
+                same = (pa.code, pa.country, pa.sector) == (a.code, a.country, a.sector)
+                if overlaps and not same:
+                    raise ActorDictError(
+                        f"{path}: name {k!r} maps to {pa.code}/{pa.sector} and {a.code}/{a.sector} in overlapping "
+                        f"periods ({plo}..{phi} and {lo}..{hi}); make the periods disjoint")
+                if same and (overlaps or (phi and lo and (lo - phi).days <= 1)):
+                    end = None if phi is None or hi is None else max(phi, hi)
+                    merged[-1] = (plo, end, pa)
+                    continue
+            merged.append((lo, hi, a))
+        out[k] = tuple(merged)
+    return out
+
+
+@cache
+def _builtin() -> dict[str, tuple[Candidate, ...]]:
+    return _index(parse_dictionary(yaml.load(_read("actors.yaml"), Loader=_Loader), "actors.yaml"), "actors.yaml")
+
+
+_extra_paths: list[Path] = []
+
+
+def _load_yaml(path: Path) -> list[tuple[str, Candidate]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ActorDictError(f"{path}: cannot read the actor dictionary ({e.strerror}); check ${ENV_VAR}") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f" line {mark.line + 1}" if mark else ""
+        raise ActorDictError(f"{path}:{at}: not valid YAML ({getattr(e, 'problem', e)}); see docs/actors.md") from None
+    return parse_dictionary(data, str(path))
+
+
+@cache
+def _extra() -> dict[str, tuple[Candidate, ...]]:
+    paths = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()] + _extra_paths
+    pairs: list[tuple[str, Candidate]] = []
+    for p in paths:
+        pairs += _load_yaml(p)
+    return _index(pairs, ", ".join(map(str, paths)) or "extra")
+
+
+def load_extra(path: str | Path) -> int:
+    """Add a user actor dictionary (same format as the built-in one); its entries win.  Returns entries read."""
+    p = Path(path)
+    pairs = _load_yaml(p)  # validate (entries, then overlapping periods) before registering
+    _index(pairs, str(p))
+    n = len({id(c[2]) for _, c in pairs})
+    _extra_paths.append(p)
+    clear_caches()
+    return n
+
+
+def clear_caches() -> None:
+    """Forget loaded user dictionaries' indexes (after changing $DETENTE_ACTORS)."""
+    for f in (_extra, _candidates, _phrases, _first_words):
+        f.cache_clear()
+
+
+# -- resolution --------------------------------------------------------------------------------------
+def _state(iso: str, sector: str | None = None) -> Actor:
+    return Actor(iso, iso, sector, countries()[iso]["name"])
+
+
+_PAREN = re.compile(r"^(.+?)\s*\((.+?)\)?\s*$")
+_OF = re.compile(r"^(.+?)\s+of\s+(?:the\s+)?(.+)$", re.I)
+
+
+def _exact(text: str) -> tuple[Candidate, ...]:
+    k = fold(text)
+    for idx in (_extra(), _builtin()):
+        if k in idx:
+            return idx[k]
+    iso = _codes().get(text.strip())
+    if iso:
+        return ((None, None, _state(iso)),)
+    if text.strip().isdigit():
+        iso = from_cow(int(text))
+        return ((None, None, _state(iso)),) if iso else ()
+    iso = _country_names().get(k) or (_country_names().get(k[4:]) if k.startswith("the ") else None)
+    return ((None, None, _state(iso)),) if iso else ()
+
+
+def _with_sector(cands: tuple[Candidate, ...], sector: str | None, label: str, inner_first: bool = False
+                 ) -> tuple[Candidate, ...]:
+    """Attach a sector; with inner_first an organisation's own sector wins ('Chief of Staff (Armenian Army)')."""
+    return tuple((lo, hi, Actor(a.code, a.country, (a.sector or sector) if inner_first else (sector or a.sector), label))
+                 for lo, hi, a in cands)
+
+
+@cache
+def _candidates(text: str) -> tuple[Candidate, ...]:
+    """Every (valid_from, valid_to, actor) the text resolves to; () if none."""
+    t = " ".join((text or "").split())
+    if not t:
+        return ()
+    hit = _exact(t)
+    if hit:
+        return hit
+    m = _PAREN.match(t)  # ICEWS "Sector (Country)"; also the truncated "Employee (Holy See"
+    if m:
+        inner = _candidates(m.group(2))
+        if inner:
+            return _with_sector(inner, sector_of(m.group(1)), t, inner_first=True)
+        return ()
+    words = t.split(" ")
+    for n in range(min(4, len(words) - 1) if fold(words[0]) in _first_words() else 0, 0, -1):  # "Armenian Army", "Iranian Foreign Ministry"
+        head, rest = " ".join(words[:n]), " ".join(words[n:])
+        base = _exact(head)
+        if base and all(a.country for _, _, a in base):
+            sector = _sector_words().get(fold(rest))
+            if sector:
+                return _with_sector(base, sector, t)
+    m = _OF.match(t)  # "Ministry of Foreign Affairs of Azerbaijan", "Central Bank of Armenia"
+    if m:
+        for split in re.finditer(r"\s+of\s+(?:the\s+)?(?:republic\s+of\s+)?", t, re.I):
+            head, rest = t[: split.start()], t[split.end():]
+            base = _exact(rest)
+            if base and all(a.country for _, _, a in base):
+                sector = sector_of(head)
+                if sector:
+                    return _with_sector(base, sector, t)
+    return ()
+
+
+def _pick(cands: tuple[Candidate, ...], when: date | None) -> Actor | None:
+    if not cands:
+        return None
+    if when is None:  # timeless use: an undated reading, else the latest period
+        for lo, hi, a in cands:
+            if lo is None and hi is None:
+                return a
+        return max(cands, key=lambda c: c[0] or date.min)[2]
+    for lo, hi, a in cands:
+        if (lo is None or lo <= when) and (hi is None or when <= hi):
+            return a
+    return None
+
+
+def resolve(text: str, when: date | None = None) -> Actor | None:
+    """The actor a name or code denotes on `when` (None: any time), or None.
+
+    A leader's name resolves only within a term of office; without a date, to the latest role.
+    """
+    return _pick(_candidates(text), when)
+
+
+def resolution_rows(texts: Iterable[str]) -> list[tuple[str, date | None, date | None, str, str | None, str | None]]:
+    """(text, valid_from, valid_to, actor_code, country, sector) for each period in which a text resolves."""
+    rows = []
+    for t in texts:
+        for lo, hi, a in _candidates(t):
+            rows.append((t, lo, hi, a.code, a.country, a.sector))
+    return rows
+
+
+# -- code helpers ------------------------------------------------------------------------------------
+def iso3(code_or_name: str) -> str | None:
+    """ISO3 of a state from any of its codes or names ('AM', 'ARM', 'Armenian', 'Yerevan' -> 'ARM')."""
+    a = _pick(_exact(str(code_or_name)), None)
+    return a.country if a and a.country in countries() else None
+
+
+def from_iso2(code: str) -> str | None:
+    code = code.strip().upper()
+    return next((iso for iso, r in countries().items() if r["iso2"] == code), None)
+
+
+def from_cow(code: int) -> str | None:
+    code = int(code)
+    return next((iso for iso, r in countries().items() if r["cow"] == str(code)), None) or HISTORIC_COW.get(code)
+
+
+def from_gw(code: int) -> str | None:
+    code = int(code)
+    return next((iso for iso, r in countries().items() if r["gw"] == str(code)), None) or HISTORIC_GW.get(code)
+
+
+# -- actors in running text --------------------------------------------------------------------------
+_TOKEN = re.compile(r"[^\W_](?:[\w.'’-]*[^\W_])?\.?")
+
+
+def _tok_key(tok: str) -> str:
+    k = fold(tok)
+    if k.endswith(".") and "." not in k[:-1]:
+        k = k[:-1]  # sentence-final period, not an abbreviation like "u.s."
+    return re.sub(r"'s$", "", k) if len(k) > 3 else k
+
+
+@cache
+def _phrases() -> dict[str, list[tuple[tuple[str, ...], tuple[Candidate, ...], bool]]]:
+    """first token key -> [(token keys, candidates, is_sector_word)], longest first."""
+    table: dict[tuple[str, ...], tuple[tuple[Candidate, ...], bool]] = {}
+    for iso, r in countries().items():
+        for n in [r["name"], *r["aliases"], *r["demonyms"], *r["capitals"]]:
+            key = tuple(_tok_key(x) for x in _TOKEN.findall(n))
+            if key:
+                table.setdefault(key, (((None, None, _state(iso)),), False))
+    for idx in (_builtin(), _extra()):  # dictionary names override country names
+        for k, cands in idx.items():
+            key = tuple(_tok_key(x) for x in _TOKEN.findall(k))
+            if key:
+                table[key] = (cands, False)
+    for w in _sector_words():
+        key = tuple(_tok_key(x) for x in _TOKEN.findall(w))
+        if key and key not in table:
+            table[key] = ((), True)
+    out: dict[str, list] = {}
+    for key, (cands, is_sector) in table.items():
+        out.setdefault(key[0], []).append((key, cands, is_sector))
+    for v in out.values():
+        v.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+def _looks_proper(toks: list[str]) -> bool:
+    """Names in running text are capitalised; short acronyms must be upper case ('US', not 'us')."""
+    for t in toks:
+        if not any(c.isalpha() for c in t):
+            continue
+        if fold(t) in _LOWER_OK:
+            continue
+        bare = t.rstrip(".").replace("'s", "").replace("’s", "")
+        if len(bare.replace(".", "")) <= 3 and not bare.isupper():
+            return False
+        if not t[0].isupper():
+            return False
+    return True
+
+
+def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, int, Actor]]:
+    """Actor mentions in running text as (start, end, actor), longest match first, left to right.
+
+    Finds country names, variants, demonyms and capitals, dictionary names (leaders within their term,
+    NKR, IGOs), and extends a state mention by a following sector noun ("Azerbaijani Defense Ministry").
+    """
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
+    keys = [_tok_key(t[2]) for t in toks]
+    phrases = _phrases()
+    out: list[tuple[int, int, Actor]] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for key, cands, is_sector in phrases.get(keys[i], ()):
+            n = len(key)
+            if is_sector or tuple(keys[i:i + n]) != key or not _looks_proper([t[2] for t in toks[i:i + n]]):
+                continue
+            hit = (n, cands)
+            break
+        if hit is None:
+            i += 1
+            continue
+        n, cands = hit
+        actor = _pick(cands, when)
+        end_tok = i + n
+        if actor is not None and actor.country and actor.sector is None:
+            for key, _c, is_sector in phrases.get(keys[end_tok], ()) if end_tok < len(toks) else ():
+                m = len(key)
+                if is_sector and tuple(keys[end_tok:end_tok + m]) == key:
+                    sector = _sector_words()[" ".join(key)] if " ".join(key) in _sector_words() else sector_of(
+                        sentence[toks[end_tok][0]:toks[end_tok + m - 1][1]])
+                    actor = replace(actor, sector=sector)
+                    end_tok += m
+                    break
+        if actor is not None:
+            end = toks[end_tok - 1][1]
+            text_end = sentence[toks[end_tok - 1][0]:end]
+            if text_end.endswith(("'s", "’s")):
+                end -= 2
+            elif text_end.endswith(".") and not keys[end_tok - 1].endswith("."):
+                end -= 1  # a sentence-final period is not part of the name
+            out.append((toks[i][0], end, actor))
+        i = end_tok
+    return out

@@ -1,0 +1,139 @@
+"""CAMEO event codes: names, roots, QuadClass, Goldstein (pinned to GDELT's table) and the PLOVER crosswalk.
+
+Tables ship in ``detente/data/`` (``cameo.tsv``, ``icews_event_text.tsv``; provenance in docs/actors.md)
+and are loaded lazily once.  Codes are strings of 2-4 digits: '01', '010', '0211', '190'.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+# QuadClass by root code (GDELT's rule): 01-05 verbal cooperation, 06-08 material cooperation,
+# 09-14 verbal conflict, 15-20 material conflict.
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+
+
+def quad_of_root(root: int) -> int:
+    if 1 <= root <= 5:
+        return 1
+    if 6 <= root <= 8:
+        return 2
+    if 9 <= root <= 14:
+        return 3
+    if 15 <= root <= 20:
+        return 4
+    raise ValueError(f"CAMEO root {root:02d} is outside 01-20")
+
+
+def _read(name: str) -> list[dict]:
+    with resources.files("detente.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@cache
+def _table() -> dict[str, dict]:
+    out = {}
+    for r in _read("cameo.tsv"):
+        out[r["code"]] = {
+            "code": r["code"],
+            "name": r["name"],
+            "root": r["root"],
+            "quad_class": quad_of_root(int(r["root"])),
+            "goldstein": float(r["goldstein"]),
+            "plover_type": r["plover_type"] or None,
+            "plover_mode": r["plover_mode"] or None,
+            "plover_context": r["plover_context"] or None,
+        }
+    return out
+
+
+def _norm_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@cache
+def _event_texts() -> dict[str, str]:
+    return {r["event_text"]: r["code"] for r in _read("icews_event_text.tsv")}
+
+
+def reference_rows() -> list[dict]:
+    """One dict per CAMEO code: code, name, root, quad_class, goldstein, plover_type."""
+    keys = ("code", "name", "root", "quad_class", "goldstein", "plover_type")
+    return [{k: r[k] for k in keys} for r in _table().values()]
+
+
+def codes() -> list[str]:
+    return list(_table())
+
+
+def normalize(code: str | int) -> str:
+    """Canonical code text: '190' stays, 190 -> '190', 10 -> '10', ' 042 ' -> '042'.
+
+    Integers lose leading zeros, so an int is read as a root when < 21 and as a 3-digit code when
+    < 210 ('42' as int is ambiguous: we read 42 as '042').
+    """
+    if isinstance(code, int):
+        s = str(code)
+        if code < 21:
+            return s.zfill(2)
+        if len(s) in (2, 3) and s.zfill(3) in _table():
+            return s.zfill(3)
+        return s.zfill(4)
+    return code.strip()
+
+
+def _row(code: str | int) -> dict:
+    c = normalize(code)
+    try:
+        return _table()[c]
+    except KeyError:
+        raise ValueError(f"unknown CAMEO code {code!r}; codes are 2-4 digit strings such as '01', '042', '0211'") \
+            from None
+
+
+def is_code(code: str) -> bool:
+    return normalize(code) in _table()
+
+
+def name(code: str | int) -> str:
+    return _row(code)["name"]
+
+
+def root(code: str | int) -> str:
+    return _row(code)["root"]
+
+
+def quad_class(code: str | int) -> int:
+    return _row(code)["quad_class"]
+
+
+def goldstein(code: str | int) -> float:
+    return _row(code)["goldstein"]
+
+
+def plover(code: str | int) -> tuple[str, str | None] | None:
+    """(PLOVER event type, mode) for a CAMEO code, or None where PLOVER has no category (01x, 02x)."""
+    r = _row(code)
+    return (r["plover_type"], r["plover_mode"]) if r["plover_type"] else None
+
+
+def plover_context(code: str | int) -> list[str]:
+    """PLOVER context labels of a code (e.g. ['military', 'legal'] for 094)."""
+    c = _row(code)["plover_context"]
+    return [x.strip() for x in c.split(",")] if c else []
+
+
+def code_for_event_text(text: str) -> str | None:
+    """CAMEO code of an ICEWS "Event Text" ("Make a visit" -> '042'), or None if unknown."""
+    if not text:
+        return None
+    t = _norm_text(text)
+    hit = _event_texts().get(t)
+    if hit is None:
+        # tolerate GDELT-style residual names and stray punctuation
+        t2 = re.sub(r",?\s*not spec(ified)? below$", "", t).rstrip(".")
+        hit = _event_texts().get(t2)
+    return hit
