@@ -1,0 +1,285 @@
+"""Event coding: news sentences -> CAMEO/PLOVER events, dictionary- and pattern-based (TABARI tradition).
+
+``code_sentence(text, when)`` codes one sentence; ``code_lines``/``code_file`` code a text file (one
+sentence or paragraph a line) or JSONL of ``{id, date, text, url}`` and count what could not be
+coded. Actors come from ``detente.actors`` (current leaders, de facto entities such as NKR) first,
+then the Phoenix actor/agent dictionaries; verbs from the CAMEO verb-pattern dictionary. All
+dictionaries ship gzip-compressed in ``detente/data/coding``. Method and limits: docs/coding.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from detente.coding.coder import MAX_TOKENS, Coded, Coder, Event
+from detente.coding.dictionaries import read_actors, read_agents, read_discards
+from detente.coding.parse import ActorRef
+from detente.coding.verbs import read_verbs
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "coding"
+PHOENIX_ACTORS = ("Phoenix.Countries.actors.txt.gz", "Phoenix.International.actors.txt.gz",
+                  "Phoenix.MilNonState.actors.txt.gz")
+VERBS = "CAMEO.verbpatterns.150430.txt.gz"
+MAX_LINE_CHARS = 20_000  # longer input lines are cut here, and the cut is counted
+NON_STATE = ("IGO", "NGO", "NGM", "IMG", "MNC", "UAF", "REB", "INT")
+
+__all__ = ["Coder", "Coded", "Event", "load", "validation_coder", "code_sentence", "code_lines", "code_file",
+           "split_sentences", "with_statements", "event_rows", "CodeSummary", "MAX_TOKENS", "MAX_LINE_CHARS"]
+
+
+def _external_actors():
+    """``detente.actors.match_in_text`` adapted to the coder, or None while that module is missing."""
+    try:
+        from detente import actors
+    except ImportError:
+        return None
+    match = getattr(actors, "match_in_text", None)
+    if match is None:
+        return None
+    try:
+        match("Armenia", None)
+    except Exception as e:  # a broken actor dictionary must not stop coding: fall back, and say so
+        import warnings
+
+        warnings.warn(f"detente.actors unusable ({str(e).splitlines()[0][:160]}); coding with the Phoenix "
+                      "dictionaries only", stacklevel=2)
+        return None
+
+    def find(text: str, when: date | None) -> list[tuple[int, int, ActorRef]]:
+        out = []
+        for s, e, a in match(text, when):
+            code = a.code + a.sector if a.sector and len(a.code) == 3 and a.code.isalpha() else a.code
+            out.append((s, e, ActorRef(code, 0, 0, a.code, a.country, a.sector)))
+        return out
+
+    return find
+
+
+def with_statements(coder: Coder) -> Coder:
+    """A copy of ``coder`` that also codes 'X said Y ...' as X's statement about Y (kind 'statement')."""
+    import copy
+
+    c = copy.copy(coder)
+    c.statements = True
+    return c
+
+
+@cache
+def load(statements: bool = False) -> Coder:
+    """The production coder: detente.actors + Phoenix dictionaries + CAMEO verb patterns (cached)."""
+    actors = read_actors([DATA / f for f in PHOENIX_ACTORS])
+    return Coder(read_verbs(DATA / VERBS), actors.index, read_agents([DATA / "Phoenix.agents.txt.gz"]),
+                 read_discards([DATA / "Phoenix.discards.txt.gz"]), external=_external_actors(),
+                 statements=statements)
+
+
+def validation_coder(folder: Path) -> Coder:
+    """The coder the PETRARCH unit tests were written for (PETR.Validate.* dictionaries in ``folder``)."""
+    return Coder(read_verbs(folder / "PETR.Validate.verbs.txt"),
+                 read_actors([folder / "PETR.Validate.actors.txt"]).index,
+                 read_agents([folder / "PETR.Validate.agents.txt"]),
+                 read_discards([folder / "PETR.Validate.discards.txt"]))
+
+
+def code_sentence(text: str, when: date | None = None, coder: Coder | None = None) -> list[dict]:
+    """Events in one sentence, as flat dicts (see ``event_rows``)."""
+    res = (coder or load()).code(text, when)
+    return event_rows(res, when)
+
+
+# -- output rows -------------------------------------------------------------------------------
+
+def split_code(ref: ActorRef) -> tuple[str | None, str | None, str | None]:
+    """(actor, country, sector) of an actor reference, in the events table's terms."""
+    if ref.actor is not None:
+        return ref.actor, ref.country, ref.sector
+    code = ref.code
+    if code.startswith(NON_STATE) or len(code) < 3 or not code[:3].isalpha():
+        return code, None, None
+    return code[:3], code[:3], (code[3:6] or None)
+
+
+@cache
+def _cameo(code: str) -> dict:
+    from detente import cameo
+
+    try:
+        p = cameo.plover(code)
+        return {"cameo_root": cameo.root(code), "quad_class": cameo.quad_class(code),
+                "goldstein": cameo.goldstein(code), "plover_type": p[0] if p else None,
+                "plover_mode": p[1] if p else None}
+    except ValueError:
+        return {"cameo_root": code[:2] if code[:2].isdigit() else None, "quad_class": None, "goldstein": None,
+                "plover_type": None, "plover_mode": None}
+
+
+def event_rows(res: Coded, when: date | None = None, doc: str | None = None, url: str | None = None,
+               line: int | None = None) -> list[dict]:
+    tok = res.tokens
+    out = []
+    for k, e in enumerate(res.events):
+        row: dict = {}
+        key = f"{doc or ''}|{line or ''}|{tok.text}|{k}|{e.source.code}|{e.target.code}|{e.code}"
+        row["event_id"] = hashlib.sha1(key.encode()).hexdigest()[:16]
+        row["date"] = when.isoformat() if when else None
+        for side, ref in (("source", e.source), ("target", e.target)):
+            actor, country, sector = split_code(ref)
+            row[f"{side}_text"] = tok.surface(ref.start, ref.end)
+            row[f"{side}_code"] = ref.code
+            row[f"{side}_actor"], row[f"{side}_country"], row[f"{side}_sector"] = actor, country, sector
+            row[f"{side}_span"] = [tok.spans[ref.start][0], tok.spans[ref.end - 1][1]]
+        row["cameo_code"] = e.code
+        row.update(_cameo(e.code))
+        row["verb"] = tok.surface(*e.verb)
+        row["kind"] = e.kind
+        row["sentence"] = tok.text
+        row["doc_id"] = doc
+        row["source_url"] = url
+        row["line"] = line
+        out.append(row)
+    return out
+
+
+# -- files -------------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+_ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Gov|Sen|Rep|St|Prof|Jr|Sr|No|Vs|vs|U\.S|U\.N))\.?$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph (a full stop after an abbreviation such as 'U.S.' does not split)."""
+    out: list[str] = []
+    start = 0
+    for m in _SPLIT.finditer(text):
+        head = text[start: m.start()].rstrip("\"”’)")
+        if _ABBREV.search(head):
+            continue
+        out.append(text[start: m.start()].strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+@dataclass
+class CodeSummary:
+    lines: int = 0
+    sentences: int = 0
+    sentences_with_events: int = 0
+    events: int = 0
+    empty_lines: int = 0
+    no_actor: int = 0
+    no_verb: int = 0
+    no_event: int = 0
+    discarded: int = 0
+    negated: int = 0
+    long_lines_cut: int = 0
+    long_sentences_cut: int = 0
+    non_utf8_lines: int = 0
+    malformed: int = 0
+    problems: list[str] = field(default_factory=list)  # 'line N: reason'
+
+    def as_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["problems"] = list(self.problems[:50])
+        return d
+
+
+def _decode(raw: bytes, n: int, summary: CodeSummary) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        summary.non_utf8_lines += 1
+        summary.problems.append(f"line {n}: bytes that are not UTF-8 were replaced by U+FFFD")
+        return raw.decode("utf-8", errors="replace")
+
+
+def read_records(raw_lines: Iterable[bytes], jsonl: bool, default_date: date | None,
+                 summary: CodeSummary) -> Iterator[tuple[int, str, date | None, str | None, str | None]]:
+    """(line, text, date, id, url) per input line; malformed lines are counted and skipped."""
+    for n, raw in enumerate(raw_lines, 1):
+        summary.lines += 1
+        line = _decode(raw.rstrip(b"\r\n"), n, summary).lstrip("\ufeff")
+        if not line.strip():
+            summary.empty_lines += 1
+            continue
+        when, doc, url = default_date, None, None
+        if jsonl:
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise ValueError("not a JSON object")
+                text = obj.get("text")
+                if not isinstance(text, str):
+                    raise ValueError("no 'text' string")
+                if obj.get("date"):
+                    when = _parse_date(str(obj["date"]))
+                doc = None if obj.get("id") is None else str(obj["id"])
+                url = obj.get("url")
+            except ValueError as e:
+                summary.malformed += 1
+                msg = str(e).splitlines()[0][:120]
+                summary.problems.append(f"line {n}: {msg}; fix the line (JSONL wants {{id, date, text, url}})")
+                continue
+        else:
+            text = line
+        if len(text) > MAX_LINE_CHARS:
+            summary.long_lines_cut += 1
+            summary.problems.append(f"line {n}: {len(text)} characters, cut to the first {MAX_LINE_CHARS}")
+            text = text[:MAX_LINE_CHARS]
+        yield n, text, when, doc, url
+
+
+def _parse_date(s: str) -> date:
+    s = s.strip()
+    if re.fullmatch(r"\d{8}", s):
+        s = f"{s[:4]}-{s[4:6]}-{s[6:]}"
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError:
+        raise ValueError(f"bad date {s!r}: use YYYY-MM-DD") from None
+
+
+def code_lines(raw_lines: Iterable[bytes], jsonl: bool = False, when: date | None = None,
+               coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
+    coder = coder or load()
+    summary = CodeSummary()
+    rows: list[dict] = []
+    for n, text, day, doc, url in read_records(raw_lines, jsonl, when, summary):
+        for sent in split_sentences(text):
+            res = coder.code(sent, day)
+            summary.sentences += 1
+            summary.long_sentences_cut += res.truncated
+            summary.negated += res.negated
+            if res.status in ("no_actor", "no_verb", "no_event", "discarded"):
+                setattr(summary, res.status, getattr(summary, res.status) + 1)
+            if res.events:
+                summary.sentences_with_events += 1
+                evs = event_rows(res, day, doc, url, n)
+                summary.events += len(evs)
+                rows += evs
+    return rows, summary
+
+
+def is_jsonl(head: bytes) -> bool:
+    first = head.lstrip().split(b"\n", 1)[0].strip()
+    return first.startswith(b"{")
+
+
+def code_file(path: Path, when: date | None = None, coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
+    """Code a text file (one sentence/paragraph a line) or JSONL of {id, date, text, url}."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file; give a text file or JSONL of {{id, date, text, url}}")
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+        fh.seek(0)
+        return code_lines(fh, jsonl=is_jsonl(head), when=when, coder=coder)

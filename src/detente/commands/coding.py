@@ -1,0 +1,67 @@
+"""`detente code`: code news text into CAMEO/PLOVER events, optionally into the store as dataset `coded`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli import Fmt, StoreOpt, emit, err, handled, open_store
+from detente.errors import UserError
+
+OUT_COLS = ("event_id", "date", "source_text", "source_code", "source_actor", "target_text", "target_code",
+            "target_actor", "cameo_code", "quad_class", "goldstein", "plover_type", "plover_mode", "verb", "kind",
+            "doc_id", "line", "sentence")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("code")
+    @handled
+    def code_cmd(
+        file: Annotated[Path, typer.Argument(help="Text (one sentence or paragraph a line) or JSONL of {id, date, text, url}")],
+        format: Annotated[Fmt, typer.Option("--format", "-f", help="Output format (json: all fields)")] = Fmt.csv,
+        on: Annotated[str | None, typer.Option("--date", help="Date of the text (YYYY-MM-DD); JSONL dates win")] = None,
+        ingest: Annotated[bool, typer.Option("--ingest", help="Store the events as dataset `coded`")] = False,
+        statements: Annotated[bool, typer.Option(help="Also code 'X said ...' as X's statement event")] = False,
+        store: StoreOpt = None,
+    ) -> None:
+        """Code news sentences into CAMEO events (who did what to whom) with PLOVER types."""
+        from detente import coding
+
+        try:
+            when = date.fromisoformat(on) if on else None
+        except ValueError:
+            raise UserError(f"bad --date {on!r}: use YYYY-MM-DD, e.g. --date 2021-05-12") from None
+        coder = coding.with_statements(coding.load()) if statements else coding.load()
+        rows, summary = coding.code_file(file, when=when, coder=coder)
+        if ingest:
+            undated = sum(1 for r in rows if not r["date"])
+            if undated:
+                err.print(f"warning: {undated} events have no date and will be quarantined; pass --date "
+                          "YYYY-MM-DD or give JSONL with a date field", highlight=False)
+            s = open_store(store, build=False)
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"{file.stem}.coded.jsonl"
+                with out.open("w", encoding="utf-8") as fh:
+                    for r in rows:
+                        fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+                res = s.ingest_file(out, fmt="coded")
+            s.close()
+            emit([res.as_dict()], Fmt.table if format is Fmt.table else format,
+                 title="rows read = stored + quarantined + duplicate")
+        elif format is Fmt.json:
+            emit(rows, format)
+        else:
+            emit([{k: r.get(k) for k in OUT_COLS} for r in rows], format, title="coded events")
+        d = summary.as_dict()
+        problems = d.pop("problems")
+        err.print("summary: " + ", ".join(f"{k} {v}" for k, v in d.items() if v), highlight=False, soft_wrap=True)
+        for p in problems:
+            err.print(f"  {p}", highlight=False, soft_wrap=True)
+        if summary.lines and not summary.sentences and summary.malformed:
+            sys.exit(2)
