@@ -22,6 +22,8 @@ from detente.schema import EVENTS, TABLES, ddl, required
 from detente.sources.base import StageContext
 
 ENV_VAR = "DETENTE_STORE"
+MEMORY_VAR = "DETENTE_INGEST_MEMORY"  # DuckDB memory limit while ingesting (e.g. "4GB")
+INGEST_MEMORY = "1GB"
 STAGED = ("events", "dyad_days", "signals", "quarantine")
 
 
@@ -155,6 +157,9 @@ class Store:
         if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchall():
             summary.skipped = True
             return summary
+        # bounded memory: staged rows beyond the limit spill to <store>.tmp, so a 10 GB file needs no 10 GB RAM
+        previous = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        self.con.execute(f"SET memory_limit = {_sql_str(os.environ.get(MEMORY_VAR, INGEST_MEMORY))}")
         self.con.execute("BEGIN TRANSACTION")
         try:
             for t in STAGED:
@@ -190,6 +195,7 @@ class Store:
         finally:
             for t in STAGED:
                 self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
+            self.con.execute(f"SET memory_limit = {_sql_str(previous)}")
         return summary
 
     def _count(self, table: str) -> int:
@@ -274,14 +280,24 @@ class Store:
         key = ", ".join(t.key)
         match = " AND ".join(f"x.{k} IS NOT DISTINCT FROM s.{k}" for k in t.key)
         before = self._count(table)
+        # Compare only with stored rows of the same dataset in the staged date span: the cost of an
+        # ingest then follows the file, not the size of the store (DuckDB prunes by zone maps).
+        span = "date" if "date" in t.key else "year"
+        lo, hi = self.con.execute(f"SELECT min({span}), max({span}) FROM stage_{table}").fetchall()[0]
         self.con.execute(
             f"INSERT INTO {table} SELECT * EXCLUDE (rn) FROM ("
             f" SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY line) AS rn FROM stage_{table}) s"
-            f" WHERE rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} x WHERE {match})"
+            f" WHERE rn = 1 AND NOT EXISTS (SELECT 1 FROM (SELECT * FROM {table} WHERE dataset = ?"
+            f" AND {span} BETWEEN ? AND ?) x WHERE {match})",
+            [self._stage_dataset(table), lo, hi],
         )
         new = self._count(table) - before
         summary.rows_stored += new
         summary.rows_duplicate += staged - new
+
+    def _stage_dataset(self, table: str) -> str | None:
+        row = self.con.execute(f"SELECT any_value(dataset) FROM stage_{table}").fetchall()
+        return row[0][0] if row else None
 
     def _resolve_actors(self) -> None:
         texts = [

@@ -1,0 +1,171 @@
+"""`detente fetch gdelt`, `detente export` and `detente bigquery-sql`: thin commands over fetch.py / export.py."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli import Fmt, StoreOpt, emit, err, handled, open_store, split_codes
+from detente.errors import UserError
+
+fetch_app = typer.Typer(help="Download source data (GDELT) with verification and resume.", no_args_is_help=True)
+
+
+def _day(s: str, opt: str) -> date:
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise UserError(f"{opt} {s!r} is not a date; write it as YYYY-MM-DD (UTC)") from None
+
+
+class RichReporter:
+    """Bytes, speed and ETA on stderr; thread-safe enough for Rich's Progress."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+            TimeRemainingColumn(), TextColumn("files"), MofNCompleteColumn(), console=err, transient=True,
+        )
+        self.bytes_task: Any = None
+        self.files_task: Any = None
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self.progress.start()
+        self.bytes_task = self.progress.add_task("fetch", total=total_bytes or None)
+        self.files_task = self.progress.add_task("files", total=files, visible=False)
+        self.files = files
+        self.done = 0
+
+    def advance(self, nbytes: int) -> None:
+        if self.bytes_task is not None:
+            self.progress.advance(self.bytes_task, nbytes)
+
+    def file_done(self, result: Any) -> None:
+        self.done += 1
+        self.progress.update(self.bytes_task, description=f"fetch {self.done}/{self.files}")
+        if not result.ok:
+            self.progress.console.print(f"[yellow]{result.name}:[/yellow] {result.status}: {result.reason}",
+                                        highlight=False, soft_wrap=True)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+@fetch_app.command("gdelt")
+@handled
+def gdelt(
+    version: Annotated[int, typer.Option("--version", help="GDELT version: 1 (daily, 1979-) or 2 (15-minute, 2015-)")],
+    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD (UTC)")],
+    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD (UTC), inclusive")],
+    actors: Annotated[str | None, typer.Option(help="With --ingest keep only rows involving these codes, e.g. AZE,ARM")] = None,
+    dest: Annotated[Path | None, typer.Option(help="Download directory (default: gdelt<version> beside the store)")] = None,
+    ingest: Annotated[bool, typer.Option("--ingest", help="Ingest each verified file into the store")] = False,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Mirror of the GDELT file directory")] = None,
+    workers: Annotated[int, typer.Option(help="Parallel downloads")] = 4,
+    rate: Annotated[float | None, typer.Option(help="At most this many requests per second")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds without data before a retry")] = 30.0,
+    retries: Annotated[int, typer.Option(help="Retries per file (exponential backoff)")] = 4,
+    store: StoreOpt = None,
+    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+) -> None:
+    """Download GDELT event files for a UTC date range: verified (size + MD5), resumable, optionally ingested."""
+    from detente import fetch as F
+    from detente.store import default_path
+
+    s, e = _day(start, "--start"), _day(end, "--end")
+    codes = split_codes(actors)
+    if codes and not ingest:
+        raise UserError("--actors filters rows while ingesting; add --ingest (downloads are always whole files)")
+    st = open_store(store) if ingest else None
+    dest = dest or (store or default_path()).parent / f"gdelt{version}"
+    rep = RichReporter()
+    opts = F.Options(workers=workers, rate=rate, timeout=timeout, retries=retries)
+    try:
+        report = F.fetch_gdelt(version, s, e, dest, actors=codes, store=st, base_url=base_url, opts=opts,
+                               reporter=rep)
+    except F.FetchInterrupted as ex:
+        rep.stop()
+        r = ex.report
+        ok = sum(x.ok for x in r.results)
+        err.print(f"interrupted: {ok} of {r.listed} files verified in {dest}; partial downloads are kept as .part "
+                  "files and nothing unverified was ingested; re-run the same command to resume", highlight=False,
+                  soft_wrap=True)
+        raise typer.Exit(130) from None
+    finally:
+        rep.stop()
+        if st is not None:
+            st.close()
+    summary = report.summary()
+    if output is Fmt.json:
+        emit(report.as_dict(), output)
+    else:
+        emit(summary, output, title=f"GDELT {version}.0 {s}..{e} -> {dest}")
+    if report.missing:
+        err.print(f"[yellow]note:[/yellow] {len(report.missing)} of {report.expected} expected slots are not in "
+                  f"GDELT's list: {summary['missing']}", highlight=False, soft_wrap=True)
+    bad = report.failed
+    if bad or report.ingest_failed:
+        first = bad[0] if bad else report.ingest_failed[0]
+        why = first.reason if bad else first.ingest["error"]
+        raise UserError(f"{len(bad)} files not downloaded, {len(report.ingest_failed)} not ingested "
+                        f"(first: {first.name}: {why}); re-run the same command to retry them")
+
+
+def export(
+    dest: Annotated[Path, typer.Argument(help="Directory to write (one sub-directory per table)")],
+    format: Annotated[str, typer.Option("--format", help="parquet")] = "parquet",
+    partition_by: Annotated[str, typer.Option("--partition-by", help="month | year | none")] = "month",
+    table: Annotated[str, typer.Option("--table", help="events | dyad_days | signals | all")] = "all",
+    overwrite: Annotated[bool, typer.Option(help="Replace what is already in DEST")] = False,
+    store: StoreOpt = None,
+    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+) -> None:
+    """Write the store as Hive-partitioned Parquet that Spark, BigQuery and DuckDB read directly."""
+    from detente import export as X
+
+    if format != "parquet":
+        raise UserError(f"--format {format!r} is not supported; use parquet")
+    s = open_store(store, read_only=True)
+    try:
+        rows = X.export_parquet(s, dest, tables=X.tables_arg(table), partition_by=partition_by, overwrite=overwrite)
+    finally:
+        s.close()
+    emit(rows, output, title=f"Parquet in {dest}")
+
+
+def bigquery_sql(
+    actors: Annotated[str | None, typer.Option(help="Codes; both sides of a dyad must be among them, e.g. AZE,ARM")] = None,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD")] = None,
+    end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD")] = None,
+    table: Annotated[str, typer.Option(help="BigQuery table")] = "gdelt-bq.gdeltv2.events",
+    undirected: Annotated[bool, typer.Option(help="Fold A->B and B->A into one dyad")] = False,
+    dialect: Annotated[str, typer.Option(help="bigquery, or duckdb to run it locally")] = "bigquery",
+) -> None:
+    """Print the dyad x month index SQL for GDELT's public BigQuery table (pipe it into `bq query`)."""
+    from detente import export as X
+
+    sql = X.dyad_month_sql(
+        actors=split_codes(actors), start=_day(start, "--start") if start else None,
+        end=_day(end, "--end") if end else None, table=table, directed=not undirected, dialect=dialect,
+    )
+    sys.stdout.write(sql + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(fetch_app, name="fetch")
+    app.command("export")(handled(export))
+    app.command("bigquery-sql")(handled(bigquery_sql))

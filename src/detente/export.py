@@ -1,0 +1,173 @@
+"""Take the store to bigger engines: Hive-partitioned Parquet, and the dyad x month index as BigQuery SQL.
+
+``export_parquet`` writes each table with DuckDB's ``COPY ... (FORMAT parquet, PARTITION_BY ...)``:
+``DIR/events/year=2021/month=3/data_0.parquet``. Spark (``spark.read.parquet``), BigQuery
+(``bq load --hive_partitioning_mode=AUTO``) and DuckDB (``read_parquet(..., hive_partitioning=true)``)
+read that layout directly. ``dyad_month_sql`` writes the dyad x month event index once, in DuckDB's
+dialect over GDELT's raw column names, and transpiles it with sqlglot for GDELT's public BigQuery table.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from detente.errors import UserError
+
+TABLES = ("events", "dyad_days", "signals")
+# partition columns per table and --partition-by; derived columns are added to the copy
+PARTITIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "events": {"month": [("year", "year(date)"), ("month", "month(date)")], "year": [("year", "year(date)")]},
+    "dyad_days": {"month": [("year", "year(date)"), ("month", "month(date)")], "year": [("year", "year(date)")]},
+    # signals are yearly (votes have dates, alliances and conflicts do not): partition by kind and year
+    "signals": {"month": [("kind", ""), ("year", "")], "year": [("kind", ""), ("year", "")]},
+}
+
+
+def tables_arg(table: str) -> tuple[str, ...]:
+    if table == "all":
+        return TABLES
+    if table not in TABLES:
+        raise UserError(f"--table {table!r} is not exported; use one of: {', '.join(TABLES)}, all")
+    return (table,)
+
+
+def export_parquet(
+    store: Any,
+    dest: Path | str,
+    tables: tuple[str, ...] = TABLES,
+    partition_by: str = "month",
+    overwrite: bool = False,
+) -> list[dict]:
+    """Write ``tables`` of ``store`` under ``dest/<table>/`` as (Hive-partitioned) Parquet; rows per table."""
+    if partition_by not in ("month", "year", "none"):
+        raise UserError(f"--partition-by {partition_by!r}: use month, year or none")
+    dest = Path(dest)
+    out = []
+    for t in tables:
+        target = dest / t
+        if target.exists() and any(target.iterdir()) and not overwrite:
+            raise UserError(f"{target} is not empty; pass --overwrite to replace it or choose another directory")
+        target.mkdir(parents=True, exist_ok=True)
+        n = store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        if partition_by == "none":
+            store.con.execute(f"COPY {t} TO '{_q(target / 'data_0.parquet')}' (FORMAT parquet)")
+            parts: list[str] = []
+        else:
+            cols = PARTITIONS[t][partition_by]
+            extra = "".join(f", {expr} AS {name}" for name, expr in cols if expr)
+            parts = [name for name, _ in cols]
+            opts = "FORMAT parquet, PARTITION_BY (" + ", ".join(parts) + ")"
+            if overwrite:
+                opts += ", OVERWRITE_OR_IGNORE"
+            store.con.execute(f"COPY (SELECT *{extra} FROM {t}) TO '{_q(target)}' ({opts})")
+        files = sorted(target.rglob("*.parquet"))
+        out.append({"table": t, "rows": int(n), "files": len(files), "partition_by": ", ".join(parts) or "none",
+                    "path": str(target)})
+    return out
+
+
+def read_back(con: Any, path: Path | str) -> str:
+    """The DuckDB table expression that reads an exported table directory back."""
+    return f"read_parquet('{_q(Path(path))}/**/*.parquet', hive_partitioning = true)"
+
+
+def _q(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+def _table(name: str) -> exp.Table:
+    """``project.dataset.table`` as a table node, quoting parts like ``gdelt-bq`` that need it."""
+    parts = [p.strip("`\"") for p in name.split(".")]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise UserError(f"table {name!r}: write it as [project.]dataset.table, e.g. {BIGQUERY_TABLE}")
+    ids = [exp.to_identifier(p, quoted=not p.isidentifier()) for p in parts]
+    kw = dict(zip(("catalog", "db", "this")[3 - len(ids):], ids, strict=True))
+    return exp.Table(**kw)
+
+
+# -- BigQuery ------------------------------------------------------------------------------
+BIGQUERY_TABLE = "gdelt-bq.gdeltv2.events"
+INDEX_COLUMNS = (
+    "month", "actor_a", "actor_b", "events", "verbal_coop", "material_coop", "verbal_conflict",
+    "material_conflict", "goldstein_sum", "goldstein_mean", "tone_mean", "mentions", "articles",
+)
+# raw GDELT columns the query reads (BigQuery bills by the columns scanned)
+RAW_COLUMNS = (
+    "SQLDATE", "MonthYear", "Actor1Code", "Actor1CountryCode", "Actor2Code", "Actor2CountryCode",
+    "QuadClass", "GoldsteinScale", "NumMentions", "NumArticles", "AvgTone",
+)
+
+
+def _codes(actors: list[str]) -> str:
+    for a in actors:
+        if not (a.isalnum() and len(a) == 3):
+            raise UserError(f"actor code {a!r} is not a 3-letter code like AZE; fix --actors")
+    return ", ".join(f"'{a.upper()}'" for a in actors)
+
+
+def dyad_month_sql(
+    actors: list[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    table: str = BIGQUERY_TABLE,
+    directed: bool = True,
+    dialect: str = "bigquery",
+) -> str:
+    """SQL for the dyad x month index over GDELT's raw event table, in ``dialect`` (bigquery or duckdb).
+
+    A side's actor is its CountryCode, else the first three letters of its actor code (as the fetch
+    filter does). With ``actors`` both sides must be among them; without, both must have a country
+    code. Columns: see ``INDEX_COLUMNS``; QuadClass 1-4 counts, Goldstein sum and mean, mean tone.
+    """
+    side = "coalesce(nullif({c}CountryCode, ''), substr({c}Code, 1, 3))"
+    a, b = side.format(c="Actor1"), side.format(c="Actor2")
+    where = []
+    if start:
+        where.append(f"SQLDATE >= {start.strftime('%Y%m%d')}")
+    if end:
+        where.append(f"SQLDATE <= {end.strftime('%Y%m%d')}")
+    if actors:
+        codes = _codes(actors)
+        dyad = [f"actor_a IN ({codes})", f"actor_b IN ({codes})"]
+    else:
+        a = "nullif(Actor1CountryCode, '')"
+        b = "nullif(Actor2CountryCode, '')"
+        dyad = ["actor_a IS NOT NULL", "actor_b IS NOT NULL"]
+    dyad.append("actor_a <> actor_b")
+    if not directed:
+        a, b = f"least({a}, {b})", f"greatest({a}, {b})"
+    quad = "sum(CASE WHEN QuadClass = {q} THEN 1 ELSE 0 END)"
+    sql = f"""
+    WITH raw AS (
+      SELECT MonthYear, {a} AS actor_a, {b} AS actor_b, QuadClass, GoldsteinScale, NumMentions,
+             NumArticles, AvgTone
+      FROM __gdelt__
+      {"WHERE " + " AND ".join(where) if where else ""}
+    )
+    SELECT make_date(MonthYear // 100, MonthYear % 100, 1) AS month, actor_a, actor_b,
+           count(*) AS events,
+           {quad.format(q=1)} AS verbal_coop, {quad.format(q=2)} AS material_coop,
+           {quad.format(q=3)} AS verbal_conflict, {quad.format(q=4)} AS material_conflict,
+           sum(GoldsteinScale) AS goldstein_sum, avg(GoldsteinScale) AS goldstein_mean,
+           avg(AvgTone) AS tone_mean, sum(NumMentions) AS mentions, sum(NumArticles) AS articles
+    FROM raw
+    WHERE {" AND ".join(dyad)}
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    """
+    if dialect not in ("bigquery", "duckdb"):
+        raise UserError(f"dialect {dialect!r}: use bigquery or duckdb")
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    target = _table(table)
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and node.name == "__gdelt__":
+            return target.copy()
+        return node
+
+    return tree.transform(swap).sql(dialect=dialect, pretty=True)
