@@ -187,7 +187,10 @@ def ingest(
 def sources(store: StoreOpt = None, format: FmtOpt = Fmt.table) -> None:
     """List the datasets in the store with rows, coverage and license."""
     s = open_store(store, read_only=True)
-    emit(s.sources(), format, title="datasets")
+    rows = s.sources()
+    if format is Fmt.table:  # the terminal view keeps what fits; csv/json carry every field
+        rows = [{k: r[k] for k in ("name", "coverage_start", "coverage_end", "rows", "quarantined")} for r in rows]
+    emit(rows, format, title="datasets (license and citation: --format json, `detente cite`)")
 
 
 @app.command()

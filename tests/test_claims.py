@@ -1,0 +1,391 @@
+"""Claims: case files, each hypothesis kind on a store built so the right verdict is known, the verdict rule,
+and the built-in South Caucasus case on the bundled data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from detente.claims import (
+    KINDS,
+    VERDICTS,
+    CaseError,
+    Component,
+    combine,
+    decide,
+    evaluate,
+    load_case,
+    loads_case,
+)
+from detente.schema import DYAD_DAYS, EVENTS, ddl
+
+START, SPLIT, END = date(2019, 1, 1), date(2020, 7, 1), date(2021, 12, 31)
+
+
+# ------------------------------------------------------------------------------------- synthetic store
+def _net_rows(rng: np.random.Generator) -> list[tuple]:
+    """Daily undirected scores whose signs and sizes are set by construction (see each dyad's comment)."""
+    rows = []
+    days = [START + timedelta(d) for d in range((END - START).days + 1)]
+    n = len(days)
+    # a weekly latent driver with memory for the association test: GGG responds to FFF one week later
+    weeks = n // 7 + 2
+    lat = np.zeros(weeks)
+    for w in range(1, weeks):
+        lat[w] = 0.7 * lat[w - 1] + rng.normal(0, 1)
+    for i, d in enumerate(days):
+        after = d >= SPLIT
+        w = i // 7 + 1
+        p = {
+            ("AAA", "BBB"): 0.85,  # steadily cooperative
+            ("AAA", "CCC"): 0.15,  # steadily conflictual
+            ("BBB", "CCC"): 0.2,  # conflictual
+            ("AAA", "DDD"): 0.15 if after else 0.85,  # cooperative, then conflictual from SPLIT
+            ("BBB", "DDD"): 0.5,
+            ("CCC", "DDD"): 0.5,
+            ("EEE", "FFF"): 1 / (1 + np.exp(-1.5 * lat[w])),  # follows the latent driver
+            ("EEE", "GGG"): 1 / (1 + np.exp(1.5 * lat[w - 1])),  # opposite, one week later
+        }
+        for (a, b), prob in p.items():
+            size = (4.0 if after and "AAA" in (a, b) else 1.0) * rng.uniform(0.5, 1.5)
+            sign = 1 if rng.random() < prob else -1
+            rows.append((d, a, b, False, sign * size, "net", "synthetic.npy", i + 1))
+    return rows
+
+
+def _event_rows() -> list[tuple]:
+    """20 cooperative AAA->BBB events and 10 conflictual AAA->CCC events in 2021 H1 (dataset ev)."""
+    rows = []
+    for k in range(20):
+        rows.append((f"c{k}", date(2021, 1, 1) + timedelta(7 * k), "AAA", "BBB", "042", 1, 1.9,
+                     f"https://example.org/c{k}"))
+    for k in range(10):
+        rows.append((f"x{k}", date(2021, 1, 3) + timedelta(9 * k), "AAA", "CCC", "112", 3, -2.0 - k / 10, None))
+    # one event per covered day between other actors, so every day of 2021 H1 is covered
+    for k in range(181):
+        rows.append((f"f{k}", date(2021, 1, 1) + timedelta(k), "HHH", "III", "010", 1, 0.0, None))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    path = tmp_path_factory.mktemp("claims") / "synth.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(ddl(DYAD_DAYS))
+    con.execute(ddl(EVENTS))
+    net = pd.DataFrame(_net_rows(np.random.default_rng(42)), columns=DYAD_DAYS.names)  # noqa: F841
+    con.execute("INSERT INTO dyad_days SELECT * FROM net")
+    ev = pd.DataFrame(_event_rows(), columns=["event_id", "date", "source_actor", "target_actor", "cameo_code",  # noqa: F841
+                                              "quad_class", "goldstein", "source_url"])
+    con.execute("INSERT INTO events (event_id, date, source_actor, target_actor, cameo_code, quad_class, goldstein, "
+                "source_url, dataset, file) SELECT *, 'ev', 'synthetic.tsv' FROM ev")
+    yield con
+    con.close()
+
+
+CASE_HEAD = """
+name: synthetic
+actors: [AAA, BBB, CCC, DDD, EEE, FFF, GGG, ZZZ]
+periods:
+  p1: {start: 2019-01-01, end: 2020-06-30}
+  p2: {start: 2020-07-01, end: 2021-12-31}
+  p0: {start: 2015-01-01, end: 2015-12-31}
+  e1: {start: 2021-01-01, end: 2021-06-30}
+defaults: {bootstrap: 400, seed: 3}
+hypotheses:
+"""
+
+# kind -> (supported, contradicted, insufficient) hypothesis bodies
+CASES = {
+    "compare": (
+        "{kind: compare, x: AAA-BBB, y: AAA-CCC, periods: [p1, p2]}",
+        "{kind: compare, x: AAA-CCC, y: AAA-BBB, periods: [p1, p2]}",
+        "{kind: compare, x: AAA-BBB, y: AAA-ZZZ, periods: [p1, p2]}",
+    ),
+    "change": (
+        "{kind: change, dyad: AAA-DDD, before: p1, after: p2, expect: decrease}",
+        "{kind: change, dyad: AAA-DDD, before: p1, after: p2, expect: increase}",
+        "{kind: change, dyad: AAA-DDD, before: p0, after: p2, expect: decrease}",
+    ),
+    "break": (
+        "{kind: break, dyads: [AAA-DDD], date: 2020-07-01, expect: present}",
+        "{kind: break, dyads: [AAA-DDD], date: 2020-07-01, expect: absent}",
+        "{kind: break, dyads: [AAA-DDD], date: 2015-07-01, expect: present}",
+    ),
+    "association": (
+        "{kind: association, x: EEE-FFF, y: EEE-GGG, lags: 2, periods: [p1, p2], expect: negative}",
+        "{kind: association, x: EEE-FFF, y: EEE-GGG, lags: 2, periods: [p1, p2], expect: positive}",
+        "{kind: association, x: EEE-FFF, y: EEE-GGG, lags: 2, periods: [p0], expect: negative}",
+    ),
+    "alignment": (
+        "{kind: alignment, partition: [[AAA, BBB], [CCC]], periods: [p1, p2]}",
+        "{kind: alignment, partition: [[AAA, CCC], [BBB]], periods: [p1, p2]}",
+        "{kind: alignment, partition: [[AAA, BBB], [CCC]], periods: [p0]}",
+    ),
+    "influence": (
+        "{kind: influence, actor: AAA, region: [AAA, BBB, CCC, DDD], before: p1, after: p2, expect: increase}",
+        "{kind: influence, actor: AAA, region: [AAA, BBB, CCC, DDD], before: p1, after: p2, expect: decrease}",
+        "{kind: influence, actor: AAA, region: [AAA, BBB, CCC, DDD], before: p0, after: p2}",
+    ),
+    "presence": (
+        "{kind: presence, dyad: AAA>BBB, polarity: cooperative, periods: [e1]}",
+        "{kind: presence, dyad: AAA>BBB, polarity: cooperative, periods: [e1], expect: absent}",
+        "{kind: presence, dyad: AAA>GGG, polarity: cooperative, periods: [e1]}",
+    ),
+}
+EXPECTED = ("supported", "contradicted", "insufficient data")
+
+
+def _case_text() -> str:
+    out = [CASE_HEAD]
+    for kind, bodies in CASES.items():
+        for verdict, body in zip(EXPECTED, bodies, strict=True):
+            hid = f"{kind}-{verdict.split()[0]}"
+            inner = body.strip("{}")
+            out.append(f"  - {{id: {hid}, claim: {kind} {verdict}, {inner}}}\n")
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def synth_results(synth):
+    case = loads_case(_case_text(), "synthetic.yaml")
+    ds = ["ev"] if False else None
+    res = evaluate(synth, case, datasets=ds)
+    return {r.id: r for r in res}
+
+
+def test_every_kind_is_covered_by_the_fixture():
+    assert set(CASES) == set(KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+@pytest.mark.parametrize("verdict", EXPECTED)
+def test_kind_gives_the_verdict_known_by_construction(synth_results, kind, verdict):
+    r = synth_results[f"{kind}-{verdict.split()[0]}"]
+    detail = {d: [(c.name, c.outcome, c.effect, c.lo, c.hi, c.note) for c in v["components"]]
+              for d, v in r.datasets.items()}
+    assert r.verdict == verdict, detail
+
+
+def test_compare_effect_is_the_difference_of_net_shares(synth, synth_results):
+    r = synth_results["compare-supported"]
+    comp = r.datasets["net"]["components"][0]
+    # p1: P(+) = 0.85 vs 0.15 -> net shares 0.7 and -0.7: difference near 1.4
+    assert comp.period == "p1" and 1.2 < comp.effect < 1.6
+    assert comp.lo < comp.effect < comp.hi and comp.p < 0.01
+    # the exact mean of signs, recomputed by hand from the table
+    got = synth.execute("""SELECT avg(sign(score)) FROM dyad_days WHERE actor_a='AAA' AND actor_b='BBB'
+                           AND date <= DATE '2020-06-30'""").fetchone()[0]
+    got2 = synth.execute("""SELECT avg(sign(score)) FROM dyad_days WHERE actor_a='AAA' AND actor_b='CCC'
+                            AND date <= DATE '2020-06-30'""").fetchone()[0]
+    assert comp.effect == pytest.approx(got - got2)
+
+
+def test_insufficient_results_say_why(synth_results):
+    r = synth_results["compare-insufficient"]
+    notes = [c.note for v in r.datasets.values() for c in v["components"]]
+    assert any("no data for ZZZ" in (n or "") for n in notes)
+    r = synth_results["change-insufficient"]
+    assert any("outside" in (c.note or "") for c in r.datasets["net"]["components"])
+
+
+def test_presence_counts_events_and_gives_evidence(synth, synth_results):
+    r = synth_results["presence-supported"]
+    ev = r.datasets["ev"]["components"][0]
+    assert ev.effect == 20 and ev.outcome == "for"
+    # a dyad_days dataset counts cooperative days (the directed dyad falls back to the undirected pair)
+    days = synth.execute("""SELECT count(*) FROM dyad_days WHERE actor_a='AAA' AND actor_b='BBB' AND score > 0
+                            AND date BETWEEN DATE '2021-01-01' AND DATE '2021-06-30'""").fetchone()[0]
+    assert r.datasets["net"]["components"][0].effect == days > 100
+    evid = [e for e in r.evidence if e["dataset"] == "ev"]
+    assert evid and all(e["side"] == "for" and e["source"] == "AAA" and e["target"] == "BBB" for e in evid)
+    assert evid[0]["source_url"].startswith("https://example.org/c") and evid[0]["event_id"].startswith("c")
+
+
+def test_break_finds_the_break_date(synth_results):
+    r = synth_results["break-supported"]
+    comps = r.datasets["net"]["components"]
+    loc = [c for c in comps if c.name.startswith("most likely")][0]
+    assert loc.effect <= 14 and loc.outcome == "for"
+    shift = [c for c in comps if "shift" in c.name][0]
+    assert shift.effect < -1.0  # net share falls from ~0.7 to ~-0.7
+
+
+def test_alignment_reports_best_alternative(synth_results):
+    r = synth_results["alignment-contradicted"]
+    c = r.datasets["net"]["components"][0]
+    assert c.effect < 0
+    assert sorted(map(sorted, c.extra["best_alternative"])) == [["AAA", "BBB"], ["CCC"]]
+
+
+def test_result_json_has_the_promised_fields(synth_results):
+    d = synth_results["compare-supported"].as_dict()
+    for k in ("id", "verdict", "effect", "interval", "datasets", "evidence", "series", "agreement"):
+        assert k in d
+    json.dumps(d)
+    assert d["interval"][0] <= d["effect"] <= d["interval"][1]
+    assert d["datasets"]["net"]["verdict"] == "supported" and d["datasets"]["ev"]["verdict"] == "supported"
+    assert d["series"]["net"]["AAA-BBB"][0][0].startswith("2019-01")
+
+
+# ------------------------------------------------------------------------------------- verdict rule
+def _c(effect, lo, hi, expect="greater", margin=0.05, n=100):
+    return Component("t", "d", effect, lo, hi, 0.5, n, expect, margin=margin)
+
+
+@pytest.mark.parametrize("effect,lo,hi,expect,want", [
+    (0.3, 0.1, 0.5, "greater", "for"),
+    (-0.3, -0.5, -0.1, "greater", "against"),
+    (0.01, -0.02, 0.03, "greater", "against"),  # negligible: inside +/- margin
+    (0.1, -0.2, 0.4, "greater", "undecided"),
+    (-0.3, -0.5, -0.1, "less", "for"),
+    (0.01, -0.02, 0.03, "none", "for"),
+    (0.3, 0.1, 0.5, "none", "against"),
+    (0.3, 0.1, 0.5, "nonzero", "for"),
+    (0.1, -0.2, 0.4, "none", "undecided"),
+    (None, None, None, "greater", "insufficient"),
+])
+def test_outcome_rule(effect, lo, hi, expect, want):
+    assert _c(effect, lo, hi, expect).outcome == want
+
+
+def test_decide_and_combine():
+    f, a, u, i = (_c(0.3, 0.1, 0.5), _c(-0.3, -0.5, -0.1), _c(0.1, -0.2, 0.4), _c(None, None, None))
+    assert decide([f, f, i]) == "supported"
+    assert decide([a, u]) == "contradicted"
+    assert decide([f, a]) == "mixed" and decide([f, u]) == "mixed"
+    assert decide([u, i]) == "insufficient data"
+    assert combine({"x": "supported", "y": "insufficient data"}) == (
+        "supported", "only x could test it; y could not decide it")
+    v, note = combine({"x": "supported", "y": "contradicted"})
+    assert v == "mixed" and "disagree" in note and "x supported" in note
+    assert set(VERDICTS) == {"supported", "contradicted", "mixed", "insufficient data"}
+
+
+# ------------------------------------------------------------------------------------- case files
+@pytest.mark.parametrize("body,line,words", [
+    ("  - {id: X, claim: c, kind: comparee, x: AAA-BBB}\n", 10, ["unknown kind", "compare, influence"]),
+    ("  - {id: X, claim: c, kind: compare, x: AAA}\n", 10, ["bad dyad", "'IRN-ARM'"]),
+    ("  - {id: X, claim: c, kind: compare}\n", 10, ["needs 'x'"]),
+    ("  - id: X\n    claim: c\n    kind: compare\n    x: AAA-BBB\n    periods: [p9]\n", 14, ["unknown period 'p9'"]),
+    ("  - {id: X, claim: c, kind: compare, x: AAA-QQQ}\n", 10, ["QQQ is not among"]),
+    ("  - {id: X, claim: c, kind: change, dyad: AAA-BBB, before: p1, after: p2, lag: 3}\n", 10,
+     ["no parameter 'lag'", "expect"]),
+])
+def test_bad_case_files_name_line_path_and_shape(body, line, words):
+    text = "name: t\nactors: [AAA, BBB]\nperiods:\n  p1: {end: 2020-01-01}\n  p2: {start: 2020-01-02}\n" \
+           "defaults: {seed: 1}\n\n\nhypotheses:\n" + body
+    with pytest.raises(CaseError) as e:
+        loads_case(text, "bad.yaml")
+    msg = str(e.value)
+    assert msg.startswith(f"bad.yaml:{line}: hypotheses[0]"), msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_bad_yaml_and_bad_dates():
+    with pytest.raises(CaseError, match=r"bad.yaml:3: not valid YAML .*opens at line 2"):
+        loads_case("name: t\nactors: [AAA\n", "bad.yaml")
+    with pytest.raises(CaseError, match=r"bad.yaml:3: periods.p1.end: '2020-13-01' is not a date; expected YYYY"):
+        loads_case("name: t\nactors: [AAA]\nperiods: {p1: {end: '2020-13-01'}}\nhypotheses: []\n", "bad.yaml")
+
+
+def test_unknown_builtin_case_lists_the_cases(tmp_path):
+    with pytest.raises(CaseError, match="built-in cases: south_caucasus"):
+        load_case("nowhere")
+    p = tmp_path / "latin1.yaml"
+    p.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(CaseError, match="not UTF-8"):
+        load_case(p)
+
+
+def test_builtin_case_encodes_c1_to_c13():
+    case = load_case("south_caucasus")
+    assert [h.id for h in case.hypotheses] == [f"C{i}" for i in range(1, 14)]
+    assert case.periods["war"].start == date(2020, 9, 27) and case.periods["war"].end == date(2020, 11, 10)
+    assert case.periods["pre-war"].start is None and case.periods["after"].end is None
+    kinds = {t.name for h in case.hypotheses for t in h.tests}
+    assert kinds == set(KINDS)
+
+
+# ------------------------------------------------------------------------------------- bundled data
+@pytest.fixture(scope="module")
+def builtin(bundled_store):
+    return {r.id: r for r in evaluate(bundled_store, load_case("south_caucasus"), bootstrap=500)}
+
+
+def test_builtin_claims_get_valid_verdicts(builtin):
+    assert sorted(builtin) == sorted(f"C{i}" for i in range(1, 14))
+    for r in builtin.values():
+        assert r.verdict in VERDICTS
+        assert set(r.datasets) == {"gdelt_network", "icews"}
+        json.dumps(r.as_dict())
+
+
+def test_c7_turkey_azerbaijan_is_cooperative_in_both_datasets(builtin):
+    r = builtin["C7"]
+    for ds in ("gdelt_network", "icews"):
+        levels = [c for c in r.datasets[ds]["components"] if c.name.endswith("TUR-AZE - 0.0") and c.n]
+        assert levels and all(c.effect > 0.3 and c.outcome == "for" for c in levels), ds
+
+
+def test_c9_is_insufficient_and_names_the_data(builtin, bundled_store):
+    r = builtin["C9"]
+    assert r.verdict == "insufficient data" and "Artsakh" in r.needs
+    n = bundled_store.con.execute(
+        "SELECT count(*) FROM events WHERE dataset='icews' AND 'NKR' IN (source_actor, target_actor) "
+        "AND 'IRN' IN (source_actor, target_actor) AND quad_class IN (1, 2)").fetchone()[0]
+    post = [c for c in r.datasets["icews"]["components"] if c.period == "post-war"][0]
+    assert post.effect == n < 3 and post.outcome == "undecided"  # too few records to decide either way
+    gd = r.datasets["gdelt_network"]["components"][0]
+    assert "no data for NKR" in gd.note
+
+
+def test_icews_cannot_test_pre_war_claims(builtin):
+    comp = [c for c in builtin["C1"].datasets["icews"]["components"] if c.period == "pre-war"][0]
+    assert comp.outcome == "insufficient" and "outside" in comp.note
+
+
+def test_evidence_carries_provenance(builtin):
+    ev = [e for r in builtin.values() for e in r.evidence if e["dataset"] == "icews"]
+    assert ev and all(e["event_id"] and e["date"] and e["source"] and e["target"] for e in ev)
+    assert {e["side"] for e in ev} == {"for", "against"}
+
+
+def test_hac_matches_statsmodels():
+    import statsmodels.api as sm
+
+    from detente.claims.stats import hac_ols
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    y = X @ [1.0, -2.0] + rng.normal(size=80)
+    mine = hac_ols(y, X, maxlags=3)
+    ref = sm.OLS(y, sm.add_constant(X)).fit(cov_type="HAC", cov_kwds={"maxlags": 3})
+    assert np.allclose(mine.params, ref.params) and np.allclose(mine.cov, ref.cov_params())
+
+
+def test_block_bootstrap_interval_widens_with_autocorrelation():
+    from detente.claims.stats import mean_diff
+
+    rng = np.random.default_rng(5)
+    white = rng.normal(size=730)
+    ar = np.zeros(730)
+    for t in range(1, 730):
+        ar[t] = 0.9 * ar[t - 1] + rng.normal() * np.sqrt(1 - 0.81)
+    w, a = mean_diff(white, 0.0, B=1000, seed=1), mean_diff(ar, 0.0, B=1000, seed=1)
+    # same marginal variance; the AR(1) series' interval must be much wider (theory: ~sqrt(19) x)
+    assert (a.hi - a.lo) > 2.5 * (w.hi - w.lo)
+    assert w.effect == pytest.approx(white.mean())
+
+
+def test_plot_writes_an_image(synth_results, tmp_path):
+    from detente.claims.plot import plot_result
+
+    p = plot_result(synth_results["change-supported"], tmp_path / "c.png")
+    assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 5000
