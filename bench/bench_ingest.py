@@ -1,0 +1,130 @@
+"""Ingest benchmark: detente's full GDELT ingest vs DuckDB's own CSV load vs pandas, and memory scaling.
+
+    python bench/bench_ingest.py --rows 2100000 --runs 3 --scale-base 250000
+
+For each generated file (bench/out/, made by bench/gen_gdelt.py if missing) and each contender, runs
+``--runs`` times, each in a fresh subprocess (so peak RSS is the run's own), and prints medians:
+
+- ``detente``: ``Store(fresh file).ingest([file])``: sniff, checksum, staging with actor/CAMEO mapping,
+  quarantine, dedup, provenance, commit (everything a user's ``detente ingest`` does);
+- ``duckdb``: ``CREATE TABLE t AS SELECT * FROM read_csv(file, delim='\\t', header=false)`` into a fresh
+  DuckDB file (auto-detected, typed columns);
+- ``pandas``: ``pandas.read_csv(file, sep='\\t', header=None, low_memory=False)``.
+
+Then the memory scaling of ``detente`` on GDELT 1.0 files of 1x, 4x and 16x ``--scale-base`` rows.
+Results go to stdout as Markdown (copied into docs/benchmarks.md, section "## Ingest").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+RUN = r"""
+import json, sys, time
+from pathlib import Path
+kind, src, db = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+for p in (db, db.with_name(db.name + ".wal")):
+    p.unlink(missing_ok=True)
+if kind == "detente":
+    from detente.store import Store
+    s = Store(db)  # opening (and creating) the store is not timed: the load is
+    t = time.perf_counter()
+    (r,) = s.ingest([src])
+    dt = time.perf_counter() - t
+    s.close()
+    extra = {"stored": r.rows_stored, "read": r.rows_read, "quarantined": r.rows_quarantined}
+elif kind == "duckdb":
+    import duckdb
+    con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
+    t = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{src}', delim='\t', header=false)")
+    con.close()  # the checkpoint to disk is part of a load
+    dt = time.perf_counter() - t
+    extra = {}
+else:
+    import pandas as pd
+    t = time.perf_counter()
+    df = pd.read_csv(src, sep="\t", header=None, low_memory=False)
+    dt = time.perf_counter() - t
+    extra = {"rows": len(df)}
+for p in (db, db.with_name(db.name + ".wal")):
+    p.unlink(missing_ok=True)
+# VmHWM, not ru_maxrss: Linux carries the parent's high-water mark into ru_maxrss across fork/exec
+hwm = next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:"))
+print(json.dumps({"seconds": dt, "peak_mb": hwm / 1024, **extra}))
+"""
+
+
+def run(kind: str, src: Path) -> dict:
+    db = OUT / f"bench_{kind}.duckdb"
+    res = subprocess.run([sys.executable, "-c", RUN, kind, str(src), str(db)], capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(f"{kind} on {src.name} failed:\n{res.stderr[-2000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def ensure(layout: str, rows: int) -> Path:
+    name = f"{layout}_{rows}.export.CSV"
+    path = OUT / name
+    if not path.exists():  # in a subprocess, so this process stays small
+        t = time.perf_counter()
+        subprocess.run([sys.executable, str(HERE / "gen_gdelt.py"), layout, "--rows", str(rows), "--out", str(path)],
+                       check=True, capture_output=True)
+        print(f"<!-- generated {name} in {time.perf_counter() - t:.1f} s -->", flush=True)
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=2_100_000, help="rows of the side-by-side files")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--scale-base", type=int, default=500_000, help="rows of the 1x memory-scaling file")
+    ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--only-scale", action="store_true")
+    a = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+
+    print("| file | rows | MB | contender | median s (runs) | vs duckdb | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    for layout in () if a.only_scale else ("gdelt1", "gdelt2"):
+        src = ensure(layout, a.rows)
+        mb = src.stat().st_size / 1e6
+        times: dict[str, list[float]] = {"detente": [], "duckdb": [], "pandas": []}
+        peaks: dict[str, list[float]] = {k: [] for k in times}
+        for _ in range(a.runs):  # interleaved, so a noisy neighbour hits all contenders alike
+            for kind in times:
+                r = run(kind, src)
+                times[kind].append(r["seconds"])
+                peaks[kind].append(r["peak_mb"])
+        base = statistics.median(times["duckdb"])
+        for kind, ts in times.items():
+            med = statistics.median(ts)
+            runs = ", ".join(f"{t:.2f}" for t in ts)
+            print(f"| {src.name} | {a.rows:,} | {mb:.0f} | {kind} | {med:.2f} ({runs}) | {med / base:.2f}x "
+                  f"| {max(peaks[kind]):.0f} |", flush=True)
+
+    if a.skip_scale:
+        return
+    print()
+    print("| scale | rows | MB | detente median s | peak RSS MB (max of runs) |")
+    print("|---|---|---|---|---|")
+    for k in (1, 4, 16):
+        src = ensure("gdelt1", a.scale_base * k)
+        rs = [run("detente", src) for _ in range(a.runs)]
+        print(f"| {k}x | {a.scale_base * k:,} | {src.stat().st_size / 1e6:.0f} | "
+              f"{statistics.median(r['seconds'] for r in rs):.2f} | {max(r['peak_mb'] for r in rs):.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

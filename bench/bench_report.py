@@ -1,0 +1,67 @@
+"""Report cold-run time: `detente report` on the bundled case in a fresh process, median of N runs.
+
+    python bench/bench_report.py [--store FILE] [--runs 3] [--pdf] [--markdown]
+
+Each run is a new Python process (imports, store open, every section computed from scratch: no cache
+survives between runs), exactly what a user's `detente report` does once the store exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--store", type=Path, default=None)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pdf", action="store_true", help="also time --pdf (Chromium)")
+    ap.add_argument("--markdown", action="store_true")
+    args = ap.parse_args()
+    from detente.store import default_path
+
+    store = args.store or default_path()
+    if not store.exists():
+        raise SystemExit(f"no store at {store}; run `detente init` or pass --store")
+    modes = [("html", [])] + ([("pdf", ["--pdf"])] if args.pdf else [])
+    results = {}
+    sections: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, extra in modes:
+            times = []
+            for i in range(args.runs):
+                out = Path(tmp) / f"r{i}.html"
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "detente", "report", "--store", str(store), "--out", str(out),
+                                *extra], check=True, capture_output=True)
+                times.append(time.perf_counter() - t)
+                if name == "html":
+                    prov = json.loads(out.with_suffix(".json").read_text())["provenance"]
+                    for k, v in prov["section_seconds"].items():
+                        sections.setdefault(k, []).append(v)
+            results[name] = times
+    load = os.getloadavg()[0]
+    if args.markdown:
+        print(f"load average at the end: {load:.1f}\n")
+        print("| run | median s | runs (s) |\n|---|---|---|")
+        for name, times in results.items():
+            print(f"| `detente report`{' --pdf' if name == 'pdf' else ''} (cold process) | "
+                  f"{statistics.median(times):.1f} | {', '.join(f'{t:.1f}' for t in times)} |")
+        print("\n| section | median s |\n|---|---|")
+        for k, v in sections.items():
+            print(f"| {k} | {statistics.median(v):.2f} |")
+    else:
+        print(json.dumps({"runs": results, "sections": sections, "load": load}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Alignment signals beside events: UN General Assembly votes, ideal points, alliances, armed conflicts.
+
+Vote coding (signals kind ``un_vote``): yes = 1, abstain = 0.5, no = 0; absent / not voting is no vote.
+For two states and the roll calls both voted on, the distance is d = mean |v_a - v_b| (0..1), and
+
+* ``agree``       = 1 - d (abstain against yes or no counts as half agreement, as in Voeten's data),
+* ``agree_exact`` = share of roll calls with the same vote,
+* ``s_score``     = 1 - 2 d / d_max with d_max = 1, Signorino & Ritter's S (1999, International Studies
+  Quarterly 43(1):115-144) with the absolute (L1) metric on one vote dimension per roll call, -1..1.
+
+Ideal points (``ideal_points(store, year)``): classical multidimensional scaling (Torgerson) of the distance
+matrix 1 - agree among all states voting that calendar year, first dimension only, oriented so the USA is
+positive (or the first state alphabetically when the USA did not vote). Limits: one dimension; each year is
+scaled on its own, so values are comparable within a year but NOT across years (Bailey, Strezhnev & Voeten
+2017 bridge years through repeated resolutions; we do not); pairs with fewer than 10 common votes get the
+mean distance.
+
+``alignment_frame(store, actors, periods)`` joins everything onto the relations universe (dyad x period):
+vote measures are computed from the roll calls dated inside each period (NULL when no roll call of the
+dataset falls in it); year-level signals (ideal points, alliances, conflicts) take every calendar year the
+period overlaps: alliances and conflicts the max (allied / at war at any time in the period), ideal points
+the day-weighted mean; NULL when no overlapping year lies in the dataset's years, 0 when covered and absent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detente import relations
+from detente.errors import UserError
+from detente.periods import Period
+
+MIN_COMMON = 10
+
+
+def _vote_sql(where: str) -> str:
+    return f"""
+      WITH v AS (SELECT actor_a AS actor, item, date, value FROM signals WHERE kind = 'un_vote' {where})
+      SELECT x.actor AS actor_a, y.actor AS actor_b, year(x.date) AS year, count(*) AS n_votes,
+             1 - avg(abs(x.value - y.value)) AS agree,
+             avg(CASE WHEN x.value = y.value THEN 1.0 ELSE 0.0 END) AS agree_exact,
+             1 - 2 * avg(abs(x.value - y.value)) AS s_score
+      FROM v x JOIN v y ON x.item = y.item AND x.actor < y.actor
+      GROUP BY ALL"""
+
+
+def vote_agreement(store: Any, actors: list[str] | None = None, start: int | None = None,
+                   end: int | None = None) -> pd.DataFrame:
+    """UN vote agreement per dyad-year (calendar year of the vote): n_votes, agree, agree_exact, s_score."""
+    where, params = "", []
+    if actors:
+        where += f" AND actor_a IN ({', '.join('?' * len(actors))})"
+        params += actors
+    if start is not None:
+        where += " AND year >= ?"
+        params.append(start)
+    if end is not None:
+        where += " AND year <= ?"
+        params.append(end)
+    sql = _vote_sql(where) + " ORDER BY year, actor_a, actor_b"
+    return store.con.execute(sql, params).df()
+
+
+def vote_years(store: Any) -> tuple[int, int] | None:
+    r = store.con.execute("SELECT min(year), max(year) FROM signals WHERE kind = 'un_vote'").fetchone()
+    return None if r[0] is None else (int(r[0]), int(r[1]))
+
+
+def ideal_points(store: Any, year: int) -> pd.DataFrame:
+    """One-dimensional ideal point per state for ``year`` (classical MDS; see module doc)."""
+    ag = vote_agreement(store, None, year, year)
+    if ag.empty:
+        raise UserError(f"no UN votes in {year}; the store has votes for {vote_years(store) or 'no years'}")
+    states = sorted(set(ag.actor_a) | set(ag.actor_b))
+    idx = {s: i for i, s in enumerate(states)}
+    n = len(states)
+    d = np.full((n, n), np.nan)
+    ok = ag[ag.n_votes >= MIN_COMMON]
+    if ok.empty:
+        raise UserError(f"no pair of states shares {MIN_COMMON} UN votes in {year}; pick another year")
+    i, j = ok.actor_a.map(idx).to_numpy(int), ok.actor_b.map(idx).to_numpy(int)
+    d[i, j] = d[j, i] = 1 - ok.agree.to_numpy()
+    np.fill_diagonal(d, 0.0)
+    d = np.where(np.isnan(d), np.nanmean(d[~np.eye(n, dtype=bool)]), d)
+    jm = np.eye(n) - 1.0 / n
+    b = -0.5 * jm @ (d**2) @ jm
+    w, v = np.linalg.eigh(b)
+    x = v[:, -1] * np.sqrt(max(w[-1], 0.0))
+    ref = idx.get("USA", 0)
+    if x[ref] < 0:
+        x = -x
+    return pd.DataFrame({"actor": states, "year": year, "ideal": x})
+
+
+def _years(p: Period) -> list[tuple[int, int]]:
+    """(year, days of the period in that year)."""
+    out = []
+    for y in range(p.start.year, p.end.year + 1):
+        lo, hi = max(p.start, date(y, 1, 1)), min(p.end, date(y, 12, 31))
+        out.append((y, (hi - lo).days + 1))
+    return out
+
+
+def _dyad_year(store: Any, kind: str, dataset: str | None, actors: list[str]) -> tuple[pd.DataFrame, tuple]:
+    q = f"""SELECT least(actor_a, actor_b) AS actor_a, greatest(actor_a, actor_b) AS actor_b, year,
+                   max(value) AS value,
+                   string_agg(DISTINCT {'item' if kind == 'armed_conflict' else 'label'}, ';') AS what
+            FROM signals WHERE kind = ? {'AND dataset = ?' if dataset else ''}
+              AND actor_a IN ({', '.join('?' * len(actors))}) AND actor_b IN ({', '.join('?' * len(actors))})
+            GROUP BY ALL"""
+    params = [kind] + ([dataset] if dataset else []) + actors + actors
+    rows = store.con.execute(q, params).df()
+    yr = store.con.execute(
+        f"SELECT min(year), max(year) FROM signals WHERE kind = ? {'AND dataset = ?' if dataset else ''}",
+        [kind] + ([dataset] if dataset else [])).fetchone()
+    return rows, yr
+
+
+def alignment_frame(store: Any, actors: list[str], periods: list[Period]) -> pd.DataFrame:
+    """Universe (undirected dyad x period) + vote, ideal-point, alliance and conflict columns (module doc)."""
+    acts = sorted(set(actors))
+    uni = relations.universe(acts, periods, directed=False)
+    n0 = len(uni)
+    # votes: roll calls dated inside each period
+    cal = pd.DataFrame([(p.name, p.start, p.end) for p in periods], columns=["period", "p_start", "p_end"])  # noqa: F841
+    marks = ", ".join("?" * len(acts))
+    votes = store.con.execute(f"""
+      WITH v AS (SELECT actor_a AS actor, item, date, value FROM signals
+                 WHERE kind = 'un_vote' AND actor_a IN ({marks}))
+      SELECT c.period, x.actor AS actor_a, y.actor AS actor_b, count(*) AS n_votes,
+             1 - avg(abs(x.value - y.value)) AS agree,
+             avg(CASE WHEN x.value = y.value THEN 1.0 ELSE 0.0 END) AS agree_exact,
+             1 - 2 * avg(abs(x.value - y.value)) AS s_score
+      FROM v x JOIN v y ON x.item = y.item AND x.actor < y.actor
+      JOIN cal c ON x.date BETWEEN c.p_start AND c.p_end
+      GROUP BY ALL""", acts).df()
+    has_votes = set(store.con.execute(
+        "SELECT DISTINCT c.period FROM signals s JOIN cal c ON s.date BETWEEN c.p_start AND c.p_end"
+        " WHERE s.kind = 'un_vote'").df()["period"])
+    out = uni.merge(votes, on=["period", "actor_a", "actor_b"], how="left")
+    covered = out.period.isin(has_votes)
+    out["n_votes"] = np.where(covered, out.n_votes.fillna(0), np.nan)
+    # ideal points: day-weighted over overlapping years
+    vy = vote_years(store)
+    cache: dict[int, dict[str, float]] = {}
+    ia, ib = [], []
+    for r in out.itertuples():
+        vals = []
+        for y, w in _years(Period(r.period, r.start, r.end)):
+            if vy and vy[0] <= y <= vy[1]:
+                if y not in cache:
+                    try:
+                        cache[y] = ideal_points(store, y).set_index("actor")["ideal"].to_dict()
+                    except UserError:
+                        cache[y] = {}
+                vals.append((cache[y].get(r.actor_a, np.nan), cache[y].get(r.actor_b, np.nan), w))
+        v = np.array(vals, dtype=float).reshape(-1, 3)
+        ok = ~np.isnan(v[:, 0]) & ~np.isnan(v[:, 1])
+        ia.append(np.average(v[ok, 0], weights=v[ok, 2]) if ok.any() else np.nan)
+        ib.append(np.average(v[ok, 1], weights=v[ok, 2]) if ok.any() else np.nan)
+    out["ideal_a"], out["ideal_b"] = ia, ib
+    out["ideal_distance"] = (out.ideal_a - out.ideal_b).abs()
+    # year-level dyadic signals: max over overlapping years, NULL outside the dataset's years
+    for col, what, kind, ds in (("alliance_atop", "alliance_atop_types", "alliance", "atop"),
+                                ("alliance_cow", "alliance_cow_types", "alliance", "cow_alliance"),
+                                ("conflict_intensity", "conflict_ids", "armed_conflict", None)):
+        rows, (y0, y1) = _dyad_year(store, kind, ds, acts)
+        look = {(a, b, int(y)): (v, w) for a, b, y, v, w in rows.itertuples(index=False)}
+        vals, whats = [], []
+        for r in out.itertuples():
+            ys = [y for y, _ in _years(Period(r.period, r.start, r.end)) if y0 is not None and y0 <= y <= y1]
+            hits = [look[(r.actor_a, r.actor_b, y)] for y in ys if (r.actor_a, r.actor_b, y) in look]
+            vals.append(max(h[0] for h in hits) if hits else (0.0 if ys else np.nan))
+            whats.append(";".join(sorted({h[1] for h in hits if h[1]})) or None)
+        out[col], out[what] = vals, whats
+    assert len(out) == n0, f"left join changed the universe: {n0} -> {len(out)} rows"
+    return out

@@ -1,0 +1,171 @@
+"""`detente relations | anomalies | breaks | votes`: thin commands over relations.py, anomalies.py, alignment.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli import Fmt, FmtOpt, StoreOpt, emit, err, handled, open_store, split_codes
+from detente.errors import UserError
+
+StartOpt = Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD, YYYY-MM or YYYY)")]
+EndOpt = Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD, YYYY-MM or YYYY)")]
+DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="Dataset (default: every dyad dataset)")]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw the series to FILE.png / .svg / .pdf")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="duckdb or spark")]
+
+
+def _rows(df) -> list[dict]:
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def _case_periods(lo, hi):
+    from detente.periods import case_periods
+
+    try:
+        return case_periods(None, lo, hi)
+    except UserError:
+        return []
+
+
+def relations_cmd(
+    a: Annotated[str, typer.Argument(help="First actor (ISO3 code or name)")],
+    b: Annotated[str, typer.Argument(help="Second actor")],
+    freq: Annotated[str, typer.Option("--freq", help="day|week|month|quarter|year, or 'case' for the case's periods")]
+    = "month",
+    start: StartOpt = None,
+    end: EndOpt = None,
+    directed: Annotated[bool, typer.Option("--directed", help="A -> B only (event datasets)")] = False,
+    dataset: DatasetOpt = None,
+    no_ci: Annotated[bool, typer.Option("--no-ci", help="Skip the bootstrap interval")] = False,
+    plot: PlotOpt = None,
+    backend: BackendOpt = "duckdb",
+    store: StoreOpt = None,
+    format: FmtOpt = Fmt.table,
+) -> None:
+    """Relations of one dyad per period: counts, Goldstein, the volume-normalised index and its 95% interval."""
+    from detente import periods as P
+    from detente import relations as R
+
+    s = open_store(store, read_only=True)
+    ps = None
+    if freq == "case" or freq.startswith("case:"):
+        lo, hi = P.span(start, end)
+        infos = R.datasets(s)
+        lo = lo or min((d.start for d in infos if d.start), default=None)
+        hi = hi or max((d.end for d in infos if d.end), default=None)
+        ps = P.parse(freq, start=lo, end=hi)
+    elif freq not in P.FREQS:
+        raise UserError(f"unknown frequency {freq!r}; use one of {', '.join(P.FREQS)} or case")
+    df = R.dyad_series(s, a, b, freq=freq, start=start, end=end, dataset=dataset, directed=directed,
+                       backend=backend, ci=not no_ci, periods=ps)
+    if plot:
+        from detente import anomalies as AN
+        from detente import plots
+
+        lo, hi = df["start"].min(), df["end"].max()
+        pair = [df.actor_a.iloc[0], df.actor_b.iloc[0]]
+        try:  # marks are best effort: a short or non-daily series has none
+            an = AN.anomalies(s, pair, lo, hi, dataset).rows
+            br = AN.breaks(s, pair[0], pair[1], lo, hi, dataset)
+        except UserError:
+            an = br = None
+        plots.series(df, plot, f"{pair[0]}-{pair[1]} ({freq})", _case_periods(lo, hi), anomalies=an, breaks=br)
+        err.print(f"plot written to {plot}")
+    if format is Fmt.table:
+        keep = ["period", "dataset", "covered", "n_events", "goldstein_sum", "net_coop", "score_sum", "index",
+                "ci_low", "ci_high"]
+        df = df[[c for c in keep if c in df.columns]]
+    emit(_rows(df), format, title=f"{a}-{b} relations (index: per mille of world volume, 95% bootstrap CI)")
+
+
+def anomalies_cmd(
+    dyad: Annotated[tuple[str, str] | None, typer.Option("--dyad", help="One dyad: --dyad AZE ARM")] = None,
+    actors: Annotated[str | None, typer.Option("--actors", help="Every dyad among these: AZE,ARM,TUR")] = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    dataset: DatasetOpt = None,
+    threshold: Annotated[float, typer.Option(help="Flag |robust z| >= this")] = 6.0,
+    window: Annotated[int, typer.Option(help="Trailing baseline window in days")] = 90,
+    store: StoreOpt = None,
+    format: FmtOpt = Fmt.table,
+) -> None:
+    """Days on which a dyad's relations jump away from their trailing baseline (robust z, median/MAD)."""
+    from detente import anomalies as AN
+
+    names = list(dyad) if dyad else split_codes(actors)
+    if not names or len(names) < 2:
+        raise UserError("say which dyads: --dyad A B or --actors A,B,C")
+    s = open_store(store, read_only=True)
+    res = AN.anomalies(s, names, start, end, dataset, threshold=threshold, window=window)
+    err.print(f"flagged {res.flagged} of {res.scored} dyad-days (flag rate {res.flag_rate:.2%}, |z| >= {threshold})",
+              highlight=False)
+    emit(_rows(res.rows), format, title="anomalies")
+
+
+def breaks_cmd(
+    a: Annotated[str, typer.Argument(help="First actor")],
+    b: Annotated[str, typer.Argument(help="Second actor")],
+    start: StartOpt = None,
+    end: EndOpt = None,
+    dataset: DatasetOpt = None,
+    beta: Annotated[float, typer.Option(help="Penalty multiplier (higher = fewer breaks)")] = 8.0,
+    plot: PlotOpt = None,
+    store: StoreOpt = None,
+    format: FmtOpt = Fmt.table,
+) -> None:
+    """Structural breaks in a dyad's weekly index (PELT), with confidence from penalty sensitivity."""
+    from detente import anomalies as AN
+
+    s = open_store(store, read_only=True)
+    br = AN.breaks(s, a, b, start, end, dataset, beta=beta)
+    if plot:
+        from detente import plots
+
+        d = AN.daily(s, [x for x in (br.actor_a.iloc[0], br.actor_b.iloc[0])] if len(br) else [a, b], start, end,
+                     dataset)
+        w = AN.weekly(d.dropna(subset=["value"])).reset_index()
+        w.columns = ["end", "index"]
+        w["start"] = w["end"] - __import__("pandas").Timedelta(days=6)
+        w["dataset"], w["ci_low"], w["ci_high"] = d["dataset"].iloc[0], float("nan"), float("nan")
+        plots.series(w, plot, f"{a}-{b} weekly index and breaks", _case_periods(d.date.min(), d.date.max()),
+                     breaks=br)
+        err.print(f"plot written to {plot}")
+    emit(_rows(br), format, title=f"{a}-{b} breaks")
+
+
+def votes_cmd(
+    a: Annotated[str, typer.Argument(help="First state")],
+    b: Annotated[str, typer.Argument(help="Second state")],
+    start: Annotated[int | None, typer.Option("--start", help="First year")] = None,
+    end: Annotated[int | None, typer.Option("--end", help="Last year")] = None,
+    store: StoreOpt = None,
+    format: FmtOpt = Fmt.table,
+) -> None:
+    """UN General Assembly vote agreement per year: % agreement, exact agreement and Signorino-Ritter S."""
+    from detente import actors as _actors
+    from detente import alignment as AL
+
+    if start is not None and end is not None and start > end:
+        raise UserError(f"start {start} is after end {end}; swap --start and --end")
+    s = open_store(store, read_only=True)
+    codes = []
+    for x in (a, b):
+        c = _actors.iso3(x) or x.upper()
+        codes.append(c)
+    v = AL.vote_agreement(s, codes, start, end)
+    v = v[(v.actor_a == min(codes)) & (v.actor_b == max(codes))]
+    if v.empty:
+        yrs = AL.vote_years(s)
+        raise UserError(f"no common UN votes for {codes[0]}-{codes[1]} in {start or '..'}..{end or '..'}; "
+                        f"the store has votes for {yrs[0]}..{yrs[1]}" if yrs else "the store has no UN votes")
+    emit(_rows(v), format, title=f"{codes[0]}-{codes[1]} UN votes")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("relations")(handled(relations_cmd))
+    app.command("anomalies")(handled(anomalies_cmd))
+    app.command("breaks")(handled(breaks_cmd))
+    app.command("votes")(handled(votes_cmd))

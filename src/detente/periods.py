@@ -1,0 +1,186 @@
+"""Periods: named date ranges that relations are measured over.
+
+``parse(spec, case=None, start=None, end=None) -> list[Period]`` accepts
+
+* a frequency, ``day | week | month | quarter | year``, cut over ``start..end`` (both required);
+  weeks start on Monday and are named by their Monday (``2021-W03``);
+* ``START:END`` (ISO dates, either side may be a bare year ``2021`` or month ``2021-03``) for one period;
+* ``case`` (or ``case:NAME``) for the named periods of a case: ``case`` is a mapping / object with a
+  ``periods`` list of ``{name, start, end}`` (``start``/``end`` may be None = the data's edge, filled from
+  ``start``/``end``), or the name of the built-in case ``south_caucasus``; case periods are clipped to
+  ``start..end`` and those wholly outside it dropped;
+* a list of ``Period`` (returned as is, validated).
+
+Periods are inclusive on both ends. Bad input raises :class:`detente.errors.UserError` (exit code 2 at the CLI).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from detente.errors import UserError
+
+FREQS = ("day", "week", "month", "quarter", "year")
+
+# The built-in case's periods (CLAIMS.md); None = the edge of the data.
+SOUTH_CAUCASUS = (
+    ("pre-war", None, date(2020, 9, 26)),
+    ("war", date(2020, 9, 27), date(2020, 11, 10)),
+    ("post-war", date(2020, 11, 11), date(2023, 9, 18)),
+    ("after-2023-offensive", date(2023, 9, 19), None),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    name: str
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise UserError(f"period {self.name}: start {self.start} is after end {self.end}; swap them")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+    def as_dict(self) -> dict:
+        return {"period": self.name, "start": self.start, "end": self.end}
+
+
+def to_date(s: str | date | None, end: bool = False, what: str = "date") -> date | None:
+    """ISO date, ``YYYY-MM`` or ``YYYY`` (the first day, or with ``end=True`` the last day)."""
+    if s is None or isinstance(s, date):
+        return s
+    t = str(s).strip()
+    try:
+        if len(t) == 4 and t.isdigit():
+            return date(int(t), 12, 31) if end else date(int(t), 1, 1)
+        if len(t) == 7 and t[4] == "-":
+            y, m = int(t[:4]), int(t[5:])
+            return date(y, m, calendar.monthrange(y, m)[1]) if end else date(y, m, 1)
+        return date.fromisoformat(t)
+    except ValueError:
+        raise UserError(f"bad {what} {t!r}: write YYYY-MM-DD (or YYYY-MM, YYYY)") from None
+
+
+def span(start: str | date | None, end: str | date | None) -> tuple[date | None, date | None]:
+    """Parse and check a start..end pair."""
+    lo, hi = to_date(start, what="start date"), to_date(end, end=True, what="end date")
+    if lo and hi and lo > hi:
+        raise UserError(f"start {lo} is after end {hi}; swap --start and --end")
+    return lo, hi
+
+
+def cut(freq: str, start: date, end: date) -> list[Period]:
+    """Calendar periods of ``freq`` that overlap ``start..end``, clipped to it."""
+    if freq not in FREQS:
+        raise UserError(f"unknown frequency {freq!r}; use one of {', '.join(FREQS)}")
+    out: list[Period] = []
+    if freq == "day":
+        d = start
+        while d <= end:
+            out.append(Period(d.isoformat(), d, d))
+            d += timedelta(days=1)
+        return out
+    if freq == "week":
+        d = start - timedelta(days=start.weekday())
+        while d <= end:
+            y, w, _ = d.isocalendar()
+            out.append(Period(f"{y}-W{w:02d}", max(d, start), min(d + timedelta(days=6), end)))
+            d += timedelta(days=7)
+        return out
+    step = {"month": 1, "quarter": 3, "year": 12}[freq]
+    y, m = start.year, ((start.month - 1) // step) * step + 1
+    while date(y, m, 1) <= end:
+        m2, y2 = m + step, y
+        while m2 > 12:
+            m2, y2 = m2 - 12, y2 + 1
+        last = date(y2, m2, 1) - timedelta(days=1)
+        name = {"month": f"{y}-{m:02d}", "quarter": f"{y}-Q{(m - 1) // 3 + 1}", "year": f"{y}"}[freq]
+        out.append(Period(name, max(date(y, m, 1), start), min(last, end)))
+        y, m = y2, m2
+    return out
+
+
+def _load_case(name: str) -> Any:
+    """A case by name (built-in, under detente/cases/) or by path to its case.yaml."""
+    from importlib import resources
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(name)
+    if not path.is_file():
+        path = Path(str(resources.files("detente") / "cases" / name / "case.yaml"))
+    if path.is_file():
+        return yaml.safe_load(path.read_text())
+    if name == "south_caucasus":
+        return {"periods": [{"name": n, "start": s, "end": e} for n, s, e in SOUTH_CAUCASUS]}
+    raise UserError(f"unknown case {name!r}: give a case.yaml path or the built-in case south_caucasus")
+
+
+def case_periods(case: Any, start: date | None = None, end: date | None = None) -> list[Period]:
+    """Named periods of a case (mapping/object with ``periods``, or the built-in case's name)."""
+    if case is None:
+        case = "south_caucasus"
+    if isinstance(case, str):
+        case = _load_case(case)
+    if isinstance(case, Mapping):
+        raw: Any = case.get("periods") or []
+    elif hasattr(case, "periods"):
+        raw = case.periods
+    else:
+        raise UserError(f"unknown case {case!r}; the built-in case is south_caucasus")
+    if isinstance(raw, Mapping):  # case.yaml style: {name: {start, end}}
+        raw = [{"name": k, **(v or {})} for k, v in raw.items()]
+    out = []
+    for p in raw:
+        if isinstance(p, Period):
+            out.append(p)
+            continue
+        get = p.get if isinstance(p, Mapping) else (lambda k, p=p: getattr(p, k, None))
+        lo = to_date(get("start"), what="case period start") or start
+        hi = to_date(get("end"), end=True, what="case period end") or end
+        if lo is None or hi is None:
+            raise UserError(f"case period {get('name')!r} is open-ended; give --start/--end to close it")
+        lo, hi = max(lo, start or lo), min(hi, end or hi)  # clipped to the requested range
+        if lo > hi:  # wholly outside the requested range
+            continue
+        out.append(Period(str(get("name")), lo, hi))
+    if not out:
+        raise UserError("the case has no periods inside the requested range; widen --start/--end")
+    return out
+
+
+def parse(spec: str | list[Period], case: Any = None, start: str | date | None = None,
+          end: str | date | None = None) -> list[Period]:
+    """Turn a frequency, ``START:END``, ``case`` or a list of Period into periods (see module doc)."""
+    lo, hi = span(start, end)
+    if isinstance(spec, list | tuple):
+        periods = [p if isinstance(p, Period) else Period(*p) for p in spec]
+        if not periods:
+            raise UserError("no periods given")
+        return periods
+    s = str(spec).strip()
+    if s in FREQS:
+        if lo is None or hi is None:
+            raise UserError(f"frequency {s!r} needs a start and an end date")
+        return cut(s, lo, hi)
+    if s == "case" or s.startswith("case:"):
+        return case_periods(s[5:] or case if s.startswith("case:") else case, lo, hi)
+    if ":" in s:
+        a, b = s.split(":", 1)
+        p_lo, p_hi = span(a or lo, b or hi)
+        if p_lo is None or p_hi is None:
+            raise UserError(f"period {s!r} is open-ended; give both ends or --start/--end")
+        return [Period(f"{p_lo}..{p_hi}", p_lo, p_hi)]
+    raise UserError(f"unknown frequency or period {s!r}: use one of {', '.join(FREQS)}, START:END or case")

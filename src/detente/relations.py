@@ -1,0 +1,356 @@
+"""Dyad relations for any pair of actors over any periods.
+
+Public API (stable; other stages call these):
+
+* ``universe(actors, periods, directed=False) -> pandas.DataFrame`` — the dyad x period frame
+  (period, start, end, actor_a, actor_b), built FIRST; every measure is left-joined onto it and the
+  row count is asserted unchanged (peacesciencer style). Undirected dyads have actor_a < actor_b.
+* ``dyad_frame(store, actors, periods, dataset=None, directed=False, backend="duckdb", measures=None,
+  ci=True, n_boot=200, seed=0) -> pandas.DataFrame`` — one row per dataset x dyad x period with columns
+  ``COMMON`` + the dataset kind's measures (``EVENT_MEASURES`` for event datasets such as icews,
+  ``DYAD_DAY_MEASURES`` for pre-aggregated daily scores such as gdelt_network); measures the row's
+  dataset lacks are NULL, and ``measures=[...]`` naming one a dataset lacks is a UserError.
+* ``dyad_series(store, a, b, freq="month", start=None, end=None, dataset=None, directed=False, ...)``
+  — the same for one dyad over calendar periods (start/end default to the dataset's coverage).
+* ``datasets(store) -> list[DatasetInfo]`` and ``check_actors(store, actors) -> list[str]``.
+
+Rules. A day is *covered* by a dataset when it lies in the dataset's coverage_start..coverage_end and the
+dataset has at least one row that day (so the GDELT network's missing days and the gap between two ICEWS
+years are gaps, not quiet days). A period with no covered day is NULL in every measure (``covered`` False);
+a dyad with no events in a covered period has 0 events and index 0. Counts and sums are over covered days
+(``covered_days`` of ``period_days``); the index is partial-coverage safe because its denominator covers the
+same days. ``index`` = 1000 x dyad score / the absolute score of ALL international interactions of the
+dataset on the same covered days (per mille of the world's volume; event datasets use Goldstein, the
+GDELT network its daily score), so twice the world's news does not look twice as friendly. ``ci_low`` /
+``ci_high``: 95% circular block bootstrap over covered days (block length ceil(n^(1/3)), ``n_boot``
+resamples, seeded per period: deterministic and backend independent). See docs/relations.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from ibis import _
+
+from detente import backends
+from detente.errors import UserError
+from detente.periods import Period, span
+from detente.periods import cut as cut_periods
+
+COMMON = ("period", "start", "end", "actor_a", "actor_b", "dataset", "kind", "covered", "covered_days",
+          "period_days")
+EVENT_MEASURES = ("n_events", "n_verbal_coop", "n_material_coop", "n_verbal_conflict", "n_material_conflict",
+                  "goldstein_sum", "goldstein_mean", "net_coop", "index", "ci_low", "ci_high")
+DYAD_DAY_MEASURES = ("score_sum", "score_mean", "n_days", "index", "ci_low", "ci_high")
+KIND_MEASURES = {"events": EVENT_MEASURES, "dyad_days": DYAD_DAY_MEASURES}
+ALL_MEASURES = tuple(dict.fromkeys(EVENT_MEASURES + DYAD_DAY_MEASURES))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    kind: str  # events | dyad_days
+    start: date | None
+    end: date | None
+    directed: bool
+
+
+def datasets(store: Any) -> list[DatasetInfo]:
+    """Datasets in the store that hold dyad data, with their kind and coverage."""
+    out = []
+    for name, lo, hi in store.con.execute(
+        "SELECT name, coverage_start, coverage_end FROM datasets ORDER BY name"
+    ).fetchall():
+        if store.con.execute("SELECT 1 FROM events WHERE dataset = ? LIMIT 1", [name]).fetchone():
+            out.append(DatasetInfo(name, "events", lo, hi, True))
+        else:
+            r = store.con.execute("SELECT bool_or(directed) FROM (SELECT directed FROM dyad_days WHERE dataset = ?"
+                                  " LIMIT 1000)", [name]).fetchone()
+            if r and r[0] is not None:
+                out.append(DatasetInfo(name, "dyad_days", lo, hi, bool(r[0])))
+    return out
+
+
+def describe_coverage(store: Any) -> str:
+    parts = [f"{d.name} {d.start}..{d.end}" for d in datasets(store)]
+    return "; ".join(parts) if parts else "nothing (run `detente init` or `detente ingest`)"
+
+
+def _pick(store: Any, dataset: str | None, measures: list[str] | None) -> list[DatasetInfo]:
+    infos = datasets(store)
+    if dataset is not None:
+        infos = [d for d in infos if d.name == dataset]
+        if not infos:
+            raise UserError(f"no dyad data for dataset {dataset!r}; the store holds {describe_coverage(store)}")
+    elif not infos:
+        raise UserError(f"the store has no dyad data; it holds {describe_coverage(store)}")
+    for m in measures or []:
+        if m not in ALL_MEASURES:
+            raise UserError(f"unknown measure {m!r}; use one of {', '.join(ALL_MEASURES)}")
+        lacking = [d for d in infos if m not in KIND_MEASURES[d.kind]]
+        if dataset is not None and lacking:
+            d = lacking[0]
+            raise UserError(f"{d.name} ({d.kind}) has no {m!r}; its measures are {', '.join(KIND_MEASURES[d.kind])}")
+        infos = [d for d in infos if d not in lacking]
+        if not infos:
+            raise UserError(f"no dataset in the store has measure {m!r}")
+    return infos
+
+
+def known_actors(store: Any) -> list[str]:
+    rows = store.con.execute(
+        "SELECT DISTINCT x FROM (SELECT source_actor x FROM events UNION SELECT target_actor FROM events"
+        " UNION SELECT actor_a FROM dyad_days UNION SELECT actor_b FROM dyad_days) WHERE x IS NOT NULL"
+    ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def check_actors(store: Any, names: list[str]) -> list[str]:
+    """Codes for ``names`` (codes or names); an unknown one raises UserError with close matches."""
+    known = set(known_actors(store))
+    out = []
+    for n in names:
+        code = n.strip().upper()
+        if code not in known:
+            try:  # names and aliases through the actor dictionary, where it exists
+                from detente import actors as _actors
+
+                a = _actors.resolve(n)
+                code = getattr(a, "code", None) or getattr(a, "actor", None) or code
+            except Exception:  # noqa: BLE001 - the dictionary is optional here
+                pass
+        if code not in known:
+            one_off = [k for k in sorted(known) if len(k) == len(code) and sum(x != y for x, y in zip(k, code,
+                                                                                                  strict=True)) == 1]
+            close = list(dict.fromkeys(one_off + difflib.get_close_matches(code, sorted(known), n=4, cutoff=0.5)))[:5]
+            hint = f"; did you mean {', '.join(close)}?" if close else "; run `detente actors --resolve NAME`"
+            raise UserError(f"unknown actor {n!r}: no events or scores for it in the store{hint}")
+        out.append(code)
+    return out
+
+
+# -- universe ------------------------------------------------------------------------------
+def universe(actors: list[str], periods: list[Period], directed: bool = False) -> pd.DataFrame:
+    """Every dyad of ``actors`` x every period: the frame all measures are left-joined onto."""
+    acts = sorted(dict.fromkeys(actors))
+    if directed:
+        pairs = [(a, b) for a in acts for b in acts if a != b]
+    else:
+        pairs = [(a, b) for i, a in enumerate(acts) for b in acts[i + 1:]]
+    rows = [(p.name, p.start, p.end, a, b) for p in periods for a, b in pairs]
+    df = pd.DataFrame(rows, columns=["period", "start", "end", "actor_a", "actor_b"])
+    df["period_days"] = [p.days for p in periods for _ in pairs]
+    return df
+
+
+def _universe_expr(actors: list[str] | Any, periods: list[Period], directed: bool) -> Any:
+    """The universe as an Ibis expression (cross joins run in the backend); ``actors`` may be an expression
+    with one column ``x`` (every actor of a dataset)."""
+    if isinstance(actors, list):
+        acts = ibis.memtable(pd.DataFrame({"x": sorted(dict.fromkeys(actors))}))
+    else:
+        acts = actors
+    pairs = acts.select(actor_a=acts.x).cross_join(acts.select(actor_b=acts.x))
+    pairs = pairs.filter(pairs.actor_a != pairs.actor_b) if directed else pairs.filter(pairs.actor_a < pairs.actor_b)
+    per = ibis.memtable(pd.DataFrame({"period": [p.name for p in periods], "start": [p.start for p in periods],
+                                      "end": [p.end for p in periods], "period_days": [p.days for p in periods],
+                                      "_o": list(range(len(periods)))}))
+    return per.cross_join(pairs)
+
+
+def calendar(periods: list[Period]) -> pd.DataFrame:
+    """One row per (day, period) the periods cover: the equi-join key from days to periods."""
+    rows = []
+    for p in periods:
+        rows += [(p.start + timedelta(days=i), p.name) for i in range(p.days)]
+    return pd.DataFrame(rows, columns=["date", "period"])
+
+
+# -- aggregation as Ibis expressions ----------------------------------------------------------
+def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date,
+          directed: bool) -> tuple[Any, Any]:
+    """(rows of the requested dyads with actor_a/actor_b/_score, world totals per covered day)."""
+    if info.kind == "events":
+        t = src.events
+        t = t.filter(t.dataset == info.name, t.date >= lo, t.date <= hi, t.source_actor.notnull(),
+                     t.target_actor.notnull(), t.source_actor != t.target_actor)
+        a, b, score = "source_actor", "target_actor", "goldstein"
+    else:
+        if directed and not info.directed:
+            raise UserError(f"{info.name} holds undirected scores only; drop --directed for it")
+        t = src.dyad_days
+        t = t.filter(t.dataset == info.name, t.date >= lo, t.date <= hi, t.directed == info.directed)
+        a, b, score = "actor_a", "actor_b", "score"
+    if info.start is not None:
+        t = t.filter(t.date >= info.start, t.date <= info.end)
+    d = t.filter(t[a].isin(actors), t[b].isin(actors)) if actors else t
+    ca, cb = d[a], d[b]
+    if not directed:
+        ca, cb = ibis.least(ca, cb), ibis.greatest(ca, cb)
+    cols = ["date", "quad_class"] if info.kind == "events" else ["date"]
+    d = d.select(*cols, actor_a=ca, actor_b=cb, _score=d[score])
+    world = t.group_by("date").agg(world_abs=t[score].abs().sum())
+    return d, world
+
+
+def _measures(d: Any, kind: str) -> dict[str, Any]:
+    aggs: dict[str, Any] = {"value": d._score.sum()}
+    if kind == "events":
+        q = d.quad_class
+        aggs |= {"n_events": d.count(), "n_verbal_coop": d.count(where=q == 1),
+                 "n_material_coop": d.count(where=q == 2), "n_verbal_conflict": d.count(where=q == 3),
+                 "n_material_conflict": d.count(where=q == 4)}
+    else:
+        aggs["n_days"] = d.count()
+    return aggs
+
+
+def _period_expr(src: backends.Source, info: DatasetInfo, u: Any | None, periods: list[Period],
+                 actors: list[str] | None, directed: bool) -> tuple[Any, Any, Any]:
+    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+    d, world = _rows(src, info, actors, lo, hi, directed)
+    cal = ibis.memtable(calendar(periods))
+    wp = world.join(cal, "date").group_by("period").agg(covered_days=_.count(), world_abs=_.world_abs.sum())
+    dj = d.join(cal, "date")  # rows -> periods by an equi-join on the day (periods may overlap)
+    dp = dj.group_by(["period", "actor_a", "actor_b"]).agg(**_measures(dj, info.kind))
+    sums = [c for c in dp.columns if c not in ("period", "actor_a", "actor_b")]
+    if u is None:  # every actor the dataset has in the range
+        u = _universe_expr(dp.select(x=dp.actor_a).union(dp.select(x=dp.actor_b)).distinct(), periods, directed)
+    x = u.left_join(wp, u.period == wp.period).select(u, wp.covered_days, wp.world_abs)
+    x = x.left_join(dp, [x.period == dp.period, x.actor_a == dp.actor_a, x.actor_b == dp.actor_b]).select(
+        x, *[dp[c] for c in sums])
+    cov = x.covered_days.fill_null(0) > 0
+
+    def z(col: Any) -> Any:  # 0 in a covered period, NULL outside coverage
+        return ibis.ifelse(cov, col.fill_null(0), ibis.null())
+
+    val = z(x.value)
+    out: dict[str, Any] = {"covered": cov, "covered_days": x.covered_days.fill_null(0).cast("int64"),
+                           "index": ibis.ifelse(cov & (x.world_abs > 0), 1000.0 * val / x.world_abs, ibis.null())}
+    if info.kind == "events":
+        n = z(x.n_events)
+        coop, conf = z(x.n_verbal_coop) + z(x.n_material_coop), z(x.n_verbal_conflict) + z(x.n_material_conflict)
+        out |= {c: z(x[c]).cast("int64") for c in EVENT_MEASURES[:5]}
+        out |= {"goldstein_sum": val.cast("float64"),
+                "goldstein_mean": ibis.ifelse(n > 0, val / n, ibis.null()),
+                "net_coop": ibis.ifelse(coop + conf > 0, (coop - conf) / (coop + conf), ibis.null())}
+    else:
+        out |= {"score_sum": val.cast("float64"),
+                "score_mean": ibis.ifelse(cov, val / x.covered_days, ibis.null()),
+                "n_days": z(x.n_days).cast("int64")}
+    res = x.select("period", "start", "end", "actor_a", "actor_b", "period_days", **out, _o=x._o).order_by(
+        ["_o", "actor_a", "actor_b"])
+    dyad = d.group_by(["date", "actor_a", "actor_b"]).agg(value=d._score.sum())
+    return res, dyad.join(cal, "date").select(cal.period, dyad.date, dyad.actor_a, dyad.actor_b, dyad.value), \
+        world.join(cal, "date").select(cal.period, world.date, world.world_abs)
+
+
+# -- confidence intervals ---------------------------------------------------------------------
+def block_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n, n_boot) times each of n days is drawn by a circular block bootstrap, block ceil(n^(1/3))."""
+    L = max(1, math.ceil(n ** (1 / 3)))
+    k = math.ceil(n / L)
+    starts = rng.integers(0, n, size=(n_boot, k))
+    idx = ((starts[:, :, None] + np.arange(L)[None, None, :]) % n).reshape(n_boot, -1)[:, :n]
+    counts = np.zeros((n, n_boot))
+    for b in range(n_boot):
+        counts[:, b] = np.bincount(idx[b], minlength=n)
+    return counts
+
+
+def _bootstrap(res: pd.DataFrame, dd: pd.DataFrame, wd: pd.DataFrame, periods: list[Period], n_boot: int,
+               seed: int) -> pd.DataFrame:
+    res["ci_low"] = np.where(res["covered"], 0.0, np.nan)
+    res["ci_high"] = res["ci_low"]
+    order = {p.name: i for i, p in enumerate(periods)}
+    key = res.set_index(["period", "actor_a", "actor_b"]).index
+    for name, w in wd.groupby("period", sort=False):
+        w = w.sort_values("date")
+        days = {d: i for i, d in enumerate(w["date"])}
+        n = len(days)
+        counts = block_counts(n, n_boot, np.random.default_rng([seed, order[name]]))
+        den = w["world_abs"].to_numpy(float) @ counts
+        g = dd[dd["period"] == name]
+        if g.empty:
+            continue
+        for (a, b), gg in g.groupby(["actor_a", "actor_b"], sort=False):
+            v = np.zeros(n)
+            np.add.at(v, [days[d] for d in gg["date"]], gg["value"].to_numpy(float))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = 1000.0 * (v @ counts) / den
+            lo, hi = np.nanpercentile(r, [2.5, 97.5])
+            pos = key.get_loc((name, a, b))
+            res.iloc[pos, res.columns.get_loc("ci_low")] = lo
+            res.iloc[pos, res.columns.get_loc("ci_high")] = hi
+    return res
+
+
+# -- public entry points ----------------------------------------------------------------------
+def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], dataset: str | None = None,
+               directed: bool = False, backend: str = "duckdb", measures: list[str] | None = None,
+               ci: bool = True, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
+    """Dyad x period measures for ``actors`` (None = every actor in the dataset); see module doc."""
+    if not periods:
+        raise UserError("no periods given")
+    infos = _pick(store, dataset, measures)
+    acts = check_actors(store, actors) if actors is not None else None
+    if acts is not None and len(set(acts)) < 2:
+        raise UserError("a dyad needs two different actors")
+    frames = []
+    for info in infos:
+        lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+        src = backends.source(store, backend, info.name, lo, hi)
+        uni = _universe_expr(acts, periods, directed) if acts is not None else None
+        expr, dd, wd = _period_expr(src, info, uni, periods, acts, directed)
+        res = src.con.to_pyarrow(expr).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get).drop(columns="_o")
+        n_act = len(acts) if acts is not None else len(np.union1d(res.actor_a.unique(), res.actor_b.unique()))
+        n_uni = len(periods) * (n_act * (n_act - 1) // (1 if directed else 2))
+        assert len(res) == n_uni, f"left join changed the universe: {n_uni} -> {len(res)} rows"
+        res["covered"] = res["covered"].astype(bool)
+        if ci:
+            dd_df, wd_df = src.run(dd), src.run(wd)
+            for df in (dd_df, wd_df):
+                df["date"] = pd.to_datetime(df["date"]).dt.date
+            res = _bootstrap(res, dd_df, wd_df, periods, n_boot, seed)
+        else:
+            res["ci_low"] = res["ci_high"] = np.nan
+        res.insert(5, "dataset", info.name)
+        res.insert(6, "kind", info.kind)
+        frames.append(res)
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    cols = list(COMMON) + [m for m in ALL_MEASURES if m in out.columns]
+    return out[cols]
+
+
+def dyad_series(store: Any, a: str, b: str, freq: str = "month", start: str | date | None = None,
+                end: str | date | None = None, dataset: str | None = None, directed: bool = False,
+                backend: str = "duckdb", ci: bool = True, n_boot: int = 200, seed: int = 0,
+                periods: list[Period] | None = None) -> pd.DataFrame:
+    """One dyad over calendar periods of ``freq`` (or given ``periods``); start/end default to coverage."""
+    lo, hi = span(start, end)
+    infos = _pick(store, dataset, None)
+    if periods is None:
+        c_lo = min(d.start for d in infos if d.start)
+        c_hi = max(d.end for d in infos if d.end)
+        if (lo and lo > c_hi) or (hi and hi < c_lo):
+            raise UserError(f"no data in {lo or '..'}..{hi or '..'}; the store holds {describe_coverage(store)}")
+        lo, hi = lo or c_lo, hi or c_hi
+        periods = cut_periods(freq, lo, hi)
+    aa, bb = check_actors(store, [a, b])
+    if aa == bb:
+        raise UserError(f"{a} and {b} are the same actor; a dyad needs two")
+    out = dyad_frame(store, [aa, bb], periods, dataset, directed, backend, ci=ci, n_boot=n_boot, seed=seed)
+    if directed:
+        out = out[(out.actor_a == aa) & (out.actor_b == bb)].reset_index(drop=True)
+    if not out["covered"].any():
+        raise UserError(f"no data for {aa}-{bb} in {periods[0].start}..{periods[-1].end}; the store holds "
+                        f"{describe_coverage(store)}")
+    return out

@@ -1,0 +1,296 @@
+"""The report: one self-contained HTML file (plots inlined as SVG, CSS inlined), its JSON twin, and PDF.
+
+``build(store, case)`` gathers every section through :mod:`detente.views` (each section calls one
+stage's public function); ``render_html`` fills ``templates/report.html``; ``write`` writes the HTML
+(or PDF through headless Chromium) plus ``<name>.json`` holding the same numbers. A section whose
+stage fails says "section unavailable: <reason>" instead of breaking the report.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from detente import report_figures as figs
+from detente import views
+from detente.errors import UserError
+
+CHROMIUM = Path("/usr/bin/chromium")
+MIN_VOTES = 10  # dyad-years with fewer shared roll calls are left out of the agreement plot and table
+
+
+@dataclass
+class Report:
+    data: dict  # the JSON twin: every number the report shows
+    figures: dict[str, str] = field(default_factory=dict)  # id -> inline SVG
+
+
+# -- gathering ------------------------------------------------------------------------------------
+def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq: str, rep: Report,
+                  breaks: bool = False) -> dict:
+    rel = views.stage("relations")
+    from detente.periods import cut
+
+    known = set(rel.known_actors(store))
+    skipped = [f"{a}-{b}" for a, b in pairs if a not in known or b not in known]
+    pairs = [(a, b) for a, b in pairs if a in known and b in known]
+    if not pairs:
+        raise UserError(f"no dyad of the case has data in the store (skipped {', '.join(skipped)}); "
+                        "`detente sources` shows what is loaded")
+    actors = sorted({a for p in pairs for a in p})
+    cov = [d for d in rel.datasets(store) if d.start and d.end]
+    if not cov:
+        raise UserError("the store holds no dated data; run `detente init`")
+    lo, hi = min(d.start for d in cov), max(d.end for d in cov)
+    frame = views.records(rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=False))
+    try:
+        anomalies = _anomalies(store, pairs, breaks)
+        marks_info = anomalies.pop("_info")
+    except (views.Unavailable, UserError) as e:
+        anomalies, marks_info = {}, {"status": str(e).splitlines()[0]}
+    items = []
+    for a, b in pairs:
+        rows = [r for r in frame if {r["actor_a"], r["actor_b"]} == {a, b}]
+        series = {}
+        for r in rows:
+            series.setdefault(r["dataset"], []).append(
+                {"period": r["start"], "index": r.get("index"), "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"),
+                 "covered": r.get("covered"), "n": r.get("n_events", r.get("n_days"))})
+        marks = anomalies.get((a, b), [])
+        fid = f"dyad-{a}-{b}"
+        rep.figures[fid] = figs.series_svg(
+            {ds: [(p["period"], p["index"]) for p in pts] for ds, pts in series.items()},
+            bands=summary["periods"], marks=marks, title=f"{a}–{b}", ylabel="index (‰ of world volume)",
+        )
+        items.append({"a": a, "b": b, "figure": fid, "series": series, "marks": marks})
+    return {"freq": freq, "measure": "index: 1000 x dyad score / world absolute score on the same days",
+            "marks": marks_info, "skipped": skipped, "items": items}
+
+
+def _anomalies(store: Any, pairs: list[tuple[str, str]], with_breaks: bool, top: int = 5) -> dict:
+    """Marks per dyad: its ``top`` strongest crises (anomalies.anomalies) and, when asked, structural breaks."""
+    mod = views.stage("anomalies")
+    actors = sorted({a for p in pairs for a in p})
+    found = mod.anomalies(store, actors)
+    rows = views.records(found.rows)
+    out: dict = {"_info": {"flagged": found.flagged, "scored": found.scored, "flag_rate": found.flag_rate,
+                           "threshold": getattr(mod, "THRESHOLD", None), "window": getattr(mod, "WINDOW", None),
+                           "breaks": "computed" if with_breaks else "not computed (pass --breaks)"}}
+    for a, b in pairs:
+        mine = [r for r in rows if {r["actor_a"], r["actor_b"]} == {a, b}]
+        mine.sort(key=lambda r: -abs(r.get("score") or 0))
+        marks = [{"date": str(r["date"])[:10], "label": f"{r['direction']} crisis (z={r['score']:.1f})",
+                  "kind": "crisis", "score": r["score"]} for r in mine[:top]]
+        if with_breaks:
+            for r in views.records(mod.breaks(store, a, b)):
+                marks.append({"date": str(r["date"])[:10], "kind": "break",
+                              "label": f"break: mean {r['mean_before']:.2f} -> {r['mean_after']:.2f} "
+                                       f"(confidence {r['confidence']:.1f})"})
+        out[(a, b)] = sorted(marks, key=lambda m: m["date"])
+    return out
+
+
+def network_section(store: Any, case: Any, summary: dict, rep: Report, cache: dict) -> dict:
+    periods = []
+    for p in summary["periods"]:
+        net = views.network(store, case, p["name"], cache=cache)
+        if net["status"] == "ok":
+            fid = f"network-{p['name']}"
+            rep.figures[fid] = figs.network_svg(net["nodes"], net["edges"], title=p["name"])
+            net = {**net, "figure": fid}
+        net.pop("periods", None)
+        net.pop("store", None)
+        periods.append({"name": p["name"], **net})
+    if all(p["status"] != "ok" for p in periods):
+        raise UserError(periods[0].get("reason", "no period could be built") if periods else "the case has no periods")
+    return {"periods": periods}
+
+
+def alignment_section(store: Any, pairs: list[tuple[str, str]], rep: Report, since: int = 2008) -> dict:
+    """UN General Assembly vote agreement of the case's dyads per year (alignment.vote_agreement)."""
+    mod = views.stage("alignment")
+    actors = sorted({a for p in pairs for a in p})
+    rows = views.records(mod.vote_agreement(store, actors, start=since))
+    wanted = {tuple(sorted(p)) for p in pairs}
+    few = sorted({r["year"] for r in rows if (r.get("n_votes") or 0) < MIN_VOTES})
+    rows = [r for r in rows if (r["actor_a"], r["actor_b"]) in wanted and (r.get("n_votes") or 0) >= MIN_VOTES]
+    if not rows:
+        raise UserError(f"no UN roll calls in the store for {', '.join(actors)} since {since}; "
+                        "`detente sources` shows what is loaded")
+    years = sorted({r["year"] for r in rows})
+    table = []
+    for a, b in sorted(wanted):
+        by_year = {r["year"]: r for r in rows if (r["actor_a"], r["actor_b"]) == (a, b)}
+        table.append({"dyad": f"{a}-{b}", **{str(y): by_year[y]["agree"] if y in by_year else None for y in years}})
+    series = {t["dyad"]: [(f"{y}-07-01", t[str(y)]) for y in years] for t in table}
+    rep.figures["alignment"] = figs.series_svg(series, title="UN vote agreement (1 = always vote alike)",
+                                               ylabel="agreement", zero=False)
+    return {"measure": "agree = 1 - mean |vote_a - vote_b| over shared roll calls (yes 1, abstain 0.5, no 0)",
+            "min_votes": MIN_VOTES, "years_left_out": few, "years": years, "table": table, "items": rows, "figure": "alignment"}
+
+
+def scenarios_section(store: Any, case: Any, summary: dict, cache: dict) -> dict:
+    """Every scenario file of the case run on its period's measured network, plus the hindcast."""
+    sim = views.stage("simulate")
+    folder = Path(summary["path"]).parent / "scenarios" if summary.get("path") else None
+    files = sorted(folder.glob("*.yaml")) if folder and folder.is_dir() else []
+    items = []
+    for f in files:
+        sc = sim.load_scenario(f)
+        net = views.signed_network(store, case, sc.period, cache)
+        res = views.jsonable(sim.run(net, sc, model=getattr(sc, "model", None) or "balance",
+                                     steps=getattr(sc, "steps", None) or 20))
+        vs = res["versus_baseline"]
+        items.append({"file": f.name, "name": sc.name, "description": sc.description, "period": sc.period,
+                      "model": res["model"], "steps": res["steps"], "remove": sc.remove,
+                      "changes": res["scenario"]["changes"], "sign_changes": vs["sign_changes"],
+                      "balance_ratio": vs["balance_ratio"], "frustration": vs["frustration"],
+                      "blocs": vs["blocs"], "edges": vs["edges"]})
+    hind = None
+    periods = [p["name"] for p in summary["periods"]]
+    if "pre-war" in periods and "post-war" in periods:
+        known = set(views.stage("relations").known_actors(store))
+        hind = views.jsonable(sim.hindcast(store, [a for a in summary["actors"] if a in known], start="pre-war",
+                                           target="post-war", case=case if isinstance(case, str) else None))
+    if not items and hind is None:
+        raise UserError("the case has no scenarios/ folder and no pre-war/post-war periods to hindcast")
+    return {"items": items, "hindcast": hind}
+
+
+def build(store: Any, case: Any = "south_caucasus", text: str | None = None, freq: str = "month",
+          title: str | None = None, breaks: bool = False) -> Report:
+    """Gather every section of the report for ``case`` (a name, path or Case) or the claims in ``text``."""
+    t0 = time.perf_counter()
+    cache: dict = {}
+    rep = Report({})
+    timings: dict[str, float] = {}
+
+    def timed(name: str, title_: str, fn: Any) -> dict:
+        t = time.perf_counter()
+        out = views.section(title_, fn)
+        timings[name] = round(time.perf_counter() - t, 3)
+        return out
+
+    if text is not None:
+        extract = views.stage("extract")
+        case = views.call(extract.case_from_text, text) if hasattr(extract, "case_from_text") else \
+            extract.extract_claims(text)
+    try:
+        case_obj = views.load_case(case, cache)
+        summary = views.case_summary(case_obj)
+    except views.Unavailable:  # no claims stage: actors and periods from the network stage
+        case_obj, summary = case, views.load_case_or_setup(case, cache)
+    pairs = views.case_dyads(case_obj, summary)
+    # the claims (the longest part) are evaluated in a second thread, on their own cursor, meanwhile
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
+    side = views.cursor_store(store)
+    pending = pool.submit(lambda: views.section("Claims", lambda: {"rows": views._evaluate(side, case_obj, cache)}))
+    s: dict[str, dict] = {}
+    s["coverage"] = timed("coverage", "Data coverage and citations", lambda: views.sources(store))
+    s["dyads"] = timed("dyads", "Dyad relations over time", lambda: dyads_section(store, summary, pairs, freq, rep, breaks))
+    s["alignment"] = timed("alignment", "UN vote agreement", lambda: alignment_section(store, pairs, rep))
+    s["network"] = timed("network", "The regional network per period",
+                         lambda: network_section(store, case_obj, summary, rep, cache))
+    s["scenarios"] = timed("scenarios", "Scenarios", lambda: scenarios_section(store, case_obj, summary, cache))
+    t_wait = time.perf_counter()
+    pending.result()
+    pool.shutdown()
+    side.con.close()
+    timings["claims_wait"] = round(time.perf_counter() - t_wait, 3)
+    s["claims"] = timed("claims", "Claims and verdicts", lambda: claims_section(store, case_obj, rep, cache))
+    prov = views.provenance(store, {"case": summary["name"], "case_file": summary.get("path"), "freq": freq, "breaks": breaks,
+                                    "dyads": [f"{a}-{b}" for a, b in pairs]})
+    prov["seconds"] = round(time.perf_counter() - t0, 2)
+    prov["section_seconds"] = timings
+    rep.data = views.jsonable({
+        "title": title or f"detente report: {summary['title']}",
+        "case": summary,
+        "provenance": prov,
+        "sections": s,
+    })
+    return rep
+
+
+# -- rendering ------------------------------------------------------------------------------------
+def render_html(rep: Report) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("detente", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined if False else jinja2.Undefined,
+    )
+    css = (Path(__file__).resolve().parent / "templates" / "report.css").read_text()
+    return env.get_template("report.html").render(r=rep.data, figs=rep.figures, css=css)
+
+
+def write(rep: Report, out: Path, pdf: bool = False) -> dict[str, Path]:
+    """Write the report (HTML, or PDF when ``pdf``) and its JSON twin next to it; returns the paths."""
+    import json
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    html = render_html(rep)
+    paths = {}
+    if pdf:
+        target = out if out.suffix.lower() == ".pdf" else out.with_suffix(".pdf")
+        html_to_pdf(html, target)
+        paths["pdf"] = target
+    else:
+        out.write_text(html, encoding="utf-8")
+        paths["html"] = out
+    twin = out.with_suffix(".json")
+    twin.write_text(json.dumps(rep.data, indent=2, ensure_ascii=False), encoding="utf-8")
+    paths["json"] = twin
+    return paths
+
+
+def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
+    """Print ``html`` to PDF with headless Chromium (Playwright)."""
+    if not chromium.exists():
+        raise UserError(f"--pdf needs Chromium at {chromium}; install it (`apt-get install -y chromium` on Debian) "
+                        "or write HTML and print it from a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.set_content(html, wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(path=str(target), format="A4", print_background=True,
+                     margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
+        finally:
+            browser.close()
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:
+    """The verdict table plus, per claim, its evidence: facts, test components, events and its series plots."""
+    out = views.claims(store, case, cache=cache)
+    if out["status"] != "ok":
+        raise UserError(out["reason"])
+    details = []
+    for r in views._evaluate(store, case, cache):
+        row = views.claim_row(r)
+        cols = ["dataset", "period", "name", "effect", "lo", "hi", "p", "n", "expect", "outcome", "note"]
+        comps = row.pop("components")
+        tables = [{"name": "tests", "columns": [c for c in cols if any(c in x for x in comps)], "rows": comps}] \
+            if comps else []
+        fig_ids = []
+        for k, ch in enumerate(views.claim_charts(store, r)):
+            fid = f"claim-{row['id']}-{k}"
+            rep.figures[fid] = figs.series_svg({s["name"]: s["points"] for s in ch["series"]},
+                                               bands=views.case_summary(views.load_case(case, cache))["periods"],
+                                               title=f"{row['id']}: {ch['title']}", ylabel=ch["dataset"])
+            fig_ids.append(fid)
+        details.append({**row, "tables": tables, "figures": fig_ids})
+    return {**{k: v for k, v in out.items() if k not in ("title", "status", "store")}, "details": details}

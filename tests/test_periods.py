@@ -1,0 +1,58 @@
+"""periods.parse: frequencies, START:END, case periods and the errors for bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from detente.errors import UserError
+from detente.periods import Period, parse, to_date
+
+
+def test_month_cut_clips_to_range():
+    ps = parse("month", start="2021-01-15", end="2021-03-02")
+    assert [p.name for p in ps] == ["2021-01", "2021-02", "2021-03"]
+    assert ps[0].start == date(2021, 1, 15) and ps[0].end == date(2021, 1, 31)
+    assert ps[1].days == 28 and ps[2].end == date(2021, 3, 2)
+
+
+def test_week_quarter_year_day():
+    w = parse("week", start="2021-01-01", end="2021-01-11")
+    assert [p.name for p in w] == ["2020-W53", "2021-W01", "2021-W02"]
+    assert w[1].start == date(2021, 1, 4) and w[1].end == date(2021, 1, 10)
+    q = parse("quarter", start="2020", end="2020")
+    assert [(p.name, p.days) for p in q] == [("2020-Q1", 91), ("2020-Q2", 91), ("2020-Q3", 92), ("2020-Q4", 92)]
+    assert [p.name for p in parse("year", start="2019-06", end="2021")] == ["2019", "2020", "2021"]
+    assert len(parse("day", start="2020-02-27", end="2020-03-01")) == 4  # leap year
+
+
+def test_start_end_spec_and_bare_years():
+    (p,) = parse("2021:2022-03")
+    assert p == Period("2021-01-01..2022-03-31", date(2021, 1, 1), date(2022, 3, 31))
+    assert to_date("2024-02", end=True) == date(2024, 2, 29)
+
+
+def test_case_periods_close_open_ends():
+    ps = parse("case", start="2020-01-01", end="2021-06-30")
+    assert [p.name for p in ps][1:] == ["war", "post-war"]  # the 2023 period lies past the end
+    assert ps[0].start == date(2020, 1, 1) and ps[1] == Period("war", date(2020, 9, 27), date(2020, 11, 10))
+    assert ps[2].end == date(2021, 6, 30)
+    custom = {"periods": [{"name": "h1", "start": "2021-01-01", "end": "2021-06-30"}]}
+    assert parse("case", case=custom) == [Period("h1", date(2021, 1, 1), date(2021, 6, 30))]
+
+
+@pytest.mark.parametrize(
+    "spec, kw, msg",
+    [
+        ("fortnight", {"start": "2021", "end": "2022"}, "unknown frequency"),
+        ("month", {"start": "2022-01-01", "end": "2021-01-01"}, "after end"),
+        ("month", {"start": "2021-13-01", "end": "2022"}, "bad start date"),
+        ("month", {"start": "2021"}, "needs a start and an end"),
+        ("2022:2021", {}, "after end"),
+        ("case", {}, "open-ended"),
+    ],
+)
+def test_bad_input_says_what_to_do(spec, kw, msg):
+    with pytest.raises(UserError, match=msg):
+        parse(spec, **kw)

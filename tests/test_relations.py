@@ -1,0 +1,147 @@
+"""relations: exact dyad sums on the 20-event fixture, NULL vs 0 at coverage edges, the volume-normalised
+index and its bootstrap interval, and the same numbers on DuckDB and PySpark."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detente import relations as R
+from detente.errors import UserError
+from detente.periods import Period, parse
+from rel_fixtures import small_store
+
+ACTORS = ["ARM", "AZE", "IRN", "TUR"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = small_store(tmp_path_factory.mktemp("rel") / "t.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def monthly(store):
+    f = R.dyad_frame(store, ACTORS, parse("month", start="2021-01", end="2021-04"), dataset="ev20")
+    return f.set_index(["period", "actor_a", "actor_b"])
+
+
+def test_universe_is_every_dyad_times_every_period():
+    ps = parse("month", start="2021-01", end="2021-03")
+    u = R.universe(ACTORS, ps, directed=False)
+    assert len(u) == 3 * 6 and (u.actor_a < u.actor_b).all()
+    assert len(R.universe(ACTORS, ps, directed=True)) == 3 * 12
+
+
+def test_exact_dyad_sums_on_20_events(monthly):
+    # January: e01 (-10, q4), e02 (-10, q4), e03 (-2, q3) are ARM-AZE; e08 (AZE->AZE) and e10 (no target) are
+    # not interactions. World |Goldstein| in January = 10+10+2+8+1+1.9+7+4 = 43.9.
+    r = monthly.loc[("2021-01", "ARM", "AZE")]
+    assert (r.n_events, r.n_material_conflict, r.n_verbal_conflict, r.n_verbal_coop) == (3, 2, 1, 0)
+    assert r.goldstein_sum == -22 and r.goldstein_mean == pytest.approx(-22 / 3) and r.net_coop == -1
+    assert r["index"] == pytest.approx(1000 * -22 / 43.9)
+    r = monthly.loc[("2021-01", "ARM", "IRN")]  # e06 visit 1.9 (q1) + e07 aid 7 (q2)
+    assert (r.n_events, r.n_verbal_coop, r.n_material_coop, r.goldstein_sum) == (2, 1, 1, pytest.approx(8.9))
+    # February: world |G| = 9+4+2+2+1+7+1.9 = 26.9; AZE-IRN = e14 (-2, q3) + e15 (1, q1): net 0, mean -0.5
+    r = monthly.loc[("2021-02", "AZE", "IRN")]
+    assert (r.n_events, r.goldstein_sum, r.goldstein_mean, r.net_coop) == (2, -1, -0.5, 0)
+    assert r["index"] == pytest.approx(-1000 / 26.9)
+    assert monthly.loc[("2021-02", "ARM", "AZE")]["index"] == pytest.approx(1000 * 13 / 26.9)
+    assert monthly.loc[("2021-03", "IRN", "TUR")]["index"] == pytest.approx(1000 * 9 / 14)
+    assert list(monthly.covered_days.xs("ARM", level=1).xs("AZE", level=1)) == [5, 4, 2, 0]
+
+
+def test_directed_splits_the_dyad(store):
+    f = R.dyad_frame(store, ["ARM", "AZE"], parse("2021-01:2021-01"), dataset="ev20", directed=True, ci=False)
+    got = {(r.actor_a, r.actor_b): (r.n_events, r.goldstein_sum) for r in f.itertuples()}
+    assert got == {("AZE", "ARM"): (2, -12.0), ("ARM", "AZE"): (1, -10.0)}
+
+
+def test_zero_inside_coverage_null_outside(monthly):
+    quiet = monthly.loc[("2021-03", "ARM", "AZE")]  # covered month, no ARM-AZE event: zero, not missing
+    assert quiet.covered and quiet.n_events == 0 and quiet["index"] == 0 and quiet.ci_low == quiet.ci_high == 0
+    assert np.isnan(quiet.goldstein_mean)  # nothing to average
+    past = monthly.loc[("2021-04", "ARM", "AZE")]  # past coverage_end: NULL, never 0
+    assert not past.covered and past.n_events is pd.NA and np.isnan(past["index"]) and np.isnan(past.ci_low)
+
+
+def test_network_missing_day_is_null_and_partial_coverage(store):
+    ps = [Period("a", date(2021, 1, 1), date(2021, 1, 4)), Period("gap", date(2021, 1, 5), date(2021, 1, 5)),
+          Period("c", date(2021, 1, 6), date(2021, 1, 12))]
+    f = R.dyad_frame(store, ["ARM", "AZE", "IRN"], ps, dataset="gnet").set_index(["period", "actor_a", "actor_b"])
+    a = f.loc[("a", "ARM", "AZE")]  # days 1..4: scores -1..-4; world |score| = 10 + 4*2 + 2*1 = 20
+    assert (a.score_sum, a.score_mean, a.n_days, a["index"]) == (-10, -2.5, 4, -500)
+    assert not f.loc[("gap", "ARM", "AZE")].covered and np.isnan(f.loc[("gap", "ARM", "AZE")].score_sum)
+    c = f.loc[("c", "ARM", "AZE")]  # days 6..10 covered (11, 12 are past coverage): 5 of 7 days
+    assert (c.covered_days, c.period_days, c.score_sum, c.score_mean) == (5, 7, -40, -8)
+    assert c["index"] == pytest.approx(-40000 / 53) and c.ci_low <= c["index"] <= c.ci_high
+    assert f.loc[("c", "AZE", "IRN")].score_sum == 0
+
+
+def test_index_is_volume_invariant(tmp_path):
+    """Doubling every score of a day (twice the news) leaves the index unchanged."""
+    from detente.store import Store
+    from rel_fixtures import load_network
+
+    s = Store(tmp_path / "v.duckdb")
+    load_network(s)
+    ps = [Period("all", date(2021, 1, 1), date(2021, 1, 10))]
+    before = R.dyad_frame(s, ["ARM", "AZE"], ps, ci=False)["index"][0]
+    s.con.execute("UPDATE dyad_days SET score = 2 * score")
+    assert R.dyad_frame(s, ["ARM", "AZE"], ps, ci=False)["index"][0] == pytest.approx(before)
+    s.close()
+
+
+def test_bootstrap_is_seeded_and_brackets_the_index(store):
+    ps = parse("month", start="2021-01", end="2021-02")
+    f1 = R.dyad_frame(store, ACTORS, ps, dataset="ev20", seed=7)
+    f2 = R.dyad_frame(store, ACTORS, ps, dataset="ev20", seed=7)
+    assert f1[["ci_low", "ci_high"]].equals(f2[["ci_low", "ci_high"]])
+    assert ((f1.ci_low <= f1["index"] + 1e-9) & (f1["index"] <= f1.ci_high + 1e-9)).all()
+    counts = R.block_counts(30, 50, np.random.default_rng(0))
+    assert counts.shape == (30, 50) and (counts.sum(axis=0) == 30).all()
+
+
+def test_dataset_none_keeps_one_dataset_per_row(store):
+    f = R.dyad_frame(store, ["ARM", "AZE"], parse("2021-01:2021-01"), ci=False)
+    assert sorted(f.dataset) == ["ev20", "gnet"]
+    ev, net = f[f.dataset == "ev20"].iloc[0], f[f.dataset == "gnet"].iloc[0]
+    assert ev.n_events == 3 and np.isnan(ev.score_sum) and net.score_sum == -(1 + 2 + 3 + 4 + 6 + 7 + 8 + 9 + 10)
+    assert net.n_events is pd.NA
+
+
+def test_clear_errors(store):
+    ps = parse("2021-01:2021-02")
+    with pytest.raises(UserError, match="gnet .dyad_days. has no 'n_verbal_coop'"):
+        R.dyad_frame(store, ACTORS, ps, dataset="gnet", measures=["n_verbal_coop"])
+    with pytest.raises(UserError, match="unknown actor 'ARN'.*ARM"):
+        R.dyad_frame(store, ["ARN", "AZE"], ps)
+    with pytest.raises(UserError, match="undirected scores only"):
+        R.dyad_frame(store, ACTORS, ps, dataset="gnet", directed=True)
+    with pytest.raises(UserError, match="no data in 2019-01-01..2019-12-31; the store holds ev20 2021-01-01..2021-03-31"):
+        R.dyad_series(store, "ARM", "AZE", start="2019", end="2019")
+    with pytest.raises(UserError, match="no dyad data for dataset 'nope'"):
+        R.dyad_series(store, "ARM", "AZE", dataset="nope")
+
+
+def test_dyad_series_defaults_to_coverage(store):
+    s = R.dyad_series(store, "AZE", "ARM", dataset="ev20", ci=False)
+    assert list(s.period) == ["2021-01", "2021-02", "2021-03"] and list(s.n_events) == [3, 2, 0]
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_numbers(store):
+    ps = parse("month", start="2021-01", end="2021-04")
+    for ds in ("ev20", "gnet"):
+        d = R.dyad_frame(store, ACTORS, ps, dataset=ds, backend="duckdb")
+        s = R.dyad_frame(store, ACTORS, ps, dataset=ds, backend="spark")
+        assert list(d.columns) == list(s.columns) and len(d) == len(s)
+        for c in d.columns:
+            if d[c].dtype.kind == "f":
+                np.testing.assert_allclose(d[c].to_numpy(), s[c].to_numpy(), rtol=1e-12, equal_nan=True)
+            else:
+                assert d[c].astype(str).tolist() == s[c].astype(str).tolist(), c

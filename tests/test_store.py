@@ -1,0 +1,189 @@
+"""Store-level ingest guarantees on the event readers: accounting, idempotence, failures, SIGKILL."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente.store import Store, StoreError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests" / "fixtures"
+DAILY = FIX / "20130401.export.CSV"
+TAB = FIX / "events.2018.fixture.tab"
+
+
+def snapshot(s: Store) -> dict:
+    """Every table's row count and a content hash: equal snapshots = the store is exactly as it was."""
+    out = {}
+    for t in ("events", "quarantine", "files", "datasets", "dyad_days", "signals"):
+        out[t] = s.con.execute(f"SELECT count(*), coalesce(sum(hash(x)), 0) FROM {t} x").fetchall()[0]
+    return out
+
+
+def physical_lines(data: bytes) -> int:
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+# -- corruption strategies -------------------------------------------------------------------------
+def corrupt(data: bytes, ops: list[tuple[str, int, int]]) -> bytes:
+    lines = data.split(b"\n")
+    for op, a, b in ops:
+        i = a % len(lines)
+        ln = lines[i]
+        if op == "truncate":
+            lines[i] = ln[: b % (len(ln) + 1)]
+        elif op == "swap" and len(ln) > 1:
+            j, k = b % len(ln), (b * 7 + 3) % len(ln)
+            arr = bytearray(ln)
+            arr[j], arr[k] = arr[k], arr[j]
+            lines[i] = bytes(arr)
+        elif op == "latin1":
+            lines[i] = ln[: b % (len(ln) + 1)] + b"\xe9\xff" + ln[b % (len(ln) + 1):]
+        elif op == "extra_field":
+            lines[i] = ln + b"\tx"
+        elif op == "drop_field":
+            lines[i] = b"\t".join(ln.split(b"\t")[:-1])
+        elif op == "blank":
+            lines.insert(i, b"")
+        elif op == "cr":
+            lines[i] = ln + b"\r"
+        elif op == "duplicate":
+            lines.insert(i, ln)
+    return b"\n".join(lines)
+
+
+OPS = st.lists(
+    st.tuples(st.sampled_from(["truncate", "swap", "latin1", "extra_field", "drop_field", "blank", "cr",
+                               "duplicate"]),
+              st.integers(0, 10_000), st.integers(0, 10_000)),
+    min_size=1, max_size=6,
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = Store(tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("source,fmt,header", [(DAILY, "gdelt1", 0), (TAB, "icews", 1)])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_rows_read_equal_stored_quarantined_duplicates(
+    fuzz_store: Store, tmp_path_factory: pytest.TempPathFactory, source: Path, fmt: str, header: int,
+    ops: list[tuple[str, int, int]],
+) -> None:
+    raw = source.read_bytes()
+    head, body = (raw.split(b"\n", 1) if header else (b"", raw))
+    data = (head + b"\n" if header else b"") + corrupt(body, ops)
+    f = tmp_path_factory.mktemp("in") / source.name
+    f.write_bytes(data)
+    before = snapshot(fuzz_store)
+    (s,) = fuzz_store.ingest([f], fmt=fmt)
+    if s.skipped:  # the same bytes were drawn before
+        assert snapshot(fuzz_store) == before
+        return
+    assert s.rows_read == physical_lines(data) - header
+    assert s.rows_read == s.rows_stored + s.rows_quarantined + s.rows_duplicate
+    q = fuzz_store.con.execute(
+        "SELECT count(*), count(DISTINCT line), min(line), max(line) FROM quarantine WHERE file = ? AND "
+        "line IS NOT NULL AND rowid >= 0", [f.name]).fetchall()[0]
+    assert q[0] >= s.rows_quarantined  # earlier draws under the same name add their own rows
+
+
+def test_reingest_adds_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as s:
+        (a,) = s.ingest([DAILY])
+        snap = snapshot(s)
+        (b,) = s.ingest([DAILY])
+        assert b.skipped and snapshot(s) == snap
+        # the same events in another file (GDELT repeats events across files): folded into the stored ones
+        copy = tmp_path / "20130402.export.CSV"
+        copy.write_bytes(b"\n".join(reversed(DAILY.read_bytes().rstrip(b"\n").split(b"\n"))) + b"\n")
+        (c,) = s.ingest([copy])
+        assert (c.rows_stored, c.rows_duplicate) == (0, 25)
+        n, reports = s.con.execute("SELECT count(*), sum(reports) FROM events").fetchall()[0]
+        assert (n, reports) == (a.rows_stored, 2 * a.rows_stored)
+
+
+def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
+    gz = gzip.compress(DAILY.read_bytes())
+    trunc = tmp / "20130401.export.CSV.gz"
+    trunc.write_bytes(gz[: len(gz) // 2])
+    zbuf = tmp / "20130403.export.CSV.zip"
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(DAILY, DAILY.name)
+    data = bytearray(zbuf.read_bytes())
+    data[60:400] = b"\x00" * 340  # deflate stream destroyed
+    zbuf.write_bytes(bytes(data))
+    unknown = tmp / "notes.txt"
+    unknown.write_text("these are not events\njust words\n")
+    return {
+        "truncated gzip": (trunc, "truncated"),
+        "corrupt zip": (zbuf, "zip"),
+        "missing": (tmp / "20130404.export.CSV", "no such file"),
+        "unknown format": (unknown, "cannot tell its format"),
+    }
+
+
+@pytest.mark.parametrize("case", ["truncated gzip", "corrupt zip", "missing", "unknown format"])
+def test_bad_input_is_one_line_error_and_store_unchanged(tmp_path: Path, case: str) -> None:
+    path, words = _bad_inputs(tmp_path)[case]
+    with Store(tmp_path / "s.duckdb") as s:
+        s.ingest([TAB])
+        before = snapshot(s)
+        with pytest.raises(StoreError) as e:
+            s.ingest([path])
+        msg = str(e.value)
+        assert "\n" not in msg and path.name in msg and words in msg.lower()
+        assert snapshot(s) == before
+
+
+KILLED = """
+import sys
+from pathlib import Path
+from detente.store import Store
+s = Store(Path(sys.argv[1]))
+print("ready", flush=True)
+s.ingest([Path(sys.argv[2])])
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from gen_gdelt import gen_gdelt1
+
+    rows = 600_000
+    big = tmp_path / "20130405.export.CSV"
+    gen_gdelt1(rows, big)
+    db = tmp_path / "k.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(db), str(big)], stdout=subprocess.PIPE, env=env,
+                            text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.0)
+    assert proc.poll() is None, "the ingest finished before the kill; use a bigger file"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Store(db) as s:
+        files, events = s.con.execute("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM events)").fetchall()[0]
+        assert (files, events) == (0, 0)  # nothing of the killed file
+        (r,) = s.ingest([big])
+        assert (r.rows_read, r.rows_stored, r.rows_duplicate, r.rows_quarantined) == (rows, rows, 0, 0)
+        n, ids, reports = s.con.execute(
+            "SELECT count(*), count(DISTINCT event_id), sum(reports) FROM events").fetchall()[0]
+        assert n == ids == reports == rows
