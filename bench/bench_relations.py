@@ -103,11 +103,11 @@ def run_one(method: str, path: str) -> dict:
         ps = cut("month", LO, HI)
         if method == "spark":  # warm-up: session start and the cached Parquet export are not counted
             R.dyad_frame(s, None, ps[:1], dataset="synth", ci=False, backend="spark")
-        t = time.perf_counter()
+        t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         df = R.dyad_frame(s, None, ps, dataset="synth", ci=False, backend="duckdb" if method == "detente" else "spark")
     elif method in ("sql", "sql_groupby"):
         con = duckdb.connect(path, read_only=True)
-        t = time.perf_counter()
+        t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         df = con.execute(HAND_SQL if method == "sql" else GROUPBY_SQL).df()
     else:  # pandas
         import numpy as np
@@ -118,7 +118,7 @@ def run_one(method: str, path: str) -> dict:
             "SELECT date, source_actor s, target_actor t, quad_class q, goldstein g FROM events WHERE "
             "source_actor IS NOT NULL AND target_actor IS NOT NULL AND source_actor <> target_actor"
         ).to_arrow_table().to_pandas(strings_to_categorical=True)
-        t = time.perf_counter()
+        t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         cats = ev.s.cat.categories.union(ev.t.cat.categories)
         s_, t_ = ev.s.cat.set_categories(cats).cat.codes, ev.t.cat.set_categories(cats).cat.codes
         ev["a"], ev["b"] = np.minimum(s_, t_), np.maximum(s_, t_)
@@ -138,7 +138,9 @@ def run_one(method: str, path: str) -> dict:
         df["idx"] = 1000 * df.gs / df.w
         df = df.reset_index()
     wall = time.perf_counter() - t
-    return {"method": method, "seconds": wall, "rows": len(df),
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+    return {"method": method, "seconds": wall, "cpu_s": cpu, "rows": len(df),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,7 +33,7 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
