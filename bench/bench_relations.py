@@ -151,7 +151,8 @@ def measure(method: str, path: Path, repeats: int) -> dict:
         if out.returncode != 0:
             return {"method": method, "error": (out.stderr.strip().splitlines() or ["?"])[-1]}
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return {"method": method, "seconds": statistics.median(r["seconds"] for r in runs), "rows": runs[0]["rows"],
+    return {"method": method, "seconds": statistics.median(r["seconds"] for r in runs),
+            "cpu_s": statistics.median(r["cpu_s"] for r in runs), "rows": runs[0]["rows"],
             "peak_mb": max(r["peak_mb"] for r in runs), "runs": [round(r["seconds"], 2) for r in runs]}
 
 
@@ -184,15 +185,15 @@ def main() -> None:
             r["events_M"] = size
             results.append(r)
             print(json.dumps(r), flush=True)
-    print("\n| events | method | median s | runs | rows | peak RSS MB | vs hand SQL |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| events | method | median s | runs | CPU s | rows | peak RSS MB | vs hand SQL |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         sql = next((x for x in results if x["events_M"] == r["events_M"] and x["method"] == "sql"), None)
         if "error" in r:
-            print(f"| {r['events_M']}M | {r['method']} | failed: {r['error']} | | | | |")
+            print(f"| {r['events_M']}M | {r['method']} | failed: {r['error']} | | | | | |")
             continue
         ratio = f"{r['seconds'] / sql['seconds']:.2f}x" if sql and "seconds" in sql else ""
-        print(f"| {r['events_M']}M | {r['method']} | {r['seconds']:.2f} | {r['runs']} | {r['rows']:,} | "
+        print(f"| {r['events_M']}M | {r['method']} | {r['seconds']:.2f} | {r['runs']} | {r['cpu_s']:.1f} | {r['rows']:,} | "
               f"{r['peak_mb']:,.0f} | {ratio} |")
 
 

@@ -135,3 +135,19 @@ def test_real_icews21_properties(store: Store, shared: Path) -> None:
     # ICEWS names carry their country: most rows resolve to an actor
     share = store.con.execute("SELECT avg((source_actor IS NOT NULL)::INT) FROM events").fetchall()[0][0]
     assert share > 0.5
+
+
+def test_id_quads_directory_with_one_damaged_split(store: Store, tmp_path: Path) -> None:
+    """A split that needs the exact line-by-line path must not disturb the splits staged before it."""
+    d = tmp_path / "ICEWS21"
+    shutil.copytree(IDS, d)
+    lines = (d / "valid.txt").read_text().splitlines()
+    lines.insert(3, "")  # a blank line 4: DuckDB would skip it, so valid.txt is read line by line
+    lines[6] = lines[6] + "\t7\t8"  # line 7: too many fields
+    (d / "valid.txt").write_text("\n".join(lines) + "\n")
+    (s,) = store.ingest([d])
+    # 37 lines read: 36 rows + the blank line; the row on line 7 is quarantined with it
+    assert (s.rows_read, s.rows_stored, s.rows_quarantined) == (37, 35, 2) and s.balanced
+    q = store.con.execute("SELECT file, line, reason FROM quarantine ORDER BY line").fetchall()
+    assert q == [("ICEWS21/valid.txt", 4, "blank line"), ("ICEWS21/valid.txt", 7, "expected 4 fields, found 6")]
+    assert store.con.execute("SELECT count(*) FROM events WHERE file = 'ICEWS21/train.txt'").fetchall()[0][0] == 12

@@ -185,10 +185,8 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
     except views.Unavailable:  # no claims stage: actors and periods from the network stage
         case_obj, summary = case, views.load_case_or_setup(case, cache)
     pairs = views.case_dyads(case_obj, summary)
-    # the claims (the longest part) are evaluated in a second thread, on their own cursor, meanwhile
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
-    side = views.cursor_store(store)
-    pending = pool.submit(lambda: views.section("Claims", lambda: {"rows": views._evaluate(side, case_obj, cache)}))
+    # the claims (the longest part) are evaluated meanwhile in a second process (the other core)
+    pending = _start_claims(store, case, case_obj)
     s: dict[str, dict] = {}
     s["coverage"] = timed("coverage", "Data coverage and citations", lambda: views.sources(store))
     s["dyads"] = timed("dyads", "Dyad relations over time", lambda: dyads_section(store, summary, pairs, freq, rep, breaks))
@@ -197,9 +195,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
                          lambda: network_section(store, case_obj, summary, rep, cache))
     s["scenarios"] = timed("scenarios", "Scenarios", lambda: scenarios_section(store, case_obj, summary, cache))
     t_wait = time.perf_counter()
-    pending.result()
-    pool.shutdown()
-    side.con.close()
+    _finish_claims(pending, case_obj, cache)
     timings["claims_wait"] = round(time.perf_counter() - t_wait, 3)
     s["claims"] = timed("claims", "Claims and verdicts", lambda: claims_section(store, case_obj, rep, cache))
     prov = views.provenance(store, {"case": summary["name"], "case_file": summary.get("path"), "freq": freq, "breaks": breaks,
@@ -271,6 +267,61 @@ def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
 
 def today() -> str:
     return date.today().isoformat()
+
+
+def evaluate_main(argv: list[str] | None = None) -> None:
+    """Child-process entry: ``STORE CASE`` -> the evaluated claims as JSON on stdout."""
+    import json
+    import sys
+
+    from detente.store import Store
+
+    store_path, case = (argv or sys.argv[1:])[:2]
+    s = Store(store_path, read_only=True)
+    try:
+        rows = views._evaluate(s, views.load_case(case), None)
+    finally:
+        s.close()
+    sys.stdout.write(json.dumps(rows))
+
+
+def _start_claims(store: Any, case: Any, case_obj: Any) -> Any:
+    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path,
+    else in a thread. Returns a handle for :func:`_finish_claims`."""
+    import subprocess
+    import sys
+
+    if isinstance(case, str | Path) and Path(getattr(store, "path", "")).is_file():
+        code = "from detente.report import evaluate_main; evaluate_main()"
+        try:
+            return subprocess.Popen([sys.executable, "-c", code, str(store.path), str(case)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError:
+            pass
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
+    side = views.cursor_store(store)
+    fut = pool.submit(views._evaluate, side, case_obj, None)
+    fut.add_done_callback(lambda _f: side.con.close())
+    pool.shutdown(wait=False)
+    return fut
+
+
+def _finish_claims(handle: Any, case_obj: Any, cache: dict) -> None:
+    """Put the evaluated claims where ``views._evaluate`` finds them; on any failure leave them to be
+    recomputed (and the reason reported) by the claims section."""
+    import json
+
+    try:
+        if hasattr(handle, "communicate"):
+            out, _err = handle.communicate()
+            if handle.returncode != 0:
+                return
+            rows = json.loads(out)
+        else:
+            rows = handle.result()
+        views.remember_evaluation(cache, case_obj, rows)
+    except (UserError, ValueError, LookupError, RuntimeError, OSError):
+        pass
 
 
 def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:

@@ -375,8 +375,16 @@ def _evaluate(store: Any, case: Any, cache: dict | None) -> list[dict]:
     if fn is None:
         raise Unavailable("the claims stage has no evaluate() yet")
     c = load_case(case, cache)
-    key = ("claims", str(_get(c, "path") or _get(c, "name")), id(c) if not isinstance(case, str) else 0)
-    return _cached(cache, key, lambda: records(fn(store, c)))
+    return _cached(cache, _claims_key(case, c), lambda: records(fn(store, c)))
+
+
+def _claims_key(case: Any, c: Any) -> tuple:
+    return ("claims", str(_get(c, "path") or _get(c, "name")), id(c) if not isinstance(case, str) else 0)
+
+
+def remember_evaluation(cache: dict, case_obj: Any, rows: list[dict]) -> None:
+    """Store claims evaluated elsewhere (another process) under the key ``_evaluate`` looks up."""
+    cache[_claims_key(case_obj, case_obj)] = rows
 
 
 def _events_in(x: Any, out: list[dict]) -> None:

@@ -35,7 +35,7 @@ class StageContext:
     path: Path
     dataset: str
     file: str
-    quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
+    quarantined: list[tuple[int | None, str, str, str | None]] = field(default_factory=list)
     options: dict = field(default_factory=dict)  # reader options (e.g. icews_quads origin=YYYY-MM-DD)
 
     def append(self, table: str, batch: pa.Table | pa.RecordBatch | list[dict]) -> None:
@@ -66,19 +66,20 @@ class StageContext:
         finally:
             self.con.unregister("_staged_batch")
 
-    def quarantine(self, line: int | None, raw: str, reason: str) -> None:
-        self.quarantined.append((line, raw[:2000], reason))
+    def quarantine(self, line: int | None, raw: str, reason: str, file: str | None = None) -> None:
+        """Quarantine one input row; ``file`` names the member when a reader reads a directory whole."""
+        self.quarantined.append((line, raw[:2000], reason, file))
         if len(self.quarantined) >= BATCH_ROWS:
             self.flush_quarantine()
 
     def flush_quarantine(self) -> None:
         if self.quarantined:
-            lines, raws, reasons = zip(*self.quarantined, strict=True)
+            lines, raws, reasons, files = zip(*self.quarantined, strict=True)
             n = len(lines)
             rows = pa.table(  # noqa: F841 (read by the SQL below)
                 {
                     "dataset": pa.array([self.dataset] * n, pa.string()),
-                    "file": pa.array([self.file] * n, pa.string()),
+                    "file": pa.array([f or self.file for f in files], pa.string()),
                     "line": pa.array(lines, pa.int64()),
                     "raw": pa.array(raws, pa.string()),
                     "reason": pa.array(reasons, pa.string()),

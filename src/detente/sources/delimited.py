@@ -169,8 +169,11 @@ def raw_expr(layout: Layout, alias: str = "r") -> str:
 Mapping = Callable[[str], str]  # source relation SQL -> SELECT producing EVENTS columns + _reason, _raw
 
 
-def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping) -> int:
-    """Stage ``path`` (rows in ``layout``) into stage_events through ``mapping``; returns rows read."""
+def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping, file: str | None = None) -> int:
+    """Stage ``path`` (rows in ``layout``) into stage_events through ``mapping``; returns rows read.
+
+    ``file`` labels this file's quarantined lines when it is one member of a directory read whole.
+    """
     con = ctx.con
     con.execute("ALTER TABLE stage_events ADD COLUMN _reason VARCHAR")
     con.execute("ALTER TABLE stage_events ADD COLUMN _raw VARCHAR")
@@ -178,11 +181,12 @@ def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping
     try:
         with plain_copy(path) as (plain, scan):
             data_lines = scan.lines - (1 if layout.header else 0)
-            read = _fast(ctx, plain, layout, mapping, target, data_lines) if scan.clean else None
-            if read is None:
-                con.execute("DELETE FROM stage_events")
-                con.execute("DELETE FROM stage_quarantine")
-                read = _exact(ctx, plain, layout, mapping, target)
+            # rows staged before this file (a directory reader stages several files) must survive a retry
+            mark = con.execute("SELECT coalesce(max(rowid), -1) FROM stage_events").fetchall()[0][0]
+            read = _fast(ctx, plain, layout, mapping, target, data_lines, file) if scan.clean else None
+            if read is None:  # _fast quarantines nothing before it is sure, so only events need undoing
+                con.execute("DELETE FROM stage_events WHERE rowid > ?", [mark])
+                read = _exact(ctx, plain, layout, mapping, target, file)
         con.execute(
             "INSERT INTO stage_quarantine SELECT dataset, file, line, left(_raw, 2000), _reason "
             "FROM stage_events WHERE _reason IS NOT NULL"
@@ -195,7 +199,7 @@ def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping
 
 
 def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, target: str,
-          data_lines: int) -> int | None:
+          data_lines: int, file: str | None) -> int | None:
     con = ctx.con
     hdr = 1 if layout.header else 0
     cols = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in layout.columns) + "}"
@@ -233,11 +237,11 @@ def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, targ
         )
         con.execute("DROP TABLE _shifts")
         for line, raw, msg in rej:
-            ctx.quarantine(int(line), raw or "", f"unreadable line (DuckDB: {msg})")
+            ctx.quarantine(int(line), raw or "", f"unreadable line (DuckDB: {msg})", file)
     return data_lines
 
 
-def _exact(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, target: str) -> int:
+def _exact(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, target: str, file: str | None) -> int:
     """Line by line in Python: exact line numbers whatever the file holds."""
     width = len(layout.columns)
     cols: list[list] = [[] for _ in range(width)]
@@ -269,17 +273,18 @@ def _exact(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, tar
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as e:
-                ctx.quarantine(n, body.decode("utf-8", "replace"), f"bytes that are not UTF-8 ({e.reason} at {e.start})")
+                ctx.quarantine(n, body.decode("utf-8", "replace"), f"bytes that are not UTF-8 ({e.reason} at {e.start})",
+                               file)
                 continue
             if not text.strip():
-                ctx.quarantine(n, text, "blank line")
+                ctx.quarantine(n, text, "blank line", file)
                 continue
             if layout.quote:
                 fields = next(csv.reader([text], delimiter=layout.delim, quotechar=layout.quote), [])
             else:
                 fields = text.split(layout.delim)
             if len(fields) != width:
-                ctx.quarantine(n, text, f"expected {width} fields, found {len(fields)}")
+                ctx.quarantine(n, text, f"expected {width} fields, found {len(fields)}", file)
                 continue
             for v, f in zip(cols, fields, strict=True):
                 v.append(f if f != "" else None)

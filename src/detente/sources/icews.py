@@ -10,14 +10,16 @@ Event IDs repeat in the published files; the store folds repeats into one event 
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 
 from detente import cameo
-from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, lines
+from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, open_text
 
 NAME = "icews"
 DATASET = DatasetInfo(
@@ -80,6 +82,14 @@ class _Countries:
 
             self.cache[name] = actors.iso3(name)
         return self.cache[name]
+
+
+def lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) split on "\n" only: a stray carriage return inside a row must not make two rows."""
+    raw = open_text(path).detach()  # the plain/gzip/zip byte stream, re-wrapped to split on "\n" only
+    with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="\n") as fh:
+        for n, line in enumerate(fh, 1):
+            yield n, line.removesuffix("\n").removesuffix("\r")
 
 
 def stage(ctx: StageContext) -> int:

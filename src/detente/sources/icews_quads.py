@@ -218,7 +218,8 @@ def _stage_ids(ctx: StageContext, folder: Path, files: list[Path]) -> int:
         for f in files:
             width = len(head_text(f, 4096).split("\n", 1)[0].rstrip("\r").split("\t"))
             layout = Layout(("s", "r", "o", "t", "x")[: 5 if width == 5 else 4], False, "\t", "")
-            read += stage_events(ctx, f, layout, _mapping_ids(ctx, prefix + f.name, layout, day0, step))
+            name = prefix + f.name
+            read += stage_events(ctx, f, layout, _mapping_ids(ctx, name, layout, day0, step), file=name)
             bad = ctx.con.execute(
                 "SELECT file, reason FROM stage_quarantine WHERE reason LIKE '!origin:%' LIMIT 1"
             ).fetchall()

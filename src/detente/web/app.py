@@ -161,6 +161,22 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
         finally:
             task.add_done_callback(lambda t: (t.cancelled() or t.exception(), store.con.close()))
 
+    inflight: dict[Any, asyncio.Future] = {}
+
+    async def once(key: Any, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        """``run``, but concurrent requests for the same ``key`` share one computation (single flight)."""
+        cached = handle.cache.get(key)
+        if cached is not None:
+            return cached
+        task = inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(run(fn, *args, **kw))
+            inflight[key] = task
+            task.add_done_callback(lambda _t: inflight.pop(key, None))
+        return await asyncio.shield(task)
+
+    app.state.once = once
+
     async def slow(key: Any, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """A whole-case computation (claims, networks): computed once in the background, then cached."""
         fut = handle.compute(key, fn, *args, **kw)
