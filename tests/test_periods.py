@@ -56,3 +56,13 @@ def test_case_periods_close_open_ends():
 def test_bad_input_says_what_to_do(spec, kw, msg):
     with pytest.raises(UserError, match=msg):
         parse(spec, **kw)
+
+
+def test_case_periods_from_a_loaded_case_file():
+    from detente import claims
+
+    case = claims.load_case("south_caucasus")
+    ps = parse("case", case=case, start="2018-01-01", end="2024-02-23")
+    assert [p.name for p in ps] == ["pre-war", "war", "post-war", "after"]
+    assert ps[0].start == date(2018, 1, 1) and ps[-1].end == date(2024, 2, 23)
+    assert ps[2] == Period("post-war", date(2020, 11, 11), date(2023, 9, 18))

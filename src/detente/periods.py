@@ -141,10 +141,11 @@ def case_periods(case: Any, start: date | None = None, end: date | None = None) 
     else:
         raise UserError(f"unknown case {case!r}; the built-in case is south_caucasus")
     if isinstance(raw, Mapping):  # case.yaml style: {name: {start, end}}
-        raw = [{"name": k, **(v or {})} for k, v in raw.items()]
+        raw = [v if v is not None and not isinstance(v, Mapping) else {"name": k, **(v or {})}
+               for k, v in raw.items()]  # values: {start, end} mappings or period objects
     out = []
     for p in raw:
-        if isinstance(p, Period):
+        if isinstance(p, Period) and p.start is not None and p.end is not None:
             out.append(p)
             continue
         get = p.get if isinstance(p, Mapping) else (lambda k, p=p: getattr(p, k, None))
