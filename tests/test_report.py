@@ -103,6 +103,10 @@ def test_bundled_report_has_every_section(bundled_report: tuple[Path, dict]) -> 
         {k: v.get("reason") for k, v in s.items()}
     assert len(s["dyads"]["items"]) >= 4 and all(d["series"] for d in s["dyads"]["items"])
     assert [p["name"] for p in s["network"]["periods"]] == [p["name"] for p in data["case"]["periods"]]
+    # the 44-day war shows on the ARM-AZE plot as a structural break in the week of 2020-09-27
+    (arm_aze,) = [d for d in s["dyads"]["items"] if {d["a"], d["b"]} == {"ARM", "AZE"}]
+    breaks = [m["date"] for m in arm_aze["marks"] if m["kind"] == "break"]
+    assert any("2020-09-20" <= d <= "2020-10-04" for d in breaks), breaks
     assert len(s["scenarios"]["items"]) >= 1 and s["scenarios"]["hindcast"]["dyads_scored"] > 0
     assert [c["id"] for c in s["claims"]["items"]] == [f"C{i}" for i in range(1, 14)]
     assert all(c["verdict"] in ("supported", "contradicted", "mixed", "insufficient_data")

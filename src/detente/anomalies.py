@@ -130,10 +130,15 @@ def weekly(d: pd.DataFrame) -> pd.Series:
 def breaks(store: Any, a: str, b: str, start: Any = None, end: Any = None, dataset: str | None = None,
            beta: float = 8.0, min_weeks: int = 4, backend: str = "duckdb") -> pd.DataFrame:
     """Breaks in the weekly mean of the A-B daily index: date (week start), before/after means, confidence."""
+    aa, bb = relations.check_actors(store, [a, b])
+    return breaks_in(daily(store, [aa, bb], start, end, dataset, backend), beta, min_weeks)
+
+
+def breaks_in(d: pd.DataFrame, beta: float = 8.0, min_weeks: int = 4) -> pd.DataFrame:
+    """Breaks of one dyad's daily index (a frame from :func:`daily` holding that dyad only)."""
     import ruptures as rpt
 
-    aa, bb = relations.check_actors(store, [a, b])
-    d = daily(store, [aa, bb], start, end, dataset, backend)
+    aa, bb = d["actor_a"].iloc[0], d["actor_b"].iloc[0]
     w = weekly(d.dropna(subset=["value"]))
     if len(w) < 3 * min_weeks:
         raise UserError(f"{aa}-{bb}: {len(w)} weeks of data is too short for breaks; widen --start/--end")

@@ -31,7 +31,7 @@ class Report:
 
 # -- gathering ------------------------------------------------------------------------------------
 def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq: str, rep: Report,
-                  breaks: bool = False) -> dict:
+                  breaks: bool = True) -> dict:
     rel = views.stage("relations")
     from detente.periods import cut
 
@@ -76,17 +76,22 @@ def _anomalies(store: Any, pairs: list[tuple[str, str]], with_breaks: bool, top:
     mod = views.stage("anomalies")
     actors = sorted({a for p in pairs for a in p})
     found = mod.anomalies(store, actors)
+    days = mod.daily(store, actors) if with_breaks else None  # one query for every dyad's breaks
     rows = views.records(found.rows)
     out: dict = {"_info": {"flagged": found.flagged, "scored": found.scored, "flag_rate": found.flag_rate,
                            "threshold": getattr(mod, "THRESHOLD", None), "window": getattr(mod, "WINDOW", None),
-                           "breaks": "computed" if with_breaks else "not computed (pass --breaks)"}}
+                           "breaks": "computed" if with_breaks else "not computed (--no-breaks)"}}
     for a, b in pairs:
         mine = [r for r in rows if {r["actor_a"], r["actor_b"]} == {a, b}]
         mine.sort(key=lambda r: -abs(r.get("score") or 0))
         marks = [{"date": str(r["date"])[:10], "label": f"{r['direction']} crisis (z={r['score']:.1f})",
                   "kind": "crisis", "score": r["score"]} for r in mine[:top]]
         if with_breaks:
-            for r in views.records(mod.breaks(store, a, b)):
+            mine_daily = days[((days["actor_a"] == a) & (days["actor_b"] == b))
+                              | ((days["actor_a"] == b) & (days["actor_b"] == a))]
+            if mine_daily.empty:
+                continue
+            for r in views.records(mod.breaks_in(mine_daily)):
                 marks.append({"date": str(r["date"])[:10], "kind": "break",
                               "label": f"break: mean {r['mean_before']:.2f} -> {r['mean_after']:.2f} "
                                        f"(confidence {r['confidence']:.1f})"})
@@ -162,7 +167,7 @@ def scenarios_section(store: Any, case: Any, summary: dict, cache: dict) -> dict
 
 
 def build(store: Any, case: Any = "south_caucasus", text: str | None = None, freq: str = "month",
-          title: str | None = None, breaks: bool = False) -> Report:
+          title: str | None = None, breaks: bool = True) -> Report:
     """Gather every section of the report for ``case`` (a name, path or Case) or the claims in ``text``."""
     t0 = time.perf_counter()
     cache: dict = {}

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         pdf: Annotated[bool, typer.Option("--pdf", help="Write PDF (needs Chromium) instead of HTML")] = False,
         freq: Annotated[str, typer.Option(help="Step of the dyad plots: week, month, quarter, year")] = "month",
         breaks: Annotated[bool, typer.Option("--breaks/--no-breaks", help="Mark structural breaks on the dyad "
-                                                                          "plots (slow: seconds per dyad)")] = False,
+                                                                          "plots (about 1 s)")] = True,
         store: StoreOpt = None,
     ) -> None:
         """Write a self-contained report (HTML or PDF) and its JSON twin with the same numbers."""
