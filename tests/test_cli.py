@@ -57,3 +57,23 @@ def test_actors_unresolved_lists_text(bundled_store_path: Path) -> None:
 def test_schema_markdown_matches_docs() -> None:
     r = run("schema", "--markdown")
     assert r.stdout == (Path(__file__).resolve().parents[1] / "docs" / "data.md").read_text()
+
+
+def test_ingest_option_sets_the_icews_time_origin(tmp_path: Path, shared: Path) -> None:
+    # ICEWS18 quadruples count hours from 2018-01-01; a folder whose name does not say so needs the origin
+    import shutil
+
+    folder = tmp_path / "quads"
+    folder.mkdir()
+    for name in ("entity2id.txt", "relation2id.txt", "valid.txt.gz"):
+        shutil.copy(shared / "icews-samples/icews18_renet" / name, folder / name)
+    r = run("ingest", str(folder), "--format", "icews_quads", "-o", "json", store=tmp_path / "s.duckdb")
+    assert r.returncode == 2 and "origin=YYYY-MM-DD" in r.stderr
+    r = run("ingest", str(folder), "--format", "icews_quads", "--option", "origin=2018-01-01",
+            "--option", "step=hour", "-o", "json", store=tmp_path / "s.duckdb")
+    assert r.returncode == 0, r.stderr
+    (summary,) = json.loads(r.stdout)
+    assert summary["rows_read"] == summary["rows_stored"] + summary["rows_quarantined"] + summary["rows_duplicate"]
+    assert summary["rows_stored"] > 0
+    r = run("ingest", str(folder), "--option", "origin", store=tmp_path / "s.duckdb")
+    assert r.returncode == 2 and "KEY=VALUE" in r.stderr

@@ -162,12 +162,20 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to read")],
     format: Annotated[str, typer.Option("--format", help="auto or a reader name (see `detente formats`)")] = "auto",
     dataset: Annotated[str | None, typer.Option(help="Store under this dataset name")] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", help="Reader option KEY=VALUE, repeatable (e.g. origin=2018-01-01 for ICEWS quadruples)")] = None,
     store: StoreOpt = None,
     output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
 ) -> None:
     """Read event or signal files into the store (transactional per file, idempotent)."""
     from rich.progress import Progress
 
+    options = {}
+    for kv in option or []:
+        key, sep, value = kv.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--option {kv!r}: expected KEY=VALUE, e.g. --option origin=2018-01-01")
+        options[key.strip()] = value.strip()
     s = open_store(store)
     rows: list[dict] = []
     with Progress(console=err, transient=True) as p:
@@ -177,7 +185,7 @@ def ingest(
             rows.append(summary.as_dict())
             p.update(task, description=f"ingest {summary.file}", advance=1)
 
-        s.ingest(paths, fmt=format, dataset=dataset, on_file=on_file)
+        s.ingest(paths, fmt=format, dataset=dataset, on_file=on_file, options=options or None)
     s.close()
     emit(rows, output, title="rows read = stored + quarantined + duplicate")
 

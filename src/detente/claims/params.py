@@ -125,3 +125,16 @@ measure = choice(*MEASURES)
 
 def text(n: Node, case: Case) -> str:
     return str(n.value)
+
+
+def one_of(*options: str) -> Param:
+    """A choice among ``options``, the first being the default."""
+    return Param(choice(*options), " | ".join(options), default=options[0])
+
+
+# parameters several kinds share
+MEASURE = Param(measure, "net | goldstein | count", default="net")
+PERIODS = Param(periods, "[period, ...] or all")
+PERIOD = Param(period, "a period name", required=True)
+DYAD = Param(dyad, "a dyad", required=True)
+CHANGE = one_of("increase", "decrease", "none")
