@@ -42,3 +42,22 @@ def bundled_store(bundled_store_path: Path):
     s = Store(bundled_store_path, read_only=True)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="module")
+def net_store(tmp_path_factory: pytest.TempPathFactory):
+    """The hand-made network store of tests/net_fixtures.py, read-only (one per test module)."""
+    from net_fixtures import make_store
+
+    s = make_store(tmp_path_factory.mktemp("net") / "fx.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def net_jan(net_store):
+    """The signed network of ``net_store`` in January 2021 (net_fixtures.ACT over net_fixtures.JAN_SPAN)."""
+    from detente import network
+    from net_fixtures import ACT, JAN_SPAN
+
+    return network.build(net_store, ACT, JAN_SPAN, case=None)

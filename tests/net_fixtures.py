@@ -1,5 +1,8 @@
 """A tiny real DuckDB store with hand-made daily dyad scores, for network / simulate tests.
 
+The fixtures ``net_store`` (this store, one per test module) and ``net_jan`` (its January network, actors
+``ACT`` over ``JAN_SPAN``) are in conftest.py.
+
 January 2021, days 1-10 (and the same days of February for the change test):
   AZE-TUR  +10 every day (Feb: -10)        ARM-AZE  -5 every day (Feb: +5)
   ARM-TUR   -3 every day                   ARM-IRN  +4 every day
@@ -13,6 +16,8 @@ from pathlib import Path
 
 JAN = [date(2021, 1, d) for d in range(1, 11)]
 FEB = [date(2021, 2, d) for d in range(1, 11)]
+ACT = ["ARM", "AZE", "IRN", "TUR"]
+JAN_SPAN = "2021-01-01:2021-01-10"
 
 
 def rows() -> list[tuple]:
@@ -39,3 +44,4 @@ def make_store(path: Path):
                   "('gdelt_network', 'fixture', DATE '2021-01-01', DATE '2021-02-10')")
     s.close()
     return Store(path, read_only=True)
+

@@ -13,22 +13,7 @@ from typer.testing import CliRunner
 
 from detente import network
 from detente.errors import UserError
-from net_fixtures import make_store
-
-ACT = ["ARM", "AZE", "IRN", "TUR"]
-JAN = "2021-01-01:2021-01-10"
-
-
-@pytest.fixture(scope="module")
-def fx(tmp_path_factory: pytest.TempPathFactory):
-    s = make_store(tmp_path_factory.mktemp("net") / "fx.duckdb")
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def jan(fx) -> network.SignedNetwork:
-    return network.build(fx, ACT, JAN, case=None)
+from net_fixtures import ACT, JAN_SPAN
 
 
 def test_edge_rule() -> None:
@@ -51,8 +36,8 @@ def test_from_frame_by_hand() -> None:
     assert net.matrix(weighted=True)[0, 1] == pytest.approx(0.5)
 
 
-def test_fixture_network_by_hand(jan: network.SignedNetwork) -> None:
-    e = {(x["actor_a"], x["actor_b"]): x for x in jan.edges}
+def test_fixture_network_by_hand(net_jan: network.SignedNetwork) -> None:
+    e = {(x["actor_a"], x["actor_b"]): x for x in net_jan.edges}
     assert set(e) == {("ARM", "AZE"), ("ARM", "IRN"), ("ARM", "TUR"), ("AZE", "IRN"), ("AZE", "TUR")}  # IRN-TUR: 2 days
     assert {k: v["sign"] for k, v in e.items()} == {("ARM", "AZE"): -1, ("ARM", "IRN"): 1, ("ARM", "TUR"): -1,
                                                    ("AZE", "IRN"): 0, ("AZE", "TUR"): 1}
@@ -62,8 +47,8 @@ def test_fixture_network_by_hand(jan: network.SignedNetwork) -> None:
     assert e[("AZE", "TUR")]["index"] == pytest.approx(1000 * 100 / 242)
 
 
-def test_fixture_balance_blocs_and_actors(jan: network.SignedNetwork) -> None:
-    out = network.analyse(jan)
+def test_fixture_balance_blocs_and_actors(net_jan: network.SignedNetwork) -> None:
+    out = network.analyse(net_jan)
     b = out["balance"]
     assert b["triads"] == {"+++": 0, "++-": 0, "+--": 1, "---": 0}  # ARM-AZE-TUR: -, -, +
     assert b["frustration"] == 0 and b["optimal"] and b["edges_used"] == 4  # AZE-IRN uncertain: left out
@@ -76,47 +61,47 @@ def test_fixture_balance_blocs_and_actors(jan: network.SignedNetwork) -> None:
     assert st["AZE"]["pagerank_pos"] == pytest.approx(st["TUR"]["pagerank_pos"])
 
 
-def test_partition_fit_by_hand(jan: network.SignedNetwork) -> None:
-    good = network.partition_fit(jan, [["AZE", "TUR"], ["ARM", "IRN"]])
+def test_partition_fit_by_hand(net_jan: network.SignedNetwork) -> None:
+    good = network.partition_fit(net_jan, [["AZE", "TUR"], ["ARM", "IRN"]])
     assert good["named"]["frustration"] == 0 and good["adjusted_rand"] == 1.0 and good["moves"] == 0
     assert good["named_is_optimal"] and len(good["all_optimal"]) == 1
-    bad = network.partition_fit(jan, [["AZE", "ARM"], ["TUR", "IRN"]])
+    bad = network.partition_fit(net_jan, [["AZE", "ARM"], ["TUR", "IRN"]])
     # AZE-ARM negative inside, AZE-TUR and ARM-IRN positive across, ARM-TUR negative across (fine)
     assert bad["named"]["frustration"] == 3 and bad["excess_frustration"] == 3 and not bad["named_is_optimal"]
     assert bad["adjusted_rand"] == pytest.approx(-0.5)
     with pytest.raises(UserError, match="not in the network"):
-        network.partition_fit(jan, [["AZE", "XYZ"], ["ARM"]])
+        network.partition_fit(net_jan, [["AZE", "XYZ"], ["ARM"]])
     with pytest.raises(UserError, match="two blocs"):
-        network.partition_fit(jan, [["AZE", "ARM"], ["ARM"]])
+        network.partition_fit(net_jan, [["AZE", "ARM"], ["ARM"]])
 
 
-def test_change_test_by_hand(fx) -> None:
+def test_change_test_by_hand(net_store) -> None:
     # January halves: only AZE-IRN moves (tone 0.2 -> -0.2), the most even split possible: p = 1
-    same = network.change_test(fx, ACT, network.Span("a", date(2021, 1, 1), date(2021, 1, 5)),
+    same = network.change_test(net_store, ACT, network.Span("a", date(2021, 1, 1), date(2021, 1, 5)),
                                network.Span("b", date(2021, 1, 6), date(2021, 1, 10)), block=1, n_perm=199)
     assert same["observed"] == pytest.approx(0.4 / 5) and same["p_value"] == 1.0
     # January vs February: AZE-TUR and ARM-AZE flip (|change| 2 each over 5 dyads)
-    flip = network.change_test(fx, ACT, network.Span("jan", date(2021, 1, 1), date(2021, 1, 10)),
+    flip = network.change_test(net_store, ACT, network.Span("jan", date(2021, 1, 1), date(2021, 1, 10)),
                                network.Span("feb", date(2021, 2, 1), date(2021, 2, 10)), block=1, n_perm=199)
     assert flip["observed"] == pytest.approx(0.8) and flip["p_value"] < 0.05 and flip["sign_changes"] == 2
 
 
-def test_periods_and_errors(fx) -> None:
+def test_periods_and_errors(net_store) -> None:
     spans = network.DEFAULT_PERIODS
     assert network.resolve_period("post-war", spans).start == date(2020, 11, 11)
     assert network.resolve_period("2021-01-01:", spans).end is None
     with pytest.raises(UserError, match="unknown period"):
         network.resolve_period("postwar", spans)
     with pytest.raises(UserError, match="outside gdelt_network's coverage"):
-        network.build(fx, ACT, "2019-01-01:2019-02-01", case=None)
+        network.build(net_store, ACT, "2019-01-01:2019-02-01", case=None)
     with pytest.raises(UserError, match="no dyad_days rows for dataset 'nope'"):
-        network.build(fx, ACT, JAN, dataset="nope", case=None)
+        network.build(net_store, ACT, JAN_SPAN, dataset="nope", case=None)
 
 
-def test_cli_network_json_plot_and_errors(fx, tmp_path: Path) -> None:
+def test_cli_network_json_plot_and_errors(net_store, tmp_path: Path) -> None:
     from detente.cli import app
 
-    r = CliRunner().invoke(app, ["network", "--store", str(fx.path), "--actors", ",".join(ACT), "--period", JAN,
+    r = CliRunner().invoke(app, ["network", "--store", str(net_store.path), "--actors", ",".join(ACT), "--period", JAN_SPAN,
                                  "--partition", "AZE,TUR|ARM,IRN", "--plot", str(tmp_path / "n.png"), "-f", "json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
@@ -125,9 +110,9 @@ def test_cli_network_json_plot_and_errors(fx, tmp_path: Path) -> None:
     assert out["partition_fit"]["named"]["frustration"] == 0
     assert out["provenance"]["datasets"] == ["gdelt_network"]
     assert (tmp_path / "n.png").read_bytes()[:4] == b"\x89PNG"
-    r = CliRunner().invoke(app, ["network", "--store", str(fx.path), "--actors", "ARM,AZE", "--period", "nowhen"])
+    r = CliRunner().invoke(app, ["network", "--store", str(net_store.path), "--actors", "ARM,AZE", "--period", "nowhen"])
     assert r.exit_code == 2 and "unknown period 'nowhen'" in r.output
-    r = CliRunner().invoke(app, ["network", "--store", str(fx.path), "--actors", ",".join(ACT), "--period", JAN,
+    r = CliRunner().invoke(app, ["network", "--store", str(net_store.path), "--actors", ",".join(ACT), "--period", JAN_SPAN,
                                  "--plot", str(tmp_path / "n.jpg")])
     assert r.exit_code == 2 and ".png or .svg" in r.output
 

@@ -11,23 +11,9 @@ from typer.testing import CliRunner
 
 from detente import network, simulate
 from detente.errors import UserError
-from net_fixtures import make_store
+from net_fixtures import ACT, JAN_SPAN
 
-ACT = ["ARM", "AZE", "IRN", "TUR"]
-JAN = "2021-01-01:2021-01-10"
 SCENARIOS = Path(simulate.__file__).parent / "cases" / "south_caucasus" / "scenarios"
-
-
-@pytest.fixture(scope="module")
-def fx(tmp_path_factory: pytest.TempPathFactory):
-    s = make_store(tmp_path_factory.mktemp("sim") / "fx.duckdb")
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def jan(fx) -> network.SignedNetwork:
-    return network.build(fx, ACT, JAN, case=None)
 
 
 def test_balance_dynamics_one_step_by_hand() -> None:
@@ -91,10 +77,10 @@ def test_scenario_files_load(tmp_path: Path) -> None:
         simulate.load_scenario(tmp_path / "missing.yaml")
 
 
-def test_run_scenario_on_the_fixture(jan: network.SignedNetwork) -> None:
+def test_run_scenario_on_the_fixture(net_jan: network.SignedNetwork) -> None:
     sc = simulate.parse_scenario({"name": "thaw", "changes": [{"set": ["ARM", "AZE"], "value": 0.9}],
-                                  "remove": ["IRN"]}, jan.nodes)
-    out = simulate.run(jan, sc, steps=10)
+                                  "remove": ["IRN"]}, net_jan.nodes)
+    out = simulate.run(net_jan, sc, steps=10)
     proj = {(e["actor_a"], e["actor_b"]): e for e in out["projected"]["edges"]}
     assert "IRN" not in {a for k in proj for a in k}
     assert proj[("ARM", "AZE")]["index"] == 0.9  # held
@@ -104,27 +90,27 @@ def test_run_scenario_on_the_fixture(jan: network.SignedNetwork) -> None:
     assert out["versus_baseline"]["sign_changes"] >= 1
 
 
-def test_cli_simulate_scenario_and_errors(fx, tmp_path: Path) -> None:
+def test_cli_simulate_scenario_and_errors(net_store, tmp_path: Path) -> None:
     from detente.cli import app
 
     f = tmp_path / "s.yaml"
     f.write_text("name: war\nchanges:\n  - set: [AZE, TUR]\n    value: -1\n")
-    r = CliRunner().invoke(app, ["simulate", "--store", str(fx.path), "--scenario", str(f), "--actors",
-                                 ",".join(ACT), "--period", JAN, "--steps", "5", "-f", "json"])
+    r = CliRunner().invoke(app, ["simulate", "--store", str(net_store.path), "--scenario", str(f), "--actors",
+                                 ",".join(ACT), "--period", JAN_SPAN, "--steps", "5", "-f", "json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["scenario"]["name"] == "war" and out["steps"] == 5
     assert {"edges", "balance", "blocs"} <= set(out["projected"])
     f.write_text("name: war\nchanges:\n  - set: [AZE, GEO]\n    value: -1\n")
-    r = CliRunner().invoke(app, ["simulate", "--store", str(fx.path), "--scenario", str(f), "--actors",
-                                 ",".join(ACT), "--period", JAN])
+    r = CliRunner().invoke(app, ["simulate", "--store", str(net_store.path), "--scenario", str(f), "--actors",
+                                 ",".join(ACT), "--period", JAN_SPAN])
     assert r.exit_code == 2 and "unknown actor 'GEO'" in r.output
-    r = CliRunner().invoke(app, ["simulate", "--store", str(fx.path)])
+    r = CliRunner().invoke(app, ["simulate", "--store", str(net_store.path)])
     assert r.exit_code == 2 and "--scenario FILE" in r.output
 
 
-def test_hindcast_on_the_fixture(fx) -> None:
-    h = simulate.hindcast(fx, ACT, start=JAN, target="2021-02-01:2021-02-10", steps=5, case=None)
+def test_hindcast_on_the_fixture(net_store) -> None:
+    h = simulate.hindcast(net_store, ACT, start=JAN_SPAN, target="2021-02-01:2021-02-10", steps=5, case=None)
     # February flips AZE-TUR and ARM-AZE: persistence gets 2 of the 4 certain February edges wrong
     assert h["dyads_scored"] == 4
     assert h["accuracy"]["persistence"]["accuracy"] == 0.5

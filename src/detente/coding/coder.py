@@ -23,10 +23,10 @@ from detente.coding.parse import (
     groups,
     tokenize,
 )
-from detente.coding.verbs import Elem, Pattern, VerbDict, VerbForm
+from detente.coding.patterns import anchor_index, has_negation, keys_of, match
+from detente.coding.verbs import Pattern, VerbDict, VerbForm
 
 MAX_TOKENS = 120  # longer sentences are cut here (and the cut is counted)
-_NEG_WORDS = {"NOT", "N'T", "NEVER", "NEGATVAUXVRB", "FAILED", "REFUSED", "REFUSE", "NEITHER", "NO", "WILL_NOT"}
 _NOUN_BEFORE = DETERMINERS | (PREPOSITIONS - {"TO"}) | {"'S"}
 
 ExternalActors = Callable[[str, date | None], list[tuple[int, int, ActorRef]]]
@@ -63,6 +63,16 @@ class _Verb:
     events: list[Event] = field(default_factory=list)
     noun: bool = False
 
+    def add(self, a: ActorRef, b: ActorRef, code: str, line: int | None, kind: str = "main") -> None:
+        self.events.append(Event(a, b, code, (self.at, self.end), line, kind))
+
+    def add_among(self, members: list[ActorRef], code: str, line: int | None) -> None:
+        """Reciprocal events between every two actors of one group ('Armenia and Azerbaijan met')."""
+        for a in members:
+            for b in members:
+                if a is not b and a.code != b.code:
+                    self.add(a, b, code, line, "reciprocal")
+
 
 _LINKS = {"AND", "BUT", "OR", ",", "TO", "THEN", "THAT", "WHICH", "WHO", "ALSO", "NOR"}
 
@@ -83,7 +93,7 @@ class Coder:
         """Patterns of a verb block that may match, most specific first (an index on one key each)."""
         idx = self._anchors.get(id(block))
         if idx is None:
-            idx = self._anchors[id(block)] = _anchor_index(block, self.verbs.synsets, self._req)
+            idx = self._anchors[id(block)] = anchor_index(block, self.verbs.synsets, self._req)
         anchors, free = idx
         hits = {id(p): p for k in anchors.keys() & keys for p in anchors[k]}
         out = list(hits.values()) + free
@@ -184,7 +194,7 @@ class Coder:
         by_start = {g.start: g for g in grs}
         self._subjects(words, verbs, by_end)
         verbs = [v for v in verbs if not v.noun]
-        keys = _keys(words)
+        keys = keys_of(words)
         for k in range(len(verbs) - 1, -1, -1):
             v = verbs[k]
             limit = self._limit(words, verbs, k)
@@ -250,8 +260,8 @@ class Coder:
             slots: dict[str, Group] = {}
             # a pattern reaches into a following clause only through an explicit actor slot
             stop = len(words) if any(e.kind in ("src", "tgt", "cmp") for e in p.post) else limit
-            if _match(p.post, words, v.end, stop, 1, by_start, by_end, self.verbs.synsets, slots) and \
-                    _match(p.pre, words, v.at - 1, -1, -1, by_start, by_end, self.verbs.synsets, slots):
+            if match(p.post, words, v.end, stop, 1, by_start, by_end, self.verbs.synsets, slots) and \
+                    match(p.pre, words, v.at - 1, -1, -1, by_start, by_end, self.verbs.synsets, slots):
                 if "cmp" in slots and len(slots["cmp"].members) < 2:
                     continue  # '%' wants a compound actor
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:
@@ -265,7 +275,7 @@ class Coder:
         if best is not None:
             p, slots = best
             code, rev, line = p.code, p.reverse_code, p.line
-            if v.negated and not _has_negation(p):
+            if v.negated and not has_negation(p):
                 return
         else:
             if v.negated:
@@ -277,11 +287,7 @@ class Coder:
         target = slots.get("tgt")
         subject = v.subject
         if "cmp" in slots:
-            members = slots["cmp"].members
-            for a in members:
-                for b in members:
-                    if a.code != b.code and a is not b:
-                        v.events.append(Event(a, b, code, (v.at, v.end), line, "reciprocal"))
+            v.add_among(slots["cmp"].members, code, line)
             return
         if v.passive:
             agent = None
@@ -310,22 +316,18 @@ class Coder:
                 elif self.statements and best is None:
                     for a in source.members:
                         for b in nxt.subject.members:
-                            v.events.append(Event(a, b, code, (v.at, v.end), line, "statement"))
+                            v.add(a, b, code, line, "statement")
                     return
         if target is None:
-            if len(source.members) > 1:
-                for a in source.members:
-                    for b in source.members:
-                        if a is not b and a.code != b.code:
-                            v.events.append(Event(a, b, code, (v.at, v.end), line, "reciprocal"))
+            v.add_among(source.members, code, line)
             return
         for a in source.members:
             for b in target.members:
                 if a.code == b.code:
                     continue
-                v.events.append(Event(a, b, code, (v.at, v.end), line))
+                v.add(a, b, code, line)
                 if rev:
-                    v.events.append(Event(b, a, rev, (v.at, v.end), line, "reciprocal"))
+                    v.add(b, a, rev, line, "reciprocal")
 
 
 def _adverbs_between(words: list[str], j: int, at: int) -> int:
@@ -337,118 +339,3 @@ def _first_group(grs: list[Group], lo: int, hi: int, exclude: Group | None) -> G
         if g.start >= lo and g.start < hi and g is not exclude:
             return g
     return None
-
-
-def _keys(words: list[str]) -> frozenset[str]:
-    out: set[str] = set()
-    for w in words:
-        out.add(w)
-        for k in range(3, len(w)):
-            out.add("~" + w[:k])
-        out.add("~" + w)
-    return frozenset(out)
-
-
-def _required(p: Pattern, synsets: dict) -> tuple[frozenset[str], list[frozenset[str]]]:
-    """Keys a sentence must hold for the pattern to have a chance: its words, one member per synset."""
-    req = set()
-    syns = []
-    for e in p.pre + p.post:
-        if e.kind == "word":
-            req.add(e.value if e.exact else "~" + e.value)
-        elif e.kind == "syn":
-            syns.append(frozenset(
-                ("~" + m[0]) if (len(m) == 1 and stem) else m[0] for m, stem in synsets.get(e.value, ())))
-    return frozenset(req), syns
-
-
-def _anchor_index(block, synsets: dict, req_cache: dict) -> tuple[dict[str, list[Pattern]], list[Pattern]]:
-    anchors: dict[str, list[Pattern]] = {}
-    free: list[Pattern] = []
-    for p in block.patterns:
-        req = req_cache[id(p)] = _required(p, synsets)
-        if req[0]:
-            anchors.setdefault(min(req[0]), []).append(p)
-        elif req[1]:
-            for k in req[1][0]:
-                anchors.setdefault(k, []).append(p)
-        else:
-            free.append(p)
-    return anchors, free
-
-
-def _has_negation(p: Pattern) -> bool:
-    return any(e.value in _NEG_WORDS for e in p.pre + p.post)
-
-
-_SYN_INDEX: dict[tuple[int, str], tuple[dict, dict, dict, dict]] = {}
-
-
-def _syn_candidates(synsets: dict, name: str, w: str, forward: bool) -> list:
-    """Members of a synset that can start (forward) or end (backward) at word ``w``."""
-    key = (id(synsets), name)
-    idx = _SYN_INDEX.get(key)
-    if idx is None:
-        first: dict = {}
-        first_stem: dict = {}
-        last: dict = {}
-        last_stem: dict = {}
-        for m in synsets.get(name, ()):
-            words, stem = m
-            if len(words) == 1 and stem:
-                first_stem.setdefault(words[0], []).append(m)
-            else:
-                first.setdefault(words[0], []).append(m)
-            (last_stem if stem else last).setdefault(words[-1], []).append(m)
-        idx = _SYN_INDEX[key] = (first, first_stem, last, last_stem)
-    exact, stems = (idx[0], idx[1]) if forward else (idx[2], idx[3])
-    out = list(exact.get(w, ()))
-    if stems:
-        for k in range(len(w), 2, -1):
-            out += stems.get(w[:k], ())
-    return out
-
-
-def _word_ok(e: Elem, w: str) -> bool:
-    return w == e.value if e.exact else w.startswith(e.value)
-
-
-def _match(elems: tuple[Elem, ...], words: list[str], pos: int, stop: int, step: int,
-           by_start: dict[int, Group], by_end: dict[int, Group],
-           synsets: dict, slots: dict[str, Group], k: int = 0) -> bool:
-    """Match elements from ``pos`` walking by ``step`` (+1 after the verb, -1 before it)."""
-    if k == len(elems):
-        return True
-    e = elems[k]
-    if e.kind == "skip":
-        return _match(elems, words, pos, stop, step, by_start, by_end, synsets, slots, k + 1)
-    q = pos
-    while (q < stop) if step > 0 else (q > stop):
-        if e.kind == "word":
-            if _word_ok(e, words[q]):
-                if _match(elems, words, q + step, stop, step, by_start, by_end, synsets, slots, k + 1):
-                    return True
-        elif e.kind == "syn":
-            for members, stem in _syn_candidates(synsets, e.value, words[q], step > 0):
-                n = len(members)
-                a = q if step > 0 else q - n + 1
-                if a < 0 or a + n > len(words):
-                    continue
-                seg = words[a: a + n]
-                if all(seg[t] == members[t] for t in range(n - 1)) and (
-                        seg[-1].startswith(members[-1]) if stem else seg[-1] == members[-1]):
-                    nxt = a + n if step > 0 else a - 1
-                    if _match(elems, words, nxt, stop, step, by_start, by_end, synsets, slots, k + 1):
-                        return True
-        else:  # an actor slot
-            g = by_start.get(q) if step > 0 else by_end.get(q + 1)
-            if g is not None:
-                slots[e.kind] = g
-                nxt = g.end if step > 0 else g.start - 1
-                if _match(elems, words, nxt, stop, step, by_start, by_end, synsets, slots, k + 1):
-                    return True
-                del slots[e.kind]
-        if e.adjacent:
-            return False
-        q += step
-    return False

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from detente.coding.coder import Coder
+
+Same = Callable[[str, str], int]  # 1 when a predicted and a gold value agree
 
 
 @dataclass
@@ -91,8 +94,8 @@ class Score:
         }
 
 
-def _align(gold: list[tuple[str, str, str]], pred: list[tuple[str, str, str]], same_actor, same_code,
-           same_root) -> tuple[int, int, int, int, int]:
+def _align(gold: list[tuple[str, str, str]], pred: list[tuple[str, str, str]], same_actor: Same, same_code: Same,
+           same_root: Same) -> tuple[int, int, int, int, int]:
     """(exact code, root code, source, target, whole-event matches) for one sentence."""
     used: set[int] = set()
     exact = root = src = tgt = whole = 0
@@ -120,20 +123,19 @@ def _align(gold: list[tuple[str, str, str]], pred: list[tuple[str, str, str]], s
     return exact, root, src, tgt, whole
 
 
-def score_petrarch(coder: Coder, records: list[Gold]) -> Score:
+def _score(coder: Coder, records: list[Gold], code_of: Callable[[str], str], same_actor: Same, same_code: Same,
+           same_root: Same) -> Score:
+    """Code every record (timed), then align each sentence's predicted events with its gold ones."""
     s = Score()
-    preds = []
     t0 = time.perf_counter()
-    for g in records:
-        preds.append(coder.code(g.text, g.when))
+    preds = [coder.code(g.text, g.when) for g in records]
     s.seconds = time.perf_counter() - t0
     for g, res in zip(records, preds, strict=True):
-        pred = [(e.source.code, e.target.code, e.code) for e in res.events]
+        pred = [(e.source.code, e.target.code, code_of(e.code)) for e in res.events]
         s.sentences += 1
         s.gold += len(g.events)
         s.predicted += len(pred)
-        ex, ro, so, ta, wh = _align(g.events, pred, lambda a, b: int(a == b), lambda a, b: int(a == b),
-                                     lambda a, b: int(a[:2] == b[:2]))
+        ex, ro, so, ta, wh = _align(g.events, pred, same_actor, same_code, same_root)
         s.exact_code += ex
         s.root_code += ro
         s.source += so
@@ -142,32 +144,20 @@ def score_petrarch(coder: Coder, records: list[Gold]) -> Score:
     return s
 
 
-def score_plover(coder: Coder, records: list[Gold]) -> Score:
-    """PLOVER records carry no CAMEO code: 'exact' = same PLOVER type; actors compared by primary code."""
-    from detente.coding import _cameo
+def _same(a: str, b: str) -> int:
+    return int(a == b)
 
-    s = Score()
-    preds = []
-    t0 = time.perf_counter()
-    for g in records:
-        preds.append(coder.code(g.text, g.when))
-    s.seconds = time.perf_counter() - t0
+
+def score_petrarch(coder: Coder, records: list[Gold]) -> Score:
+    """CAMEO codes compared exactly and by root (first two digits); actors by their full code."""
+    return _score(coder, records, lambda code: code, _same, _same, lambda a, b: int(a[:2] == b[:2]))
+
+
+def score_plover(coder: Coder, records: list[Gold]) -> Score:
+    """PLOVER records carry no CAMEO code: 'exact' (and 'root') = same PLOVER type; actors by primary code."""
+    from detente.coding import _cameo
 
     def same_actor(a: str, b: str) -> int:
         return int(bool(a) and bool(b) and a[:3] == b[:3])
 
-    def same_type(a: str, b: str) -> int:
-        return int(a == b)
-
-    for g, res in zip(records, preds, strict=True):
-        pred = [(e.source.code, e.target.code, _cameo(e.code)["plover_type"] or "") for e in res.events]
-        s.sentences += 1
-        s.gold += len(g.events)
-        s.predicted += len(pred)
-        ex, _ro, so, ta, wh = _align(g.events, pred, same_actor, same_type, same_type)
-        s.exact_code += ex
-        s.root_code += ex
-        s.source += so
-        s.target += ta
-        s.matched_events += wh
-    return s
+    return _score(coder, records, lambda code: _cameo(code)["plover_type"] or "", same_actor, _same, _same)

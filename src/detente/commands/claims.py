@@ -17,6 +17,7 @@ CaseFileOpt = Annotated[Path | None, typer.Option("--case-file", help="Your own 
 OnOpt = Annotated[str | None, typer.Option("--on", help="Date the text was written (YYYY-MM-DD; default today): "
                                                          "anchors 'for 30 years' and resolves leaders")]
 EncOpt = Annotated[str | None, typer.Option("--encoding", help="Text encoding if not UTF-8 (e.g. latin-1)")]
+TextArg = Annotated[Path, typer.Argument(help="A text file of analysis (UTF-8)")]
 
 
 def _emit_results(results: list, fmt: Fmt) -> None:
@@ -25,6 +26,11 @@ def _emit_results(results: list, fmt: Fmt) -> None:
     else:
         emit([r.row() for r in results], fmt, title="claims: verdicts (supported / contradicted / mixed / "
                                                     "insufficient data)")
+
+
+def _no_claims(file: Path, then: str = "") -> None:
+    err.print(f"{file}: no claims found (no sentence names two actors detente can resolve with a "
+              f"cooperative or conflictual cue){then}", highlight=False, soft_wrap=True)
 
 
 def _when(on: str | None) -> date | None:
@@ -76,7 +82,7 @@ def register(app: typer.Typer) -> None:
     @app.command("extract")
     @handled
     def extract_cmd(
-        file: Annotated[Path, typer.Argument(help="A text file of analysis (UTF-8)")],
+        file: TextArg,
         on: OnOpt = None,
         encoding: EncOpt = None,
         yaml_out: Annotated[bool, typer.Option("--yaml", help="Print a complete case file instead")] = False,
@@ -88,8 +94,7 @@ def register(app: typer.Typer) -> None:
         text = extract.read_text(file, encoding)
         found = extract.extract_claims(text, when=_when(on))
         if not found:
-            err.print(f"{file}: no claims found (no sentence names two actors detente can resolve with a "
-                      "cooperative or conflictual cue)", highlight=False, soft_wrap=True)
+            _no_claims(file)
         if yaml_out:
             sys.stdout.write(extract.case_yaml(found, name=file.stem))
             return
@@ -103,7 +108,7 @@ def register(app: typer.Typer) -> None:
     @app.command("check")
     @handled
     def check_cmd(
-        file: Annotated[Path, typer.Argument(help="A text file of analysis (UTF-8)")],
+        file: TextArg,
         on: OnOpt = None,
         encoding: EncOpt = None,
         report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report to this file")]
@@ -117,8 +122,7 @@ def register(app: typer.Typer) -> None:
         text = extract.read_text(file, encoding)
         case = extract.case_from_text(text, when=_when(on), name=file.stem)
         if not case.hypotheses:
-            err.print(f"{file}: no claims found (no sentence names two actors detente can resolve with a "
-                      "cooperative or conflictual cue); nothing to test", highlight=False, soft_wrap=True)
+            _no_claims(file, "; nothing to test")
             if format is Fmt.json:
                 sys.stdout.write("[]\n")
             return

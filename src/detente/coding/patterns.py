@@ -1,0 +1,125 @@
+"""Verb patterns against a sentence: which patterns may apply (indexed by the words they need) and matching
+their elements (words, synsets, actor slots) outward from the verb."""
+
+from __future__ import annotations
+
+from detente.coding.parse import Group
+from detente.coding.verbs import Elem, Pattern
+
+_NEG_WORDS = {"NOT", "N'T", "NEVER", "NEGATVAUXVRB", "FAILED", "REFUSED", "REFUSE", "NEITHER", "NO", "WILL_NOT"}
+
+
+def keys_of(words: list[str]) -> frozenset[str]:
+    """A sentence's lookup keys: each word, and '~' + each prefix of three or more letters (for stems)."""
+    out: set[str] = set()
+    for w in words:
+        out.add(w)
+        for k in range(3, len(w)):
+            out.add("~" + w[:k])
+        out.add("~" + w)
+    return frozenset(out)
+
+
+def _required(p: Pattern, synsets: dict) -> tuple[frozenset[str], list[frozenset[str]]]:
+    """Keys a sentence must hold for the pattern to have a chance: its words, one member per synset."""
+    req = set()
+    syns = []
+    for e in p.pre + p.post:
+        if e.kind == "word":
+            req.add(e.value if e.exact else "~" + e.value)
+        elif e.kind == "syn":
+            syns.append(frozenset(
+                ("~" + m[0]) if (len(m) == 1 and stem) else m[0] for m, stem in synsets.get(e.value, ())))
+    return frozenset(req), syns
+
+
+def anchor_index(block, synsets: dict, req_cache: dict) -> tuple[dict[str, list[Pattern]], list[Pattern]]:
+    anchors: dict[str, list[Pattern]] = {}
+    free: list[Pattern] = []
+    for p in block.patterns:
+        req = req_cache[id(p)] = _required(p, synsets)
+        if req[0]:
+            anchors.setdefault(min(req[0]), []).append(p)
+        elif req[1]:
+            for k in req[1][0]:
+                anchors.setdefault(k, []).append(p)
+        else:
+            free.append(p)
+    return anchors, free
+
+
+def has_negation(p: Pattern) -> bool:
+    return any(e.value in _NEG_WORDS for e in p.pre + p.post)
+
+
+_SYN_INDEX: dict[tuple[int, str], tuple[dict, dict, dict, dict]] = {}
+
+
+def _syn_candidates(synsets: dict, name: str, w: str, forward: bool) -> list:
+    """Members of a synset that can start (forward) or end (backward) at word ``w``."""
+    key = (id(synsets), name)
+    idx = _SYN_INDEX.get(key)
+    if idx is None:
+        first: dict = {}
+        first_stem: dict = {}
+        last: dict = {}
+        last_stem: dict = {}
+        for m in synsets.get(name, ()):
+            words, stem = m
+            if len(words) == 1 and stem:
+                first_stem.setdefault(words[0], []).append(m)
+            else:
+                first.setdefault(words[0], []).append(m)
+            (last_stem if stem else last).setdefault(words[-1], []).append(m)
+        idx = _SYN_INDEX[key] = (first, first_stem, last, last_stem)
+    exact, stems = (idx[0], idx[1]) if forward else (idx[2], idx[3])
+    out = list(exact.get(w, ()))
+    if stems:
+        for k in range(len(w), 2, -1):
+            out += stems.get(w[:k], ())
+    return out
+
+
+def _word_ok(e: Elem, w: str) -> bool:
+    return w == e.value if e.exact else w.startswith(e.value)
+
+
+def match(elems: tuple[Elem, ...], words: list[str], pos: int, stop: int, step: int,
+           by_start: dict[int, Group], by_end: dict[int, Group],
+           synsets: dict, slots: dict[str, Group], k: int = 0) -> bool:
+    """Match elements from ``pos`` walking by ``step`` (+1 after the verb, -1 before it)."""
+    if k == len(elems):
+        return True
+    e = elems[k]
+    if e.kind == "skip":
+        return match(elems, words, pos, stop, step, by_start, by_end, synsets, slots, k + 1)
+    q = pos
+    while (q < stop) if step > 0 else (q > stop):
+        if e.kind == "word":
+            if _word_ok(e, words[q]):
+                if match(elems, words, q + step, stop, step, by_start, by_end, synsets, slots, k + 1):
+                    return True
+        elif e.kind == "syn":
+            for members, stem in _syn_candidates(synsets, e.value, words[q], step > 0):
+                n = len(members)
+                a = q if step > 0 else q - n + 1
+                if a < 0 or a + n > len(words):
+                    continue
+                seg = words[a: a + n]
+                if all(seg[t] == members[t] for t in range(n - 1)) and (
+                        seg[-1].startswith(members[-1]) if stem else seg[-1] == members[-1]):
+                    nxt = a + n if step > 0 else a - 1
+                    if match(elems, words, nxt, stop, step, by_start, by_end, synsets, slots, k + 1):
+                        return True
+        else:  # an actor slot
+            g = by_start.get(q) if step > 0 else by_end.get(q + 1)
+            if g is not None:
+                slots[e.kind] = g
+                nxt = g.end if step > 0 else g.start - 1
+                if match(elems, words, nxt, stop, step, by_start, by_end, synsets, slots, k + 1):
+                    return True
+                del slots[e.kind]
+        if e.adjacent:
+            return False
+        q += step
+    return False
