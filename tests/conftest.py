@@ -61,3 +61,15 @@ def net_jan(net_store):
     from net_fixtures import ACT, JAN_SPAN
 
     return network.build(net_store, ACT, JAN_SPAN, case=None)
+
+
+@pytest.fixture(scope="module")
+def real_store(request):
+    """The bundled store, or a skip when the bundled data has not been built yet."""
+    from detente import bundle
+
+    try:
+        bundle.manifest()
+    except FileNotFoundError as e:
+        pytest.skip(f"bundled data not built yet: {e}")
+    return request.getfixturevalue("bundled_store")

@@ -118,19 +118,8 @@ def test_cli_network_json_plot_and_errors(net_store, tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def real(request):
-    from detente import bundle
-
-    try:
-        bundle.manifest()
-    except FileNotFoundError as e:
-        pytest.skip(f"bundled data not built yet: {e}")
-    return request.getfixturevalue("bundled_store")
-
-
-def test_real_post_war_network(real) -> None:
-    net = network.build(real, period="post-war")
+def test_real_post_war_network(real_store) -> None:
+    net = network.build(real_store, period="post-war")
     assert {"ARM", "AZE", "IRN", "TUR", "RUS"} <= set(net.nodes)
     sign = {(e["actor_a"], e["actor_b"]): e["sign"] for e in net.edges}
     assert sign[("AZE", "TUR")] == 1 and sign[("IRN", "RUS")] == 1  # the strongest partnerships in the data
@@ -142,8 +131,8 @@ def test_real_post_war_network(real) -> None:
     assert fit["excess_frustration"] > 0  # the claimed two camps fit worse than the data's best split
 
 
-def test_real_war_network_matches_the_two_camps(real) -> None:
-    net = network.build(real, period="war")
+def test_real_war_network_matches_the_two_camps(real_store) -> None:
+    net = network.build(real_store, period="war")
     sign = {(e["actor_a"], e["actor_b"]): e["sign"] for e in net.edges}
     assert sign[("ARM", "AZE")] == -1 and sign[("ARM", "TUR")] == -1
     fit = network.partition_fit(net, [["AZE", "TUR", "ISR"], ["ARM", "IRN"]])

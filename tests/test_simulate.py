@@ -118,22 +118,11 @@ def test_hindcast_on_the_fixture(net_store) -> None:
     assert "persistence" in h["verdict"]
 
 
-@pytest.fixture(scope="module")
-def real(request):
-    from detente import bundle
-
-    try:
-        bundle.manifest()
-    except FileNotFoundError as e:
-        pytest.skip(f"bundled data not built yet: {e}")
-    return request.getfixturevalue("bundled_store")
-
-
-def test_real_hindcast(real) -> None:
-    h = simulate.hindcast(real, steps=20)
+def test_real_hindcast(real_store) -> None:
+    h = simulate.hindcast(real_store, steps=20)
     assert h["dyads_scored"] >= 10
-    before = network.build(real, period="pre-war")
-    after = network.build(real, period="post-war")
+    before = network.build(real_store, period="pre-war")
+    after = network.build(real_store, period="post-war")
     pre = {(e["actor_a"], e["actor_b"]): np.sign(e["tone"]) for e in before.edges}
     post = {(e["actor_a"], e["actor_b"]): e["sign"] for e in after.edges if e["sign"]}
     scored = [d for d in post if d in pre and pre[d] != 0]
