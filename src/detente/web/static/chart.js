@@ -75,6 +75,7 @@
            {"text-anchor": "end", class: "tick"});
     }
     el("line", {x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b, class: "axis"}, svg);
+    var legendX = m.l;
     (opts.series || []).forEach(function (s, i) {
       var d = "", pen = false;
       s.points.forEach(function (p) {
@@ -89,7 +90,9 @@
           el("circle", {cx: X(ts(p[0])), cy: Y(+p[1]), r: 2.5, fill: s.color || COLORS[i % COLORS.length]}, svg);
         });
       }
-      text(svg, m.l + i * 170, 13, "— " + (s.name || ""), {class: "legend", fill: s.color || COLORS[i % COLORS.length]});
+      var label = "— " + (s.name || "");
+      text(svg, legendX, 13, label, {class: "legend", fill: s.color || COLORS[i % COLORS.length]});
+      legendX += label.length * 7.2 + 24;  // advance past this label (bold 12px text is about 7 px a character)
     });
     (opts.marks || []).forEach(function (k) {
       var t = ts(k.x);
