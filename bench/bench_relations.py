@@ -32,7 +32,7 @@ WORK = Path("/tmp/detente-bench")
 def generate(proto_store: Path, n: int) -> Path:
     from detente.store import Store
 
-    path = WORK / f"synth_{n // 1_000_000}M.duckdb"
+    path = WORK / (f"synth_{n // 1_000_000}M.duckdb" if n % 1_000_000 == 0 else f"synth_{n}.duckdb")
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
@@ -79,7 +79,9 @@ SELECT u.m, u.a, u.b, coalesce(world.ndays, 0) covered_days,
        CASE WHEN world.ndays > 0 THEN coalesce(n1, 0) END n1, CASE WHEN world.ndays > 0 THEN coalesce(n2, 0) END n2,
        CASE WHEN world.ndays > 0 THEN coalesce(n3, 0) END n3, CASE WHEN world.ndays > 0 THEN coalesce(n4, 0) END n4,
        CASE WHEN world.ndays > 0 THEN coalesce(gs, 0) END goldstein_sum,
-       CASE WHEN world.ndays > 0 THEN 1000 * coalesce(gs, 0) / w END idx
+       CASE WHEN world.ndays > 0 THEN 1000 * coalesce(gs, 0) / w END idx,
+       CASE WHEN world.ndays > 0 AND n > 0 THEN gs / n END goldstein_mean,
+       CASE WHEN world.ndays > 0 AND n1 + n2 + n3 + n4 > 0 THEN (n1 + n2 - n3 - n4) / (n1 + n2 + n3 + n4) END net_coop
 FROM u LEFT JOIN world ON world.m = u.m LEFT JOIN dy ON dy.m = u.m AND dy.a = u.a AND dy.b = u.b
 """
 
@@ -88,11 +90,15 @@ GROUPBY_SQL = """SELECT date_trunc('month', date) m, least(source_actor, target_
   WHERE source_actor IS NOT NULL AND target_actor IS NOT NULL AND source_actor <> target_actor GROUP BY ALL"""
 
 
-def run_one(method: str, path: str) -> dict:
-    """Inside a subprocess: time one method once, report rows and peak RSS."""
+def frame(method: str, path: str) -> tuple:
+    """Build the dyad x month frame with ``method``; return (frame, wall s, CPU s) of the timed part."""
     import resource
 
     import duckdb
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
 
     if method in ("detente", "spark"):
         from detente import relations as R
@@ -103,22 +109,22 @@ def run_one(method: str, path: str) -> dict:
         ps = cut("month", LO, HI)
         if method == "spark":  # warm-up: session start and the cached Parquet export are not counted
             R.dyad_frame(s, None, ps[:1], dataset="synth", ci=False, backend="spark")
-        t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+        t, c = time.perf_counter(), cpu()
         df = R.dyad_frame(s, None, ps, dataset="synth", ci=False, backend="duckdb" if method == "detente" else "spark")
     elif method in ("sql", "sql_groupby"):
         con = duckdb.connect(path, read_only=True)
-        t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+        t, c = time.perf_counter(), cpu()
         df = con.execute(HAND_SQL if method == "sql" else GROUPBY_SQL).df()
-    else:  # pandas
+    else:  # pandas: the same frame (actor codes decoded, NULL outside coverage, mean and net cooperation)
         import numpy as np
         import pandas as pd
 
         con = duckdb.connect(path, read_only=True)
-        ev = con.execute(
+        ev = con.sql(
             "SELECT date, source_actor s, target_actor t, quad_class q, goldstein g FROM events WHERE "
             "source_actor IS NOT NULL AND target_actor IS NOT NULL AND source_actor <> target_actor"
         ).to_arrow_table().to_pandas(strings_to_categorical=True)
-        t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+        t, c = time.perf_counter(), cpu()
         cats = ev.s.cat.categories.union(ev.t.cat.categories)
         s_, t_ = ev.s.cat.set_categories(cats).cat.codes, ev.t.cat.set_categories(cats).cat.codes
         ev["a"], ev["b"] = np.minimum(s_, t_), np.maximum(s_, t_)
@@ -134,12 +140,65 @@ def run_one(method: str, path: str) -> dict:
         months = pd.period_range(LO, HI, freq="M")
         u = pd.MultiIndex.from_arrays([np.repeat(months, len(ia)), np.tile(acts[ia], len(months)),
                                        np.tile(acts[ib], len(months))], names=["m", "a", "b"])
-        df = dy.reindex(u).fillna(0).join(world, on="m")
+        df = dy.reindex(u, fill_value=0).join(world, on="m")
+        cov = df.days.fillna(0) > 0
+        df["covered_days"] = df.days.fillna(0).astype("int64")
+        df = df.drop(columns="days")
+        for col in ("n", "n1", "n2", "n3", "n4", "gs"):
+            df[col] = df[col].where(cov)
+        coop, conf = df.n1 + df.n2, df.n3 + df.n4
         df["idx"] = 1000 * df.gs / df.w
+        df["goldstein_mean"] = (df.gs / df.n).where(df.n > 0)
+        df["net_coop"] = ((coop - conf) / (coop + conf)).where(coop + conf > 0)
         df = df.reset_index()
-    wall = time.perf_counter() - t
-    r1 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+        names = np.asarray(cats, dtype=object)
+        df["a"], df["b"] = names[df.a.to_numpy()], names[df.b.to_numpy()]
+    return df, time.perf_counter() - t, cpu() - c
+
+
+def common(method: str, df):
+    """The frame in one shape for comparing methods: month, a, b, counts, sums, index, mean, net."""
+    import pandas as pd
+
+    if method in ("detente", "spark"):
+        df = df.rename(columns={"period": "m", "actor_a": "a", "actor_b": "b", "n_events": "n",
+                                "n_verbal_coop": "n1", "n_material_coop": "n2", "n_verbal_conflict": "n3",
+                                "n_material_conflict": "n4", "goldstein_sum": "gs", "index": "idx"})
+    elif method == "sql":
+        df = df.rename(columns={"n_events": "n", "goldstein_sum": "gs"})
+    df = df.assign(m=pd.PeriodIndex(pd.to_datetime(df.m.astype(str)), freq="M").astype(str) if method != "pandas"
+                   else df.m.astype(str))
+    cols = ["m", "a", "b", "covered_days", "n", "n1", "n2", "n3", "n4", "gs", "idx", "goldstein_mean", "net_coop"]
+    df = df[cols].astype({"a": str, "b": str, **{c: "float64" for c in cols[3:]}})
+    return df.sort_values(["m", "a", "b"]).reset_index(drop=True)
+
+
+def check(path: str) -> None:
+    """Build the frame with detente, the hand SQL and pandas on ``path`` and assert they are equal."""
+    import shutil
+
+    import duckdb
+    import pandas as pd
+
+    gap = WORK / "check_gap.duckdb"  # a copy without June 2020: that month must come out NULL, not 0
+    shutil.copy(path, gap)
+    con = duckdb.connect(str(gap))
+    con.execute("DELETE FROM events WHERE date BETWEEN DATE '2020-06-01' AND DATE '2020-06-30'")
+    con.close()
+    path = str(gap)
+    frames = {m: common(m, frame(m, path)[0]) for m in ("detente", "sql", "pandas")}
+    for m in ("sql", "pandas"):
+        pd.testing.assert_frame_equal(frames["detente"], frames[m], check_exact=False, rtol=1e-9, atol=1e-9)
+    f = frames["detente"]
+    print(f"equal: detente, sql and pandas give the same {len(f):,} rows ({f.n.isna().sum():,} NULL outside "
+          f"coverage, {int((f.n == 0).sum()):,} zero, {int((f.n > 0).sum()):,} with events)")
+
+
+def run_one(method: str, path: str) -> dict:
+    """Inside a subprocess: time one method once, report rows and peak RSS."""
+    import resource
+
+    df, wall, cpu = frame(method, path)
     return {"method": method, "seconds": wall, "cpu_s": cpu, "rows": len(df),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -159,6 +218,8 @@ def measure(method: str, path: Path, repeats: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--one", nargs=2)
+    ap.add_argument("--check", type=float, metavar="MILLIONS",
+                    help="generate that many million events and assert all methods give the same frame")
     ap.add_argument("--proto-store", type=Path)
     ap.add_argument("--sizes", default="10,30,100")
     ap.add_argument("--spark-sizes", default="10")
@@ -172,6 +233,9 @@ def main() -> None:
         from detente.store import default_path
 
         a.proto_store = default_path()
+    if a.check:
+        check(str(generate(a.proto_store, int(a.check * 1_000_000))))
+        return
     results = []
     for size in [int(x) for x in a.sizes.split(",")]:
         path = generate(a.proto_store, size * 1_000_000)

@@ -61,6 +61,26 @@ def test_directed_splits_the_dyad(store):
     assert got == {("AZE", "ARM"): (2, -12.0), ("ARM", "AZE"): (1, -10.0)}
 
 
+def test_undirected_folds_both_directions_in_universe_order(store):
+    # overlapping periods, named against alphabetical order: rows keep the given period order
+    ps = [Period("z-jan", date(2021, 1, 1), date(2021, 1, 31)), Period("a-q1", date(2021, 1, 1), date(2021, 3, 31))]
+    und = R.dyad_frame(store, None, ps, dataset="ev20", ci=False)
+    dr = R.dyad_frame(store, None, ps, dataset="ev20", directed=True, ci=False)
+    acts = sorted(set(und.actor_a) | set(und.actor_b))
+    pairs = [(a, b) for a in acts for b in acts if a < b]
+    assert len(und) == 2 * len(pairs) and len(dr) == 2 * 2 * len(pairs)
+    assert list(zip(und.period, und.actor_a, und.actor_b, strict=True)) == \
+        [(p, a, b) for p in ("z-jan", "a-q1") for a, b in pairs]
+    cols = ["n_events", "n_verbal_coop", "n_material_coop", "n_verbal_conflict", "n_material_conflict",
+            "goldstein_sum"]
+    lo, hi = np.minimum(dr.actor_a, dr.actor_b), np.maximum(dr.actor_a, dr.actor_b)
+    folded = dr.assign(actor_a=lo, actor_b=hi).groupby(["period", "actor_a", "actor_b"])[cols].sum()
+    got = und.set_index(["period", "actor_a", "actor_b"])[cols].loc[folded.index]
+    pd.testing.assert_frame_equal(got.astype(float), folded.astype(float))
+    g = und.set_index(["period", "actor_a", "actor_b"]).goldstein_sum  # Jan -22, Feb +13, Mar quiet
+    assert (g[("z-jan", "ARM", "AZE")], g[("a-q1", "ARM", "AZE")]) == (-22, -9)
+
+
 def test_zero_inside_coverage_null_outside(monthly):
     quiet = monthly.loc[("2021-03", "ARM", "AZE")]  # covered month, no ARM-AZE event: zero, not missing
     assert quiet.covered and quiet.n_events == 0 and quiet["index"] == 0 and quiet.ci_low == quiet.ci_high == 0

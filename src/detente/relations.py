@@ -38,6 +38,7 @@ import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
 from detente import backends
@@ -151,33 +152,27 @@ def universe(actors: list[str], periods: list[Period], directed: bool = False) -
     return df
 
 
-def _universe_expr(actors: list[str] | Any, periods: list[Period], directed: bool) -> Any:
-    """The universe as an Ibis expression (cross joins run in the backend); ``actors`` may be an expression
-    with one column ``x`` (every actor of a dataset)."""
-    if isinstance(actors, list):
-        acts = ibis.memtable(pd.DataFrame({"x": sorted(dict.fromkeys(actors))}))
-    else:
-        acts = actors
-    pairs = acts.select(actor_a=acts.x).cross_join(acts.select(actor_b=acts.x))
-    pairs = pairs.filter(pairs.actor_a != pairs.actor_b) if directed else pairs.filter(pairs.actor_a < pairs.actor_b)
-    per = ibis.memtable(pd.DataFrame({"period": [p.name for p in periods], "start": [p.start for p in periods],
-                                      "end": [p.end for p in periods], "period_days": [p.days for p in periods],
-                                      "_o": list(range(len(periods)))}))
-    return per.cross_join(pairs)
+def _pairs(n: int, directed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) of n sorted actors in (actor_a, actor_b) order: i < j, or i != j when directed."""
+    if directed:
+        return np.nonzero(~np.eye(n, dtype=bool))
+    return np.triu_indices(n, 1)
 
 
 def calendar(periods: list[Period]) -> pd.DataFrame:
-    """One row per (day, period) the periods cover: the equi-join key from days to periods."""
+    """One row per (day, period) the periods cover: the equi-join key from days to periods (``_o`` = the
+    period's position in ``periods``)."""
     rows = []
-    for p in periods:
-        rows += [(p.start + timedelta(days=i), p.name) for i in range(p.days)]
-    return pd.DataFrame(rows, columns=["date", "period"])
+    for o, p in enumerate(periods):
+        rows += [(p.start + timedelta(days=i), p.name, o) for i in range(p.days)]
+    return pd.DataFrame(rows, columns=["date", "period", "_o"])
 
 
 # -- aggregation as Ibis expressions ----------------------------------------------------------
 def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date,
           directed: bool) -> tuple[Any, Any]:
-    """(rows of the requested dyads with actor_a/actor_b/_score, world totals per covered day)."""
+    """(rows of the requested dyads with actor_a/actor_b (as stored, not yet folded for undirected dyads) and
+    _score, world totals per covered day)."""
     if info.kind == "events":
         t = src.events
         t = t.filter(t.dataset == info.name, t.date >= lo, t.date <= hi, t.source_actor.notnull(),
@@ -192,11 +187,8 @@ def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo:
     if info.start is not None:
         t = t.filter(t.date >= info.start, t.date <= info.end)
     d = t.filter(t[a].isin(actors), t[b].isin(actors)) if actors else t
-    ca, cb = d[a], d[b]
-    if not directed:
-        ca, cb = ibis.least(ca, cb), ibis.greatest(ca, cb)
     cols = ["date", "quad_class"] if info.kind == "events" else ["date"]
-    d = d.select(*cols, actor_a=ca, actor_b=cb, _score=d[score])
+    d = d.select(*cols, actor_a=d[a], actor_b=d[b], _score=d[score])  # as stored; folded by the caller
     world = t.group_by("date").agg(world_abs=t[score].abs().sum())
     return d, world
 
@@ -213,44 +205,96 @@ def _measures(d: Any, kind: str) -> dict[str, Any]:
     return aggs
 
 
-def _period_expr(src: backends.Source, info: DatasetInfo, u: Any | None, periods: list[Period],
-                 actors: list[str] | None, directed: bool) -> tuple[Any, Any, Any]:
+def _period_expr(src: backends.Source, info: DatasetInfo, periods: list[Period], actors: list[str] | None,
+                 directed: bool) -> tuple[Any, Any, Any, Any]:
+    """(measure sums per present period x dyad, covered days and world volume per period, the per-day
+    dyad and world series the bootstrap resamples). Periods are keyed by position ``_o``."""
     lo, hi = min(p.start for p in periods), max(p.end for p in periods)
     d, world = _rows(src, info, actors, lo, hi, directed)
-    cal = ibis.memtable(calendar(periods))
-    wp = world.join(cal, "date").group_by("period").agg(covered_days=_.count(), world_abs=_.world_abs.sum())
+    cal_df = calendar(periods)
+    cal = ibis.memtable(cal_df[["date", "_o"]])
+    wp = world.join(cal, "date").group_by("_o").agg(covered_days=_.count(), world_abs=_.world_abs.sum())
     dj = d.join(cal, "date")  # rows -> periods by an equi-join on the day (periods may overlap)
-    dp = dj.group_by(["period", "actor_a", "actor_b"]).agg(**_measures(dj, info.kind))
-    sums = [c for c in dp.columns if c not in ("period", "actor_a", "actor_b")]
-    if u is None:  # every actor the dataset has in the range
-        u = _universe_expr(dp.select(x=dp.actor_a).union(dp.select(x=dp.actor_b)).distinct(), periods, directed)
-    x = u.left_join(wp, u.period == wp.period).select(u, wp.covered_days, wp.world_abs)
-    x = x.left_join(dp, [x.period == dp.period, x.actor_a == dp.actor_a, x.actor_b == dp.actor_b]).select(
-        x, *[dp[c] for c in sums])
-    cov = x.covered_days.fill_null(0) > 0
-
-    def z(col: Any) -> Any:  # 0 in a covered period, NULL outside coverage
-        return ibis.ifelse(cov, col.fill_null(0), ibis.null())
-
-    val = z(x.value)
-    out: dict[str, Any] = {"covered": cov, "covered_days": x.covered_days.fill_null(0).cast("int64"),
-                           "index": ibis.ifelse(cov & (x.world_abs > 0), 1000.0 * val / x.world_abs, ibis.null())}
-    if info.kind == "events":
-        n = z(x.n_events)
-        coop, conf = z(x.n_verbal_coop) + z(x.n_material_coop), z(x.n_verbal_conflict) + z(x.n_material_conflict)
-        out |= {c: z(x[c]).cast("int64") for c in EVENT_MEASURES[:5]}
-        out |= {"goldstein_sum": val.cast("float64"),
-                "goldstein_mean": ibis.ifelse(n > 0, val / n, ibis.null()),
-                "net_coop": ibis.ifelse(coop + conf > 0, (coop - conf) / (coop + conf), ibis.null())}
-    else:
-        out |= {"score_sum": val.cast("float64"),
-                "score_mean": ibis.ifelse(cov, val / x.covered_days, ibis.null()),
-                "n_days": z(x.n_days).cast("int64")}
-    res = x.select("period", "start", "end", "actor_a", "actor_b", "period_days", **out, _o=x._o).order_by(
-        ["_o", "actor_a", "actor_b"])
+    # one group-by on the stored (a, b) order: cheaper than least/greatest over every row; _assemble folds
+    # (b, a) onto (a, b) for undirected dyads
+    dp = dj.group_by(["_o", "actor_a", "actor_b"]).agg(**_measures(dj, info.kind))
+    if not directed:
+        d = d.mutate(actor_a=ibis.least(d.actor_a, d.actor_b), actor_b=ibis.greatest(d.actor_a, d.actor_b))
     dyad = d.group_by(["date", "actor_a", "actor_b"]).agg(value=d._score.sum())
-    return res, dyad.join(cal, "date").select(cal.period, dyad.date, dyad.actor_a, dyad.actor_b, dyad.value), \
-        world.join(cal, "date").select(cal.period, world.date, world.world_abs)
+    ncal = ibis.memtable(cal_df[["date", "period"]])
+    return dp, wp, dyad.join(ncal, "date").select(ncal.period, dyad.date, dyad.actor_a, dyad.actor_b, dyad.value), \
+        world.join(ncal, "date").select(ncal.period, world.date, world.world_abs)
+
+
+def _assemble(dp: pa.Table, wp: pa.Table, acts: list[str], periods: list[Period], directed: bool,
+              kind: str) -> pd.DataFrame:
+    """The universe (every period x dyad of ``acts``, built first) with the sums of ``dp`` left-joined by
+    position: 0 where a covered period has no rows, NULL outside coverage."""
+    n, n_per = len(acts), len(periods)
+    ia, ib = _pairs(n, directed)
+    n_pairs = len(ia)
+    size = n_per * n_pairs
+    slot = np.full((n, n), -1, dtype=np.int64)
+    slot[ia, ib] = np.arange(n_pairs)
+    if not directed:
+        slot[ib, ia] = np.arange(n_pairs)  # (b, a) rows fold onto the undirected dyad (a, b)
+    names = pa.array(acts, type=pa.string())
+    i, j = (pc.index_in(dp.column(c).cast(pa.string()), value_set=names).fill_null(-1).to_numpy()
+            for c in ("actor_a", "actor_b"))
+    o = dp.column("_o").to_numpy().astype(np.int64)
+    pos = o * n_pairs + slot[i, j] if len(o) else o
+    if len(pos) and ((i < 0).any() or (j < 0).any() or (slot[i, j] < 0).any()):
+        raise AssertionError("an aggregated dyad lies outside the universe")
+    per_days = np.zeros(n_per, dtype=np.int64)
+    per_world = np.full(n_per, np.nan)
+    wo = wp.column("_o").to_numpy().astype(np.int64)
+    per_days[wo] = wp.column("covered_days").to_numpy()
+    per_world[wo] = wp.column("world_abs").to_numpy(zero_copy_only=False)
+    cov = np.repeat(per_days > 0, n_pairs)
+    cdays = np.repeat(per_days, n_pairs)
+    world = np.repeat(per_world, n_pairs)
+
+    def dense(col: str, dtype: Any) -> np.ndarray:  # the left join: 0 where no row, then NULL outside coverage
+        w = dp.column(col).fill_null(0).to_numpy().astype(np.float64)
+        return np.bincount(pos, weights=w, minlength=size).astype(dtype)
+
+    def ints(v: np.ndarray) -> pd.arrays.IntegerArray:
+        return pd.arrays.IntegerArray(v, ~cov)
+
+    val = dense("value", np.float64)
+    nan = np.where(cov, val, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols: dict[str, Any] = {
+            "covered": cov, "covered_days": pd.arrays.IntegerArray(cdays, np.zeros(size, dtype=bool)),
+            "index": np.where(cov & (world > 0), 1000.0 * val / world, np.nan)}
+        if kind == "events":
+            c = {m: dense(m, np.int64) for m in EVENT_MEASURES[:5]}
+            coop = c["n_verbal_coop"] + c["n_material_coop"]
+            conf = c["n_verbal_conflict"] + c["n_material_conflict"]
+            cols |= {m: ints(v) for m, v in c.items()}
+            cols |= {"goldstein_sum": nan,
+                     "goldstein_mean": np.where(cov & (c["n_events"] > 0), val / c["n_events"], np.nan),
+                     "net_coop": np.where(cov & (coop + conf > 0), (coop - conf) / (coop + conf), np.nan)}
+        else:
+            cols |= {"score_sum": nan, "score_mean": np.where(cov, val / cdays, np.nan),
+                     "n_days": ints(dense("n_days", np.int64))}
+    per = np.repeat(np.arange(n_per), n_pairs)
+    pair = np.tile(np.arange(n_pairs), n_per)
+    text = pd.StringDtype(na_value=np.nan)
+
+    def strs(values: list[str], idx: np.ndarray) -> Any:
+        return text.__from_arrow__(pa.array(values, type=pa.string()).take(idx))
+
+    def dates(values: list[date]) -> np.ndarray:
+        return np.array(values + [None], dtype=object)[:-1][per]
+
+    df = pd.DataFrame({
+        "period": strs([p.name for p in periods], per),
+        "start": dates([p.start for p in periods]), "end": dates([p.end for p in periods]),
+        "actor_a": strs(acts, ia[pair]), "actor_b": strs(acts, ib[pair]),
+        "period_days": pd.arrays.IntegerArray(np.array([p.days for p in periods], dtype=np.int64)[per],
+                                              np.zeros(size, dtype=bool)), **cols}, copy=False)
+    return df
 
 
 # -- confidence intervals ---------------------------------------------------------------------
@@ -308,13 +352,13 @@ def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], data
     for info in infos:
         lo, hi = min(p.start for p in periods), max(p.end for p in periods)
         src = backends.source(store, backend, info.name, lo, hi)
-        uni = _universe_expr(acts, periods, directed) if acts is not None else None
-        expr, dd, wd = _period_expr(src, info, uni, periods, acts, directed)
-        res = src.con.to_pyarrow(expr).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get).drop(columns="_o")
-        n_act = len(acts) if acts is not None else len(np.union1d(res.actor_a.unique(), res.actor_b.unique()))
-        n_uni = len(periods) * (n_act * (n_act - 1) // (1 if directed else 2))
+        dp_e, wp_e, dd, wd = _period_expr(src, info, periods, acts, directed)
+        dp, wp = src.con.to_pyarrow(dp_e), src.con.to_pyarrow(wp_e)
+        univ = sorted(set(acts if acts is not None else pc.unique(pa.chunked_array(
+            dp.column("actor_a").chunks + dp.column("actor_b").chunks, type=pa.string())).to_pylist()))
+        res = _assemble(dp, wp, univ, periods, directed, info.kind)
+        n_uni = len(periods) * (len(univ) * (len(univ) - 1) // (1 if directed else 2))
         assert len(res) == n_uni, f"left join changed the universe: {n_uni} -> {len(res)} rows"
-        res["covered"] = res["covered"].astype(bool)
         if ci:
             dd_df, wd_df = src.run(dd), src.run(wd)
             for df in (dd_df, wd_df):
