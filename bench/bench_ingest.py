@@ -74,6 +74,13 @@ def run(kind: str, src: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def load() -> str:
+    """The 1/5/15-minute load averages (another process on the machine skews every contender)."""
+    import os
+
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def ensure(layout: str, rows: int) -> Path:
     name = f"{layout}_{rows}.export.CSV"
     path = OUT / name
@@ -95,6 +102,7 @@ def main() -> None:
     a = ap.parse_args()
     OUT.mkdir(exist_ok=True)
 
+    print(f"<!-- load average at start: {load()} -->", flush=True)
     print("| file | rows | MB | contender | median s (runs) | vs duckdb | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
     for layout in () if a.only_scale else ("gdelt1", "gdelt2"):
@@ -113,6 +121,9 @@ def main() -> None:
             runs = ", ".join(f"{t:.2f}" for t in ts)
             print(f"| {src.name} | {a.rows:,} | {mb:.0f} | {kind} | {med:.2f} ({runs}) | {med / base:.2f}x "
                   f"| {max(peaks[kind]):.0f} |", flush=True)
+        pairs = ", ".join(f"{d / b:.2f}x" for d, b in zip(times["detente"], times["duckdb"], strict=True))
+        print(f"<!-- {src.name}: detente/duckdb per interleaved round: {pairs}; load average now {load()} -->",
+              flush=True)
 
     if a.skip_scale:
         return

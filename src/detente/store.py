@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -23,7 +24,8 @@ from detente.sources.base import StageContext
 
 ENV_VAR = "DETENTE_STORE"
 MEMORY_VAR = "DETENTE_INGEST_MEMORY"  # DuckDB memory limit while ingesting (e.g. "4GB")
-INGEST_MEMORY = "1GB"
+MEMORY_SHARE = 0.25  # default ingest limit: this share of the machine's RAM ...
+MEMORY_FLOOR, MEMORY_CAP = 1 << 30, 8 << 30  # ... but at least 1 GB and at most 8 GB
 STAGED = ("events", "dyad_days", "signals", "quarantine")
 
 
@@ -59,12 +61,48 @@ class IngestSummary:
         return asdict(self)
 
 
+def ingest_memory() -> str:
+    """The DuckDB memory limit while ingesting: ``$DETENTE_INGEST_MEMORY``, else 25% of RAM in [1 GB, 8 GB].
+
+    A fixed bound either way: staged rows beyond it spill to disk, so peak memory stays flat as files grow.
+    """
+    if os.environ.get(MEMORY_VAR):
+        return os.environ[MEMORY_VAR]
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        ram = 0
+    limit = min(max(int(ram * MEMORY_SHARE), MEMORY_FLOOR), MEMORY_CAP)
+    return f"{limit >> 20}MB"
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+class _Checksum:
+    """``sha256(path)`` in a background thread (hashlib and file reads release the GIL)."""
+
+    def __init__(self, path: Path):
+        self._out: list = []
+        self._thread = threading.Thread(target=self._run, args=(path,), name="detente-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._out.append(sha256(path))
+        except BaseException as e:  # re-raised by result()
+            self._out.append(e)
+
+    def result(self) -> str:
+        self._thread.join()
+        if isinstance(self._out[0], BaseException):
+            raise self._out[0]
+        return self._out[0]
 
 
 class Store:
@@ -152,14 +190,18 @@ class Store:
         except (ValueError, OSError) as e:
             raise StoreError(str(e).splitlines()[0] if str(e) else f"{path}: cannot read it") from e
         name = dataset or mod.DATASET.name
-        checksum = sha256(path) if path.is_file() else _dir_checksum(path)
         summary = IngestSummary(file=path.name, dataset=name, format=mod.NAME)
-        if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchall():
+        # A file whose name the store has seen is checksummed first (a repeat is skipped at once);
+        # a new name is checksummed in a thread while it stages, and checked before the commit.
+        seen = self.con.execute("SELECT 1 FROM files WHERE file = ? LIMIT 1", [path.name]).fetchall()
+        hashing = None if seen or not path.is_file() else _Checksum(path)
+        checksum = "" if hashing else sha256(path) if path.is_file() else _dir_checksum(path)
+        if not hashing and self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchall():
             summary.skipped = True
             return summary
         # bounded memory: staged rows beyond the limit spill to <store>.tmp, so a 10 GB file needs no 10 GB RAM
         previous = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        self.con.execute(f"SET memory_limit = {_sql_str(os.environ.get(MEMORY_VAR, INGEST_MEMORY))}")
+        self.con.execute(f"SET memory_limit = {_sql_str(ingest_memory())}")
         self.con.execute("BEGIN TRANSACTION")
         try:
             for t in STAGED:
@@ -173,6 +215,11 @@ class Store:
                 self._finish_keyed(t, summary)
             summary.rows_quarantined = self._count("stage_quarantine")
             self.con.execute("INSERT INTO quarantine SELECT * FROM stage_quarantine")
+            if hashing:
+                checksum = hashing.result()
+                if self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", [checksum]).fetchall():
+                    self.con.execute("ROLLBACK")  # same bytes under another name: nothing to add
+                    return IngestSummary(file=path.name, dataset=name, format=mod.NAME, skipped=True)
             self._register_dataset(mod.DATASET, name)
             self.con.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -235,20 +282,12 @@ class Store:
         staged = self._count("stage_events")
         # fold duplicate reports: within the file, and against events already stored
         names = ", ".join(EVENTS.names)
-        # repeats inside the file: keep the first line of each, carrying the count (touches only repeats)
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE stage_dups AS SELECT dataset, event_id, "
-            "first(rowid ORDER BY line NULLS LAST, rowid) AS keep, sum(coalesce(reports, 1)) AS n, count(*) AS c "
-            "FROM stage_events GROUP BY dataset, event_id HAVING count(*) > 1"
-        )
-        extra = self.con.execute("SELECT coalesce(sum(c - 1), 0) FROM stage_dups").fetchall()[0][0]
-        if extra:
-            self.con.execute(
-                "DELETE FROM stage_events s USING stage_dups d WHERE s.dataset = d.dataset "
-                "AND s.event_id = d.event_id AND s.rowid <> d.keep"
-            )
-            self.con.execute("UPDATE stage_events s SET reports = d.n FROM stage_dups d WHERE s.rowid = d.keep")
-        self.con.execute("DROP TABLE stage_dups")
+        # repeats inside the file fold into their first line; one cheap distinct count decides whether
+        # there are any (most files repeat no event id, and then the grouping is skipped)
+        repeats, datasets = self.con.execute(
+            "SELECT count(*) - count(DISTINCT event_id), count(DISTINCT dataset) FROM stage_events"
+        ).fetchall()[0]
+        extra = 0 if repeats == 0 and datasets == 1 else self._fold_repeats()
         distinct = staged - int(extra)
         src = "(SELECT * REPLACE (coalesce(reports, 1) AS reports) FROM stage_events)"
         known = self.con.execute(
@@ -270,6 +309,23 @@ class Store:
         new = distinct - folded
         summary.rows_stored += new
         summary.rows_duplicate += staged - new
+
+    def _fold_repeats(self) -> int:
+        """Keep the first line of each repeated (dataset, event_id), carrying the report count; rows removed."""
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE stage_dups AS SELECT dataset, event_id, "
+            "first(rowid ORDER BY line NULLS LAST, rowid) AS keep, sum(coalesce(reports, 1)) AS n, count(*) AS c "
+            "FROM stage_events GROUP BY dataset, event_id HAVING count(*) > 1"
+        )
+        extra = self.con.execute("SELECT coalesce(sum(c - 1), 0) FROM stage_dups").fetchall()[0][0]
+        if extra:
+            self.con.execute(
+                "DELETE FROM stage_events s USING stage_dups d WHERE s.dataset = d.dataset "
+                "AND s.event_id = d.event_id AND s.rowid <> d.keep"
+            )
+            self.con.execute("UPDATE stage_events s SET reports = d.n FROM stage_dups d WHERE s.rowid = d.keep")
+        self.con.execute("DROP TABLE stage_dups")
+        return int(extra)
 
     def _finish_keyed(self, table: str, summary: IngestSummary) -> None:
         if self._count(f"stage_{table}") == 0:

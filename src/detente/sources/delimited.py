@@ -6,7 +6,8 @@ How a file goes in:
 
 1. ``plain_copy``: gzip and zip inputs are stream-decompressed (1 MB blocks, flat memory) into a
    temporary file in ``$TMPDIR``, counting newlines on the way; a plain file is only scanned for its
-   newline count. DuckDB cannot read zip, and reading gzip itself would be single-threaded.
+   newline count, in a background thread overlapping step 2 when it holds no carriage return.
+   DuckDB cannot read zip, and reading gzip itself would be single-threaded.
 2. Fast path: one ``INSERT INTO stage_events SELECT <mapping> FROM read_csv(...) WITH ORDINALITY``
    with every column as VARCHAR, ``store_rejects`` on. Lines DuckDB rejects (wrong column count,
    invalid UTF-8, ...) go to quarantine with DuckDB's line number and message. The line number of a
@@ -24,8 +25,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import mmap
 import shutil
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -99,20 +102,28 @@ class Scan:
     cr: int = 0  # carriage returns
     crlf: int = 0
     blank: int = 0  # empty lines ("\n\n", "\n\r\n" or a leading newline)
+    # False: count newlines only, for a file known to hold no carriage return. Blank lines then go
+    # uncounted: DuckDB skips them, so rows + rejects fall short of the newline count and the exact
+    # path runs all the same.
+    full: bool = True
     _tail: bytes = b"\n"
     _last: bytes = b"\n"
 
     def add(self, block: bytes) -> None:
         if not block:
             return
-        joined = self._tail + block
         self.lines += block.count(b"\n")
-        self.cr += block.count(b"\r")
-        self.crlf += joined.count(b"\r\n") - self._tail.count(b"\r\n")
-        self.blank += joined.count(b"\n\n") + joined.count(b"\n\r\n") - (
-            self._tail.count(b"\n\n") + self._tail.count(b"\n\r\n"))
-        self._tail = joined[-2:]
         self._last = block[-1:]
+        if not self.full:
+            return
+        joined = self._tail + block
+        cr = block.count(b"\r")
+        self.cr += cr
+        self.blank += joined.count(b"\n\n") - self._tail.count(b"\n\n")
+        if cr or b"\r" in self._tail:  # the CR-pair counts only when there are CRs (most files have none)
+            self.crlf += joined.count(b"\r\n") - self._tail.count(b"\r\n")
+            self.blank += joined.count(b"\n\r\n") - self._tail.count(b"\n\r\n")
+        self._tail = joined[-2:]
 
     def done(self) -> Scan:
         if self._last != b"\n":
@@ -126,16 +137,69 @@ class Scan:
         return self.blank == 0 and self.cr == self.crlf and self.crlf in (0, newlines)
 
 
+def _has_cr(path: Path) -> bool:
+    """Whether a plain file holds a carriage return anywhere (empty files count as having one)."""
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b"\r") != -1
+        except (ValueError, OSError):  # empty or not mappable: take the careful path
+            return True
+
+
+class Scanned:
+    """A newline scan, finished (``pending`` False) or running in a background thread."""
+
+    def __init__(self, scan: Scan, worker: threading.Thread | None = None,
+                 failed: list[BaseException] | None = None):
+        self._scan, self._worker, self._failed = scan, worker, failed or []
+        self.pending = worker is not None
+
+    def __call__(self) -> Scan:
+        if self._worker is not None:
+            self._worker.join()
+            if self._failed:
+                raise self._failed[0]
+        return self._scan
+
+
 @contextmanager
-def plain_copy(path: Path) -> Iterator[tuple[Path, Scan]]:
-    """(a plain-text path for DuckDB, its newline statistics): decompresses gzip/zip to a temp file."""
+def plain_copy(path: Path) -> Iterator[tuple[Path, Scanned]]:
+    """(a plain-text path for DuckDB, a function returning its newline statistics).
+
+    gzip/zip inputs are decompressed to a temp file, scanned on the way. A plain file without carriage
+    returns (DuckDB's reader fails on stray ones, so they are looked for first, with memchr speed) is
+    scanned in a background thread that overlaps DuckDB's own read (DuckDB releases the GIL); calling
+    the function waits for the scan. A plain file with carriage returns is scanned before DuckDB runs.
+    """
     scan = Scan()
     opened = _open_compressed(path)
+    if opened is None and not _has_cr(path):
+        scan.full = False
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                with path.open("rb") as fh:
+                    while block := fh.read(4 * BLOCK):
+                        scan.add(block)
+                scan.done()
+            except BaseException as e:  # re-raised in the caller's thread
+                failed.append(e)
+
+        worker = threading.Thread(target=run, name="detente-newline-scan", daemon=True)
+        worker.start()
+        try:
+            yield path, Scanned(scan, worker, failed)
+        finally:
+            worker.join()
+        return
     if opened is None:
         with path.open("rb") as fh:
             while block := fh.read(4 * BLOCK):
                 scan.add(block)
-        yield path, scan.done()
+        scan.done()
+        yield path, Scanned(scan)
         return
     src, kind = opened
     tmpdir = tempfile.mkdtemp(prefix="detente-ingest-")
@@ -151,7 +215,8 @@ def plain_copy(path: Path) -> Iterator[tuple[Path, Scan]]:
                     break
                 scan.add(block)
                 dst.write(block)
-        yield out, scan.done()
+        scan.done()
+        yield out, Scanned(scan)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -179,11 +244,10 @@ def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping
     con.execute("ALTER TABLE stage_events ADD COLUMN _raw VARCHAR")
     target = f"INSERT INTO stage_events ({', '.join(EVENTS.names)}, _reason, _raw) "
     try:
-        with plain_copy(path) as (plain, scan):
-            data_lines = scan.lines - (1 if layout.header else 0)
+        with plain_copy(path) as (plain, scanned):
             # rows staged before this file (a directory reader stages several files) must survive a retry
             mark = con.execute("SELECT coalesce(max(rowid), -1) FROM stage_events").fetchall()[0][0]
-            read = _fast(ctx, plain, layout, mapping, target, data_lines, file) if scan.clean else None
+            read = _fast(ctx, plain, layout, mapping, target, scanned, file)
             if read is None:  # _fast quarantines nothing before it is sure, so only events need undoing
                 con.execute("DELETE FROM stage_events WHERE rowid > ?", [mark])
                 read = _exact(ctx, plain, layout, mapping, target, file)
@@ -199,7 +263,8 @@ def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping
 
 
 def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, target: str,
-          data_lines: int, file: str | None) -> int | None:
+          scanned: Scanned, file: str | None) -> int | None:
+    """DuckDB's parallel reader, optimistically while the newline scan runs; None: use ``_exact``."""
     con = ctx.con
     hdr = 1 if layout.header else 0
     cols = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in layout.columns) + "}"
@@ -213,7 +278,15 @@ def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, targ
     )
     for t in ("_rejects", "_rejects_scan"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
+    if not scanned.pending and not scanned().clean:
+        return None  # stray carriage returns make DuckDB's reader fail: straight to the exact path
     good = con.execute(target + mapping(src)).fetchall()[0][0]
+    scan = scanned()  # a pending scan is of a CR-free file, which DuckDB reads without failing
+    data_lines = scan.lines - hdr
+    if not scan.clean:
+        for t in ("_rejects", "_rejects_scan"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+        return None
     try:
         rej = con.execute(
             "SELECT line, first(csv_line ORDER BY column_idx NULLS FIRST), "

@@ -117,7 +117,7 @@ def mapping(ctx: StageContext, layout: Layout, url: bool) -> Mapping:
 
     def build(src: str) -> str:
         return f"""
-        SELECT trim(r.GLOBALEVENTID) AS event_id, d.day AS date, {side(1, 'source')}, {side(2, 'target')},
+        SELECT trim(r.GLOBALEVENTID) AS event_id, r._day AS date, {side(1, 'source')}, {side(2, 'target')},
                trim(r.EventCode) AS cameo_code, cm.root AS cameo_root, cm.quad_class, cm.goldstein, cm.plover_type,
                TRY_CAST(r.NumMentions AS INTEGER) AS mentions, TRY_CAST(r.NumSources AS INTEGER) AS sources,
                TRY_CAST(r.NumArticles AS INTEGER) AS articles, TRY_CAST(r.AvgTone AS DOUBLE) AS tone,
@@ -127,15 +127,14 @@ def mapping(ctx: StageContext, layout: Layout, url: bool) -> Mapping:
                {ds} AS dataset, {fl} AS file, r._line AS line,
                CASE WHEN NOT regexp_full_match(coalesce(trim(r.GLOBALEVENTID), ''), '[0-9]+')
                       THEN 'GLOBALEVENTID ' || coalesce('''' || r.GLOBALEVENTID || '''', 'missing') || ' is not a number'
-                    WHEN d.day IS NULL
+                    WHEN r._day IS NULL
                       THEN 'SQLDATE ' || coalesce('''' || r.SQLDATE || '''', 'missing') || ' is not a YYYYMMDD date'
                     WHEN cm.code IS NULL
                       THEN 'unknown CAMEO code ' || coalesce('''' || r.EventCode || '''', '(missing EventCode)')
                END AS _reason,
                CASE WHEN _reason IS NOT NULL THEN {raw} END AS _raw
-        FROM {src} r
-        CROSS JOIN LATERAL (SELECT CASE WHEN x BETWEEN DATE '1979-01-01' AND DATE '2100-01-01' THEN x END AS day
-                            FROM (SELECT CAST(try_strptime(trim(r.SQLDATE), '%Y%m%d') AS DATE) AS x)) d
+        FROM (SELECT *, CASE WHEN _x BETWEEN DATE '1979-01-01' AND DATE '2100-01-01' THEN _x END AS _day
+              FROM (SELECT *, CAST(try_strptime(trim(SQLDATE), '%Y%m%d') AS DATE) AS _x FROM {src})) r
         LEFT JOIN cameo cm ON cm.code = trim(r.EventCode)
         LEFT JOIN _gdelt_cc c1 ON c1.code = trim(r.Actor1CountryCode)
         LEFT JOIN _gdelt_cc c2 ON c2.code = trim(r.Actor2CountryCode)
