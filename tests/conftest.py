@@ -73,3 +73,13 @@ def real_store(request):
     except FileNotFoundError as e:
         pytest.skip(f"bundled data not built yet: {e}")
     return request.getfixturevalue("bundled_store")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A fresh, empty store in a temporary directory (modules with their own fixture data override it)."""
+    from detente.store import Store
+
+    s = Store(tmp_path / "s.duckdb")
+    yield s
+    s.close()

@@ -13,26 +13,12 @@ import pytest
 from detente import sources
 from detente.sources import gdelt, gdelt2
 from detente.store import Store, StoreError
+from sqlrows import one
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 DAILY = FIX / "20130401.export.CSV"  # 25 real rows, 58 tab-separated fields, no header
 V2 = FIX / "20150219214500.export.CSV"  # the same rows in the 2.0 layout (61 fields)
 EXTRACT = FIX / "gdelt1_georgia_extract.csv"  # comma-separated with header + a trailing `month` column
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "s.duckdb")
-    yield s
-    s.close()
-
-
-def one(s: Store, sql: str, *params: object) -> dict:
-    cur = s.con.execute(sql, list(params))
-    cols = [c[0] for c in cur.description]
-    rows = cur.fetchall()
-    assert len(rows) == 1, rows
-    return dict(zip(cols, rows[0], strict=True))
 
 
 def test_layouts_are_the_codebook_widths() -> None:

@@ -12,26 +12,12 @@ import pytest
 from detente import cameo, sources
 from detente.sources import icews_quads
 from detente.store import Store, StoreError
+from sqlrows import one
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 TAB = FIX / "events.2018.fixture.tab"  # header + 30 real rows, then a repeat, a bad date, a short row
 NAMED = FIX / "icews14_named_sample.txt.gz"  # 20 real mmkb ICEWS14 lines + the first one again
 IDS = FIX / "icews_quads" / "ICEWS21"  # 12 real lines of each split, id tables cut to the ids used
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "s.duckdb")
-    yield s
-    s.close()
-
-
-def one(s: Store, sql: str, *params: object) -> dict:
-    cur = s.con.execute(sql, list(params))
-    cols = [c[0] for c in cur.description]
-    rows = cur.fetchall()
-    assert len(rows) == 1, rows
-    return dict(zip(cols, rows[0], strict=True))
 
 
 def test_detect() -> None:

@@ -14,13 +14,6 @@ from detente.store import Store, StoreError
 FIX = Path(__file__).resolve().parent / "fixtures" / "polecat_fixture.tsv"  # 8 hand-built rows
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "s.duckdb")
-    yield s
-    s.close()
-
-
 def test_crosswalk_agrees_with_cameo_table() -> None:
     for ptype, code in polecat.PLOVER_TO_CAMEO.items():
         assert cameo.plover(code)[0] == ptype, (ptype, code)

@@ -12,13 +12,6 @@ from detente.store import Store, StoreError
 FIX = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "t.duckdb")
-    yield s
-    s.close()
-
-
 def q(s: Store, sql: str, *params):
     return s.con.execute(sql, list(params)).fetchall()
 
