@@ -137,3 +137,14 @@ def test_real_war_network_matches_the_two_camps(real_store) -> None:
     assert sign[("ARM", "AZE")] == -1 and sign[("ARM", "TUR")] == -1
     fit = network.partition_fit(net, [["AZE", "TUR", "ISR"], ["ARM", "IRN"]])
     assert fit["named_is_optimal"]
+
+
+def test_actor_without_signed_edges_is_unaligned() -> None:
+    # C's only edge spans 0 (uncertain) and D has no data: neither belongs to a bloc
+    frame = pd.DataFrame([
+        {"actor_a": "A", "actor_b": "B", "index": -0.5, "ci_low": -0.8, "ci_high": -0.2, "n_days": 30},
+        {"actor_a": "A", "actor_b": "C", "index": 0.1, "ci_low": -0.3, "ci_high": 0.4, "n_days": 30},
+    ])
+    out = network.analyse(network.from_frame(frame, ["A", "B", "C", "D"]))
+    assert out["unaligned"] == ["C", "D"]
+    assert sorted(map(sorted, out["blocs"])) == [["A"], ["B"]]

@@ -269,14 +269,19 @@ def actor_stats(net: SignedNetwork) -> list[dict]:
 def analyse(net: SignedNetwork, weighted: bool = False, method: str = "auto", uncertain: str = "drop") -> dict:
     """Everything the CLI, API and report show for one network (JSON-ready)."""
     bal = balance_of(net, weighted=weighted, method=method, uncertain=uncertain)
-    labels = balance.correlation_clusters(net.matrix(weighted=True, uncertain=uncertain)) if net.nodes else []
+    A = net.matrix(weighted=True, uncertain=uncertain)
+    labels = balance.correlation_clusters(A) if net.nodes else []
+    # an actor with no signed edge this period has no side: list it apart instead of in an arbitrary bloc
+    unaligned = [n for k, n in enumerate(net.nodes) if not np.any(A[k])]
+    blocs = [b for b in ([a for a in bloc if a not in unaligned] for bloc in blocs_of(net, labels)) if b]
     p = net.period
     return {
         "period": period_dict(p),
         "nodes": net.nodes,
         "edges": net.edges,
         "balance": bal,
-        "blocs": blocs_of(net, labels),
+        "blocs": blocs,
+        "unaligned": unaligned,
         "actors": actor_stats(net),
         "provenance": {"datasets": [net.params.get("dataset")], "parameters": {**net.params, "uncertain": uncertain,
                        "weighted_frustration": weighted, "edge_rule": "sign if the CI excludes 0, else uncertain"}},
