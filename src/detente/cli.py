@@ -12,7 +12,7 @@ import functools
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -124,16 +124,6 @@ def open_store(path: Path | None, read_only: bool = False, build: bool = True):
 
 def split_codes(s: str | None) -> list[str] | None:
     return [x.strip().upper() for x in s.split(",") if x.strip()] if s else None
-
-
-def progress_iter(items: Iterable, total: int | None, label: str) -> Iterable:
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=err) as p:
-        task = p.add_task(label, total=total)
-        for it in items:
-            yield it
-            p.advance(task)
 
 
 # ---------------------------------------------------------------------------------------------
