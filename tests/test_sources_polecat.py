@@ -11,7 +11,7 @@ from detente import cameo, sources
 from detente.sources import polecat
 from detente.store import Store, StoreError
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "polecat_fixture.tsv"  # 8 hand-built rows
+FIX = Path(__file__).resolve().parent / "fixtures" / "polecat_fixture.tsv"  # 8 hand-built rows, real header
 
 
 def test_crosswalk_agrees_with_cameo_table() -> None:
@@ -32,6 +32,12 @@ def test_fixture_rows(store: Store) -> None:
     assert rows[3] == (date(2023, 1, 6), "AZE", "GOV", "ARM", "GOV", "ACCUSE", "11", 3, "Baku, Azerbaijan", 2)
     assert rows[4][:7] == (date(2023, 1, 6), "AZE", "MIL", "ARM", "MIL", "ASSAULT", "18")
     assert rows[9][5:8] == ("SANCTION", "16", 4)
+    # line 5 spells its missing actor country and sector "None", as the real release files do: read as
+    # missing, so the name alone resolves the actor and no "None" text is stored
+    assert store.con.execute("SELECT source_text, source_actor, source_sector, target_actor, location FROM events "
+                             "WHERE line = 5").fetchall() == [("United Nations", "UNO", None, "ARM", "Yerevan, Armenia")]
+    assert store.con.execute("SELECT count(*) FROM events WHERE 'None' IN (source_sector, source_country, "
+                             "source_actor, location)").fetchall()[0][0] == 0
     q = dict(store.con.execute("SELECT line, reason FROM quarantine").fetchall())
     assert set(q) == {7, 8} and "08/01/2023" in q[7] and "DEMAND" in q[8]
 

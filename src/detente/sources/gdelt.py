@@ -106,6 +106,12 @@ def _countries(ctx: StageContext) -> None:
     ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE _gdelt_cc AS SELECT * FROM (VALUES {values}) t(code, iso3)")
 
 
+# the fields ``mapping`` reads (DuckDB parses only these; a quarantined row's raw text comes from the file)
+USED = ("GLOBALEVENTID", "SQLDATE", *(f"Actor{n}{c}" for n in (1, 2) for c in ("Code", "CountryCode", "Type1Code")),
+        "EventCode", "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_FullName", "ActionGeo_Lat",
+        "ActionGeo_Long")
+
+
 def mapping(ctx: StageContext, layout: Layout, url: bool) -> Mapping:
     """SELECT from a source relation of raw GDELT fields (+ _line) to stage_events columns."""
     ds, fl = sql_str(ctx.dataset), sql_str(ctx.file)
@@ -155,7 +161,8 @@ def stage_with(ctx: StageContext, known: tuple[tuple[str, ...], ...], what: str)
         )
     _countries(ctx)
     try:
-        return stage_events(ctx, ctx.path, layout, mapping(ctx, layout, "SOURCEURL" in layout.columns))
+        url = "SOURCEURL" in layout.columns
+        return stage_events(ctx, ctx.path, layout, mapping(ctx, layout, url), used=USED + (("SOURCEURL",) if url else ()))
     finally:
         ctx.con.execute("DROP TABLE IF EXISTS _gdelt_cc")
 

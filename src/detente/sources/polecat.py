@@ -3,9 +3,11 @@
 The layout is read from the header by column name, so column order and extra columns do not matter.
 Needed: ``Event ID``, ``Event Date``, ``Event Type``. Used when present: ``Actor Name``,
 ``Actor Country``, ``Primary Actor Sector``, ``Recipient Name``, ``Recipient Country``,
-``Primary Recipient Sector``, ``Placename``, ``City``, ``State``, ``Country``, ``Latitude``, ``Longitude``.
-(``Event Mode``, ``Contexts``, ``Event Intensity``, story metadata are not part of the events schema.)
-The column names follow the POLECAT codebook as we know it; see docs/sources.md for what is uncertain.
+``Primary Recipient Sector``, ``Placename``, ``City``, ``District``, ``Province``, ``Country``,
+``Latitude``, ``Longitude``. (``Event Mode``, ``Contexts``, ``Intensity``, story metadata are not part of
+the events schema.) The fixture's header is the 40-column header of the real 2018 monthly release files
+as public preprocessing code reads it (see docs/sources.md); the literal ``None`` those files use for a
+missing value is read as missing.
 
 ``plover_type`` is the Event Type; ``cameo_code`` is the CAMEO code the PLOVER crosswalk puts first for
 that type (``PLOVER_TO_CAMEO``), which gives the root, QuadClass and Goldstein through the store's
@@ -38,6 +40,9 @@ DATASET = DatasetInfo(
 }""",
 )
 REQUIRED = ("Event ID", "Event Date", "Event Type")
+PLACE = ("City", "District", "Province", "State", "Country")  # "State": older layouts
+USED = (*REQUIRED, "Actor Name", "Actor Country", "Primary Actor Sector", "Recipient Name", "Recipient Country",
+        "Primary Recipient Sector", "Placename", *PLACE, "Latitude", "Longitude")
 # PLOVER event type -> the CAMEO code whose meaning it carries (root codes where the crosswalk maps a
 # whole root to the type; RETREAT has no root of its own: 084 "Return, release").
 PLOVER_TO_CAMEO = {
@@ -65,9 +70,9 @@ def _mapping(ctx: StageContext, layout: Layout) -> Mapping:
     ds, fl, raw = sql_str(ctx.dataset), sql_str(ctx.file), raw_expr(layout)
 
     def col(name: str) -> str:
-        return f'nullif(trim(r."{name}"), \'\')' if name in have else "NULL"
+        return f'nullif(nullif(trim(r."{name}"), \'\'), \'None\')' if name in have else "NULL"
 
-    place = "nullif(concat_ws(', ', " + ", ".join(col(c) for c in ("City", "State", "Country")) + "), '')"
+    place = "nullif(concat_ws(', ', " + ", ".join(col(c) for c in PLACE) + "), '')"
     location = f"coalesce({col('Placename')}, {place})"
 
     def build(src: str) -> str:
@@ -126,7 +131,8 @@ def stage(ctx: StageContext) -> int:
     layout = Layout(tuple(cols), True, "\t", "")
     _tables(ctx)
     try:
-        read = stage_events(ctx, ctx.path, layout, _mapping(ctx, layout))
+        used = [c for c in layout.columns if c in USED]
+        read = stage_events(ctx, ctx.path, layout, _mapping(ctx, layout), used=used)
         _sectors(ctx)
     finally:
         ctx.con.execute("DROP TABLE IF EXISTS _polecat_types")
