@@ -255,6 +255,7 @@ def raw_expr(layout: Layout, alias: str = "r") -> str:
 
 
 Mapping = Callable[[str], str]  # source relation SQL -> SELECT producing EVENTS columns + _reason, _raw
+Prepare = Callable[[str], None]  # source relation SQL -> (fills the lookup tables the mapping joins)
 
 
 def read_lines(path: Path, wanted: Sequence[int], marks: Sequence[tuple[int, int]]) -> dict[int, bytes]:
@@ -297,11 +298,14 @@ def bad_lines(path: Path) -> list[int]:
 
 
 def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping, file: str | None = None,
-                 used: Sequence[str] | None = None) -> int:
+                 used: Sequence[str] | None = None, prepare: Prepare | None = None) -> int:
     """Stage ``path`` (rows in ``layout``) into stage_events through ``mapping``; returns rows read.
 
     ``file`` labels this file's quarantined lines when it is one member of a directory read whole.
     ``used`` names the columns the mapping reads (default: all); DuckDB then parses only those.
+    ``prepare`` is called with the raw relation just before the mapping reads it (once for the whole
+    file, or once per batch on the exact path): a reader fills the lookup tables its mapping joins,
+    mapping each distinct raw value once in Python.
     """
     con = ctx.con
     con.execute("ALTER TABLE stage_events ADD COLUMN _reason VARCHAR")
@@ -311,6 +315,8 @@ def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping
         with plain_copy(path) as (plain, scanned):
             # rows staged before this file (a directory reader stages several files) must survive a retry
             mark = con.execute("SELECT coalesce(max(rowid), -1) FROM stage_events").fetchall()[0][0]
+            if prepare is not None:
+                mapping = _prepared(mapping, prepare)
             read = _fast(ctx, plain, layout, mapping, target, scanned, file, used or layout.columns, mark)
             if read is None:  # _fast quarantines nothing before it is sure, so only events need undoing
                 con.execute("DELETE FROM stage_events WHERE rowid > ?", [mark])
@@ -326,6 +332,14 @@ def stage_events(ctx: StageContext, path: Path, layout: Layout, mapping: Mapping
         for t in ("_csv", "_rejects", "_rejects_scan", "_shifts"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
     return read
+
+
+def _prepared(mapping: Mapping, prepare: Prepare) -> Mapping:
+    def build(src: str) -> str:
+        prepare(src)
+        return mapping(src)
+
+    return build
 
 
 def _fields(layout: Layout, text: bytes) -> list[str | None]:

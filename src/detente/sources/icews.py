@@ -2,6 +2,11 @@
 columns with a header: Event ID, Event Date, Source Name, Source Sectors, Source Country, Event Text,
 CAMEO Code, Intensity, Target Name, ...). Plain, gzip or single-file zip.
 
+Staged like GDELT (``detente.sources.delimited``: DuckDB's parallel reader, exact line numbers, one SQL
+mapping). ``NA``, ``N/A``, ``NULL`` and empty fields are missing. Country names and Event Texts are
+mapped once per distinct value (``actors.iso3``, ``cameo.code_for_event_text``) into small lookup
+tables the mapping joins; a CAMEO code a spreadsheet stripped of its leading zero ('40') gets it back.
+
 Actors: ``source_text``/``target_text`` keep the ICEWS name ("Military (Azerbaijan)", "Ilham Aliyev");
 the store resolves them with ``actors.resolution_rows``. The country column is pre-filled from
 "Source Country" so a name the resolver does not know still gets its ISO3 country.
@@ -10,16 +15,14 @@ Event IDs repeat in the published files; the store folds repeats into one event 
 
 from __future__ import annotations
 
-import io
-import re
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 
-from detente import cameo
-from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, open_text
+from detente import actors, cameo
+from detente.sources.base import DatasetInfo, StageContext
+from detente.sources.delimited import Layout, Mapping, Prepare, head_text, raw_expr, sql_str, stage_events
 
 NAME = "icews"
 DATASET = DatasetInfo(
@@ -43,10 +46,10 @@ COLUMNS = (
     "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number",
     "Publisher", "City", "District", "Province", "Country", "Latitude", "Longitude",
 )
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-NULLS = {"", "NA", "N/A", "NULL", "null"}
-OUT = ("event_id", "date", "source_text", "source_country", "target_text", "target_country", "cameo_code",
-       "location", "latitude", "longitude", "line")
+LAYOUT = Layout(COLUMNS, header=True, delim="\t", quote="")
+NULLS = ("", "NA", "N/A", "NULL", "null")
+USED = ("Event ID", "Event Date", "Source Name", "Source Country", "Event Text", "CAMEO Code", "Target Name",
+        "Target Country", "City", "Province", "Country", "Latitude", "Longitude")
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -56,91 +59,77 @@ def sniff(path: Path, head: bytes) -> bool:
     return first.split("\t")[:3] == list(COLUMNS[:3])
 
 
-def _v(x: str) -> str | None:
-    x = x.strip()
-    return None if x in NULLS else x
+def _v(col: str) -> str:
+    """SQL: the trimmed field, NULL when missing."""
+    nulls = ", ".join(sql_str(x) for x in NULLS)
+    return f'(CASE WHEN trim(r."{col}") IN ({nulls}) THEN NULL ELSE trim(r."{col}") END)'
 
 
-def _num(x: str) -> float | None:
-    try:
-        return float(x)
-    except ValueError:
-        return None
+def _mapping(ctx: StageContext) -> Mapping:
+    ds, fl, raw = sql_str(ctx.dataset), sql_str(ctx.file), raw_expr(LAYOUT)
+    code = _v("CAMEO Code")
+    bad_date = "'Event Date ' || chr(39) || coalesce(trim(r.\"Event Date\"), '') || chr(39) || ' is not YYYY-MM-DD'"
+
+    def build(src: str) -> str:
+        return f"""
+        SELECT {_v('Event ID')}, x.day, {_v('Source Name')}, NULL, cs.iso3, NULL,
+               {_v('Target Name')}, NULL, ct.iso3, NULL,
+               CASE WHEN regexp_full_match(x.code, '[0-9]{{1,2}}') AND x.code NOT IN (SELECT code FROM cameo)
+                    THEN lpad(x.code, 3, '0') ELSE x.code END,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               nullif(concat_ws(', ', {_v('City')}, {_v('Province')}, {_v('Country')}), ''),
+               TRY_CAST(trim(r."Latitude") AS DOUBLE), TRY_CAST(trim(r."Longitude") AS DOUBLE), NULL, NULL,
+               {ds}, {fl}, r._line,
+               CASE WHEN x.day IS NULL THEN {bad_date} END AS _reason,
+               CASE WHEN _reason IS NOT NULL THEN {raw} END
+        FROM {src} r
+        LEFT JOIN _icews_text tx ON tx.k = {_v('Event Text')}
+        LEFT JOIN _icews_cc cs ON cs.k = {_v('Source Country')}
+        LEFT JOIN _icews_cc ct ON ct.k = {_v('Target Country')}
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN regexp_full_match(trim(r."Event Date"), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')
+                 THEN TRY_CAST(trim(r."Event Date") AS DATE) END AS day,
+            coalesce({code}, tx.code) AS code) x
+        """
+
+    return build
 
 
-class _Countries:
-    """ICEWS country names -> ISO3 through actors.iso3, cached."""
+def _prepare(ctx: StageContext) -> Prepare:
+    """Map the distinct country names (-> ISO3) and Event Texts (-> CAMEO) not seen yet into the lookups."""
+    con = ctx.con
 
-    def __init__(self) -> None:
-        self.cache: dict[str, str | None] = {}
+    def add(table: str, values_sql: str, fn: Callable[[str], str | None]) -> None:
+        new = [v for (v,) in con.execute(
+            f"SELECT DISTINCT v FROM ({values_sql}) t(v) WHERE v IS NOT NULL "
+            f"AND v NOT IN (SELECT k FROM {table})").fetchall()]
+        if new:
+            rows = pa.table({"k": pa.array(new, pa.string()), "v": pa.array([fn(x) for x in new], pa.string())})
+            con.register("_icews_new", rows)
+            try:
+                con.execute(f"INSERT INTO {table} SELECT * FROM _icews_new")
+            finally:
+                con.unregister("_icews_new")
 
-    def __call__(self, name: str | None) -> str | None:
-        if name is None:
-            return None
-        if name not in self.cache:
-            from detente import actors
+    def prepare(src: str) -> None:
+        add("_icews_cc", f"SELECT {_v('Source Country')} FROM {src} r UNION ALL "
+                         f"SELECT {_v('Target Country')} FROM {src} r", actors.iso3)
+        add("_icews_text", f"SELECT {_v('Event Text')} FROM {src} r WHERE {_v('CAMEO Code')} IS NULL",
+            cameo.code_for_event_text)
 
-            self.cache[name] = actors.iso3(name)
-        return self.cache[name]
-
-
-def lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, text) split on "\n" only: a stray carriage return inside a row must not make two rows."""
-    raw = open_text(path).detach()  # the plain/gzip/zip byte stream, re-wrapped to split on "\n" only
-    with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="\n") as fh:
-        for n, line in enumerate(fh, 1):
-            yield n, line.removesuffix("\n").removesuffix("\r")
+    return prepare
 
 
 def stage(ctx: StageContext) -> int:
-    rows: dict[str, list] = {c: [] for c in OUT}
-    iso = _Countries()
-    codes: dict[str, str | None] = {}
-    read = 0
-    it = lines(ctx.path)
-    header = next(it, None)
-    if header is None or header[1].lstrip("\ufeff").split("\t") != list(COLUMNS):
-        got = header[1][:120] if header else "an empty file"
+    first = head_text(ctx.path, 65536).split("\n", 1)[0].rstrip("\r")
+    if first.lstrip("\ufeff").split("\t") != list(COLUMNS):
+        got = first[:120] if first else "an empty file"
         raise ValueError(f"expected the ICEWS Dataverse header ({', '.join(COLUMNS[:4])}, ...), found {got!r}")
-
-    def flush() -> None:
-        nonlocal rows
-        if rows["line"]:
-            ctx.append("events", pa.table(rows))
-            rows = {c: [] for c in OUT}
-
-    for n, line in it:
-        read += 1
-        if not line.strip():
-            ctx.quarantine(n, line, "blank line")
-            continue
-        f = line.split("\t")
-        if len(f) != len(COLUMNS):
-            ctx.quarantine(n, line, f"expected {len(COLUMNS)} tab-separated columns, found {len(f)}")
-            continue
-        if "\ufffd" in line:
-            ctx.quarantine(n, line, "bytes that are not UTF-8")
-            continue
-        eid, when = _v(f[0]), f[1].strip()
-        try:
-            day = date.fromisoformat(when) if DATE_RE.match(when) else None
-        except ValueError:
-            day = None
-        if day is None:
-            ctx.quarantine(n, line, f"Event Date {when!r} is not YYYY-MM-DD")
-            continue
-        code = _v(f[6])
-        if code is None and _v(f[5]):
-            if f[5] not in codes:
-                codes[f[5]] = cameo.code_for_event_text(f[5])
-            code = codes[f[5]]
-        if code is not None and code.isdigit() and len(code) < 3 and not cameo.is_code(code):
-            code = code.zfill(3)  # a spreadsheet dropped the leading zero ('40' for '040')
-        place = ", ".join(x for x in (_v(f[14]), _v(f[16]), _v(f[17])) if x) or None
-        for k, v in zip(OUT, (eid, day, _v(f[2]), iso(_v(f[4])), _v(f[8]), iso(_v(f[10])), code, place,
-                             _num(f[18]), _num(f[19]), n), strict=True):
-            rows[k].append(v)
-        if len(rows["line"]) >= BATCH_ROWS:
-            flush()
-    flush()
-    return read
+    con = ctx.con
+    con.execute("CREATE OR REPLACE TEMP TABLE _icews_cc (k VARCHAR, iso3 VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _icews_text (k VARCHAR, code VARCHAR)")
+    try:
+        return stage_events(ctx, ctx.path, LAYOUT, _mapping(ctx), used=USED, prepare=_prepare(ctx))
+    finally:
+        con.execute("DROP TABLE IF EXISTS _icews_cc")
+        con.execute("DROP TABLE IF EXISTS _icews_text")
