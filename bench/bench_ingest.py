@@ -15,7 +15,7 @@ own), and prints medians:
 
 Parts: ``side`` (GDELT 1.0 and 2.0 layouts, ``--rows``), ``icews`` (the real ICEWS sample repeated to
 ``--icews-rows`` in the Dataverse .tab layout), ``scale`` (detente and DuckDB on GDELT 1.0 files of 1x, 4x
-and 16x ``--scale-base`` rows; the 4x and 16x files are deleted afterwards).
+and 16x ``--scale-base`` rows; the 16x file of 2.1M rows is 8.7 GB: delete bench/out/ when done).
 Results go to stdout as Markdown (copied into docs/benchmarks.md, section "## Ingest").
 """
 
@@ -169,8 +169,6 @@ def main() -> None:
         print(f"| {k}x | {a.scale_base * k:,} | {src.stat().st_size / 1e6:.0f} | {med['detente']:.2f} | "
               f"{med['duckdb']:.2f} | {med['detente'] / med['duckdb']:.2f}x | {peak['detente']:.0f} | "
               f"{peak['duckdb']:.0f} |", flush=True)
-        if src.name != f"gdelt1_{a.rows}.export.CSV":
-            src.unlink()  # a 16x file is ~9 GB: do not keep it
 
 
 if __name__ == "__main__":

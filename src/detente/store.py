@@ -24,8 +24,9 @@ from detente.sources.base import StageContext
 
 ENV_VAR = "DETENTE_STORE"
 MEMORY_VAR = "DETENTE_INGEST_MEMORY"  # DuckDB memory limit while ingesting (e.g. "4GB")
-MEMORY_SHARE = 0.25  # default ingest limit: this share of the machine's RAM ...
-MEMORY_FLOOR, MEMORY_CAP = 1 << 30, 8 << 30  # ... but at least 1 GB and at most 8 GB
+# Default limit. Fixed, so peak memory is flat as files grow (1.06 / 1.30 GB for 2.1M / 8.4M GDELT rows);
+# more buys speed on big files only (8.4M rows: 37 s at 1 GB, 27 s at 6 GB; 2.1M rows: no difference).
+DEFAULT_INGEST_MEMORY = "1GB"
 STAGED = ("events", "dyad_days", "signals", "quarantine")
 
 
@@ -62,18 +63,11 @@ class IngestSummary:
 
 
 def ingest_memory() -> str:
-    """The DuckDB memory limit while ingesting: ``$DETENTE_INGEST_MEMORY``, else 25% of RAM in [1 GB, 8 GB].
+    """The DuckDB memory limit while ingesting: ``$DETENTE_INGEST_MEMORY``, else 1 GB.
 
-    A fixed bound either way: staged rows beyond it spill to disk, so peak memory stays flat as files grow.
+    A fixed bound: staged rows beyond it spill to disk, so peak memory stays flat as files grow.
     """
-    if os.environ.get(MEMORY_VAR):
-        return os.environ[MEMORY_VAR]
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        ram = 0
-    limit = min(max(int(ram * MEMORY_SHARE), MEMORY_FLOOR), MEMORY_CAP)
-    return f"{limit >> 20}MB"
+    return os.environ.get(MEMORY_VAR) or DEFAULT_INGEST_MEMORY
 
 
 def sha256(path: Path) -> str:

@@ -32,7 +32,6 @@ import bisect
 import codecs
 import csv
 import gzip
-import mmap
 import shutil
 import tempfile
 import threading
@@ -161,13 +160,19 @@ class Scan:
 
 
 def _has_cr(path: Path) -> bool:
-    """Whether a plain file holds a carriage return anywhere (empty files count as having one)."""
+    """Whether a plain file holds a carriage return anywhere (empty files count as having one).
+
+    Read in 4 MB blocks (memchr speed): an mmap of the whole file would count every page of it in the
+    process's resident memory (an 8.7 GB file showed as an 8.4 GB peak).
+    """
     with path.open("rb") as fh:
-        try:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                return mm.find(b"\r") != -1
-        except (ValueError, OSError):  # empty or not mappable: take the careful path
+        first = fh.read(4 * BLOCK)
+        if not first or b"\r" in first:
             return True
+        while block := fh.read(4 * BLOCK):
+            if b"\r" in block:
+                return True
+    return False
 
 
 class Scanned:
