@@ -60,9 +60,9 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def _v(col: str) -> str:
-    """SQL: the trimmed field, NULL when missing."""
-    nulls = ", ".join(sql_str(x) for x in NULLS)
-    return f'(CASE WHEN trim(r."{col}") IN ({nulls}) THEN NULL ELSE trim(r."{col}") END)'
+    """SQL: the trimmed field, NULL when missing (a simple CASE: twice as fast as ``IN (...)`` here)."""
+    nulls = " ".join(f"WHEN {sql_str(x)} THEN NULL" for x in NULLS)
+    return f'(CASE trim(r."{col}") {nulls} ELSE trim(r."{col}") END)'
 
 
 def _mapping(ctx: StageContext) -> Mapping:
