@@ -187,3 +187,17 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         n, ids, reports = s.con.execute(
             "SELECT count(*), count(DISTINCT event_id), sum(reports) FROM events").fetchall()[0]
         assert n == ids == reports == rows
+
+
+def test_progress_steps_name_the_file_and_count_files(store: Store, tmp_path: Path) -> None:
+    steps: list[tuple[str, int, int]] = []
+    store.ingest([DAILY, TAB], on_step=lambda msg, done, total: steps.append((msg, done, total)))
+    assert steps == [
+        ("20130401.export.CSV: reading (gdelt1)", 0, 2),
+        ("20130401.export.CSV: resolving actors, checking rows, folding duplicates", 0, 2),
+        ("20130401.export.CSV: committing", 0, 2),
+        ("events.2018.fixture.tab: reading (icews)", 1, 2),
+        ("events.2018.fixture.tab: resolving actors, checking rows, folding duplicates", 1, 2),
+        ("events.2018.fixture.tab: committing", 1, 2),
+        ("done", 2, 2),
+    ]

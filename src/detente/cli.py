@@ -171,11 +171,11 @@ def ingest(
     with Progress(console=err, transient=True) as p:
         task = p.add_task("ingest", total=None)
 
-        def on_file(summary: Any) -> None:
-            rows.append(summary.as_dict())
-            p.update(task, description=f"ingest {summary.file}", advance=1)
+        def on_step(message: str, done: int, total: int) -> None:  # file count as the bar, the step as its text
+            p.update(task, description=f"ingest {message}", completed=done, total=total)
 
-        s.ingest(paths, fmt=format, dataset=dataset, on_file=on_file, options=options or None)
+        s.ingest(paths, fmt=format, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
+                 options=options or None, on_step=on_step)
     s.close()
     emit(rows, output, title="rows read = stored + quarantined + duplicate")
 
