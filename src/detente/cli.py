@@ -177,6 +177,8 @@ def ingest(
         s.ingest(paths, fmt=format, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
                  options=options or None, on_step=on_step)
     s.close()
+    if output is Fmt.table:  # short headings fit a terminal; csv/json keep the field names
+        rows = [{k.removeprefix("rows_"): v for k, v in r.items()} for r in rows]
     emit(rows, output, title="rows read = stored + quarantined + duplicate")
 
 
