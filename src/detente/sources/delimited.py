@@ -14,8 +14,8 @@ How a file goes in:
    row of that table is the k-th accepted line: its line number is ``header + k + (rejected lines
    before it)``. (``WITH ORDINALITY`` would give the same number but makes DuckDB read the file on one
    thread: 2.3x slower on a 2M-row GDELT file.) This is exact when every physical line is either a row
-   or a reject, which is checked (good + rejected = newline count), and the order is spot-checked
-   against the file at five lines. Lines DuckDB rejects (wrong column count, invalid UTF-8 in a read
+   or a reject, which is checked (good + rejected = newline count), and the order is checked against
+   the file at the first line after every scan mark (one per 4 MB). Lines DuckDB rejects (wrong column count, invalid UTF-8 in a read
    column) go to quarantine with DuckDB's message; lines with invalid UTF-8 in a column not read are
    found by the scan and quarantined too. Quarantined rows get their raw text from the file itself.
 3. Slow exact path, used only when a check fails (quotes that swallow lines) or the scan saw what DuckDB
