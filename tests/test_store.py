@@ -201,3 +201,13 @@ def test_progress_steps_name_the_file_and_count_files(store: Store, tmp_path: Pa
         ("events.2018.fixture.tab: committing", 1, 2),
         ("done", 2, 2),
     ]
+
+
+def test_bad_ingest_memory_setting_is_a_one_line_error(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DETENTE_INGEST_MEMORY", "lots")
+    with pytest.raises(StoreError) as e:
+        store.ingest([DAILY])
+    assert "\n" not in str(e.value) and "DETENTE_INGEST_MEMORY='lots'" in str(e.value) and "2GB" in str(e.value)
+    assert store.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 0
+    monkeypatch.setenv("DETENTE_INGEST_MEMORY", "512MB")
+    assert store.ingest([DAILY])[0].rows_stored == 25

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -68,7 +69,10 @@ def ingest_memory() -> str:
 
     A fixed bound: staged rows beyond it spill to disk, so peak memory stays flat as files grow.
     """
-    return os.environ.get(MEMORY_VAR) or DEFAULT_INGEST_MEMORY
+    value = os.environ.get(MEMORY_VAR, "").strip() or DEFAULT_INGEST_MEMORY
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise StoreError(f"{MEMORY_VAR}={value!r} is not a memory size; set it like 512MB or 2GB, or unset it")
+    return value
 
 
 def sha256(path: Path) -> str:
