@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from detente.schema import EVENTS
@@ -270,7 +271,6 @@ def read_lines(path: Path, wanted: Sequence[int], marks: Sequence[tuple[int, int
     out: dict[int, bytes] = {}
     with path.open("rb") as fh:
         at = 1  # the line fh is positioned at the start of
-        fh.seek(0)
         for line in sorted(set(wanted)):
             k = bisect.bisect_right(nbs, line - 2) - 1  # a mark at least one whole line before
             off, nb = marks[k] if k >= 0 else (0, 0)
@@ -365,8 +365,6 @@ def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, targ
     cols = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in layout.columns) + "}"
     quote = sql_str(layout.quote)
     read = ", ".join(f'"{c}"' for c in used)
-    for t in ("_csv", "_rejects", "_rejects_scan"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
     if not scanned.pending and not scanned().clean:
         return None  # stray carriage returns make DuckDB's reader fail: straight to the exact path
     con.execute("SET preserve_insertion_order = true")  # the row order is what gives line numbers
@@ -393,7 +391,7 @@ def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, targ
         return None
     # the k-th good row follows the j-th rejected line when k > (good rows before that line) = line - hdr - j
     before = [r[0] - hdr - j for j, r in enumerate(rej, 1)]
-    if not _order_holds(ctx, plain, layout, used, scan, good, hdr, before, base, [r[0] for r in rej]):
+    if not _order_holds(ctx, plain, layout, used, scan, good, hdr, base, [r[0] for r in rej]):
         return None
     k = f"(c.rowid - {base} + 1)"
     src = f"(SELECT c.*, {k} + {hdr} AS _line FROM _csv c)"
@@ -408,39 +406,44 @@ def _fast(ctx: StageContext, plain: Path, layout: Layout, mapping: Mapping, targ
         src = f"(SELECT *, {nulls} FROM {src})"
     con.execute(target + mapping(src))
     con.execute("DROP TABLE _csv")
-    if scan.bad_utf8 and unread:  # invalid bytes in columns DuckDB did not parse
-        bad = pa.table({"line": pa.array(bad_lines(plain), pa.int64())})
-        con.register("_bad_lines", bad)
-        try:
-            con.execute(
-                "UPDATE stage_events SET _reason = 'bytes that are not UTF-8' "
-                "WHERE rowid > ? AND line IN (SELECT line FROM _bad_lines)", [mark])
-        finally:
-            con.unregister("_bad_lines")
     if unread:
-        wanted = [r[0] for r in con.execute(
-            "SELECT line FROM stage_events WHERE rowid > ? AND _reason IS NOT NULL", [mark]).fetchall()]
-        if wanted:
-            texts = read_lines(plain, wanted, scan.marks)
-            raw = pa.table({"line": pa.array(list(texts), pa.int64()),
-                            "raw": pa.array([t.decode("utf-8", "replace")[:2000] for t in texts.values()])})
-            con.register("_raw_lines", raw)
-            try:
-                con.execute("UPDATE stage_events s SET _raw = r.raw FROM _raw_lines r "
-                            "WHERE s.rowid > ? AND s._reason IS NOT NULL AND s.line = r.line", [mark])
-            finally:
-                con.unregister("_raw_lines")
+        _from_file(con, plain, scan, mark)
     for line_no, raw_text, msg in rej:
         ctx.quarantine(int(line_no), raw_text or "", f"unreadable line (DuckDB: {msg})", file)
     return data_lines
 
 
+def _from_file(con: duckdb.DuckDBPyConnection, plain: Path, scan: Scan, mark: int) -> None:
+    """What DuckDB did not parse, taken from the file for the rows staged after ``mark``: lines with bytes that
+    are not UTF-8 in the unread fields get that reason, and every row with a reason gets its line's raw text."""
+    def join(name: str, table: pa.Table, sql: str) -> None:
+        con.register(name, table)
+        try:
+            con.execute(sql, [mark])
+        finally:
+            con.unregister(name)
+
+    if scan.bad_utf8:
+        join("_bad_lines", pa.table({"line": pa.array(bad_lines(plain), pa.int64())}),
+             "UPDATE stage_events SET _reason = 'bytes that are not UTF-8' "
+             "WHERE rowid > ? AND line IN (SELECT line FROM _bad_lines)")
+    wanted = [r[0] for r in con.execute(
+        "SELECT line FROM stage_events WHERE rowid > ? AND _reason IS NOT NULL", [mark]).fetchall()]
+    if wanted:
+        texts = read_lines(plain, wanted, scan.marks)
+        join("_raw_lines", pa.table({"line": pa.array(list(texts), pa.int64()),
+                                     "raw": pa.array([t.decode("utf-8", "replace") for t in texts.values()])}),
+             "UPDATE stage_events s SET _raw = r.raw FROM _raw_lines r "
+             "WHERE s.rowid > ? AND s._reason IS NOT NULL AND s.line = r.line")
+
+
 def _order_holds(ctx: StageContext, plain: Path, layout: Layout, used: Sequence[str], scan: Scan, good: int,
-                 hdr: int, before: list[int], base: int, rejected: list[int]) -> bool:
+                 hdr: int, base: int, rejected: list[int]) -> bool:
     """Whether the staged rows sit in file order: the first and last rows, and the first whole line after
     every scan mark (one per 4 MB, finer than DuckDB's parallel scan units), equal their lines in the file."""
     if good == 0:
         return True
+    before = [line - hdr - j for j, line in enumerate(rejected, 1)]  # good rows before each rejected line
     lines = {k: hdr + k + bisect.bisect_left(before, k) for k in {1, good}}
     gone = set(rejected)
     for off, nb in scan.marks:
