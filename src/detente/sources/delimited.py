@@ -264,6 +264,22 @@ Mapping = Callable[[str], str]  # source relation SQL -> SELECT producing EVENTS
 Prepare = Callable[[str], None]  # source relation SQL -> (fills the lookup tables the mapping joins)
 
 
+def fill_lookup(con: duckdb.DuckDBPyConnection, table: str, values_sql: str, fn: Callable[[str], str | None]) -> None:
+    """Add to ``table`` (k VARCHAR, v VARCHAR; created if missing) every distinct non-NULL value of the
+    one-column query ``values_sql`` it does not hold yet, mapped by ``fn`` in Python (a reader's ``prepare``)."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (k VARCHAR, v VARCHAR)")
+    new = [v for (v,) in con.execute(
+        f"SELECT DISTINCT v FROM ({values_sql}) t(v) WHERE v IS NOT NULL AND v NOT IN (SELECT k FROM {table})"
+    ).fetchall()]
+    if new:
+        con.register("_lookup_new", pa.table({"k": pa.array(new, pa.string()),
+                                              "v": pa.array([fn(x) for x in new], pa.string())}))
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM _lookup_new")
+        finally:
+            con.unregister("_lookup_new")
+
+
 def read_lines(path: Path, wanted: Sequence[int], marks: Sequence[tuple[int, int]]) -> dict[int, bytes]:
     """The given 1-based physical lines of ``path`` (without their newline), found by seeking to the
     nearest scan mark before each and reading forward; one sequential pass when they are close together."""

@@ -15,14 +15,20 @@ Event IDs repeat in the published files; the store folds repeats into one event 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-
-import pyarrow as pa
 
 from detente import actors, cameo
 from detente.sources.base import DatasetInfo, StageContext
-from detente.sources.delimited import Layout, Mapping, Prepare, head_text, raw_expr, sql_str, stage_events
+from detente.sources.delimited import (
+    Layout,
+    Mapping,
+    Prepare,
+    fill_lookup,
+    head_text,
+    raw_expr,
+    sql_str,
+    stage_events,
+)
 
 NAME = "icews"
 DATASET = DatasetInfo(
@@ -72,8 +78,8 @@ def _mapping(ctx: StageContext) -> Mapping:
 
     def build(src: str) -> str:
         return f"""
-        SELECT {_v('Event ID')}, x.day, {_v('Source Name')}, NULL, cs.iso3, NULL,
-               {_v('Target Name')}, NULL, ct.iso3, NULL,
+        SELECT {_v('Event ID')}, x.day, {_v('Source Name')}, NULL, cs.v, NULL,
+               {_v('Target Name')}, NULL, ct.v, NULL,
                CASE WHEN regexp_full_match(x.code, '[0-9]{{1,2}}') AND x.code NOT IN (SELECT code FROM cameo)
                     THEN lpad(x.code, 3, '0') ELSE x.code END,
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -89,7 +95,7 @@ def _mapping(ctx: StageContext) -> Mapping:
         CROSS JOIN LATERAL (SELECT
             CASE WHEN regexp_full_match(trim(r."Event Date"), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')
                  THEN TRY_CAST(trim(r."Event Date") AS DATE) END AS day,
-            coalesce({code}, tx.code) AS code) x
+            coalesce({code}, tx.v) AS code) x
         """
 
     return build
@@ -97,25 +103,12 @@ def _mapping(ctx: StageContext) -> Mapping:
 
 def _prepare(ctx: StageContext) -> Prepare:
     """Map the distinct country names (-> ISO3) and Event Texts (-> CAMEO) not seen yet into the lookups."""
-    con = ctx.con
-
-    def add(table: str, values_sql: str, fn: Callable[[str], str | None]) -> None:
-        new = [v for (v,) in con.execute(
-            f"SELECT DISTINCT v FROM ({values_sql}) t(v) WHERE v IS NOT NULL "
-            f"AND v NOT IN (SELECT k FROM {table})").fetchall()]
-        if new:
-            rows = pa.table({"k": pa.array(new, pa.string()), "v": pa.array([fn(x) for x in new], pa.string())})
-            con.register("_icews_new", rows)
-            try:
-                con.execute(f"INSERT INTO {table} SELECT * FROM _icews_new")
-            finally:
-                con.unregister("_icews_new")
-
     def prepare(src: str) -> None:
-        add("_icews_cc", f"SELECT {_v('Source Country')} FROM {src} r UNION ALL "
-                         f"SELECT {_v('Target Country')} FROM {src} r", actors.iso3)
-        add("_icews_text", f"SELECT {_v('Event Text')} FROM {src} r WHERE {_v('CAMEO Code')} IS NULL",
-            cameo.code_for_event_text)
+        fill_lookup(ctx.con, "_icews_cc", f"SELECT {_v('Source Country')} FROM {src} r UNION ALL "
+                                          f"SELECT {_v('Target Country')} FROM {src} r", actors.iso3)
+        fill_lookup(ctx.con, "_icews_text",
+                    f"SELECT {_v('Event Text')} FROM {src} r WHERE {_v('CAMEO Code')} IS NULL",
+                    cameo.code_for_event_text)
 
     return prepare
 
@@ -125,11 +118,8 @@ def stage(ctx: StageContext) -> int:
     if first.lstrip("\ufeff").split("\t") != list(COLUMNS):
         got = first[:120] if first else "an empty file"
         raise ValueError(f"expected the ICEWS Dataverse header ({', '.join(COLUMNS[:4])}, ...), found {got!r}")
-    con = ctx.con
-    con.execute("CREATE OR REPLACE TEMP TABLE _icews_cc (k VARCHAR, iso3 VARCHAR)")
-    con.execute("CREATE OR REPLACE TEMP TABLE _icews_text (k VARCHAR, code VARCHAR)")
     try:
         return stage_events(ctx, ctx.path, LAYOUT, _mapping(ctx), used=USED, prepare=_prepare(ctx))
     finally:
-        con.execute("DROP TABLE IF EXISTS _icews_cc")
-        con.execute("DROP TABLE IF EXISTS _icews_text")
+        for t in ("_icews_cc", "_icews_text"):
+            ctx.con.execute(f"DROP TABLE IF EXISTS {t}")

@@ -20,7 +20,16 @@ from pathlib import Path
 
 from detente import actors
 from detente.sources.base import DatasetInfo, StageContext
-from detente.sources.delimited import Layout, Mapping, head_text, raw_expr, sql_str, stage_events
+from detente.sources.delimited import (
+    Layout,
+    Mapping,
+    Prepare,
+    fill_lookup,
+    head_text,
+    raw_expr,
+    sql_str,
+    stage_events,
+)
 
 NAME = "polecat"
 DATASET = DatasetInfo(
@@ -65,20 +74,24 @@ def sniff(path: Path, head: bytes) -> bool:
     return all(c in cols for c in REQUIRED) and ("Actor Name" in cols or "Recipient Name" in cols)
 
 
+def _col(layout: Layout, name: str) -> str:
+    """SQL: the trimmed field of row ``r``, NULL when empty, spelled "None" or absent from the layout."""
+    return f'nullif(nullif(trim(r."{name}"), \'\'), \'None\')' if name in layout.columns else "NULL"
+
+
 def _mapping(ctx: StageContext, layout: Layout) -> Mapping:
-    have = set(layout.columns)
     ds, fl, raw = sql_str(ctx.dataset), sql_str(ctx.file), raw_expr(layout)
 
     def col(name: str) -> str:
-        return f'nullif(nullif(trim(r."{name}"), \'\'), \'None\')' if name in have else "NULL"
+        return _col(layout, name)
 
     place = "nullif(concat_ws(', ', " + ", ".join(col(c) for c in PLACE) + "), '')"
     location = f"coalesce({col('Placename')}, {place})"
 
     def build(src: str) -> str:
         return f"""
-        SELECT {col('Event ID')}, x.day, {col('Actor Name')}, ca.iso3, ca.iso3, {col('Primary Actor Sector')},
-               {col('Recipient Name')}, cr.iso3, cr.iso3, {col('Primary Recipient Sector')},
+        SELECT {col('Event ID')}, x.day, {col('Actor Name')}, ca.iso3, ca.iso3, sa.v,
+               {col('Recipient Name')}, cr.iso3, cr.iso3, sr.v,
                pc.code, NULL, NULL, NULL, upper({col('Event Type')}),
                NULL, NULL, NULL, NULL, {location},
                TRY_CAST({col('Latitude')} AS DOUBLE), TRY_CAST({col('Longitude')} AS DOUBLE), NULL, NULL,
@@ -97,6 +110,8 @@ def _mapping(ctx: StageContext, layout: Layout) -> Mapping:
         LEFT JOIN _polecat_types pc ON pc.type = upper({col('Event Type')})
         LEFT JOIN _polecat_cc ca ON ca.code = {col('Actor Country')}
         LEFT JOIN _polecat_cc cr ON cr.code = {col('Recipient Country')}
+        LEFT JOIN _polecat_sector sa ON sa.k = {col('Primary Actor Sector')}
+        LEFT JOIN _polecat_sector sr ON sr.k = {col('Primary Recipient Sector')}
         """
 
     return build
@@ -109,18 +124,14 @@ def _tables(ctx: StageContext) -> None:
     ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE _polecat_cc AS SELECT * FROM (VALUES {cc}) t(code, iso3)")
 
 
-def _sectors(ctx: StageContext) -> None:
-    """Sector words ("Government", "Military") -> CAMEO agent codes, one lookup per distinct word."""
-    for side in ("source", "target"):
-        words = [w for (w,) in ctx.con.execute(
-            f"SELECT DISTINCT {side}_sector FROM stage_events WHERE {side}_sector IS NOT NULL").fetchall()]
-        pairs = [(w, actors.sector_of(w)) for w in words]
-        vals = ", ".join(f"({sql_str(w)}, {sql_str(c) if c else 'NULL'})" for w, c in pairs)
-        if vals:
-            ctx.con.execute(
-                f"UPDATE stage_events s SET {side}_sector = m.code FROM (VALUES {vals}) m(word, code) "
-                f"WHERE s.{side}_sector = m.word"
-            )
+def _prepare(ctx: StageContext, layout: Layout) -> Prepare:
+    """Sector words ("Government", "Military") -> CAMEO agent codes, once per distinct word."""
+    def prepare(src: str) -> None:
+        words = " UNION ALL ".join(f"SELECT {_col(layout, c)} FROM {src} r"
+                                   for c in ("Primary Actor Sector", "Primary Recipient Sector"))
+        fill_lookup(ctx.con, "_polecat_sector", words, actors.sector_of)
+
+    return prepare
 
 
 def stage(ctx: StageContext) -> int:
@@ -132,9 +143,7 @@ def stage(ctx: StageContext) -> int:
     _tables(ctx)
     try:
         used = [c for c in layout.columns if c in USED]
-        read = stage_events(ctx, ctx.path, layout, _mapping(ctx, layout), used=used)
-        _sectors(ctx)
+        return stage_events(ctx, ctx.path, layout, _mapping(ctx, layout), used=used, prepare=_prepare(ctx, layout))
     finally:
-        ctx.con.execute("DROP TABLE IF EXISTS _polecat_types")
-        ctx.con.execute("DROP TABLE IF EXISTS _polecat_cc")
-    return read
+        for t in ("_polecat_types", "_polecat_cc", "_polecat_sector"):
+            ctx.con.execute(f"DROP TABLE IF EXISTS {t}")
