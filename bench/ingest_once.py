@@ -17,6 +17,8 @@ from detente.store import Store
 
 
 def main() -> None:
+    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_file():
+        raise SystemExit("usage: python bench/ingest_once.py FILE  (an event file, e.g. one bench/gen_gdelt.py made)")
     src = Path(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="detente-bench-") as tmp:
         s = Store(Path(tmp) / "bench.duckdb")
