@@ -106,7 +106,9 @@ def test_exact_on_60_nodes_beats_or_ties_the_planted_partition() -> None:
     ex = balance.frustration_exact(A, time_limit=120)
     planted = balance.frustration_of(A, camp)[0]
     assert ex.optimal and ex.value <= planted
-    assert balance.frustration_heuristic(A).value >= ex.value
+    he = balance.frustration_heuristic(A)
+    assert he.value >= ex.value
+    assert balance.frustration_of(A, he.labels)[0] == he.value and he.value <= planted
 
 
 def test_too_large_for_the_exact_method_says_so() -> None:

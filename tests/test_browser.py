@@ -90,6 +90,7 @@ def test_open_a_claims_evidence(site: str, page, tmp_path: Path) -> None:
     c1 = httpx.get(site + "/claims/C1.json").json()
     assert page.inner_text("#verdict") == c1["verdict"].replace("_", " ")
     assert page.locator("#evidence tr").count() == len(c1["facts"])
+    assert c1["charts"]  # C1 compares dyad series: it always has a chart
     if c1["charts"]:
         assert page.locator("#chart-0 svg path.line").count() == len(c1["charts"][0]["series"])
     shot = page.screenshot(path=str(tmp_path / "claim.png"), full_page=True)

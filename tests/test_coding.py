@@ -50,8 +50,7 @@ def test_hand_written_sentences(coder, text, expected):
 
 
 def test_case_actors_come_from_actors_module(coder):
-    if coder.external is None:
-        pytest.skip("detente.actors not usable in this checkout")
+    assert coder.external is not None  # detente.actors ships with the package: a failure here is a bug
     assert triples("Nikol Pashinyan met Ilham Aliyev in Brussels.", coder) == [
         ("ARMGOV", "AZEGOV", "040"), ("AZEGOV", "ARMGOV", "040")]
     assert triples("Ebrahim Raisi praised Armenia.", coder) == [("IRNGOV", "ARM", "054")]
@@ -104,6 +103,7 @@ def test_verb_dictionary(tmp_path):
     assert v.synsets["CEASE"][0] == (("CEASE", "FIRE"), True)
     c = coding.Coder(v, PhraseIndex(), PhraseIndex(), PhraseIndex())
     assert len(v.blocks[0].patterns) == 2 and c is not None
+    assert v.blocks[0].code == "081" and [p.code for p in v.blocks[0].patterns] == ["0831", "112"]
     assert "ADMITTED" in inflect("ADMIT") and "DENIED" in inflect("DENY")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import math
 import re
@@ -71,6 +72,7 @@ def test_text_becomes_claims_in_the_report(tiny: Store) -> None:
     got = rep.data["sections"]["claims"]["items"]
     assert len(got) == len(want) >= 1
     assert [(c["id"], c["text"]) for c in got] == [(w["id"], w["sentence"]) for w in want]
+    assert len(got) == 1 and got[0]["text"].startswith("Since the war Iran")  # the second sentence names no state
 
 
 def test_pdf_from_html_with_chromium(tmp_path: Path) -> None:
@@ -142,7 +144,7 @@ def test_bundled_report_names_sources_versions_parameters(bundled_report: tuple[
     html = path.read_text()
     prov = data["provenance"]
     assert prov["parameters"]["case"] == "south_caucasus" and prov["parameters"]["freq"] == "month"
-    assert prov["detente_version"] == views.version()
+    assert prov["detente_version"] == views.version() == importlib.metadata.version("detente")
     for d in bundled_store.sources():
         assert d["name"] in html
     assert "@" in data["sections"]["coverage"]["bibtex"]  # BibTeX entries

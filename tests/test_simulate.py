@@ -130,3 +130,8 @@ def test_real_hindcast(real_store) -> None:
     assert h["accuracy"]["persistence"]["accuracy"] == pytest.approx(np.mean([pre[d] == post[d] for d in scored]))
     for m in simulate.MODELS:
         assert 0 <= h["accuracy"][m]["accuracy"] <= 1
+    # docs/network.md, 20 steps: 13 dyads, every model 12/13 (only ARM-TUR changed sign); no model beats persistence
+    assert h["dyads_scored"] == 13
+    assert {m: h["accuracy"][m]["accuracy"] for m in simulate.MODELS} == pytest.approx(
+        dict.fromkeys(simulate.MODELS, 12 / 13))
+    assert h["accuracy"]["persistence"]["accuracy"] == pytest.approx(12 / 13)

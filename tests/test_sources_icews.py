@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import shutil
 from datetime import date
 from pathlib import Path
@@ -36,7 +37,7 @@ def test_tab_first_row_exact(store: Store) -> None:
     assert r["source_text"] == "Foreign Affairs (Bangladesh)" and r["source_country"] == "BGD"
     assert r["target_text"] == "High Ranking Military Personnel (Vietnam)" and r["target_country"] == "VNM"
     assert (r["location"], r["latitude"], r["longitude"]) == ("Hanoi, Thanh Pho Ha Noi, Vietnam", 21.0245, 105.841)
-    assert (r["quad_class"], r["goldstein"]) == (cameo.quad_class("040"), cameo.goldstein("040"))
+    assert (r["quad_class"], r["goldstein"]) == (cameo.quad_class("040"), cameo.goldstein("040")) == (1, 1.0)
     assert one(store, "SELECT reports FROM events WHERE line = 6")["reports"] == 2
     q = dict(store.con.execute("SELECT line, reason FROM quarantine").fetchall())
     assert set(q) == {33, 34} and q[33] == "Event Date '06/01/2018' is not YYYY-MM-DD"
@@ -89,6 +90,9 @@ def test_named_quads_exact(store: Store) -> None:
     assert r["reports"] == 2
     assert r["event_id"] == icews_quads.event_id("Ministry (Afghanistan)", "Make statement", "Afghanistan",
                                                  date(2014, 3, 6))
+    # the documented formula, computed here: "q" + the first 16 hex digits of MD5(s \t r \t o \t date)
+    key = b"Ministry (Afghanistan)\tMake statement\tAfghanistan\t2014-03-06"
+    assert r["event_id"] == "q" + hashlib.md5(key).hexdigest()[:16]
 
 
 def test_id_quads_directory_exact(store: Store) -> None:
@@ -98,7 +102,7 @@ def test_id_quads_directory_exact(store: Store) -> None:
     # Police (Russia), day 0 = 2021-01-01
     r = one(store, "SELECT * FROM events WHERE file = 'ICEWS21/train.txt' AND line = 1")
     assert (r["source_text"], r["target_text"], r["date"]) == ("Attacker (Russia)", "Police (Russia)", date(2021, 1, 1))
-    assert r["cameo_code"] == cameo.code_for_event_text("Use unconventional violence")
+    assert r["cameo_code"] == cameo.code_for_event_text("Use unconventional violence") == "180"
     assert {f for (f,) in store.con.execute("SELECT DISTINCT file FROM events").fetchall()} == {
         "ICEWS21/train.txt", "ICEWS21/valid.txt", "ICEWS21/test.txt"}
 

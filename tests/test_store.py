@@ -101,6 +101,13 @@ def test_rows_read_equal_stored_quarantined_duplicates(
         "SELECT count(*), count(DISTINCT line), min(line), max(line) FROM quarantine WHERE file = ? AND "
         "line IS NOT NULL AND rowid >= 0", [f.name]).fetchall()[0]
     assert q[0] >= s.rows_quarantined  # earlier draws under the same name add their own rows
+    # this ingest's own quarantine rows: exactly the summary's count, each on a line of the file's body
+    assert snapshot(fuzz_store)["quarantine"][0] - before["quarantine"][0] == s.rows_quarantined
+    new = fuzz_store.con.execute(
+        "SELECT min(line), max(line) FROM (SELECT line FROM quarantine WHERE file = ? ORDER BY rowid DESC LIMIT ?)",
+        [f.name, s.rows_quarantined]).fetchall()[0]
+    if s.rows_quarantined:
+        assert header < new[0] and new[1] <= physical_lines(data)
 
 
 def test_reingest_adds_nothing(tmp_path: Path) -> None:
