@@ -148,3 +148,18 @@ def test_actor_without_signed_edges_is_unaligned() -> None:
     out = network.analyse(network.from_frame(frame, ["A", "B", "C", "D"]))
     assert out["unaligned"] == ["C", "D"]
     assert sorted(map(sorted, out["blocs"])) == [["A"], ["B"]]
+
+
+def test_a_loaded_case_brings_its_own_periods(net_store) -> None:
+    """views/report pass a loaded Case; its periods (not the built-in South Caucasus ones) must be used."""
+    from detente import views
+    from detente.claims.casefile import loads_case
+
+    case = loads_case("name: tiny\ntitle: Tiny\nactors: {ARM: Armenia, AZE: Azerbaijan, IRN: Iran, TUR: Turkey}\n"
+                      "periods:\n  early: {start: 2021-01-01, end: 2021-01-10}\n"
+                      "  late: {start: 2021-02-01, end: 2021-02-10}\nhypotheses: []\n")
+    early, late = views.network(net_store, case, "early"), views.network(net_store, case, "late")
+    assert [p["name"] for p in early["periods"]] == ["early", "late"]
+    assert (early["start"], early["end"]) == ("2021-01-01", "2021-01-10")
+    sign = {v: {(e["a"], e["b"]): e["sign"] for e in net["edges"]} for v, net in (("early", early), ("late", late))}
+    assert sign["early"][("AZE", "TUR")] == 1 and sign["late"][("AZE", "TUR")] == -1  # +10 in Jan, -10 in Feb

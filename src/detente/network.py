@@ -49,11 +49,14 @@ def _day(v: Any) -> date | None:
     return v if isinstance(v, date) else date.fromisoformat(str(v))
 
 
-def case_setup(case: str | Path | None = "south_caucasus") -> tuple[list[str], list[Span]]:
-    """Actors and periods of a case (built-in name or case.yaml path, read by ``claims.casefile``);
-    ``None``, or the built-in case before its file exists, gives the South Caucasus defaults."""
+def case_setup(case: Any = "south_caucasus") -> tuple[list[str], list[Span]]:
+    """Actors and periods of a case (a loaded ``claims.casefile.Case``, or a built-in name or case.yaml path
+    read by ``claims.casefile``); ``None``, or the built-in case before its file exists, gives the South
+    Caucasus defaults."""
     if case is None:
         return list(DEFAULT_ACTORS), list(DEFAULT_PERIODS)
+    if hasattr(case, "periods") and hasattr(case, "actors"):  # already loaded: use its own periods
+        return sorted(case.actors), [Span(p.name, p.start, p.end) for p in case.periods.values()]
     path = Path(case) if Path(case).suffix else CASES / str(case) / "case.yaml"
     if not path.exists() and str(case) == "south_caucasus":
         return list(DEFAULT_ACTORS), list(DEFAULT_PERIODS)
@@ -188,7 +191,7 @@ def from_frame(frame: pd.DataFrame, nodes: list[str], period: Any = None, min_da
 
 
 def build(store: Any, actors: list[str] | None = None, period: Span | Period | str | None = None,
-          dataset: str = DEFAULT_DATASET, case: str | None = "south_caucasus", min_days: int = 5,
+          dataset: str = DEFAULT_DATASET, case: Any = "south_caucasus", min_days: int = 5,
           n_boot: int = 200, seed: int = 0) -> SignedNetwork:
     """The measured signed network of ``actors`` (default: the case's) in one period.
 

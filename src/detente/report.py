@@ -160,7 +160,7 @@ def scenarios_section(store: Any, case: Any, summary: dict, cache: dict) -> dict
     if "pre-war" in periods and "post-war" in periods:
         known = set(views.stage("relations").known_actors(store))
         hind = views.jsonable(sim.hindcast(store, [a for a in summary["actors"] if a in known], start="pre-war",
-                                           target="post-war", case=case if isinstance(case, str) else None))
+                                           target="post-war", case=case))
     if not items and hind is None:
         raise UserError("the case has no scenarios/ folder and no pre-war/post-war periods to hindcast")
     return {"items": items, "hindcast": hind}

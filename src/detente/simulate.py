@@ -223,7 +223,7 @@ def run(net: network.SignedNetwork, scenario: Scenario | None = None, model: str
 
 # ------------------------------------------------------------------------------------ hindcast
 def hindcast(store: Any, actors: list[str] | None = None, start: str = "pre-war", target: str = "post-war",
-             steps: int = 20, dataset: str = network.DEFAULT_DATASET, case: str | None = "south_caucasus",
+             steps: int = 20, dataset: str = network.DEFAULT_DATASET, case: Any = "south_caucasus",
              **kw: float) -> dict:
     """Predict the ``target`` period's edge signs from the ``start`` network with each model and with
     persistence (sign unchanged). Scored on dyads whose target sign is certain."""

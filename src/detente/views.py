@@ -287,7 +287,7 @@ def signed_network(store: Any, case: Any, period: str | None, cache: dict | None
         c = load_case_or_setup(case, cache)
         known = set(_cached(cache, ("known_actors",), lambda: stage("relations").known_actors(store)))
         actors = [a for a in c["actors"] if a in known] or None
-        return net_mod.build(store, actors=actors, period=period or None, case=case if isinstance(case, str) else None)
+        return net_mod.build(store, actors=actors, period=period or None, case=case)
 
     return _cached(cache, ("signed_network", str(case), period), build)
 
