@@ -13,7 +13,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from detente.errors import UserError
+from detente.views import jsonable
 
 app = typer.Typer(
     help="Test what is said about a region's international relations against real event data.",
@@ -45,18 +46,9 @@ StoreOpt = Annotated[
 FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format")]
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, date | datetime):
-        return v.isoformat()
-    if hasattr(v, "item"):  # numpy scalars
-        return v.item()
-    if isinstance(v, float) and v != v:
-        return None
-    return v
-
-
 def to_json(obj: Any) -> str:
-    return json.dumps(obj, default=_jsonable, indent=2, ensure_ascii=False)
+    """Strict JSON (NaN and infinities as null, dates as ISO text) through the one converter, views.jsonable."""
+    return json.dumps(jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def emit(rows: Sequence[dict] | dict, fmt: Fmt | str, title: str | None = None) -> None:
@@ -75,7 +67,7 @@ def emit(rows: Sequence[dict] | dict, fmt: Fmt | str, title: str | None = None) 
         w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow({k: _jsonable(v) for k, v in r.items()})
+            w.writerow({k: jsonable(v) for k, v in r.items()})
         sys.stdout.write(buf.getvalue())
         return
     t = RichTable(title=title, show_lines=False)
@@ -87,13 +79,13 @@ def emit(rows: Sequence[dict] | dict, fmt: Fmt | str, title: str | None = None) 
 
 
 def _cell(v: Any) -> str:
-    v = _jsonable(v)
+    v = jsonable(v)
     if v is None:
         return ""
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, dict | list):
-        return json.dumps(v, default=_jsonable)
+        return json.dumps(v)
     return str(v)
 
 

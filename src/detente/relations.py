@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 from ibis import _
 
 from detente import backends
+from detente.actors import resolve as resolve_actor
 from detente.errors import UserError
 from detente.periods import Period, span
 from detente.periods import cut as cut_periods
@@ -120,14 +121,9 @@ def check_actors(store: Any, names: list[str]) -> list[str]:
     out = []
     for n in names:
         code = n.strip().upper()
-        if code not in known:
-            try:  # names and aliases through the actor dictionary, where it exists
-                from detente import actors as _actors
-
-                a = _actors.resolve(n)
-                code = getattr(a, "code", None) or getattr(a, "actor", None) or code
-            except Exception:  # noqa: BLE001 - the dictionary is optional here
-                pass
+        if code not in known:  # a name or alias ("Armenia", "Yerevan") through the actor dictionary
+            a = resolve_actor(n)
+            code = a.code if a else code
         if code not in known:
             one_off = [k for k in sorted(known) if len(k) == len(code) and sum(x != y for x, y in zip(k, code,
                                                                                                   strict=True)) == 1]

@@ -9,16 +9,13 @@ import typer
 
 from detente.cli import Fmt, FmtOpt, StoreOpt, emit, err, handled, open_store, split_codes
 from detente.errors import UserError
+from detente.views import records
 
 StartOpt = Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD, YYYY-MM or YYYY)")]
 EndOpt = Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD, YYYY-MM or YYYY)")]
 DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="Dataset (default: every dyad dataset)")]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also draw the series to FILE.png / .svg / .pdf")]
 BackendOpt = Annotated[str, typer.Option("--backend", help="duckdb or spark")]
-
-
-def _rows(df) -> list[dict]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _case_periods(lo, hi):
@@ -78,7 +75,7 @@ def relations_cmd(
         keep = ["period", "dataset", "covered", "n_events", "goldstein_sum", "net_coop", "score_sum", "index",
                 "ci_low", "ci_high"]
         df = df[[c for c in keep if c in df.columns]]
-    emit(_rows(df), format, title=f"{a}-{b} relations (index: per mille of world volume, 95% bootstrap CI)")
+    emit(records(df), format, title=f"{a}-{b} relations (index: per mille of world volume, 95% bootstrap CI)")
 
 
 def anomalies_cmd(
@@ -102,7 +99,7 @@ def anomalies_cmd(
     res = AN.anomalies(s, names, start, end, dataset, threshold=threshold, window=window)
     err.print(f"flagged {res.flagged} of {res.scored} dyad-days (flag rate {res.flag_rate:.2%}, |z| >= {threshold})",
               highlight=False)
-    emit(_rows(res.rows), format, title="anomalies")
+    emit(records(res.rows), format, title="anomalies")
 
 
 def breaks_cmd(
@@ -118,22 +115,24 @@ def breaks_cmd(
 ) -> None:
     """Structural breaks in a dyad's weekly index (PELT), with confidence from penalty sensitivity."""
     from detente import anomalies as AN
+    from detente.relations import check_actors
 
     s = open_store(store, read_only=True)
-    br = AN.breaks(s, a, b, start, end, dataset, beta=beta)
+    d = AN.daily(s, check_actors(s, [a, b]), start, end, dataset)  # read once: for the breaks and the plot
+    br = AN.breaks_in(d, beta=beta)
     if plot:
+        import pandas as pd
+
         from detente import plots
 
-        d = AN.daily(s, [x for x in (br.actor_a.iloc[0], br.actor_b.iloc[0])] if len(br) else [a, b], start, end,
-                     dataset)
         w = AN.weekly(d.dropna(subset=["value"])).reset_index()
         w.columns = ["end", "index"]
-        w["start"] = w["end"] - __import__("pandas").Timedelta(days=6)
+        w["start"] = w["end"] - pd.Timedelta(days=6)
         w["dataset"], w["ci_low"], w["ci_high"] = d["dataset"].iloc[0], float("nan"), float("nan")
         plots.series(w, plot, f"{a}-{b} weekly index and breaks", _case_periods(d.date.min(), d.date.max()),
                      breaks=br)
         err.print(f"plot written to {plot}")
-    emit(_rows(br), format, title=f"{a}-{b} breaks")
+    emit(records(br), format, title=f"{a}-{b} breaks")
 
 
 def votes_cmd(
@@ -161,7 +160,7 @@ def votes_cmd(
         yrs = AL.vote_years(s)
         raise UserError(f"no common UN votes for {codes[0]}-{codes[1]} in {start or '..'}..{end or '..'}; "
                         f"the store has votes for {yrs[0]}..{yrs[1]}" if yrs else "the store has no UN votes")
-    emit(_rows(v), format, title=f"{codes[0]}-{codes[1]} UN votes")
+    emit(records(v), format, title=f"{codes[0]}-{codes[1]} UN votes")
 
 
 def register(app: typer.Typer) -> None:
