@@ -173,3 +173,24 @@ def test_bundled_report_as_pdf_renders_pages(bundled_report: tuple[Path, dict], 
                    check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) == 2 and all(p.stat().st_size > 2000 for p in pages)
+
+
+def test_cli_refuses_bad_inputs_before_any_work(tmp_path: Path) -> None:
+    """A bad case, output name or path is one line, and no store is built for nothing."""
+    store = tmp_path / "never.duckdb"
+    folder = tmp_path / "a_folder"
+    folder.mkdir()
+    for args, says in ((["--case", "nope"], "no built-in case 'nope'"),
+                       (["-o", str(tmp_path / "r.json")], "the JSON twin is written next to the report"),
+                       (["-o", str(folder)], "is a directory"),
+                       (["--case-file", str(folder)], "no such case file")):
+        r = CliRunner().invoke(app, ["report", "--store", str(store), *args])
+        assert r.exit_code == 2, r.output
+        assert says in r.output and r.output.strip().count("\n") == 0 and "Traceback" not in r.output
+    assert not store.exists()
+
+
+def test_cli_file_errors_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x")
+    r = CliRunner().invoke(app, ["export", str(tmp_path / "plain" / "out"), "--store", str(tmp_path / "s.duckdb")])
+    assert r.exit_code == 2 and "Not a directory; check the path" in r.output and "Traceback" not in r.output

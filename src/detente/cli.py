@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from detente.errors import UserError
@@ -98,12 +99,21 @@ def handled(fn: Callable) -> Callable:
 
         try:
             return fn(*a, **kw)
-        except (UserError, StoreError, ValueError, FileNotFoundError, KeyError) as e:
-            msg = str(e).strip().strip("'\"").splitlines()[0] if str(e).strip() else type(e).__name__
-            err.print(f"[red]error:[/red] {msg}", highlight=False, soft_wrap=True)
+        except (UserError, StoreError, ValueError, OSError, KeyError) as e:
+            err.print(f"[red]error:[/red] {escape(_one_line(e))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _one_line(e: BaseException) -> str:
+    """The first line of an expected error; a file error names the file and says what to check."""
+    if isinstance(e, OSError) and e.filename is not None:
+        return f"{e.filename}: {e.strerror or type(e).__name__}; check the path"
+    text = str(e).strip()
+    if isinstance(e, KeyError):  # str(KeyError('x')) is "'x'"
+        text = text.strip("'\"")
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 def open_store(path: Path | None, read_only: bool = False, build: bool = True):

@@ -250,11 +250,20 @@ def write(rep: Report, out: Path, pdf: bool = False) -> dict[str, Path]:
     return paths
 
 
-def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
-    """Print ``html`` to PDF with headless Chromium (Playwright)."""
-    if not chromium.exists():
+def check_output(out: Path, pdf: bool = False, chromium: Path = CHROMIUM) -> None:
+    """Refuse, before any work, an output the report cannot be written to."""
+    if out.is_dir():
+        raise UserError(f"{out} is a directory; give a file name such as {out / 'report.html'}")
+    if out.suffix.lower() == ".json":
+        raise UserError(f"{out}: the JSON twin is written next to the report; give a .html name (or .pdf with --pdf)")
+    if pdf and not chromium.exists():
         raise UserError(f"--pdf needs Chromium at {chromium}; install it (`apt-get install -y chromium` on Debian) "
                         "or write HTML and print it from a browser")
+
+
+def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
+    """Print ``html`` to PDF with headless Chromium (Playwright)."""
+    check_output(target, pdf=True, chromium=chromium)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -34,8 +34,12 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"--freq {freq!r} is not a step the plots use; give week, month, quarter or year")
         if case_file and text:
             raise UserError("give --case-file or --text, not both")
-        if case_file and not case_file.exists():
+        if case_file and not case_file.is_file():
             raise UserError(f"{case_file}: no such case file; check the path")
+        from detente.claims.casefile import load_case
+
+        load_case(case_file or case)  # a bad case name or file fails now, not after the store and the report
+        rpt.check_output(out, pdf)
         body = None
         if text:
             from detente.extract import read_text
