@@ -13,7 +13,6 @@ import io
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -244,9 +243,10 @@ def actors_cmd(
 ) -> None:
     """Resolve an actor name, or list the actor text in the store that did not resolve."""
     from detente import actors
+    from detente.periods import to_date
 
     if resolve:
-        when = date.fromisoformat(on) if on else None
+        when = to_date(on, what="--on date")
         a = actors.resolve(resolve, when)
         emit([{"text": resolve, "date": when, **(a.as_dict() if a else {"actor": None})}], format)
         return

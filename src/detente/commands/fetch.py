@@ -29,24 +29,24 @@ class RichReporter:
         from rich.progress import (
             BarColumn,
             DownloadColumn,
-            MofNCompleteColumn,
             Progress,
             TextColumn,
             TimeRemainingColumn,
             TransferSpeedColumn,
         )
 
+        # files done are counted in the description ("fetch 3/96"); the columns are bytes, speed and ETA
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-            TimeRemainingColumn(), TextColumn("files"), MofNCompleteColumn(), console=err, transient=True,
+            TimeRemainingColumn(), console=err, transient=True,
         )
         self.bytes_task: Any = None
-        self.files_task: Any = None
+        self.started = False
 
     def start(self, files: int, total_bytes: int) -> None:
         self.progress.start()
+        self.started = True
         self.bytes_task = self.progress.add_task("fetch", total=total_bytes or None)
-        self.files_task = self.progress.add_task("files", total=files, visible=False)
         self.files = files
         self.done = 0
 
@@ -62,7 +62,10 @@ class RichReporter:
                                         highlight=False, soft_wrap=True)
 
     def stop(self) -> None:
-        self.progress.stop()
+        """Safe to call twice, or before start (stopping an unstarted Progress prints a blank line)."""
+        if self.started:
+            self.progress.stop()
+            self.started = False
 
 
 @fetch_app.command("gdelt")
@@ -98,7 +101,7 @@ def gdelt(
         report = F.fetch_gdelt(version, s, e, dest, actors=codes, store=st, base_url=base_url, opts=opts,
                                reporter=rep)
     except F.FetchInterrupted as ex:
-        rep.stop()
+        rep.stop()  # before the message (the finally's stop is then a no-op)
         r = ex.report
         ok = sum(x.ok for x in r.results)
         err.print(f"interrupted: {ok} of {r.listed} files verified in {dest}; partial downloads are kept as .part "
