@@ -230,3 +230,15 @@ def test_shipped_dictionaries_hold_what_the_docs_say():
     v = read_verbs(DATA / VERBS)
     assert (len(v.blocks), sum(len(b.patterns) for b in v.blocks)) == (396, 11008)
     assert read_actors([DATA / f for f in PHOENIX_ACTORS]).entries == 27211
+
+
+def test_synset_index_follows_its_own_dictionary(tmp_path):
+    """Two verb dictionaries loaded one after the other, the first freed: the second's synsets must be used."""
+    from detente.coding.patterns import _syn_candidates
+
+    for k, word in enumerate(["TRUCE", "ARMISTICE"] * 20):
+        f = tmp_path / f"v{k}.txt"
+        f.write_text(f"&CEASE\n+{word}\n\n--- ACCEPT [081] ---\nACCEPT\n", encoding="utf-8")
+        v = read_verbs(f)
+        assert [m[0] for m in _syn_candidates(v.synsets, "CEASE", word, True)] == [(word,)], k
+        del v

@@ -52,13 +52,16 @@ def has_negation(p: Pattern) -> bool:
     return any(e.value in _NEG_WORDS for e in p.pre + p.post)
 
 
-_SYN_INDEX: dict[tuple[int, str], tuple[dict, dict, dict, dict]] = {}
+# (id of a synsets dict, synset name) -> (that dict, its index). The dict is kept with its index: while it
+# is referenced here its id cannot be reused by another dictionary, and the identity check below makes sure.
+_SYN_INDEX: dict[tuple[int, str], tuple[dict, tuple[dict, dict, dict, dict]]] = {}
 
 
 def _syn_candidates(synsets: dict, name: str, w: str, forward: bool) -> list:
     """Members of a synset that can start (forward) or end (backward) at word ``w``."""
     key = (id(synsets), name)
-    idx = _SYN_INDEX.get(key)
+    held = _SYN_INDEX.get(key)
+    idx = held[1] if held is not None and held[0] is synsets else None
     if idx is None:
         first: dict = {}
         first_stem: dict = {}
@@ -71,7 +74,8 @@ def _syn_candidates(synsets: dict, name: str, w: str, forward: bool) -> list:
             else:
                 first.setdefault(words[0], []).append(m)
             (last_stem if stem else last).setdefault(words[-1], []).append(m)
-        idx = _SYN_INDEX[key] = (first, first_stem, last, last_stem)
+        idx = (first, first_stem, last, last_stem)
+        _SYN_INDEX[key] = (synsets, idx)
     exact, stems = (idx[0], idx[1]) if forward else (idx[2], idx[3])
     out = list(exact.get(w, ()))
     if stems:
