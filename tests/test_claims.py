@@ -393,3 +393,13 @@ def test_plot_writes_an_image(synth_results, tmp_path):
 
     p = plot_result(synth_results["change-supported"], tmp_path / "c.png")
     assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 5000
+
+
+def test_case_defaults_are_checked_with_their_line():
+    head = "name: t\ntitle: T\nactors: {ARM: Armenia}\nperiods:\n  a: {start: 2021-01-01, end: 2021-02-01}\n"
+    with pytest.raises(CaseError, match=r"c.yaml:6: defaults.measure: unknown measure 'nett'; expected net"):
+        loads_case(head + "defaults: {measure: nett}\nhypotheses: []\n", "c.yaml")
+    with pytest.raises(CaseError, match=r"c.yaml:6: defaults.bootstrap: bootstrap must be a whole number"):
+        loads_case(head + "defaults: {bootstrap: lots}\nhypotheses: []\n", "c.yaml")
+    assert loads_case(head + "defaults: {measure: count, seed: 3}\nhypotheses: []\n").defaults == {
+        "measure": "count", "seed": 3}

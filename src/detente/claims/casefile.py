@@ -184,6 +184,7 @@ def build_case(root: Node, path: str | None = None) -> Case:
     defaults = plain(root.get("defaults")) if root.get("defaults") is not None else {}
     if not isinstance(defaults, dict):
         raise root.get("defaults").fail("defaults must be a mapping", "{measure: net, bootstrap: 2000, seed: 1}")
+    _check_defaults(root.get("defaults"), defaults)
     title = str(root.get("title").value) if root.get("title") is not None else name
     case = Case(name, title, actors, periods, [], datasets, defaults, path)
     hyps = _req(root, "hypotheses", "hypotheses: a list of {id, claim, kind, ...}")
@@ -234,6 +235,20 @@ def case_path(name_or_path: str | Path) -> Path:
         raise CaseError(f"no built-in case {name_or_path!r}; built-in cases: {', '.join(names) or 'none'} "
                         f"(or pass --case-file PATH)")
     return f
+
+
+def _check_defaults(node: Node | None, defaults: dict) -> None:
+    """The case-wide defaults a kind falls back on are checked here, where the file's line is known."""
+    from detente.claims.data import MEASURES
+
+    where = node.value if node is not None and isinstance(node.value, dict) else {}
+    if "measure" in defaults and defaults["measure"] not in MEASURES:
+        raise where.get("measure", node).fail(f"unknown measure {defaults['measure']!r}", " | ".join(MEASURES))
+    for key in ("bootstrap", "seed"):
+        v = defaults.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < (1 if key == "bootstrap" else 0)):
+            raise where.get(key, node).fail(f"{key} must be a whole number", f"{key}: 2000" if key == "bootstrap"
+                                            else f"{key}: 1")
 
 
 def load_case(name_or_path: str | Path = "south_caucasus") -> Case:
