@@ -115,7 +115,7 @@ def parse(path: Path) -> dict[str, Counter]:
         else:
             forms = _regular_forms(base)
         for f in forms:
-            form = f.replace("_", " ").lower()
+            form = f.replace("_", " ").replace("+", "").lower()  # "+" marks a multi-word head, not a letter
             seen[form][code] += 1
             if "iz" in form:  # British spellings: criticise, normalising
                 seen[form.replace("iz", "is")][code] += 1

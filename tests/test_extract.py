@@ -180,3 +180,9 @@ def test_cli_kinds():
     assert res.exit_code == 0
     assert {r["kind"] for r in json.loads(res.stdout)} == {
         "alignment", "association", "break", "change", "compare", "influence", "presence"}
+
+
+def test_multi_word_verbs_of_the_lexicon_match():
+    """Lexicon forms of multi-word CAMEO verbs ("+BLOW_UP") are stored without PETRARCH's "+" marker."""
+    (c,) = extract_claims("Azerbaijan blows up an Armenian depot.")
+    assert (c["source"], c["target"], c["polarity"], c["cues"]) == ("AZE", "ARM", "conflictual", ["blows up"])
