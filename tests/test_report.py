@@ -194,3 +194,23 @@ def test_cli_file_errors_are_one_line(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x")
     r = CliRunner().invoke(app, ["export", str(tmp_path / "plain" / "out"), "--store", str(tmp_path / "s.duckdb")])
     assert r.exit_code == 2 and "Not a directory; check the path" in r.output and "Traceback" not in r.output
+
+
+def test_check_with_report_tests_the_claims_once(bundled_store_path: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from detente import claims
+
+    calls = []
+    real = claims.evaluate
+    monkeypatch.setattr(claims, "evaluate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    text = tmp_path / "note.txt"
+    text.write_text("Since the war Iran has steadily deepened its cooperation with Armenia.", encoding="utf-8")
+    out = tmp_path / "check.html"
+    r = CliRunner().invoke(app, ["check", str(text), "--report", str(out), "--store", str(bundled_store_path),
+                                 "--format", "json"])
+    assert r.exit_code == 0, r.output
+    printed = json.loads(r.stdout[r.stdout.index("["):])
+    twin = json.loads(out.with_suffix(".json").read_text())
+    assert len(calls) == 1  # the report reuses the verdicts just printed
+    assert [c["verdict"].replace("_", " ") for c in twin["sections"]["claims"]["items"]] == [
+        c["verdict"] for c in printed]

@@ -130,11 +130,9 @@ def register(app: typer.Typer) -> None:
         try:
             results = claims.evaluate(s, case)
             if report:
-                try:
-                    from detente import report as rpt
-                except ImportError:
-                    raise UserError("the report module is not installed; drop --report") from None
-                rep = rpt.build(s, case=case)
+                from detente import report as rpt
+
+                rep = rpt.build(s, case=case, results=results)  # the claims just tested, not tested again
                 for kind, p in rpt.write(rep, report).items():
                     err.print(f"wrote {kind}: {p}", highlight=False)
         finally:
