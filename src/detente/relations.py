@@ -307,29 +307,40 @@ def block_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _bootstrap(res: pd.DataFrame, dd: pd.DataFrame, wd: pd.DataFrame, periods: list[Period], n_boot: int,
-               seed: int) -> pd.DataFrame:
+               seed: int, chunk: int = 2048) -> pd.DataFrame:
+    """95% circular block bootstrap CIs of each dyad-period index: one (dyads x days) @ (days x draws) product per
+    period (dyads in chunks, to bound memory); the draws of a period are the same for all its dyads."""
     res["ci_low"] = np.where(res["covered"], 0.0, np.nan)
     res["ci_high"] = res["ci_low"]
     order = {p.name: i for i, p in enumerate(periods)}
     key = res.set_index(["period", "actor_a", "actor_b"]).index
+    lo_col, hi_col = res.columns.get_loc("ci_low"), res.columns.get_loc("ci_high")
+    by_period = dict(tuple(dd.groupby("period", sort=False)))
     for name, w in wd.groupby("period", sort=False):
-        w = w.sort_values("date")
-        days = {d: i for i, d in enumerate(w["date"])}
-        n = len(days)
-        counts = block_counts(n, n_boot, np.random.default_rng([seed, order[name]]))
-        den = w["world_abs"].to_numpy(float) @ counts
-        g = dd[dd["period"] == name]
-        if g.empty:
+        g = by_period.get(name)
+        if g is None or g.empty:
             continue
-        for (a, b), gg in g.groupby(["actor_a", "actor_b"], sort=False):
-            v = np.zeros(n)
-            np.add.at(v, [days[d] for d in gg["date"]], gg["value"].to_numpy(float))
+        w = w.sort_values("date")
+        day = pd.Index(w["date"])
+        counts = block_counts(len(day), n_boot, np.random.default_rng([seed, order[name]]))
+        den = w["world_abs"].to_numpy(float) @ counts
+        pairs = g[["actor_a", "actor_b"]].drop_duplicates()
+        dyad = pd.MultiIndex.from_frame(pairs)
+        rows = dyad.get_indexer(pd.MultiIndex.from_frame(g[["actor_a", "actor_b"]]))
+        cols = day.get_indexer(g["date"])
+        vals = g["value"].to_numpy(float)
+        pos = key.get_indexer([(name, a, b) for a, b in pairs.itertuples(index=False)])
+        assert (pos >= 0).all(), "a bootstrapped dyad is outside the dyad x period universe"
+        for start in range(0, len(dyad), chunk):
+            sel = (rows >= start) & (rows < start + chunk)
+            V = np.zeros((min(chunk, len(dyad) - start), len(day)))
+            np.add.at(V, (rows[sel] - start, cols[sel]), vals[sel])
             with np.errstate(invalid="ignore", divide="ignore"):
-                r = 1000.0 * (v @ counts) / den
-            lo, hi = np.nanpercentile(r, [2.5, 97.5])
-            pos = key.get_loc((name, a, b))
-            res.iloc[pos, res.columns.get_loc("ci_low")] = lo
-            res.iloc[pos, res.columns.get_loc("ci_high")] = hi
+                r = 1000.0 * (V @ counts) / den
+            lo, hi = np.nanpercentile(r, [2.5, 97.5], axis=1)
+            at = pos[start:start + chunk]
+            res.iloc[at, lo_col] = lo
+            res.iloc[at, hi_col] = hi
     return res
 
 
