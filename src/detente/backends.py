@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,9 @@ from detente.errors import UserError
 
 BACKENDS = ("duckdb", "spark")
 _SPARK: dict[str, Any] = {}
+# One ibis backend per open store, on a cursor of the store's connection: ibis switches DuckDB settings
+# (``python_enable_replacements``) on the connection it is given, which broke pandas-registered scans elsewhere.
+_IBIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -84,7 +88,9 @@ def source(store: Any, backend: str = "duckdb", dataset: str | None = None,
     if backend not in BACKENDS:
         raise UserError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend == "duckdb":
-        con = ibis.duckdb.from_connection(store.con)
+        con = _IBIS.get(store)
+        if con is None:
+            con = _IBIS[store] = ibis.duckdb.from_connection(store.con.cursor())
         return Source(con, con.table("events"), con.table("dyad_days"), backend)
     con = ibis.pyspark.connect(spark_session())
     where, params = ["TRUE"], []
