@@ -1,0 +1,78 @@
+"""detente: test what an argument says about a region's international relations against real event data.
+
+The top-level API is small: open a store, then call the stage functions on it.
+
+>>> import detente
+>>> detente.__version__ == detente.version()
+True
+>>> sorted(detente.__all__)[:3]
+['Store', 'UserError', '__version__']
+
+``detente.open()`` opens the default store (``$DETENTE_STORE``, else the user data directory), building it from the
+bundled real data the first time (about 15 s)::
+
+    store = detente.open()
+    frame = detente.relations.dyad_frame(store, ["IRN", "ARM"], periods)
+
+Each stage is a module: :mod:`detente.relations` (dyad x period measures), :mod:`detente.network` (signed alignment
+network, blocs), :mod:`detente.claims` (hypotheses and verdicts), :mod:`detente.coding` (news text to events).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from detente.errors import UserError
+
+if TYPE_CHECKING:  # imported lazily: ``import detente`` stays light
+    from detente.store import Store
+
+__all__ = ["Store", "UserError", "__version__", "open", "version"]
+
+
+def version() -> str:
+    """The installed distribution's version (``0.0.0+unknown`` when run from a source tree without metadata)."""
+    try:
+        return _metadata.version("detente")
+    except _metadata.PackageNotFoundError:
+        return "0.0.0+unknown"
+
+
+__version__ = version()
+
+
+def open(path: str | Path | None = None, read_only: bool = False, build: bool = True) -> Store:  # noqa: A001
+    """Open the store at ``path`` (default: ``$DETENTE_STORE``, else the user data directory).
+
+    When the store does not exist yet (or is empty) and ``build`` is true, it is built from the bundled real data
+    first. A path whose folder does not exist is an error for a read-only open, never a silent new folder.
+
+    >>> import detente, tempfile, os
+    >>> missing = os.path.join(tempfile.mkdtemp(), "no", "such", "dir", "x.duckdb")
+    >>> try:
+    ...     detente.open(missing, read_only=True)
+    ... except detente.UserError as e:
+    ...     print(str(e).split(";")[0])
+    no store at ...x.duckdb
+    """
+    from detente import bundle
+    from detente.store import Store, default_path
+
+    p = Path(path).expanduser() if path is not None else default_path()
+    if read_only and not p.exists():
+        raise UserError(f"no store at {p}; run `detente init --store {p}` to build it, or check the path")
+    return bundle.ensure(Store, p, read_only=read_only, build=build, progress=False)
+
+
+def __getattr__(name: str):
+    if name == "Store":
+        from detente.store import Store
+
+        return Store
+    if name in {"relations", "network", "claims", "coding", "alignment", "actors", "case", "extract"}:
+        import importlib
+
+        return importlib.import_module(f"detente.{name}")
+    raise AttributeError(f"module 'detente' has no attribute {name!r}")

@@ -1,0 +1,56 @@
+"""Packaging facts a user relies on: every runtime dependency is imported by src, every third-party import of src
+is a declared dependency, and the files a published package needs are there."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "detente"
+# distribution name -> the module name src imports
+MODULE = {"ibis-framework": "ibis", "pyyaml": "yaml"}
+STDLIB_LIKE = {"detente", "__future__", "None"}  # "None": a wrapped `raise ... from None` line
+# imported only behind an extra or as part of another dependency's public API
+PROVIDED = {"starlette": "fastapi (its request/response classes)", "pyspark": "extra [spark]",
+            "playwright": "the PDF report / browser tests (extra [pdf]/[test])"}
+
+
+def _deps() -> dict[str, str]:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    out = {}
+    for spec in meta["dependencies"]:
+        name = re.split(r"[\[<>=!~ ]", spec, maxsplit=1)[0].lower()
+        out[name] = MODULE.get(name, name.replace("-", "_"))
+    return out
+
+
+def _imported() -> set[str]:
+    mods = set()
+    for py in SRC.rglob("*.py"):
+        for m in re.finditer(r"^\s*(?:from|import) ([A-Za-z_][\w]*)", py.read_text(encoding="utf-8"), re.M):
+            mods.add(m.group(1))
+    return mods
+
+
+def test_every_runtime_dependency_is_imported_by_src():
+    imported = _imported()
+    unused = {dist for dist, mod in _deps().items() if mod not in imported}
+    assert unused == set(), f"declared but never imported by src: {sorted(unused)}"
+
+
+def test_every_third_party_import_is_declared():
+    import sys
+
+    declared = set(_deps().values())
+    third = {m for m in _imported() if m not in sys.stdlib_module_names and m not in STDLIB_LIKE | set(PROVIDED)}
+    assert third - declared == set(), f"imported by src but not declared: {sorted(third - declared)}"
+
+
+def test_package_files_present():
+    for name in ("LICENSE", "CITATION.cff", "CHANGELOG.md", "docs/dependencies.md", "src/detente/py.typed"):
+        assert (ROOT / name).is_file(), name
+    deps = (ROOT / "docs" / "dependencies.md").read_text()
+    for dist in _deps():
+        assert dist.split("[")[0] in deps, f"{dist} missing from docs/dependencies.md"
