@@ -214,10 +214,11 @@ class Coder:
                               or words[j].endswith("LY") or words[j][0].isdigit()):
                 if words[j] in NEGATIONS:
                     v.negated = True
-                if words[j] in BE and j == v.at - 1 - _adverbs_between(words, j, v.at):
+                if words[j] in BE and j == v.at - 1 - _adverbs_between(words, j, v.at) and \
+                        "TO" not in words[j + 1: v.at]:  # 'is about to restore' is no passive
                     saw_be = True
                 j -= 1
-            v.passive = saw_be and not v.form.words[0].endswith("ING")
+            v.passive = saw_be and _participle(v.form)
             g = by_end.get(j + 1)
             if g is None and j >= 0 and words[j] == ",":
                 # an appositive between commas: 'Armenia, a founding member, said ...'
@@ -328,6 +329,13 @@ class Coder:
                 v.add(a, b, code, line)
                 if rev:
                     v.add(b, a, rev, line, "reciprocal")
+
+
+def _participle(f: VerbForm) -> bool:
+    """A past participle: not the base form, not the -s form, not the -ing form ('was attacked', 'was met')."""
+    w = f.words[0] if len(f.words) == 1 else next((x for x in f.words if x.startswith(f.base[:3])), f.words[0])
+    b = f.base
+    return not (w == b or w.endswith("ING") or w in (b + "S", b + "ES", b[:-1] + "IES"))
 
 
 def _adverbs_between(words: list[str], j: int, at: int) -> int:

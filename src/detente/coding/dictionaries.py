@@ -10,8 +10,10 @@ Our own parser of the published format (see docs/coding.md for the grammar we ac
 - verbs: ``&SYNSET`` blocks of ``+phrase`` lines, ``--- NAME [code] ---`` blocks listing verbs
   (``VERB {FORMS} [code]``) and patterns ``- before * after [code]``.
 
-A word ending in ``_`` must match a token exactly; any other last word of a phrase matches as a
-stem (token prefix), as in TABARI.
+A word ending in ``_`` must match a token exactly; any other last word of a phrase of at least
+``MIN_STEM`` letters matches as a stem (token prefix), as in TABARI. Shorter last words (acronyms such
+as ``PLA``, ``IDF``, ``KRG``) match only themselves or their plural in ``S``: "plan", "platform" and
+"playing" are not the People's Liberation Army.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 _COMMENT = re.compile(r"#.*$")
 _XML_COMMENT = re.compile(r"<!--.*?-->|<!\s*--.*?-->", re.S)
 _CODE = re.compile(r"\[([^\]]*)\]")
+MIN_STEM = 5  # a phrase's last word matches as a prefix only from this length on
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -58,7 +61,7 @@ def phrase(text: str) -> Phrase | None:
     words = tuple(w for w in re.split(r"[_\s]+", t) if w)
     if not words:
         return None
-    return Phrase(words, stem=not exact and len(words[-1]) >= 3)
+    return Phrase(words, stem=not exact and len(words[-1]) >= MIN_STEM)
 
 
 class PhraseIndex:
@@ -75,7 +78,8 @@ class PhraseIndex:
     def exact(self) -> dict:
         return self.root
 
-    def add(self, p: Phrase, value: object) -> None:
+    def add(self, p: Phrase, value: object, plural: bool = False) -> None:
+        """Add a phrase; ``plural`` also adds the last word + 'S' (for exact short words: 'NGO' -> 'NGOS')."""
         self.size += 1
         node = self.root
         words = p.words[:-1] if p.stem else p.words
@@ -86,6 +90,9 @@ class PhraseIndex:
             stems.setdefault(p.words[-1], value)
         else:
             node.setdefault(self._END, value)
+            if plural and p.words[-1].isalpha() and not p.words[-1].endswith("S"):
+                self.add(Phrase(p.words[:-1] + (p.words[-1] + "S",), False), value)
+                self.size -= 1
 
     def finish(self) -> None:
         pass
@@ -100,7 +107,7 @@ class PhraseIndex:
             w = words[j]
             stems = node.get(self._STEMS)
             if stems:
-                for k in range(len(w), 2, -1):
+                for k in range(len(w), MIN_STEM - 1, -1):
                     v = stems.get(w[:k])
                     if v is not None:
                         best = (j + 1, v, None)
@@ -197,7 +204,7 @@ def read_actors(paths: Iterable[Path], index: PhraseIndex | None = None) -> Acto
             nonlocal names, codes
             if names and (codes.dated or codes.default is not None):
                 for p in names:
-                    out.index.add(p, codes)
+                    out.index.add(p, codes, plural=len(p.words[-1]) < MIN_STEM)
                 out.entries += 1
             names, codes = [], ActorCodes()
 
