@@ -54,3 +54,24 @@ def test_package_files_present():
     deps = (ROOT / "docs" / "dependencies.md").read_text()
     for dist in _deps():
         assert dist.split("[")[0] in deps, f"{dist} missing from docs/dependencies.md"
+
+
+def test_cli_version_matches_package():
+    from typer.testing import CliRunner
+
+    import detente
+    from detente.cli import app
+
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"detente {detente.__version__}"
+
+
+def test_import_does_not_switch_matplotlib_backend():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; before = matplotlib.get_backend(); import detente, detente.relations, detente.plots, "
+            "detente.views, detente.report; print(before == matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"MPLBACKEND": "svg", "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "True", out.stderr[-500:]
