@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from detente import periods
 from detente.errors import UserError
 from detente.periods import Period, parse, to_date
 
@@ -66,3 +67,31 @@ def test_case_periods_from_a_loaded_case_file():
     assert [p.name for p in ps] == ["pre-war", "war", "post-war", "after"]
     assert ps[0].start == date(2018, 1, 1) and ps[-1].end == date(2024, 2, 23)
     assert ps[2] == Period("post-war", date(2020, 11, 11), date(2023, 9, 18))
+
+
+def test_one_case_model_feeds_every_stage() -> None:
+    """periods, network and the case file give the same periods: the case YAML is the only copy."""
+    from detente import case, network
+
+    c = case.load("south_caucasus")
+    assert periods.SOUTH_CAUCASUS == tuple(c.period_list())
+    assert [(s.name, s.start, s.end) for s in network.DEFAULT_PERIODS] == c.period_list()
+    assert network.DEFAULT_ACTORS == sorted(c.actors)
+    assert c.periods["post-war"].start == date(2020, 11, 11) and c.periods["after"].end is None
+    assert ("ARM", "IRN") in c.focus and c.focus_actors[:2] == ["ARM", "IRN"]
+
+
+def test_case_from_dict_and_errors() -> None:
+    from detente import case
+
+    c = case.Case.from_dict({"name": "x", "actors": {"RUS": "Russia", "UKR": "Ukraine"},
+                             "periods": [case.Period("war", date(2022, 2, 24), None)],
+                             "focus": ["RUS-UKR"],
+                             "hypotheses": [{"id": "H1", "claim": "worse", "kind": "change", "dyad": "RUS-UKR"}]})
+    assert c.focus == [("RUS", "UKR")] and c.hypotheses[0].kind == "change"
+    assert c.periods["war"].bounded(date(2021, 1, 1), date(2022, 12, 31)) == (date(2022, 2, 24), date(2022, 12, 31))
+    with pytest.raises(case.CaseError, match=r"<dict>:1: focus\[0\]: actor BLR is not among"):
+        case.Case.from_dict({"name": "x", "actors": ["RUS", "UKR"], "periods": {"p": {}}, "focus": ["RUS-BLR"]})
+    with pytest.raises(case.CaseError, match=r"c.yaml:4: periods.p: period p starts after it ends"):
+        case.loads("name: x\nactors: [RUS, UKR]\nperiods:\n  p: {start: 2022-02-02, end: 2022-01-01}\n"
+                   "hypotheses: []\n", "c.yaml")

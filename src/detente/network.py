@@ -9,7 +9,7 @@ otherwise the edge is *uncertain* (kept and reported, but left out of balance an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from detente.errors import UserError
 from detente.periods import Period
 
 CASES = Path(__file__).resolve().parent / "cases"
-DEFAULT_ACTORS = ["ARM", "AZE", "FRA", "GEO", "IRN", "ISR", "RUS", "TUR", "USA"]
 DEFAULT_DATASET = "gdelt_network"
 
 
@@ -34,12 +33,17 @@ class Span:
     end: date | None
 
 
-DEFAULT_PERIODS = [
-    Span("pre-war", None, date(2020, 9, 26)),
-    Span("war", date(2020, 9, 27), date(2020, 11, 10)),
-    Span("post-war", date(2020, 11, 11), date(2023, 9, 18)),
-    Span("after", date(2023, 9, 19), None),
-]
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_ACTORS`` / ``DEFAULT_PERIODS``: the built-in case's actors and periods, read from its case.yaml
+    (:func:`detente.case.builtin`), the one place they are written."""
+    if name in ("DEFAULT_ACTORS", "DEFAULT_PERIODS"):
+        from detente import case as case_model
+
+        c = case_model.builtin("south_caucasus")
+        if name == "DEFAULT_ACTORS":
+            return sorted(c.actors)
+        return [Span(n, s, e) for n, s, e in c.period_list()]
+    raise AttributeError(name)
 
 
 # ------------------------------------------------------------------------------------ case and periods
@@ -53,16 +57,10 @@ def case_setup(case: Any = "south_caucasus") -> tuple[list[str], list[Span]]:
     """Actors and periods of a case (a loaded ``claims.casefile.Case``, or a built-in name or case.yaml path
     read by ``claims.casefile``); ``None``, or the built-in case before its file exists, gives the South
     Caucasus defaults."""
-    if case is None:
-        return list(DEFAULT_ACTORS), list(DEFAULT_PERIODS)
-    if hasattr(case, "periods") and hasattr(case, "actors"):  # already loaded: use its own periods
-        return sorted(case.actors), [Span(p.name, p.start, p.end) for p in case.periods.values()]
-    path = Path(case) if Path(case).suffix else CASES / str(case) / "case.yaml"
-    if not path.exists() and str(case) == "south_caucasus":
-        return list(DEFAULT_ACTORS), list(DEFAULT_PERIODS)
-    from detente.claims.casefile import load_case
+    from detente import case as case_model
 
-    c = load_case(path)
+    c = case_model.builtin("south_caucasus") if case is None else case_model.load(case) \
+        if not (hasattr(case, "periods") and hasattr(case, "actors")) else case
     return sorted(c.actors), [Span(p.name, p.start, p.end) for p in c.periods.values()]
 
 
@@ -131,20 +129,133 @@ def tones(daily: pd.DataFrame) -> pd.DataFrame:
     return g[["actor_a", "actor_b", "n_days", "volume", "tone"]]
 
 
+# ------------------------------------------------------------------------------------ base rate
+NEIGHBOURS = 300  # world dyads nearest in volume that make a dyad's base rate
+MIN_DAYS = 30  # evidence floor: days with data a dyad needs to be signed (short periods: a quarter of their days)
+EVIDENCE_DAYS = 30  # evidence weight n_days / (n_days + EVIDENCE_DAYS): 0.5 at 30 days, 0.95 at 570
+HISTORY_DAYS = 730  # the dyad's own history: this many days before the period
+BASELINES = ("world", "world+history")
+DEFAULT_BASELINE = "world+history"
+_WORLD: dict[tuple, pd.DataFrame] = {}
+
+
+def world_dyads(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
+    """Every undirected dyad of ``dataset`` with data in ``period``: actor_a < actor_b, n_days (days with a
+    row), total = sum(score), volume = sum(|score|), tone = total / volume. Cached per (store, dataset, period)."""
+    key = (str(getattr(store, "path", id(store))), dataset, period.start, period.end)
+    if key not in _WORLD:
+        if len(_WORLD) > 256:
+            _WORLD.clear()
+        _WORLD[key] = _con(store).execute(
+            "SELECT least(actor_a, actor_b) AS actor_a, greatest(actor_a, actor_b) AS actor_b, "
+            "count(DISTINCT date) AS n_days, sum(score) AS total, sum(abs(score)) AS volume "
+            "FROM dyad_days WHERE dataset = ? AND date BETWEEN ? AND ? AND actor_a <> actor_b "
+            "GROUP BY ALL HAVING sum(abs(score)) > 0 ORDER BY 1, 2", [dataset, period.start, period.end]).df()
+        w = _WORLD[key]
+        w["tone"] = w["total"] / w["volume"]
+    return _WORLD[key]
+
+
+@dataclass(frozen=True)
+class BaseRate:
+    """The world's tones in one period, by volume: a dyad is compared with the ``k`` dyads nearest to it in
+    log volume (news volume sets how far a tone can drift from the crowd: a dyad seen on 3 days is often +1).
+
+    >>> r = BaseRate.of(pd.DataFrame({"volume": [1.0, 10, 100, 1000], "tone": [1.0, 0.5, 0.6, 0.7]}), k=3)
+    >>> r.expected(500.0), r.percentile(500.0, 0.65)
+    (0.6, 0.6666666666666666)
+    """
+
+    log_volume: np.ndarray  # sorted
+    tone: np.ndarray  # in the same order
+    k: int
+
+    @classmethod
+    def of(cls, world: pd.DataFrame, k: int = NEIGHBOURS) -> BaseRate:
+        w = world[world["volume"] > 0].sort_values("volume")
+        if w.empty:
+            raise UserError("no dyad has data in this period: there is no base rate to compare with; widen the period")
+        return cls(np.log10(w["volume"].to_numpy(float)), w["tone"].to_numpy(float), min(k, len(w)))
+
+    def neighbours(self, volume: float) -> np.ndarray:
+        n, k = len(self.tone), self.k
+        i = int(np.searchsorted(self.log_volume, np.log10(max(volume, 1e-12))))
+        lo = max(0, min(i - k // 2, n - k))
+        return self.tone[lo:lo + k]
+
+    def expected(self, volume: float) -> float:
+        """The median tone of the dyads of nearest volume."""
+        return float(np.median(self.neighbours(volume)))
+
+    def percentile(self, volume: float, value: float) -> float:
+        """Share of the dyads of nearest volume below ``value`` (ties count half)."""
+        nb = self.neighbours(volume)
+        return float(((nb < value).sum() + 0.5 * (nb == value).sum()) / len(nb))
+
+
+def history_window(store: Any, period: Period, dataset: str = DEFAULT_DATASET,
+                   days: int = HISTORY_DAYS) -> Period | None:
+    """The ``days`` before ``period`` inside the dataset's coverage (None when the period starts at its edge)."""
+    lo, _ = coverage(store, dataset)
+    end = period.start - timedelta(days=1)
+    if end < lo:
+        return None
+    return Period(f"history of {period.name}", max(lo, period.start - timedelta(days=days)), end)
+
+
+def day_floor(covered_days: int, min_days: int = MIN_DAYS) -> int:
+    """Days with data a dyad needs: ``min_days``, or a quarter of a short period's covered days (at least 3).
+
+    >>> day_floor(596), day_floor(45), day_floor(8)
+    (30, 11, 3)
+    """
+    return int(min(min_days, max(3, covered_days // 4)))
+
+
+def covered_dates(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> list[date]:
+    """Days of ``period`` on which the dataset has any row (relations' covered-day rule)."""
+    return [r[0] for r in _con(store).execute(
+        "SELECT DISTINCT date FROM dyad_days WHERE dataset = ? AND date BETWEEN ? AND ? ORDER BY 1",
+        [dataset, period.start, period.end]).fetchall()]
+
+
+def tone_intervals(daily: pd.DataFrame, days: list[date], n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
+    """95% circular block-bootstrap interval of each dyad's tone over the covered ``days`` (the draws are
+    relations.block_counts', the same for every dyad): actor_a, actor_b, tone_ci_low, tone_ci_high."""
+    from detente import relations
+
+    pairs = daily[["actor_a", "actor_b"]].drop_duplicates().reset_index(drop=True)
+    if pairs.empty or not days:
+        return pairs.assign(tone_ci_low=np.nan, tone_ci_high=np.nan)
+    rows = pd.MultiIndex.from_frame(pairs).get_indexer(pd.MultiIndex.from_frame(daily[["actor_a", "actor_b"]]))
+    cols = pd.Index(days).get_indexer(daily["date"])
+    keep = cols >= 0
+    V = np.zeros((len(pairs), len(days)))
+    np.add.at(V, (rows[keep], cols[keep]), daily["score"].to_numpy(float)[keep])
+    counts = relations.block_counts(len(days), n_boot, np.random.default_rng(seed))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = (V @ counts) / (np.abs(V) @ counts)
+    lo, hi = np.nanpercentile(t, [2.5, 97.5], axis=1)
+    return pairs.assign(tone_ci_low=lo, tone_ci_high=hi)
+
+
 # ------------------------------------------------------------------------------------ the network
 @dataclass
 class SignedNetwork:
     nodes: list[str]
-    edges: list[dict]  # actor_a, actor_b, index, ci_low, ci_high, n_days, volume, sign (-1/0/1), weight, uncertain
+    edges: list[dict]  # see build(): actor_a, actor_b, tone, expected, strength, evidence, weight, sign, ...
     period: Period | None = None
     params: dict = field(default_factory=dict)
 
     def matrix(self, weighted: bool = False, uncertain: str = "drop") -> np.ndarray:
-        """Symmetric signed matrix; uncertain edges dropped (``drop``) or signed by their point index (``point``)."""
+        """Symmetric signed matrix; uncertain edges dropped (``drop``) or signed by their point strength
+        (``point``); low-evidence edges are always left out."""
         pos = {a: k for k, a in enumerate(self.nodes)}
         A = np.zeros((len(self.nodes), len(self.nodes)))
         for e in self.edges:
-            s = e["sign"] or (np.sign(e["index"]) if uncertain == "point" else 0)
+            if e.get("low_evidence"):
+                continue
+            s = e["sign"] or (np.sign(e["strength"]) if uncertain == "point" else 0)
             w = s * (e["weight"] if weighted else 1.0)
             i, j = pos[e["actor_a"]], pos[e["actor_b"]]
             A[i, j] = A[j, i] = w
@@ -160,46 +271,73 @@ class SignedNetwork:
         return SignedNetwork(keep, es, self.period, dict(self.params))
 
 
-def edge_sign(index: float, ci_low: float, ci_high: float) -> int:
-    """+1 / -1 when the interval excludes 0, else 0 (uncertain)."""
-    if ci_low > 0:
+def edge_sign(value: float, ci_low: float, ci_high: float, expected: float = 0.0) -> int:
+    """+1 / -1 when the interval lies wholly above / below ``expected``, else 0 (uncertain).
+
+    >>> edge_sign(0.9, 0.85, 0.95, expected=0.8), edge_sign(0.5, 0.4, 0.6, expected=0.8), edge_sign(0.8, 0.7, 0.9, 0.8)
+    (1, -1, 0)
+    """
+    if ci_low > expected:
         return 1
-    if ci_high < 0:
+    if ci_high < expected:
         return -1
     return 0
 
 
+def evidence_weight(n_days: float, half: int = EVIDENCE_DAYS) -> float:
+    """n_days / (n_days + half): how much a dyad's days of data support its edge (0.5 at ``half`` days)."""
+    return float(n_days / (n_days + half)) if n_days > 0 else 0.0
+
+
+def _edge(a: str, b: str, tone: float, lo: float, hi: float, expected: float, strength: float, n_days: int,
+          volume: float, floor: int, **extra: Any) -> dict:
+    low = n_days < floor
+    s = 0 if low else edge_sign(tone, lo, hi, expected)
+    ev = evidence_weight(n_days)
+    return {"actor_a": a, "actor_b": b, "tone": float(tone), "tone_ci_low": float(lo), "tone_ci_high": float(hi),
+            "expected": float(expected), "relative": float(tone - expected), "strength": float(strength),
+            "evidence": ev, "weight": abs(float(strength)) * ev, "sign": s, "uncertain": s == 0 and not low,
+            "low_evidence": low, "n_days": int(n_days), "volume": float(volume), **extra}
+
+
 def from_frame(frame: pd.DataFrame, nodes: list[str], period: Any = None, min_days: int = 5,
                params: dict | None = None) -> SignedNetwork:
-    """A network from a dyad frame with columns actor_a, actor_b, index, ci_low, ci_high, n_days and optionally
-    tone (in [-1, 1]; default: the index clipped to [-1, 1]) and volume (default: n_days)."""
+    """A network from a hand-made dyad frame (actor_a, actor_b, index, ci_low, ci_high, n_days; optional tone,
+    volume): signed against 0 by the index's interval, strength = the index clipped to [-1, 1] (tests, claims)."""
     edges = []
     for r in frame.to_dict("records"):
-        if r["actor_a"] not in nodes or r["actor_b"] not in nodes or not r["n_days"] or r["n_days"] < min_days:
-            continue
-        if pd.isna(r["index"]):
+        if r["actor_a"] not in nodes or r["actor_b"] not in nodes or pd.isna(r["index"]) or not r["n_days"]:
             continue
         lo, hi = r["ci_low"], r["ci_high"]
         lo, hi = (r["index"], r["index"]) if pd.isna(lo) or pd.isna(hi) else (lo, hi)
-        s = edge_sign(r["index"], lo, hi)
         tone = float(r["tone"]) if "tone" in r else float(np.clip(r["index"], -1, 1))
-        edges.append({"actor_a": r["actor_a"], "actor_b": r["actor_b"], "index": float(r["index"]),
-                      "ci_low": float(lo), "ci_high": float(hi), "n_days": int(r["n_days"]), "tone": tone,
-                      "volume": float(r.get("volume", r["n_days"])), "sign": s, "weight": abs(tone),
-                      "uncertain": s == 0})
-    return SignedNetwork(sorted(nodes), edges, period, {"min_days": min_days, **(params or {})})
+        e = _edge(r["actor_a"], r["actor_b"], r["index"], lo, hi, 0.0, tone, int(r["n_days"]),
+                  float(r.get("volume", r["n_days"])), min_days, index=float(r["index"]), ci_low=float(lo),
+                  ci_high=float(hi))
+        e["tone"] = tone
+        edges.append(e)
+    return SignedNetwork(sorted(nodes), edges, period, {"min_days": min_days, "baseline": "zero", **(params or {})})
 
 
 def build(store: Any, actors: list[str] | None = None, period: Span | Period | str | None = None,
-          dataset: str = DEFAULT_DATASET, case: Any = "south_caucasus", min_days: int = 5,
-          n_boot: int = 200, seed: int = 0) -> SignedNetwork:
-    """The measured signed network of ``actors`` (default: the case's) in one period.
+          dataset: str = DEFAULT_DATASET, case: Any = "south_caucasus", min_days: int = MIN_DAYS,
+          n_boot: int = 200, seed: int = 0, baseline: str = DEFAULT_BASELINE) -> SignedNetwork:
+    """The measured signed network of ``actors`` (default: the case's) in one period (docs/network.md).
 
-    Index and its 95% interval come from ``relations.dyad_frame`` (per mille of the world's volume, block
-    bootstrap over days); the tone in [-1, 1] (edge weight, simulation start) and the volume from the daily rows.
+    Each dyad's **tone** (sum(score) / sum(|score|) over the period, with a 95% block-bootstrap interval over
+    covered days) is compared with its **expected** tone: the median tone of the world's ``NEIGHBOURS`` dyads
+    of nearest volume in the same period (``baseline="world"``), averaged with the dyad's own tone in the
+    ``HISTORY_DAYS`` before the period when it has ``min_days`` of data there (``"world+history"``, default).
+    Sign: +1 / -1 when the interval lies wholly above / below the expected tone, else 0 (uncertain).
+    Strength in [-1, 1]: 2 x the percentile of (world median + tone - expected) among those neighbours - 1.
+    Weight = |strength| x evidence (``evidence_weight`` of the days with data). A dyad with fewer days than
+    ``day_floor(covered days, min_days)`` is *low evidence*: reported, never signed, left out of blocs.
+    ``index``/``ci_low``/``ci_high`` are relations.dyad_frame's (the same number ``detente relations`` prints).
     """
     from detente import relations
 
+    if baseline not in BASELINES:
+        raise UserError(f"unknown baseline {baseline!r}; use {' or '.join(BASELINES)}")
     case_actors, periods = case_setup(case)
     p = bounded(store, resolve_period(period, periods), dataset)
     if actors:
@@ -214,14 +352,45 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     if len(actors) < 2:
         raise UserError(f"a network needs at least two actors with {dataset} data; give --actors A,B,C")
     frame = relations.dyad_frame(store, actors, [p], dataset=dataset, n_boot=n_boot, seed=seed)
+    days = covered_dates(store, p, dataset)
+    floor = day_floor(len(days), min_days)
+    world = world_dyads(store, p, dataset)
+    rate = BaseRate.of(world)
+    hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
+    hist = world_dyads(store, hist_p, dataset).set_index(["actor_a", "actor_b"]) if hist_p else None
+    mine = set(actors)
+    focus = world[world["actor_a"].isin(mine) & world["actor_b"].isin(mine)]
     daily = daily_scores(store, actors, p, dataset)
-    frame = frame.drop(columns=["n_days"]).merge(tones(daily), on=["actor_a", "actor_b"], how="left")
-    frame["n_days"] = frame["n_days"].fillna(0)
-    params = {"dataset": dataset, "n_boot": n_boot, "seed": seed, "ci": "95% block bootstrap over days (relations)",
-              "index": "relations.dyad_frame index (per mille of the world's volume)",
-              "tone": "sum(score) / sum(|score|) over the period's days", "period": p.as_dict(),
-              "actors_without_data": missing}
-    return from_frame(frame, actors, p, min_days, params)
+    ci = tone_intervals(daily, days, n_boot, seed).set_index(["actor_a", "actor_b"])
+    rel = frame.set_index(["actor_a", "actor_b"])
+    edges = []
+    for r in focus.itertuples(index=False):
+        ew = rate.expected(r.volume)
+        own = None
+        if hist is not None and (r.actor_a, r.actor_b) in hist.index:
+            h = hist.loc[(r.actor_a, r.actor_b)]
+            if h["n_days"] >= floor:
+                own = float(h["tone"])
+        expected = ew if own is None else (ew + own) / 2
+        strength = 2 * rate.percentile(r.volume, ew + r.tone - expected) - 1
+        lo, hi = ci.loc[(r.actor_a, r.actor_b), ["tone_ci_low", "tone_ci_high"]] if (r.actor_a, r.actor_b) in \
+            ci.index else (r.tone, r.tone)
+        x = rel.loc[(r.actor_a, r.actor_b)] if (r.actor_a, r.actor_b) in rel.index else None
+        edges.append(_edge(r.actor_a, r.actor_b, r.tone, lo, hi, expected, strength, int(r.n_days), r.volume, floor,
+                           expected_world=ew, history=own,
+                           index=float(x["index"]) if x is not None else float("nan"),
+                           ci_low=float(x["ci_low"]) if x is not None else float("nan"),
+                           ci_high=float(x["ci_high"]) if x is not None else float("nan")))
+    params = {"dataset": dataset, "n_boot": n_boot, "seed": seed, "baseline": baseline, "min_days": min_days,
+              "day_floor": floor, "covered_days": len(days), "neighbours": rate.k, "world_dyads": len(world),
+              "history": hist_p.as_dict() if hist_p else None, "evidence_days": EVIDENCE_DAYS,
+              "ci": "95% block bootstrap of the tone over covered days",
+              "tone": "sum(score) / sum(|score|) over the period's days",
+              "expected": ("median tone of the world's dyads of nearest volume in the period"
+                           + (", averaged with the dyad's own tone in the history window" if hist_p else "")),
+              "index": "relations.dyad_frame index (per mille of the world's volume) and its CI",
+              "period": p.as_dict(), "actors_without_data": missing}
+    return SignedNetwork(sorted(actors), edges, p, params)
 
 
 # ------------------------------------------------------------------------------------ analysis

@@ -26,13 +26,16 @@ from detente.errors import UserError
 
 FREQS = ("day", "week", "month", "quarter", "year")
 
-# The built-in case's periods (CLAIMS.md); None = the edge of the data.
-SOUTH_CAUCASUS = (
-    ("pre-war", None, date(2020, 9, 26)),
-    ("war", date(2020, 9, 27), date(2020, 11, 10)),
-    ("post-war", date(2020, 11, 11), date(2023, 9, 18)),
-    ("after-2023-offensive", date(2023, 9, 19), None),
-)
+
+
+def __getattr__(name: str) -> Any:
+    """``SOUTH_CAUCASUS``: the built-in case's ``(name, start, end)`` periods, read from its case.yaml (the one
+    place they are written; None = the edge of the data)."""
+    if name == "SOUTH_CAUCASUS":
+        from detente import case
+
+        return tuple(case.builtin("south_caucasus").period_list())
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True, order=True)
@@ -112,20 +115,10 @@ def cut(freq: str, start: date, end: date) -> list[Period]:
 
 
 def _load_case(name: str) -> Any:
-    """A case by name (built-in, under detente/cases/) or by path to its case.yaml."""
-    from importlib import resources
-    from pathlib import Path
+    """A case by name (built-in, under detente/cases/) or by path to its case.yaml (:func:`detente.case.load`)."""
+    from detente import case
 
-    import yaml
-
-    path = Path(name)
-    if not path.is_file():
-        path = Path(str(resources.files("detente") / "cases" / name / "case.yaml"))
-    if path.is_file():
-        return yaml.safe_load(path.read_text())
-    if name == "south_caucasus":
-        return {"periods": [{"name": n, "start": s, "end": e} for n, s, e in SOUTH_CAUCASUS]}
-    raise UserError(f"unknown case {name!r}: give a case.yaml path or the built-in case south_caucasus")
+    return case.load(name)
 
 
 def case_periods(case: Any, start: date | None = None, end: date | None = None) -> list[Period]:

@@ -178,7 +178,7 @@ def case_summary(case: Any) -> dict:
 
 
 MAX_DYADS = 8
-FOCUS = ("IRN", "ARM", "AZE", "TUR")
+FOCUS: tuple[str, ...] = ()  # fallback focus actors when a case names no focus dyads (the case file does)
 
 
 def case_dyads(case: Any, summary: dict) -> list[tuple[str, str]]:
@@ -206,8 +206,11 @@ def case_dyads(case: Any, summary: dict) -> list[tuple[str, str]]:
         walk(getattr(h, "tests", None) or h)
     actors = summary["actors"]
     if not found:
-        core = [a for a in FOCUS if a in actors] or actors[:4]
-        found = [tuple(sorted((a, b))) for i, a in enumerate(core) for b in core[i + 1 :]]  # type: ignore[misc]
+        focus = list(_get(case, "focus", None) or [])  # the case file's focus dyads
+        found = [tuple(sorted(d)) for d in focus if d[0] in actors and d[1] in actors]  # type: ignore[misc]
+        if not found:
+            core = [a for a in FOCUS if a in actors] or actors[:4]
+            found = [tuple(sorted((a, b))) for i, a in enumerate(core) for b in core[i + 1 :]]  # type: ignore[misc]
     return [p for p in found if len(p[0]) == 3 and len(p[1]) == 3][:MAX_DYADS]
 
 
