@@ -218,3 +218,92 @@ def test_bad_ingest_memory_setting_is_a_one_line_error(store: Store, monkeypatch
     assert store.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 0
     monkeypatch.setenv("DETENTE_INGEST_MEMORY", "512MB")
     assert store.ingest([DAILY])[0].rows_stored == 25
+
+
+# -- nothing lost: pipes, FIFOs, the lock of `init --force`, directories past a bad file ---------------
+def _cli(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "detente", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300, **kw)
+
+
+def _stored(store: Path) -> int:
+    with Store(store, read_only=True) as s:
+        return s.con.execute("SELECT count(*) FROM events WHERE dataset = 'gdelt1'").fetchall()[0][0]
+
+
+def test_stdin_and_process_substitution_are_read_not_lost(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    r = _cli("ingest", "/dev/stdin", "--format", "gdelt1", "--store", str(db), "-o", "json",
+             input=DAILY.read_text())
+    assert r.returncode == 0, r.stderr
+    assert _stored(db) == 25  # the fixture's 25 rows (main stored 0 and exited 0)
+    # process substitution: a /dev/fd/N pipe; same bytes -> recognised as ingested already
+    r = subprocess.run(["bash", "-c", f"{sys.executable} -m detente ingest <(cat {DAILY}) --format gdelt1 "
+                        f"--store {db} -o json"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert '"skipped": true' in r.stdout and _stored(db) == 25
+
+
+def test_empty_stdin_is_refused_not_exit_0(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    r = _cli("ingest", "-", "--format", "gdelt1", "--store", str(db), input="")
+    assert r.returncode == 2 and "empty" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_fifo_without_writer_is_refused_without_taking_the_lock(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    fifo = tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    p = subprocess.Popen([sys.executable, "-m", "detente", "ingest", str(fifo), "--format", "gdelt1", "--store",
+                          str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env={**os.environ, "DETENTE_FIFO_WAIT": "3"})
+    time.sleep(1.0)
+    with Store(db) as s:  # the store is free while ingest waits for a writer
+        assert s.is_empty()
+    _, stderr = p.communicate(timeout=60)
+    assert p.returncode == 2 and "DETENTE_FIFO_WAIT" in stderr
+
+
+def test_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    fifo = tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["bash", "-c", f"sleep 0.5; cat {DAILY} > {fifo}"])
+    r = _cli("ingest", str(fifo), "--format", "gdelt1", "--store", str(db))
+    writer.wait(timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert _stored(db) == 25
+
+
+def test_directory_ingest_goes_on_past_a_bad_file_and_exits_2(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a_bad.export.CSV").write_bytes(b"PK\x03\x04 not really a zip")
+    (d / "b_good.export.CSV").write_bytes(DAILY.read_bytes())
+    r = _cli("ingest", str(d), "--format", "gdelt1", "--store", str(db), "-o", "json")
+    assert r.returncode == 2
+    assert "1 of 2 files failed" in r.stderr
+    assert '"b_good.export.CSV"' in r.stdout and '"a_bad.export.CSV"' in r.stdout  # every file's outcome
+    assert _stored(db) == 25  # the good file after the bad one was stored (main stopped at the bad one)
+
+
+def test_init_force_refuses_while_another_process_holds_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store(db) as s:
+        s.ingest_file(DAILY, "gdelt1")
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = _cli("init", "--force", "--store", str(db))
+        assert r.returncode == 2 and "in use by another process" in r.stderr, r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _stored(db) == 25  # the store is untouched (main deleted it under the running process)

@@ -137,10 +137,11 @@ def init(store: StoreOpt = None, force: bool = typer.Option(False, help="Rebuild
     from detente import bundle
     from detente.store import default_path
 
+    from detente.store import Store, rebuild
+
     path = store or default_path()
-    if force and path.exists():
-        path.unlink()
-        Path(str(path) + ".wal").unlink(missing_ok=True)
+    if force and path.exists():  # takes the store's lock: refused while an ingest or a server has it open
+        rebuild(path, lambda new: bundle.ensure(Store, new).close())
     s = open_store(path)
     n = s.sources()
     s.close()
@@ -167,20 +168,53 @@ def ingest(
         if not sep or not key.strip():
             raise UserError(f"--option {kv!r}: expected KEY=VALUE, e.g. --option origin=2018-01-01")
         options[key.strip()] = value.strip()
-    s = open_store(store)
+    from detente import limits
+    from detente.store import spool
+
+    limits.exit_on_sigterm()  # SIGTERM rolls back the open transaction and removes scratch space
     rows: list[dict] = []
-    with Progress(console=err, transient=True) as p:
-        task = p.add_task("ingest", total=None)
+    failed: list[dict] = []
+    with limits.scratch() as tmp:
+        paths = [spool(p, tmp) for p in paths]  # pipes and FIFOs are read before the store's lock is taken
+        s = open_store(store)
+        with Progress(console=err, transient=True) as p:
+            task = p.add_task("ingest", total=None)
 
-        def on_step(message: str, done: int, total: int) -> None:  # file count as the bar, the step as its text
-            p.update(task, description=f"ingest {message}", completed=done, total=total)
+            def on_step(message: str, done: int, total: int) -> None:  # file count as the bar, the step as its text
+                p.update(task, description=f"ingest {message}", completed=done, total=total)
 
-        s.ingest(paths, fmt=format, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
-                 options=options or None, on_step=on_step)
-    s.close()
+            def on_error(path: Path, e: Exception) -> None:  # the file is rolled back; the next one is read
+                failed.append({"file": path.name, "error": _one_line(e)})
+                err.print(f"[red]failed:[/red] {escape(_one_line(e))}", highlight=False, soft_wrap=True)
+
+            try:
+                s.ingest(paths, fmt=format, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
+                         options=options or None, on_step=on_step, on_error=on_error)
+            finally:
+                s.close()
     if output is Fmt.table:  # short headings fit a terminal; csv/json keep the field names
         rows = [{k.removeprefix("rows_"): v for k, v in r.items()} for r in rows]
-    emit(rows, output, title="rows read = stored + quarantined + duplicate")
+    emit(rows + failed, output, title="rows read = stored + quarantined + duplicate")
+    if failed:
+        raise UserError(f"{len(failed)} of {len(rows) + len(failed)} files failed and were not stored (first: "
+                        f"{failed[0]['error']}); the others were ingested")
+    if not rows:
+        raise UserError("no file was found to ingest; check the paths (hidden files are skipped)")
+
+
+@app.command()
+@handled
+def remove(
+    what: Annotated[str, typer.Argument(help="An ingested file's name (as in the files table) or a dataset name")],
+    store: StoreOpt = None,
+    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+) -> None:
+    """Undo an ingest: delete a file's (or a whole dataset's) rows in one transaction; coverage is recomputed."""
+    s = open_store(store)
+    try:
+        emit(s.remove(what), output)
+    finally:
+        s.close()
 
 
 @app.command()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import select
+import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -19,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detente import actors, cameo, sources
+from detente import actors, cameo, limits, sources
 from detente.schema import EVENTS, TABLES, ddl, required
 from detente.sources.base import StageContext
 
@@ -167,22 +169,33 @@ class Store:
         on_file: Callable[[IngestSummary], None] | None = None,
         options: dict | None = None,
         on_step: Step | None = None,
+        on_error: Callable[[Path, Exception], None] | None = None,
     ) -> list[IngestSummary]:
         """Ingest files (a directory: each file below it, or the whole of it for a reader that reads directories).
 
         ``on_file`` gets each file's summary; ``on_step(message, files_done, files_total)`` is told what is
         happening inside a file (reading, resolving actors, checking, committing), for progress bars.
+        With ``on_error(path, error)`` a file that fails (its transaction rolled back) is reported there and
+        the next file is read; without it the first failure is raised. A pipe, FIFO or ``/dev/stdin`` is
+        read into scratch space first (``spool``).
         """
-        files = [f for p in paths for f in _expand(Path(p), fmt)]
-        out = []
-        for i, f in enumerate(files):
-            step = (lambda msg, i=i, f=f: on_step(f"{f.name}: {msg}", i, len(files))) if on_step else None
-            s = self.ingest_file(f, fmt, dataset, options, on_step=step)
-            out.append(s)
-            if on_file:
-                on_file(s)
-        if on_step:
-            on_step("done", len(files), len(files))
+        with limits.scratch() as tmp:
+            files = [f for p in paths for f in _expand(spool(Path(p), tmp), fmt)]
+            out = []
+            for i, f in enumerate(files):
+                step = (lambda msg, i=i, f=f: on_step(f"{f.name}: {msg}", i, len(files))) if on_step else None
+                try:
+                    s = self.ingest_file(f, fmt, dataset, options, on_step=step)
+                except (StoreError, limits.LimitError) as e:
+                    if on_error is None:
+                        raise
+                    on_error(f, e)
+                    continue
+                out.append(s)
+                if on_file:
+                    on_file(s)
+            if on_step:
+                on_step("done", len(files), len(files))
         return out
 
     def ingest_file(
@@ -247,15 +260,19 @@ class Store:
                 )
             self.con.execute("COMMIT")
         except BaseException as e:
-            self.con.execute("ROLLBACK")
-            if isinstance(e, StoreError | KeyboardInterrupt):
+            _quiet(self.con, "ROLLBACK")  # DuckDB may have aborted it already: never mask the real error
+            if limits.terminated():
+                raise limits.Terminated(143) from None
+            if isinstance(e, StoreError | KeyboardInterrupt | SystemExit):
                 raise
+            if isinstance(e, limits.LimitError):
+                raise limits.LimitError(f"{path}: {e}; the store is unchanged") from None
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise StoreError(f"{path}: could not ingest as {mod.NAME}: {first}; the store is unchanged") from e
         finally:
             for t in STAGED:
-                self.con.execute(f"DROP TABLE IF EXISTS stage_{t}")
-            self.con.execute(f"SET memory_limit = {_sql_str(previous)}")
+                _quiet(self.con, f"DROP TABLE IF EXISTS stage_{t}")
+            _quiet(self.con, f"SET memory_limit = {_sql_str(previous)}")
         return summary
 
     def _count(self, table: str) -> int:
@@ -429,6 +446,53 @@ class Store:
             [name],
         )
 
+    # -- removal ---------------------------------------------------------------------------
+    def remove(self, what: str) -> dict:
+        """Undo the ingest of a file (its base name) or of a whole dataset, in one transaction.
+
+        Deletes the rows stored from the file (events, dyad_days, signals), its quarantined rows and its
+        ``files`` record (so it can be ingested again), then recomputes the dataset's coverage from what
+        is left; a dataset left with no file and no row is dropped from ``datasets``. Events that this file
+        only repeated (folded into an event first stored from another file) keep that event's report count.
+        Returns the rows removed per table.
+        """
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only; open it writable to remove data")
+        is_dataset = bool(self.con.execute("SELECT 1 FROM datasets WHERE name = ?", [what]).fetchall())
+        files = self.con.execute("SELECT DISTINCT dataset FROM files WHERE file = ?", [what]).fetchall()
+        if not is_dataset and not files:
+            known = [r[0] for r in self.con.execute("SELECT name FROM datasets ORDER BY name").fetchall()]
+            raise StoreError(f"{what!r} is neither an ingested file nor a dataset; see `detente sources` "
+                             f"(datasets: {', '.join(known)}) or the files table for file names")
+        if is_dataset and files:
+            raise StoreError(f"{what!r} names both a dataset and a file; nothing removed (rename the file and "
+                             "re-ingest it, or remove the dataset by a unique name)")
+        col, datasets = ("dataset", [what]) if is_dataset else ("file", [r[0] for r in files])
+        counts: dict[str, int] = {}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for t in ("events", "dyad_days", "signals", "quarantine", "files"):
+                counts[t] = int(self.con.execute(f"DELETE FROM {t} WHERE {col} = ?", [what]).fetchall()[0][0])
+            for name in datasets:
+                self.recompute_coverage(name)
+            self.con.execute("COMMIT")
+        except BaseException:
+            _quiet(self.con, "ROLLBACK")
+            raise
+        return {"removed": what, "kind": col, **counts}
+
+    def recompute_coverage(self, name: str) -> None:
+        """Set the dataset's coverage to exactly the dates it holds (drop the dataset when it holds nothing)."""
+        left = self.con.execute(
+            "SELECT (SELECT count(*) FROM files WHERE dataset = $1) + (SELECT count(*) FROM events WHERE dataset = $1)"
+            " + (SELECT count(*) FROM dyad_days WHERE dataset = $1) + (SELECT count(*) FROM signals WHERE dataset = $1)",
+            [name]).fetchall()[0][0]
+        if not left:
+            self.con.execute("DELETE FROM datasets WHERE name = ?", [name])
+            return
+        self.con.execute("UPDATE datasets SET coverage_start = NULL, coverage_end = NULL WHERE name = ?", [name])
+        self.update_coverage(name)
+
     # -- listing ---------------------------------------------------------------------------
     def sources(self) -> list[dict]:
         cur = self.con.execute(
@@ -451,6 +515,113 @@ class Store:
             "SELECT coverage_start, coverage_end FROM datasets WHERE name = ?", [dataset]
         ).fetchall()  # fetchall: DuckDB 2 refuses new work while a fetchone() result is unfinished
         return rows[0] if rows else None
+
+
+def _lock_error(e: Exception) -> bool:
+    return "lock" in str(e).lower() and "conflicting" in str(e).lower()
+
+
+def rebuild(path: Path, build: Callable[[Path], None]) -> None:
+    """Replace the store at ``path`` with a fresh one made by ``build(new_path)`` (``detente init --force``).
+
+    Takes the store's lock: a store open in another process (an ingest, a server) is refused with one
+    line and left as it is. The new store is built beside it first and swapped in by one rename while
+    the old one is held, so no process ever sees a missing or half-built store.
+    """
+    path = Path(path)
+
+    def hold() -> duckdb.DuckDBPyConnection | None:
+        if not path.exists():
+            return None
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.Error as e:
+            if _lock_error(e):
+                raise StoreError(f"store {path} is in use by another process ({str(e).split('(')[-1].split(')')[0]}); "
+                                 "wait for it to finish or stop it, then re-run `detente init --force`") from None
+            return None  # unreadable (the reason to rebuild it): replace it
+
+    held = hold()  # fail fast, before the build
+    if held is not None:
+        held.close()
+    new = path.with_name(f".{path.name}.rebuild-{os.getpid()}")
+    for p in (new, Path(str(new) + ".wal")):
+        p.unlink(missing_ok=True)
+    try:
+        build(new)
+        held = hold()
+        try:
+            os.replace(new, path)
+            if held is None:
+                Path(str(path) + ".wal").unlink(missing_ok=True)  # a stale log of an unreadable store
+        finally:
+            if held is not None:
+                held.close()
+    finally:
+        for p in (new, Path(str(new) + ".wal")):
+            p.unlink(missing_ok=True)
+
+
+def _quiet(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run clean-up SQL whose failure must not hide the error being handled."""
+    try:
+        con.execute(sql)
+    except duckdb.Error:
+        pass
+
+
+def spool(path: Path, into: Path) -> Path:
+    """A regular file or directory as is; a pipe, FIFO or character device (``/dev/stdin``, ``<(cmd)``)
+    copied into ``into`` first, so that readers, which open a file several times, see all of it.
+
+    The copy is named ``stdin-<sha256 prefix>`` (or ``<name>-<prefix>``): the same bytes piped twice are
+    recognised as already ingested. A FIFO with no writer is waited for ``DETENTE_FIFO_WAIT`` seconds,
+    then refused; at most ``DETENTE_MAX_STDIN`` bytes are read; an empty stream is refused.
+    """
+    text = str(path)
+    if text == "-":
+        path = Path("/dev/stdin")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path  # ingest_file says "no such file"
+    if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+        return path
+    label = "stdin" if text in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0") else (
+        "pipe" if path.name.isdigit() else path.name)  # /dev/fd/63 of a process substitution: "pipe"
+    if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISSOCK(st.st_mode)):
+        raise StoreError(f"{path}: not a regular file, directory or pipe; copy it to a file and ingest that")
+    wait = limits.get("DETENTE_FIFO_WAIT")
+    cap = limits.get("DETENTE_MAX_STDIN")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if os.isatty(fd):
+            raise StoreError(f"{path} is a terminal; pipe a file in (cat FILE | detente ingest -) or name the file")
+        poll = select.poll()
+        poll.register(fd, select.POLLIN | select.POLLHUP)
+        if not poll.poll(wait * 1000):
+            raise StoreError(f"{path}: nothing was written to it within {wait:g} s (no writer?); start the writer "
+                             "first, or raise DETENTE_FIFO_WAIT")
+        os.set_blocking(fd, True)
+        h = hashlib.sha256()
+        tmp = into / f".{label}.spool"
+        n = 0
+        with tmp.open("wb") as out:
+            while block := os.read(fd, 1 << 20):
+                n += len(block)
+                if n > cap:
+                    raise limits.error(f"{path}: the stream is longer than {limits.human(cap)}", "DETENTE_MAX_STDIN",
+                                       limits.human(cap).replace(" ", ""))
+                h.update(block)
+                out.write(block)
+    finally:
+        os.close(fd)
+    if n == 0:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{path}: the stream was empty (0 bytes); nothing to ingest, check the command feeding it")
+    final = into / f"{label}-{h.hexdigest()[:12]}"
+    os.replace(tmp, final)
+    return final
 
 
 def _sql_str(s: str) -> str:
