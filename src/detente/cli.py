@@ -28,10 +28,29 @@ from detente.views import jsonable
 app = typer.Typer(
     help="Test what is said about a region's international relations against real event data.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from detente import __version__
+
+        typer.echo(f"detente {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print detente's version and exit.")] = False,
+) -> None:
+    """Test what is said about a region's international relations against real event data.
+
+    Examples: `detente report` (the built-in case), `detente check argument.txt`, `detente relations IRN ARM`.
+    """
 
 
 class Fmt(StrEnum):
