@@ -154,9 +154,7 @@ def split_codes(s: str | None) -> list[str] | None:
 def init(store: StoreOpt = None, force: bool = typer.Option(False, help="Rebuild even if the store exists")) -> None:
     """Build the store from the bundled South Caucasus data (done automatically on first use)."""
     from detente import bundle
-    from detente.store import default_path
-
-    from detente.store import Store, rebuild
+    from detente.store import Store, default_path, rebuild
 
     path = store or default_path()
     if force and path.exists():  # takes the store's lock: refused while an ingest or a server has it open
@@ -249,10 +247,19 @@ def sources(store: StoreOpt = None, format: FmtOpt = Fmt.table) -> None:
 
 @app.command()
 @handled
-def cite(store: StoreOpt = None) -> None:
-    """Print BibTeX for every dataset in the store."""
+def cite(
+    names: Annotated[list[str] | None, typer.Argument(help="Datasets to cite (default: all in the store)")] = None,
+    store: StoreOpt = None,
+    methods: bool = typer.Option(True, "--methods/--no-methods", help="Also cite the methods detente uses"),
+) -> None:
+    """Print BibTeX for detente, its methods and the store's datasets.
+
+    Examples: `detente cite`, `detente cite icews gdelt_network --no-methods`.
+    """
+    from detente.citations import bibtex
+
     s = open_store(store, read_only=True)
-    sys.stdout.write(s.cite() + "\n")
+    sys.stdout.write(bibtex(s, names or None, methods=methods) + "\n")
 
 
 @app.command()
