@@ -166,7 +166,9 @@ class Coder:
         return out
 
     # -- the sentence ------------------------------------------------------------------------
-    def code(self, text: str, when: date | None = None) -> Coded:
+    def code(self, text: str, when: date | None = None, context: str | None = None) -> Coded:
+        """Events of one sentence. ``context``: a country code, or text naming one (a dateline such as
+        'BAKU', an earlier sentence), for actors the sentence names without a country ('the rebels')."""
         tok = tokenize(text)
         res = Coded(tok)
         if not tok.words:
