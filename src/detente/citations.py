@@ -5,7 +5,7 @@ methods). The method entries are bibliographic facts (authors, title, venue); wh
 :data:`METHODS`.
 
 >>> sorted(METHODS)[:3]
-['bootstrap', 'cameo', 'frustration']
+['balance', 'bootstrap', 'cameo']
 >>> "Goldstein" in METHODS["goldstein"].bibtex
 True
 >>> software_bibtex().startswith("@software{detente")
