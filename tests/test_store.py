@@ -307,3 +307,110 @@ def test_init_force_refuses_while_another_process_holds_the_store(tmp_path: Path
         holder.kill()
         holder.wait()
     assert _stored(db) == 25  # the store is untouched (main deleted it under the running process)
+
+
+# -- nothing poisoned: value ranges from the schema, quarantined with their reason; remove ------------
+def _icews_with(tmp_path: Path, edits: dict[int, tuple[int, str]]) -> Path:
+    """The ICEWS fixture with field ``col`` of data line ``n`` (2 = first data line) set to ``value``."""
+    lines = TAB.read_text().split("\n")
+    for n, (col, value) in edits.items():
+        fields = lines[n - 1].split("\t")
+        fields[col] = value
+        lines[n - 1] = "\t".join(fields)
+    out = tmp_path / "events.2018.edited.tab"
+    out.write_text("\n".join(lines))
+    return out
+
+
+def test_icews_date_9999_is_quarantined_and_the_store_stays_usable(tmp_path: Path) -> None:
+    f = _icews_with(tmp_path, {2: (1, "9999-12-31"), 3: (1, "1900-01-01"), 4: (18, "95.0")})
+    with Store(tmp_path / "s.duckdb") as s:
+        (r,) = s.ingest([f], fmt="icews")
+        assert r.balanced and (r.rows_read, r.rows_stored, r.rows_quarantined) == (33, 27, 5)  # 2 bad in the fixture
+        reasons = dict(s.con.execute("SELECT line, reason FROM quarantine WHERE line IN (2, 3, 4)").fetchall())
+        assert reasons[2].startswith("date 9999-12-31 outside its possible range 1979-01-01..")
+        assert reasons[3].startswith("date 1900-01-01 outside its possible range 1979-01-01..")
+        assert reasons[4] == "latitude 95.0 outside its possible range -90..90"
+        lo, hi = s.coverage("icews")
+        assert (lo.isoformat(), hi.isoformat()) == ("2018-06-01", "2018-06-01")  # main widened it to 9999-12-31
+
+
+def test_seven_digit_sqldate_is_quarantined_not_read_as_a_day(tmp_path: Path) -> None:
+    lines = DAILY.read_text().split("\n")
+    fields = lines[0].split("\t")
+    fields[1] = "2021022"
+    lines[0] = "\t".join(fields)
+    f = tmp_path / "20130401.export.CSV"
+    f.write_text("\n".join(lines))
+    with Store(tmp_path / "s.duckdb") as s:
+        (r,) = s.ingest([f], fmt="gdelt1")
+        assert (r.rows_read, r.rows_stored, r.rows_quarantined) == (25, 24, 1)
+        (reason,) = s.con.execute("SELECT reason FROM quarantine WHERE line = 1").fetchall()[0]
+        assert reason == "SQLDATE '2021022' is not a YYYYMMDD date"
+
+
+def test_out_of_range_values_from_a_reader_are_quarantined(store: Store) -> None:
+    import pyarrow as pa
+
+    from detente.sources.base import StageContext
+
+    store.con.execute("BEGIN")
+    for t in ("events", "quarantine"):
+        store.con.execute(f"CREATE TEMP TABLE stage_{t} AS SELECT * FROM {t} LIMIT 0")
+    ctx = StageContext(store.con, Path("x"), "coded", "x")
+    ctx.append("events", pa.Table.from_pylist([
+        {"event_id": str(i), "date": __import__("datetime").date(2020, 1, 1), "cameo_code": "190", "line": i,
+         "goldstein": g, "quad_class": q, "tone": t}
+        for i, (g, q, t) in enumerate([(-10.0, 4, 0.0), (11.0, 4, 0.0), (float("nan"), 4, 0.0), (1.0, 7, 0.0),
+                                       (1.0, 1, -101.0)], 1)]))
+    store._first_day = None
+    store._quarantine_invalid("events", __import__("detente.schema", fromlist=["checks"]).checks(
+        __import__("detente.schema", fromlist=["EVENTS"]).EVENTS))
+    left = [r[0] for r in store.con.execute("SELECT line FROM stage_events ORDER BY line").fetchall()]
+    why = dict(store.con.execute("SELECT line, reason FROM stage_quarantine").fetchall())
+    store.con.execute("ROLLBACK")
+    assert left == [1]
+    assert why == {2: "goldstein 11.0 outside its possible range -10..10", 3: "goldstein nan is not a finite number",
+                   4: "quad_class 7 outside its possible range 1..4", 5: "tone -101.0 outside its possible range -100..100"}
+
+
+def test_remove_file_and_dataset_undo_an_ingest(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    f2 = _icews_with(tmp_path, {2: (0, "99000001"), 2 + 1: (0, "99000002")})
+    f2 = f2.rename(tmp_path / "second.tab")
+    with Store(db) as s:
+        before = snapshot(s)
+        s.ingest([TAB], fmt="icews")
+        after_first = snapshot(s)
+        s.ingest([f2], fmt="icews")  # two new event ids; the rest fold into the first file's events
+        out = s.remove("events.2018.fixture.tab")
+        assert out["events"] == 30 and out["quarantine"] == 2 and out["files"] == 1
+        assert s.con.execute("SELECT count(*) FROM events").fetchall()[0][0] == 2  # second.tab's own events
+        assert s.con.execute("SELECT file FROM files").fetchall() == [("second.tab",)]
+        out = s.remove("icews")
+        assert out["kind"] == "dataset" and out["files"] == 1
+        assert snapshot(s) == before  # nothing of icews is left, not even its datasets row
+        s.ingest([TAB], fmt="icews")  # can be ingested again after removal (files differs by ingested_at only)
+        again = snapshot(s)
+        assert again.pop("files")[0] == after_first.pop("files")[0] == 1 and again == after_first
+        with pytest.raises(StoreError, match="neither an ingested file nor a dataset"):
+            s.remove("nope.tab")
+
+
+def test_remove_recomputes_coverage(tmp_path: Path) -> None:
+    late = _icews_with(tmp_path, {n: (1, "2018-07-15") for n in range(2, 5)}).rename(tmp_path / "late.tab")
+    lines = late.read_text().split("\n")  # three rows of 2018-07-15 under new event ids
+    lines = [lines[0]] + ["\t".join(["8" + ln.split("\t")[0], *ln.split("\t")[1:]]) for ln in lines[1:4]]
+    late.write_text("\n".join(lines) + "\n")
+    with Store(tmp_path / "s.duckdb") as s:
+        s.ingest([TAB, late], fmt="icews")
+        assert s.coverage("icews")[1].isoformat() == "2018-07-15"
+        s.remove("late.tab")
+        assert s.coverage("icews")[1].isoformat() == "2018-06-01"  # coverage narrows again (main: only widened)
+
+
+def test_remove_cli_is_one_line_error_for_unknown_name(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    r = _cli("remove", "nothing.csv", "--store", str(db))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1

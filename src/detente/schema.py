@@ -1,15 +1,24 @@
 """Every table detente stores, declared once as data.
 
 DDL (``ddl``), the Arrow schema readers build batches in (``arrow_schema``), row validation
-(``required``) and the data dictionary page ``docs/data.md`` (``data_dictionary``) are all
-generated from the declarations below. Change a table here and nowhere else.
+(``required`` and the value ranges of ``checks``) and the data dictionary page ``docs/data.md``
+(``data_dictionary``) are all generated from the declarations below. Change a table here and nowhere else.
+
+Ranges: a column may declare ``lo``/``hi`` (inclusive) and a ``pattern`` (a regular expression the
+whole value must match). A DATE column's upper bound is "today + 1 year" unless given, and its lower
+bound is raised to the dataset's own first possible day (``DatasetInfo.first_day``: 1979-01-01 for
+GDELT and ICEWS). The store quarantines a row outside a range, with a reason naming the value and the range.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
 import pyarrow as pa
+
+EARLIEST = date(1800, 1, 1)  # no dataset detente reads starts earlier (COW and ATOP start in 1815/1816)
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,10 @@ class Col:
     type: str  # DuckDB type
     help: str
     required: bool = False  # a row missing this value is quarantined, not stored
+    lo: Any = None  # inclusive bounds (numbers, or dates for DATE columns); NULL values pass
+    hi: Any = None
+    pattern: str | None = None  # regular expression the whole value must match
+    finite: bool = False  # DOUBLE: NaN and infinities are quarantined
 
 
 @dataclass(frozen=True)
@@ -59,21 +72,21 @@ EVENTS = Table(
     "One coded political event (who did what to whom, when), from any event dataset.",
     (
         Col("event_id", "VARCHAR", "Identifier unique within the dataset (the source's own id where it has one)", True),
-        Col("date", "DATE", "Day the event happened (UTC)", True),
+        Col("date", "DATE", "Day the event happened (UTC)", True, lo=EARLIEST),
         *_side("source", "Source actor"),
         *_side("target", "Target actor"),
-        Col("cameo_code", "VARCHAR", "CAMEO event code, 2-4 digits as text (e.g. '190')", True),
-        Col("cameo_root", "VARCHAR", "CAMEO root code, the first two digits (01-20)"),
-        Col("quad_class", "TINYINT", "QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict"),
-        Col("goldstein", "DOUBLE", "Goldstein intensity, -10 (most conflictual) .. +10, GDELT's table for the CAMEO code"),
+        Col("cameo_code", "VARCHAR", "CAMEO event code, 2-4 digits as text (e.g. '190')", True, pattern="[0-9]{2,4}"),
+        Col("cameo_root", "VARCHAR", "CAMEO root code, the first two digits (01-20)", pattern="0[1-9]|1[0-9]|20"),
+        Col("quad_class", "TINYINT", "QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict", lo=1, hi=4),
+        Col("goldstein", "DOUBLE", "Goldstein intensity, -10 (most conflictual) .. +10, GDELT's table for the CAMEO code", lo=-10, hi=10, finite=True),
         Col("plover_type", "VARCHAR", "PLOVER event type through the CAMEO->PLOVER crosswalk"),
-        Col("mentions", "INTEGER", "Mentions of the event (GDELT NumMentions)"),
-        Col("sources", "INTEGER", "Distinct sources reporting it (GDELT NumSources)"),
-        Col("articles", "INTEGER", "Articles reporting it (GDELT NumArticles)"),
-        Col("tone", "DOUBLE", "Average tone of the reports (GDELT AvgTone, -100..100)"),
+        Col("mentions", "INTEGER", "Mentions of the event (GDELT NumMentions)", lo=0),
+        Col("sources", "INTEGER", "Distinct sources reporting it (GDELT NumSources)", lo=0),
+        Col("articles", "INTEGER", "Articles reporting it (GDELT NumArticles)", lo=0),
+        Col("tone", "DOUBLE", "Average tone of the reports (GDELT AvgTone, -100..100)", lo=-100, hi=100, finite=True),
         Col("location", "VARCHAR", "Where it happened, as the source names it"),
-        Col("latitude", "DOUBLE", "Latitude of the event location"),
-        Col("longitude", "DOUBLE", "Longitude of the event location"),
+        Col("latitude", "DOUBLE", "Latitude of the event location", lo=-90, hi=90, finite=True),
+        Col("longitude", "DOUBLE", "Longitude of the event location", lo=-180, hi=180, finite=True),
         Col("source_url", "VARCHAR", "URL of the first report, where the dataset gives one"),
         Col("reports", "INTEGER", "How many rows of the source reported this same event (duplicates folded into this one)"),
         *PROVENANCE,
@@ -85,11 +98,11 @@ DYAD_DAYS = Table(
     "dyad_days",
     "A pre-aggregated relation score for one pair of actors on one day (e.g. the GDELT daily country network).",
     (
-        Col("date", "DATE", "Day (UTC)", True),
+        Col("date", "DATE", "Day (UTC)", True, lo=EARLIEST),
         Col("actor_a", "VARCHAR", "First actor (ISO3); for undirected rows actor_a < actor_b", True),
         Col("actor_b", "VARCHAR", "Second actor (ISO3)", True),
         Col("directed", "BOOLEAN", "True when the score is actor_a -> actor_b only", True),
-        Col("score", "DOUBLE", "The dataset's score: for the GDELT network an unnormalised daily sum of Goldstein-based weights", True),
+        Col("score", "DOUBLE", "The dataset's score: for the GDELT network an unnormalised daily sum of Goldstein-based weights", True, finite=True),
         *PROVENANCE,
     ),
     key=("dataset", "date", "actor_a", "actor_b", "directed"),
@@ -102,11 +115,11 @@ SIGNALS = Table(
         Col("kind", "VARCHAR", "un_vote | alliance | armed_conflict | state_member", True),
         Col("actor_a", "VARCHAR", "Actor (ISO3); the voting state for un_vote, the member for state_member", True),
         Col("actor_b", "VARCHAR", "Second actor (ISO3) for dyadic signals, else NULL"),
-        Col("year", "INTEGER", "Year the signal holds for", True),
-        Col("date", "DATE", "Exact date where known (vote date, conflict start, membership start)"),
-        Col("end_date", "DATE", "End date where known (membership end)"),
+        Col("year", "INTEGER", "Year the signal holds for", True, lo=EARLIEST.year),
+        Col("date", "DATE", "Exact date where known (vote date, conflict start, membership start)", lo=EARLIEST),
+        Col("end_date", "DATE", "End date where known (membership end)", lo=EARLIEST),
         Col("item", "VARCHAR", "What the signal belongs to: roll call as s<session>/rc<rcid>, alliance source, UCDP conflict id, COW code"),
-        Col("value", "DOUBLE", "un_vote: 1 yes, 0.5 abstain, 0 no; alliance: 1; armed_conflict: UCDP intensity 1 (minor) or 2 (war)"),
+        Col("value", "DOUBLE", "un_vote: 1 yes, 0.5 abstain, 0 no; alliance: 1; armed_conflict: UCDP intensity 1 (minor) or 2 (war)", finite=True),
         Col("label", "VARCHAR", "Readable value: yes/abstain/no, alliance types, conflict incompatibility"),
         *PROVENANCE,
     ),
@@ -186,6 +199,65 @@ def required(table: Table) -> list[str]:
     return [c.name for c in table.cols if c.required]
 
 
+def _lit(v: Any) -> str:
+    return f"DATE '{v.isoformat()}'" if isinstance(v, date) else repr(v)
+
+
+def bounds(col: Col, first_day: date | None = None, today: date | None = None) -> tuple[Any, Any]:
+    """The (lo, hi) a column's values must lie in (None: unbounded); see the module docstring.
+
+    >>> bounds(EVENTS.col("date"), date(1979, 1, 1), today=date(2026, 12, 2))
+    (datetime.date(1979, 1, 1), datetime.date(2027, 12, 2))
+    >>> bounds(EVENTS.col("goldstein"))
+    (-10, 10)
+    """
+    lo, hi = col.lo, col.hi
+    if col.type == "DATE":
+        today = today or date.today()
+        hi = hi or today + timedelta(days=366)
+        if first_day and (lo is None or first_day > lo):
+            lo = first_day
+    elif col.name == "year" and col.lo is not None:
+        hi = hi or (today or date.today()).year + 1
+    return lo, hi
+
+
+def checks(table: Table, first_day: date | None = None) -> list[tuple[str, str]]:
+    """(SQL condition that is TRUE for a bad row, SQL expression for its reason) for every declared
+    requirement and range of ``table``; ``first_day`` is the dataset's first possible day."""
+    out: list[tuple[str, str]] = [(f"{c.name} IS NULL", f"'missing {c.name}'") for c in table.cols if c.required]
+    for c in table.cols:
+        shown = f"CAST({c.name} AS VARCHAR)"
+        if c.finite:
+            out.append((f"NOT isfinite({c.name})", f"'{c.name} ' || {shown} || ' is not a finite number'"))
+        lo, hi = bounds(c, first_day)
+        if lo is not None or hi is not None:
+            cond = " OR ".join(x for x in (lo is not None and f"{c.name} < {_lit(lo)}",
+                                           hi is not None and f"{c.name} > {_lit(hi)}") if x)
+            rng = f"{'' if lo is None else lo}..{'' if hi is None else hi}"
+            out.append((f"({cond})", f"'{c.name} ' || {shown} || ' outside its possible range {rng}'"))
+        if c.pattern:
+            out.append((f"NOT regexp_full_match({c.name}, '{c.pattern}')",
+                        f"'{c.name} ' || {shown} || ' is not of the form {c.pattern}'"))
+    return out
+
+
+def _range_text(c: Col) -> str:
+    lo, hi = bounds(c, today=date(2000, 1, 1))
+    if c.type == "DATE":
+        return f"{lo or ''}..today+1y" + (" (or the dataset's first day)" if c.name == "date" else "")
+    if c.name == "year" and lo is not None:
+        return f"{lo}..this year+1"
+    parts = []
+    if lo is not None or hi is not None:
+        parts.append(f"{'' if lo is None else lo}..{'' if hi is None else hi}")
+    if c.pattern:
+        parts.append(f"`{c.pattern}`")
+    if c.finite:
+        parts.append("finite")
+    return ", ".join(parts)
+
+
 def data_dictionary() -> str:
     """Markdown for docs/data.md, generated from the declarations above."""
     out = [
@@ -198,7 +270,8 @@ def data_dictionary() -> str:
         out += [f"## `{t.name}`", "", t.help, ""]
         if t.key:
             out += [f"Key: `{', '.join(t.key)}`", ""]
-        out += ["| column | type | required | meaning |", "|---|---|---|---|"]
-        out += [f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {c.help} |" for c in t.cols]
+        out += ["| column | type | required | range | meaning |", "|---|---|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {_range_text(c)} | {c.help} |"
+                for c in t.cols]
         out.append("")
     return "\n".join(out)

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from detente import actors, cameo, limits, sources
-from detente.schema import EVENTS, TABLES, ddl, required
+from detente.schema import EVENTS, TABLES, checks, ddl
 from detente.sources.base import StageContext
 
 ENV_VAR = "DETENTE_STORE"
@@ -112,15 +112,19 @@ class Store:
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
+        self._first_day = None  # the dataset being ingested: its first possible day (schema.checks)
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; run `detente init` to build it from the bundled data")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-            self.con.execute("SET enable_progress_bar = false")  # a library must not draw on the terminal
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {str(e).splitlines()[0]}") from e
+        try:  # a library must not draw on the terminal; in Jupyter without ipywidgets DuckDB refuses the SET
+            self.con.execute("SET enable_progress_bar = false")
+        except duckdb.Error:
+            pass
         if not read_only:
             self._create()
 
@@ -212,6 +216,7 @@ class Store:
         except (ValueError, OSError) as e:
             raise StoreError(str(e).splitlines()[0] if str(e) else f"{path}: cannot read it") from e
         name = dataset or mod.DATASET.name
+        self._first_day = getattr(mod.DATASET, "first_day", None)
         summary = IngestSummary(file=path.name, dataset=name, format=mod.NAME)
         # A file whose name the store has seen is checksummed first (a repeat is skipped at once);
         # a new name is checksummed in a thread while it stages, and checked before the commit.
@@ -278,12 +283,12 @@ class Store:
     def _count(self, table: str) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
-    def _quarantine_invalid(self, table: str, checks: list[tuple[str, str]]) -> None:
-        """Move staged rows failing a check (SQL condition, reason) to stage_quarantine, in one pass."""
-        if not checks:
+    def _quarantine_invalid(self, table: str, tests: list[tuple[str, str]]) -> None:
+        """Move staged rows failing a test (SQL condition TRUE for a bad row, SQL reason) to stage_quarantine."""
+        if not tests:
             return
-        reason = "CASE " + " ".join(f"WHEN {c} THEN {_sql_str(r)}" for c, r in checks) + " END"
-        anyfail = " OR ".join(f"({c})" for c, _ in checks)
+        reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in tests) + " END"
+        anyfail = " OR ".join(f"coalesce({c}, false)" for c, _ in tests)
         moved = self.con.execute(
             f"INSERT INTO stage_quarantine SELECT dataset, file, line, "
             f"left(CAST(t AS VARCHAR), 2000), {reason} FROM stage_{table} t WHERE {anyfail}"
@@ -306,9 +311,9 @@ class Store:
                  AND (s.cameo_root IS NULL OR s.quad_class IS NULL OR s.goldstein IS NULL
                       OR (s.plover_type IS NULL AND c.plover_type IS NOT NULL))"""
         )
-        checks = [(f"{c} IS NULL", f"missing {c}") for c in required(EVENTS)]
-        checks.append(("cameo_code NOT IN (SELECT code FROM cameo)", "unknown CAMEO code"))
-        self._quarantine_invalid("events", checks)
+        tests = checks(EVENTS, self._first_day)  # required columns and the ranges the schema declares
+        tests.append(("cameo_code NOT IN (SELECT code FROM cameo)", "'unknown CAMEO code ' || cameo_code"))
+        self._quarantine_invalid("events", tests)
         staged = self._count("stage_events")
         # fold duplicate reports: within the file, and against events already stored
         names = ", ".join(EVENTS.names)
@@ -361,7 +366,7 @@ class Store:
         if self._count(f"stage_{table}") == 0:
             return
         t = TABLES[table]
-        self._quarantine_invalid(table, [(f"{c} IS NULL", f"missing {c}") for c in required(t)])
+        self._quarantine_invalid(table, checks(t, self._first_day))
         staged = self._count(f"stage_{table}")
         key = ", ".join(t.key)
         match = " AND ".join(f"x.{k} IS NOT DISTINCT FROM s.{k}" for k in t.key)

@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,7 @@ class DatasetInfo:
     citation: str  # BibTeX
     url: str = ""
     version: str = ""
+    first_day: date | None = None  # the first day the dataset can hold; earlier rows are quarantined
 
 
 @dataclass

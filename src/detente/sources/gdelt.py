@@ -12,6 +12,7 @@ full name and coordinates; SOURCEURL. GDELT repeats an event in later files: the
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from detente import actors
@@ -25,6 +26,7 @@ DATASET = DatasetInfo(
     license="GDELT: free and open for any use with attribution (https://www.gdeltproject.org/about.html#termsofuse)",
     url="http://data.gdeltproject.org/events/index.html",
     version="GDELT 1.0 events",
+    first_day=date(1979, 1, 1),  # GDELT's back file starts on 1979-01-01
     citation="""@inproceedings{leetaru2013gdelt,
   author = {Leetaru, Kalev and Schrodt, Philip A.},
   title = {{GDELT}: Global Data on Events, Location and Tone, 1979--2012},
@@ -140,7 +142,8 @@ def mapping(ctx: StageContext, layout: Layout, url: bool) -> Mapping:
                END AS _reason,
                CASE WHEN _reason IS NOT NULL THEN {raw} END AS _raw
         FROM (SELECT *, CASE WHEN _x BETWEEN DATE '1979-01-01' AND DATE '2100-01-01' THEN _x END AS _day
-              FROM (SELECT *, CAST(try_strptime(trim(SQLDATE), '%Y%m%d') AS DATE) AS _x FROM {src})) r
+              FROM (SELECT *, CASE WHEN regexp_full_match(trim(SQLDATE), '[0-9]{{8}}')  -- 2021022 is no date
+                                   THEN CAST(try_strptime(trim(SQLDATE), '%Y%m%d') AS DATE) END AS _x FROM {src})) r
         LEFT JOIN cameo cm ON cm.code = trim(r.EventCode)
         LEFT JOIN _gdelt_cc c1 ON c1.code = trim(r.Actor1CountryCode)
         LEFT JOIN _gdelt_cc c2 ON c2.code = trim(r.Actor2CountryCode)

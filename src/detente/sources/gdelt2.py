@@ -6,6 +6,7 @@ YYYYMMDDHHMMSS; the mapping to ``events`` is the same as for 1.0 (see ``detente.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from detente.sources.base import DatasetInfo, StageContext
@@ -18,6 +19,7 @@ DATASET = DatasetInfo(
     license="GDELT: free and open for any use with attribution (https://www.gdeltproject.org/about.html#termsofuse)",
     url="http://data.gdeltproject.org/gdeltv2/masterfilelist.txt",
     version="GDELT 2.0 events",
+    first_day=date(1979, 1, 1),  # events of the 2.0 stream can date from the 1.0 back file (1979)
     citation="""@inproceedings{leetaru2013gdelt,
   author = {Leetaru, Kalev and Schrodt, Philip A.},
   title = {{GDELT}: Global Data on Events, Location and Tone, 1979--2012},

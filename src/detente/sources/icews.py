@@ -15,6 +15,7 @@ Event IDs repeat in the published files; the store folds repeats into one event 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from detente import actors, cameo
@@ -37,6 +38,7 @@ DATASET = DatasetInfo(
     license="Harvard Dataverse terms of use (ICEWS data released for research use)",
     url="https://doi.org/10.7910/DVN/28075",
     version="Dataverse doi:10.7910/DVN/28075",
+    first_day=date(1979, 1, 1),  # ICEWS starts in 1995; 1979 as for GDELT leaves room for back-coded events
     citation="""@data{boschee2015icews,
   author = {Boschee, Elizabeth and Lautenschlager, Jennifer and O'Brien, Sean and Shellman, Steve and
             Starz, James and Ward, Michael},
