@@ -197,3 +197,21 @@ def test_index_sql_computes_the_right_numbers(raw_gdelt, raw_rows, directed):
             assert (n, q4) == (e[0], e[1]) and gsum == pytest.approx(e[2])
     geo_rus = {k: v for k, v in want.items() if k[1:] == ("GEO", "RUS")}
     assert geo_rus  # the sample has Georgia -> Russia events to check
+
+
+def test_export_carries_provenance(bundled_store, tmp_path):
+    """datapackage.json beside the tables, and Parquet key-value metadata in every file (issue 17)."""
+    import json
+
+    rows = X.export_parquet(bundled_store, tmp_path / "out", tables=("signals",), partition_by="none")
+    pkg = json.loads((tmp_path / "out" / "datapackage.json").read_text())
+    names = {s["name"] for s in pkg["sources"]}
+    assert {"unvotes", "atop", "ucdp_acd"} <= names
+    assert pkg["resources"][0]["name"] == "signals" and pkg["resources"][0]["rows"] == rows[0]["rows"]
+    assert [f["name"] for f in pkg["resources"][0]["schema"]["fields"]][:2] == ["kind", "actor_a"]
+    kv = dict(duckdb.sql(f"SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata('{tmp_path}/out/signals/*.parquet')")
+              .fetchall())
+    from detente import __version__
+
+    assert kv["detente_version"] == __version__ and kv["detente_table"] == "signals"
+    assert "unvotes" in kv["datasets"].split(",")

@@ -9,7 +9,8 @@ dialect over GDELT's raw column names, and transpiles it with sqlglot for GDELT'
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def export_parquet(
     if partition_by not in ("month", "year", "none"):
         raise UserError(f"--partition-by {partition_by!r}: use month, year or none")
     dest = Path(dest)
+    prov = provenance(store)
     out = []
     for t in tables:
         target = dest / t
@@ -54,21 +56,74 @@ def export_parquet(
             raise UserError(f"{target} is not empty; pass --overwrite to replace it or choose another directory")
         target.mkdir(parents=True, exist_ok=True)
         n = store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        kv = _kv_metadata(prov, t)
         if partition_by == "none":
-            store.con.execute(f"COPY {t} TO '{_q(target / 'data_0.parquet')}' (FORMAT parquet)")
+            store.con.execute(f"COPY {t} TO '{_q(target / 'data_0.parquet')}' (FORMAT parquet, {kv})")
             parts: list[str] = []
         else:
             cols = PARTITIONS[t][partition_by]
             extra = "".join(f", {expr} AS {name}" for name, expr in cols if expr)
             parts = [name for name, _ in cols]
-            opts = "FORMAT parquet, PARTITION_BY (" + ", ".join(parts) + ")"
+            opts = f"FORMAT parquet, {kv}, PARTITION_BY (" + ", ".join(parts) + ")"
             if overwrite:
                 opts += ", OVERWRITE_OR_IGNORE"
             store.con.execute(f"COPY (SELECT *{extra} FROM {t}) TO '{_q(target)}' ({opts})")
         files = sorted(target.rglob("*.parquet"))
         out.append({"table": t, "rows": int(n), "files": len(files), "partition_by": ", ".join(parts) or "none",
                     "path": str(target)})
+    write_datapackage(dest, prov, out)
     return out
+
+
+def provenance(store: Any) -> dict:
+    """What an export rests on: detente's version, the store file, and every dataset with license and citation."""
+    from detente import __version__
+
+    rows = store.con.execute(
+        "SELECT name, title, version, license, citation, coverage_start, coverage_end FROM datasets ORDER BY name"
+    ).fetchall()
+    keys = ("name", "title", "version", "license", "citation", "coverage_start", "coverage_end")
+    return {
+        "detente_version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "store": str(getattr(store, "path", "")),
+        "datasets": [{k: (str(v) if isinstance(v, date) else v) for k, v in zip(keys, r, strict=True)} for r in rows],
+    }
+
+
+def _kv_metadata(prov: dict, table: str) -> str:
+    """DuckDB's ``KV_METADATA`` option: Parquet key-value metadata naming detente, the table and the datasets."""
+    pairs = {"detente_version": prov["detente_version"], "detente_table": table, "created": prov["created"],
+             "datasets": ",".join(d["name"] for d in prov["datasets"]),
+             "licenses": "; ".join(f"{d['name']}: {d['license']}" for d in prov["datasets"] if d.get("license"))}
+    body = ", ".join(f"{k}: '{str(v).replace(chr(39), chr(39) * 2)}'" for k, v in pairs.items())
+    return "KV_METADATA {" + body + "}"
+
+
+def write_datapackage(dest: Path, prov: dict, tables: list[dict]) -> Path:
+    """A Frictionless ``datapackage.json`` beside the exported tables: resources, their fields, the sources."""
+    from detente.schema import TABLES as SCHEMA
+
+    resources = []
+    for t in tables:
+        cols = SCHEMA[t["table"]].cols if t["table"] in SCHEMA else ()
+        resources.append({
+            "name": t["table"], "path": f"{t['table']}/", "format": "parquet", "rows": t["rows"],
+            "partition_by": t["partition_by"],
+            "schema": {"fields": [{"name": c.name, "type": c.type, "description": c.help} for c in cols]},
+        })
+    pkg = {
+        "name": "detente-export", "profile": "data-package", "created": prov["created"],
+        "detente_version": prov["detente_version"], "store": prov["store"],
+        "sources": [{"title": d["title"] or d["name"], "name": d["name"], "version": d["version"],
+                     "license": d["license"], "coverage": [d["coverage_start"], d["coverage_end"]],
+                     "citation": d["citation"]} for d in prov["datasets"]],
+        "licenses": sorted({d["license"] for d in prov["datasets"] if d.get("license")}),
+        "resources": resources,
+    }
+    path = Path(dest) / "datapackage.json"
+    path.write_text(json.dumps(pkg, indent=2, default=str) + "\n", encoding="utf-8")
+    return path
 
 
 def read_back(con: Any, path: Path | str) -> str:
