@@ -31,44 +31,61 @@ class Report:
 
 # -- gathering ------------------------------------------------------------------------------------
 def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq: str, rep: Report,
-                  breaks: bool = True) -> dict:
+                  breaks: bool = True, cache: dict | None = None) -> dict:
+    """Each dyad's series (one ``dyad_frame`` call for every dyad and period) with its 95% interval, the case's
+    periods shaded, gaps in a dataset's coverage left undrawn, crises and breaks marked."""
     rel = views.stage("relations")
     from detente.periods import cut
 
-    known = set(rel.known_actors(store))
+    known = set(_known(store, cache))
     skipped = [f"{a}-{b}" for a, b in pairs if a not in known or b not in known]
     pairs = [(a, b) for a, b in pairs if a in known and b in known]
     if not pairs:
         raise UserError(f"no dyad of the case has data in the store (skipped {', '.join(skipped)}); "
                         "`detente sources` shows what is loaded")
     actors = sorted({a for p in pairs for a in p})
-    cov = [d for d in rel.datasets(store) if d.start and d.end]
+    cov = [d for d in _datasets(store, cache) if d.start and d.end]
     if not cov:
         raise UserError("the store holds no dated data; run `detente init`")
     lo, hi = min(d.start for d in cov), max(d.end for d in cov)
-    frame = views.records(rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=False))
+    frame = views.records(rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True))
     try:
         anomalies = _anomalies(store, pairs, breaks)
         marks_info = anomalies.pop("_info")
     except (views.Unavailable, UserError) as e:
         anomalies, marks_info = {}, {"status": str(e).splitlines()[0]}
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for r in frame:
+        by_pair.setdefault(tuple(sorted((r["actor_a"], r["actor_b"]))), []).append(r)
     items = []
     for a, b in pairs:
-        rows = [r for r in frame if {r["actor_a"], r["actor_b"]} == {a, b}]
-        series = {}
-        for r in rows:
+        series: dict[str, list] = {}
+        for r in by_pair.get(tuple(sorted((a, b))), []):
+            ok = r.get("covered") is not False
             series.setdefault(r["dataset"], []).append(
-                {"period": r["start"], "index": r.get("index"), "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"),
+                {"period": r["start"], "index": r.get("index") if ok else None,
+                 "ci_low": r.get("ci_low") if ok else None, "ci_high": r.get("ci_high") if ok else None,
                  "covered": r.get("covered"), "n": r.get("n_events", r.get("n_days"))})
         marks = anomalies.get((a, b), [])
         fid = f"dyad-{a}-{b}"
-        rep.figures[fid] = figs.series_svg(
-            {ds: [(p["period"], p["index"]) for p in pts] for ds, pts in series.items()},
-            bands=summary["periods"], marks=marks, title=f"{a}–{b}", ylabel="index (‰ of world volume)",
-        )
-        items.append({"a": a, "b": b, "figure": fid, "series": series, "marks": marks})
+        rep.figures[fid] = figs.line_chart(
+            [{"name": ds, "points": [[p["period"], p["index"], p["ci_low"], p["ci_high"]] for p in pts]}
+             for ds, pts in list(series.items())[:figs.MAX_LINES]],
+            bands=summary["periods"], marks=marks, title=f"{a}–{b}: {freq}ly index with 95% interval",
+            ylabel="index (‰ of world volume)", xlabel=freq)
+        items.append({"a": a, "b": b, "figure": fid, "series": series, "marks": marks,
+                      "gaps": rep.figures[fid]["gaps"]})
     return {"freq": freq, "measure": "index: 1000 x dyad score / world absolute score on the same days",
             "marks": marks_info, "skipped": skipped, "items": items}
+
+
+def _known(store: Any, cache: dict | None) -> list[str]:
+    """The actors the store knows, once per report (memoised in ``cache``)."""
+    return views._cached(cache, ("known_actors",), lambda: views.stage("relations").known_actors(store))
+
+
+def _datasets(store: Any, cache: dict | None) -> list:
+    return views._cached(cache, ("datasets",), lambda: views.stage("relations").datasets(store))
 
 
 def _anomalies(store: Any, pairs: list[tuple[str, str]], with_breaks: bool, top: int = 5) -> dict:
@@ -84,7 +101,7 @@ def _anomalies(store: Any, pairs: list[tuple[str, str]], with_breaks: bool, top:
     for a, b in pairs:
         mine = [r for r in rows if {r["actor_a"], r["actor_b"]} == {a, b}]
         mine.sort(key=lambda r: -abs(r.get("score") or 0))
-        marks = [{"date": str(r["date"])[:10], "label": f"{r['direction']} crisis (z={r['score']:.1f})",
+        marks = [{"date": str(r["date"])[:10], "label": _crisis_label(r),
                   "kind": "crisis", "score": r["score"]} for r in mine[:top]]
         if with_breaks:
             mine_daily = days[((days["actor_a"] == a) & (days["actor_b"] == b))
@@ -99,13 +116,20 @@ def _anomalies(store: Any, pairs: list[tuple[str, str]], with_breaks: bool, top:
     return out
 
 
+def _crisis_label(r: dict) -> str:
+    """A flagged day in words: the direction of the jump, not a 'cooperative crisis'."""
+    word = {"conflictual": "conflict spike", "cooperative": "cooperation spike"}.get(r.get("direction"),
+                                                                                     "unusual day")
+    return f"{word} (robust z = {r['score']:.1f})"
+
+
 def network_section(store: Any, case: Any, summary: dict, rep: Report, cache: dict) -> dict:
     periods = []
     for p in summary["periods"]:
         net = views.network(store, case, p["name"], cache=cache)
         if net["status"] == "ok":
             fid = f"network-{p['name']}"
-            rep.figures[fid] = figs.network_svg(net["nodes"], net["edges"], title=p["name"])
+            rep.figures[fid] = figs.network_chart(net["nodes"], net["edges"], title=p["name"])
             net = {**net, "figure": fid}
         net.pop("periods", None)
         net.pop("store", None)
@@ -115,7 +139,8 @@ def network_section(store: Any, case: Any, summary: dict, rep: Report, cache: di
     return {"periods": periods}
 
 
-def alignment_section(store: Any, pairs: list[tuple[str, str]], rep: Report, since: int = 2008) -> dict:
+def alignment_section(store: Any, pairs: list[tuple[str, str]], rep: Report, since: int = 2008,
+                      periods: list[dict] | None = None) -> dict:
     """UN General Assembly vote agreement of the case's dyads per year (alignment.vote_agreement)."""
     mod = views.stage("alignment")
     actors = sorted({a for p in pairs for a in p})
@@ -131,11 +156,27 @@ def alignment_section(store: Any, pairs: list[tuple[str, str]], rep: Report, sin
     for a, b in sorted(wanted):
         by_year = {r["year"]: r for r in rows if (r["actor_a"], r["actor_b"]) == (a, b)}
         table.append({"dyad": f"{a}-{b}", **{str(y): by_year[y]["agree"] if y in by_year else None for y in years}})
-    series = {t["dyad"]: [(f"{y}-07-01", t[str(y)]) for y in years] for t in table}
-    rep.figures["alignment"] = figs.series_svg(series, title="UN vote agreement (1 = always vote alike)",
-                                               ylabel="agreement", zero=False)
+    series = [{"name": t["dyad"], "points": [[f"{y}-07-01", t[str(y)]] for y in years]} for t in table]
+    groups = figs.split(series)
+    fids = []
+    for k, g in enumerate(groups):
+        fid = "alignment" if k == 0 else f"alignment-{k}"
+        rep.figures[fid] = figs.line_chart(g, title="UN General Assembly vote agreement per year",
+                                           ylabel="agreement (0 opposite .. 1 alike)", xlabel="year", zero=False)
+        fids.append(fid)
+    last = max(years)
     return {"measure": "agree = 1 - mean |vote_a - vote_b| over shared roll calls (yes 1, abstain 0.5, no 0)",
-            "min_votes": MIN_VOTES, "years_left_out": few, "years": years, "table": table, "items": rows, "figure": "alignment"}
+            "min_votes": MIN_VOTES, "years_left_out": few, "years": years, "table": table, "items": rows,
+            "figure": fids[0], "figures": fids, "last_year": last,
+            "coverage_note": _votes_note(last, periods or [])}
+
+
+def _votes_note(last: int, periods: list[dict]) -> str:
+    later = [p["name"] for p in periods if (p.get("start") or "0001") > f"{last}-12-31"]
+    if not later:
+        return f"The UN-vote data in the store end in {last}."
+    return (f"The UN-vote data in the store end in {last}: nothing here measures {', '.join(later)}; read the "
+            "lines as each dyad's alignment before them, not as evidence of a change after.")
 
 
 def scenarios_section(store: Any, case: Any, summary: dict, cache: dict) -> dict:
@@ -158,7 +199,7 @@ def scenarios_section(store: Any, case: Any, summary: dict, cache: dict) -> dict
     hind = None
     periods = [p["name"] for p in summary["periods"]]
     if "pre-war" in periods and "post-war" in periods:
-        known = set(views.stage("relations").known_actors(store))
+        known = set(_known(store, cache))
         hind = views.jsonable(sim.hindcast(store, [a for a in summary["actors"] if a in known], start="pre-war",
                                            target="post-war", case=case))
     if not items and hind is None:
@@ -199,28 +240,44 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
     else:
         pending = _start_claims(store, case, case_obj)
     s: dict[str, dict] = {}
-    s["coverage"] = timed("coverage", "Data coverage and citations", lambda: views.sources(store))
-    s["dyads"] = timed("dyads", "Dyad relations over time", lambda: dyads_section(store, summary, pairs, freq, rep, breaks))
-    s["alignment"] = timed("alignment", "UN vote agreement", lambda: alignment_section(store, pairs, rep))
+    periods = summary["periods"]
+    s["dyads"] = timed("dyads", "Dyad relations over time",
+                       lambda: dyads_section(store, summary, pairs, freq, rep, breaks, cache))
+    s["alignment"] = timed("alignment", "UN vote agreement",
+                           lambda: alignment_section(store, pairs, rep, periods=periods))
     s["network"] = timed("network", "The regional network per period",
                          lambda: network_section(store, case_obj, summary, rep, cache))
     s["scenarios"] = timed("scenarios", "Scenarios", lambda: scenarios_section(store, case_obj, summary, cache))
+    s["coverage"] = timed("coverage", "Data coverage and citations", lambda: views.sources(store))
     t_wait = time.perf_counter()
     if pending is not None:
         _finish_claims(pending, case_obj, cache)
     timings["claims_wait"] = round(time.perf_counter() - t_wait, 3)
     s["claims"] = timed("claims", "Claims and verdicts", lambda: claims_section(store, case_obj, rep, cache))
-    prov = views.provenance(store, {"case": summary["name"], "case_file": summary.get("path"), "freq": freq, "breaks": breaks,
-                                    "dyads": [f"{a}-{b}" for a, b in pairs]})
+    s["summary"] = timed("summary", "Summary: the verdicts", lambda: summary_section(store, case_obj, summary,
+                                                                                      cache))
+    prov = views.provenance(store, {"case": summary["name"], "case_file": summary.get("path"), "freq": freq,
+                                    "breaks": breaks, "dyads": [f"{a}-{b}" for a, b in pairs]})
     prov["seconds"] = round(time.perf_counter() - t0, 2)
     prov["section_seconds"] = timings
+    order = ["summary", "claims", "dyads", "alignment", "network", "scenarios", "coverage"]
     rep.data = views.jsonable({
         "title": title or f"detente report: {summary['title']}",
         "case": summary,
         "provenance": prov,
-        "sections": s,
+        "sections": {k: s[k] for k in order},
+        "figures": rep.figures,
     })
     return rep
+
+
+def summary_section(store: Any, case: Any, summary: dict, cache: dict) -> dict:
+    """What an analyst reads first (report_summary): verdicts in words, decisive tests, coverage, legend."""
+    from detente import report_summary as rs
+
+    rows = views._evaluate(store, case, cache)
+    cov = rs.coverage(store)
+    return rs.summary(rows, cov, summary["periods"], summary.get("datasets"))
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -230,10 +287,10 @@ def render_html(rep: Report) -> str:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("detente", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined if False else jinja2.Undefined,
     )
     css = (Path(__file__).resolve().parent / "templates" / "report.css").read_text()
-    return env.get_template("report.html").render(r=rep.data, figs=rep.figures, css=css)
+    svgs = {k: figs.svg(v) for k, v in rep.figures.items()}
+    return env.get_template("report.html").render(r=rep.data, figs=svgs, css=css)
 
 
 def write(rep: Report, out: Path, pdf: bool = False) -> dict[str, Path]:
@@ -351,6 +408,7 @@ def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:
     if out["status"] != "ok":
         raise UserError(out["reason"])
     details = []
+    periods = views.case_summary(views.load_case(case, cache))["periods"]
     for r in views._evaluate(store, case, cache):
         row = views.claim_row(r)
         cols = ["dataset", "period", "name", "effect", "lo", "hi", "p", "n", "expect", "outcome", "note"]
@@ -358,11 +416,9 @@ def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:
         tables = [{"name": "tests", "columns": [c for c in cols if any(c in x for x in comps)], "rows": comps}] \
             if comps else []
         fig_ids = []
-        for k, ch in enumerate(views.claim_charts(store, r)):
+        for k, spec in enumerate(views.claim_charts(store, r, periods)):
             fid = f"claim-{row['id']}-{k}"
-            rep.figures[fid] = figs.series_svg({s["name"]: s["points"] for s in ch["series"]},
-                                               bands=views.case_summary(views.load_case(case, cache))["periods"],
-                                               title=f"{row['id']}: {ch['title']}", ylabel=ch["dataset"])
+            rep.figures[fid] = spec
             fig_ids.append(fid)
         details.append({**row, "tables": tables, "figures": fig_ids})
     return {**{k: v for k, v in out.items() if k not in ("title", "status", "store")}, "details": details}

@@ -326,12 +326,14 @@ def call(fn: Callable, *args: Any, **kw: Any) -> Any:
 
 
 def dyad(store: Any, a: str, b: str, freq: str = "month", start: date | None = None, end: date | None = None,
-         dataset: str | None = None, directed: bool = False, cache: dict | None = None) -> dict:
-    """The relation series of one dyad (``relations.dyad_series``) as JSON points ``{period, value, ...}``."""
+         dataset: str | None = None, directed: bool = False, cache: dict | None = None, rel: Any = None) -> dict:
+    """The relation series of one dyad (``relations.dyad_series``) as JSON points ``{period, value, ...}``.
+    ``rel``: what provides ``datasets`` and ``dyad_series`` (default the relations module; the server passes
+    its memoised fast path, detente.web.series.Fast, which returns the same frame)."""
     a, b = actor_code(a), actor_code(b)
     if a == b:
         raise UserError(f"a dyad needs two different actors, got {a} twice; send e.g. /dyads/IRN/ARM")
-    rel = stage("relations")
+    rel = rel if rel is not None else stage("relations")
     infos = [d for d in rel.datasets(store) if d.start and d.end and (dataset is None or d.name == dataset)]
     if infos:
         lo, hi = start or min(d.start for d in infos), end or max(d.end for d in infos)
@@ -473,21 +475,35 @@ def claim(store: Any, case: Any, claim_id: str, cache: dict | None = None) -> di
         if str(r.get("id")).upper() == claim_id.upper():
             out = claim_row(r)
             out["store"] = str(store.path)
-            out["charts"] = claim_charts(store, r)
             c = case_summary(load_case(case, cache))
             out["periods"] = c["periods"]
+            out["charts"] = claim_charts(store, r, c["periods"])
             return jsonable(out)
     raise LookupError(f"no claim {claim_id!r}; the case has {', '.join(str(r.get('id')) for r in rows)}")
 
 
-def claim_charts(store: Any, r: dict) -> list[dict]:
-    """The series a claim's test rests on (``series``: dataset -> dyad -> [[date, value], ...]), one chart each."""
+def claim_charts(store: Any, r: dict, periods: list[dict] | None = None) -> list[dict]:
+    """Chart specs (report_figures) of the series a claim's test rests on: monthly means of the test's values
+    with a 95% interval, the case's periods shaded, at most four lines per chart."""
+    from detente import report_figures as figs
+    from detente.report_summary import MEASURE_WORDS
+
+    periods = periods if periods is not None else [
+        {"name": k, "start": p.get("start"), "end": p.get("end")} for k, p in (r.get("periods") or {}).items()]
+    measure = next((s.get("measure") for s in r.get("spec") or [] if isinstance(s, dict) and s.get("measure")),
+                   "net")
+    ylabel = MEASURE_WORDS.get(measure, measure)
     charts = []
     for ds, by_dyad in (r.get("series") or {}).items():
         if not isinstance(by_dyad, dict) or not by_dyad:
             continue
-        charts.append({"title": f"{ds}: weekly series the test used", "ylabel": "value", "dataset": ds,
-                       "series": [{"name": dy, "points": [[p[0], p[1]] for p in pts]} for dy, pts in by_dyad.items()]})
+        lines = [{"name": dy, "points": figs.monthly(pts)} for dy, pts in by_dyad.items()]
+        groups = figs.split(lines)
+        for k, g in enumerate(groups):
+            part = f" ({k + 1} of {len(groups)})" if len(groups) > 1 else ""
+            spec = figs.line_chart(g, title=f"{r.get('id')}: {ds}, monthly mean with 95% interval{part}",
+                                   ylabel=ylabel, xlabel="month", bands=periods)
+            charts.append({**spec, "dataset": ds})
     return charts
 
 
