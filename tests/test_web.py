@@ -24,7 +24,9 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tiny_api(tiny: Path):
-    with serve(create_app(tiny, warm=False)) as base:
+    app = create_app(tiny, warm=False)
+    with serve(app) as base:
+        app.state.base_url = base  # what `serve --base-url` configures: links are built from it, never from Host
         yield base
 
 
@@ -45,7 +47,7 @@ def test_pagination_walks_every_row_once(tiny_api: str) -> None:
     second = httpx.get(first["next"]).json()
     assert [d["name"] for d in second["items"]] == ["tiny"] and second["next"] is None
     r = httpx.get(f"{tiny_api}/api/sources", params={"limit": 100_000})
-    assert r.status_code == 400 and "limit" in r.json()["error"]
+    assert r.status_code == 422 and "limit" in r.json()["error"]
 
 
 def test_strongest_events_ordered_by_goldstein_then_reports(tiny_api: str) -> None:
@@ -62,14 +64,15 @@ def test_strongest_events_ordered_by_goldstein_then_reports(tiny_api: str) -> No
 @pytest.mark.parametrize(
     ("path", "status", "says"),
     [
-        ("/api/dyads/irn/ARM", 400, "a: String should match pattern"),
+        ("/api/dyads/irn/ARM", 422, "a: String should match pattern"),
         ("/api/dyads/IRN/ARM/events?start=2021-05-01&end=2021-03-01", 400, "send start <= end"),
-        ("/api/dyads/IRN/ARM/events?start=yesterday", 400, "start"),
-        ("/api/dyads/IRN/ARM/events?limit=0", 400, "limit"),
-        ("/api/dyads/IRN/ARM?freq=hourly", 400, "freq"),
+        ("/api/dyads/IRN/ARM/events?start=yesterday", 422, "start"),
+        ("/api/dyads/IRN/ARM/events?limit=0", 422, "limit"),
+        ("/api/dyads/IRN/ARM?freq=hourly", 422, "freq"),
         ("/api/dyads/IRN/ARM?freq=day&start=2018-01-01&end=2024-01-01", 400, "coarser freq"),
         ("/api/nothing/here", 404, "/docs"),
-        ("/dyads/IRN/A1M", 400, "pattern"),
+        ("/dyads/IRN/A1M", 422, "pattern"),
+        ("/api/claims?case=elsewhere", 404, "serves case 'south_caucasus'"),
     ],
 )
 def test_bad_requests_get_json_errors_saying_what_to_send(tiny_api: str, path: str, status: int, says: str) -> None:
@@ -88,6 +91,9 @@ def test_explorer_form_works_without_javascript(tiny_api: str) -> None:
 def test_writes_are_refused(tiny_api: str) -> None:
     r = httpx.post(f"{tiny_api}/api/sources", json={})
     assert r.status_code == 405 and "read-only" in r.json()["error"]
+    assert r.headers["allow"] == "GET"  # RFC 9110: a 405 names the methods the resource has
+    r = httpx.delete(f"{tiny_api}/api/dyads/IRN/ARM")
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
 
 
 def test_missing_store_is_a_json_error(tmp_path: Path) -> None:

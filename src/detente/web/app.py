@@ -1,18 +1,30 @@
 """The FastAPI app: a read-only JSON API plus dashboard pages, each page with a JSON twin.
 
-Every request runs on its own DuckDB cursor of one read-only connection, in a worker thread with a
-time limit (the query is interrupted past it). Errors are ``{"error": message}`` with a 4xx code
-(503 for a missing store or a query over its time limit); internals never reach the client.
+How a request is served (see docs/architecture.md, "Serving"):
+
+* **Cached answers first.** Answers are kept as bytes: case-wide ones (claims, networks, sources) pinned for the
+  server's life, per-request ones (dyad series, per-dyad anomalies) in an LRU bounded by bytes
+  (:mod:`detente.web.cache`). A cached answer is sent from the event loop: no thread, no query, no queue.
+* **Three bounded lanes** (:mod:`detente.web.pool`): ``compute`` (dyad series, events, dyad pages; N workers),
+  ``light`` (sources, one claim's page; never behind heavy work) and ``case`` (the case's claims, networks and
+  anomalies: computed once, then pinned). A request that could not start within ``queue_wait`` seconds is
+  answered 503 at once with ``Retry-After``; one still running after ``timeout`` seconds is cancelled (its DuckDB
+  query interrupted and its Python work stopped) and answered 503.
+* **Links** (``next``) are built from the configured ``base_url`` (``serve --base-url``), never from the
+  request's ``Host`` header; without one they are root-relative.
+
+Errors are ``{"error": message}``: 422 for parameters the schema rejects, 400 for values that are valid but
+unusable (e.g. start after end), 404 for unknown things, 405 with ``Allow``, 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
-from collections import OrderedDict
+import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,53 +33,62 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente.errors import UserError
+from detente.web.cache import ByteLRU, Tiered
+from detente.web.pool import Cancelled, ComputePool, Job, Overloaded, current_job
+from detente.web.series import Fast
 
 log = logging.getLogger("detente.web")
 HERE = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_QUEUE_WAIT = 1.0
+DEFAULT_CACHE_BYTES = 128 << 20
+DEFAULT_CASE = "south_caucasus"
 
 
 class ApiError(Exception):
-    """An error the client can fix (4xx) or wait out (503), with what to send instead."""
+    """An error the client can fix (4xx) or wait out (503, with ``retry_after`` seconds)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.retry_after = retry_after
 
 
-class BoundedCache(OrderedDict):
-    """A dict that forgets its least recently set entries past ``size`` (results of read-only queries)."""
+class Failure:
+    """A remembered client error (a small message, never the exception with its frames)."""
 
-    def __init__(self, size: int = 256):
-        super().__init__()
-        self.size = size
-        self.lock = threading.Lock()
+    __slots__ = ("kind", "message")
 
-    def __setitem__(self, key: Any, value: Any) -> None:
-        with self.lock:
-            super().__setitem__(key, value)
-            self.move_to_end(key)
-            while len(self) > self.size:
-                self.popitem(last=False)
+    def __init__(self, e: BaseException):
+        self.kind = "lookup" if isinstance(e, LookupError) else "user"
+        self.message = str(e)
+
+    def raise_(self) -> None:
+        if self.kind == "lookup":
+            raise LookupError(self.message)
+        raise UserError(self.message)
 
 
 class StoreHandle:
-    """One read-only DuckDB connection shared by all requests; each request gets a cursor."""
+    """One read-only DuckDB connection shared by all requests (each job gets a cursor), the caches and lanes."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, workers: int = 2, cache_bytes: int = DEFAULT_CACHE_BYTES,
+                 max_queue: int = 256):
         from detente.store import default_path
 
         self.path = Path(path) if path else default_path()
         self._store: Any = None
         self._lock = threading.Lock()
-        self.cache = BoundedCache()
-        self.jobs: dict[Any, Future] = {}
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-compute")
+        self.cache = Tiered(ByteLRU(cache_bytes))
+        self.fast = Fast()
+        self.compute = ComputePool(workers, max_queue, "compute", initial_estimate=0.05)
+        self.light = ComputePool(1, max_queue, "light", initial_estimate=0.02)
+        self.case = ComputePool(1, 64, "case", initial_estimate=5.0)
+        self.inflight: dict[Any, tuple[ComputePool, Job]] = {}
 
     def base(self) -> Any:
         from detente.store import Store, StoreError
@@ -92,46 +113,76 @@ class StoreHandle:
 
         return cursor_store(self.base())
 
-    def compute(self, key: Any, fn: Callable[..., Any], *args: Any, **kw: Any) -> Future:
-        """Run ``fn(store, ...)`` once per ``key`` in the background (single flight); later calls share it."""
-        with self._lock:
-            fut = self.jobs.get(key)
-            if fut is None or (fut.done() and fut.exception() is not None and not isinstance(
-                    fut.exception(), UserError)):
-                fut = self.pool.submit(self._job, fn, args, kw)
-                self.jobs[key] = fut
-            return fut
-
-    def _job(self, fn: Callable[..., Any], args: tuple, kw: dict) -> Any:
+    def job(self, fn: Callable[..., Any], args: tuple, kw: dict) -> Any:
+        """Run ``fn(store, ...)`` on a fresh cursor; a cancel of the current job interrupts that cursor."""
         store = self.request_store()
+        job = current_job()
+        if job is not None:
+            job.on_cancel(store.con.interrupt)
         try:
             return fn(store, *args, **kw)
         finally:
             store.con.close()
 
+    def stats(self) -> dict:
+        return {"cache": self.cache.stats(), "compute": self.compute.stats(), "light": self.light.stats(),
+                "case": self.case.stats(), "inflight": len(self.inflight)}
+
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        for p in (self.compute, self.light, self.case):
+            p.close()
         with self._lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
 
 
-def error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def error(status: int, message: str, retry_after: int | None = None, headers: dict | None = None) -> JSONResponse:
+    h = dict(headers or {})
+    if retry_after is not None:
+        h["Retry-After"] = str(int(retry_after))
+    return JSONResponse({"error": message}, status_code=status, headers=h or None)
+
+
+def case_name(case: Any) -> str:
+    """The display/API name of a served case: a built-in name, a case file's ``name``, or a Case's ``name``."""
+    if isinstance(case, str) and not case.endswith((".yaml", ".yml")) and "/" not in case:
+        return case
+    from detente import views
+
+    obj = views.load_case(case)
+    name = getattr(obj, "name", None) or (obj.get("name") if isinstance(obj, dict) else None)
+    return str(name or Path(str(case)).stem)
 
 
 def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TIMEOUT,
-               slow_timeout: float = 120.0, warm: bool = True) -> FastAPI:
-    """The app serving the store at ``store_path`` (default: ``detente.store.default_path()``)."""
-    handle = StoreHandle(Path(store_path) if store_path else None)
+               slow_timeout: float = 120.0, warm: bool = True, *, case: Any = DEFAULT_CASE,
+               base_url: str | None = None, workers: int = 2, queue_wait: float = DEFAULT_QUEUE_WAIT,
+               cache_bytes: int = DEFAULT_CACHE_BYTES) -> FastAPI:
+    """The app serving the store at ``store_path`` (default: ``detente.store.default_path()``).
+
+    ``case``: a built-in case name, a case-file path or a Case object (``serve --case/--case-file/--text``).
+    ``timeout``: seconds a computation may run; ``queue_wait``: seconds it may wait for a worker before the
+    request is answered 503 + Retry-After; ``base_url``: the server's public URL, for ``next`` links.
+    """
+    handle = StoreHandle(Path(store_path) if store_path else None, workers=workers, cache_bytes=cache_bytes)
+    name = case_name(case)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if warm and handle.path.exists():  # evaluate the built-in case's claims before the first visitor asks
+        if warm and handle.path.exists():  # the catalogue, world totals and the case's claims before any visitor
             from detente import views
 
-            handle.compute(("claims", "south_caucasus"), views.claims, "south_caucasus", cache=handle.cache)
+            def catalogue(store: Any) -> None:
+                for info in handle.fast.datasets(store):
+                    handle.fast.world(store, info)
+                handle.fast.known_actors(store)
+
+            try:
+                handle.light.submit(handle.job, catalogue, (), {})
+                handle.case.submit(handle.job, views.claims, (case,), {"cache": handle.cache})
+            except Overloaded:
+                pass
         yield
         handle.close()
 
@@ -140,61 +191,139 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
         title="detente",
         version=_version(),
         description="Read-only API over a detente store: dyad series, anomalies, networks, claims and sources. "
-        "Every dashboard page has a JSON twin at the same path plus `.json`.",
+        "Every dashboard page has a JSON twin at the same path plus `.json`. Under load a request that cannot "
+        "start within the server's queue budget is answered 503 at once with `Retry-After` (seconds).",
     )
-    app.state.handle = handle
-    app.state.timeout = timeout
+    st = app.state
+    st.handle, st.timeout, st.slow_timeout, st.queue_wait = handle, timeout, slow_timeout, queue_wait
+    st.case, st.case_name = case, name
+    st.base_url = base_url.rstrip("/") if base_url else ""
 
-    async def run(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        """Run ``fn(store, ...)`` in a thread with the time limit; interrupt the query past it."""
-        store = handle.request_store()
-        task = asyncio.ensure_future(run_in_threadpool(fn, store, *args, **kw))
+    def outcome(fut: asyncio.Future) -> Any:
         try:
-            return await asyncio.wait_for(asyncio.shield(task), timeout=app.state.timeout)
-        except TimeoutError:
-            store.con.interrupt()
-            raise ApiError(
-                503,
-                f"the query took longer than {app.state.timeout:g} s and was stopped; ask for less "
-                "(a shorter start..end range, a coarser freq, or a smaller limit)",
-            ) from None
-        finally:
-            task.add_done_callback(lambda t: (t.cancelled() or t.exception(), store.con.close()))
+            return fut.result()
+        except Cancelled:
+            raise ApiError(503, "the computation was stopped (time limit or shutdown); retry", 1) from None
+        except Overloaded as e:
+            raise ApiError(503, str(e), e.retry_after) from None
+        except Exception as e:
+            if type(e).__name__ == "InterruptException":
+                raise ApiError(503, "the query was stopped; retry or ask for less", 1) from None
+            raise
 
-    inflight: dict[Any, asyncio.Future] = {}
+    async def wait_job(pool: ComputePool, job: Job, limit: float, cancel_on_timeout: bool = True) -> Any:
+        """The job's result. This waiter gives up (releasing the job: the last waiter's release cancels it) when
+        the job has not started by its start deadline (503 busy), has run ``limit`` s (``_TIMED_OUT``), or
+        when this request is cancelled (client gone, server stopping)."""
+        fut = asyncio.wrap_future(job.future)
+        fut.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "exception not retrieved"
+        try:
+            if math.isfinite(job.start_by) and job.state == "queued":  # phase 1: waiting for a worker
+                loop = asyncio.get_running_loop()
+                began: asyncio.Future = loop.create_future()
 
-    async def once(key: Any, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        """``run``, but concurrent requests for the same ``key`` share one computation (single flight)."""
-        cached = handle.cache.get(key)
-        if cached is not None:
-            return cached
-        task = inflight.get(key)
-        if task is None:
-            task = asyncio.ensure_future(run(fn, *args, **kw))
-            inflight[key] = task
-            task.add_done_callback(lambda _t: inflight.pop(key, None))
-        return await asyncio.shield(task)
+                def _began() -> None:
+                    loop.call_soon_threadsafe(lambda: began.done() or began.set_result(True))
 
-    app.state.once = once
+                job.on_start(_began)
+                if job.state != "queued":
+                    began.set_result(True)
+                await asyncio.wait({fut, began}, timeout=max(0.0, job.start_by - time.monotonic()) + 0.05,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                began.cancel()
+                if fut.done():
+                    return outcome(fut)
+                if job.state == "queued":
+                    pool.release(job)
+                    raise ApiError(503, "the server was too busy to start this in time; retry",
+                                   max(1, math.ceil(pool.estimate_wait())))
+            started = job.started or time.monotonic()
+            done, _ = await asyncio.wait({fut}, timeout=max(0.0, started + limit - time.monotonic()))
+        except asyncio.CancelledError:  # the client went away or the server stops
+            if cancel_on_timeout:
+                pool.release(job)
+            raise
+        if not done:
+            if cancel_on_timeout:
+                pool.release(job)
+            return _TIMED_OUT
+        return outcome(fut)
+
+    def submit(pool: ComputePool, key: Any, fn: Callable[..., Any], args: tuple, kw: dict,
+               start_within: float) -> tuple[Job, bool]:
+        """A job for ``key`` (shared with identical in-flight requests) or a new one; raises ApiError 503."""
+        if key is not None:
+            hit = handle.inflight.get(key)
+            if hit is not None and hit[1].state in ("queued", "running"):
+                hit[1].waiters += 1
+                return hit[1], True
+        try:
+            job = pool.submit(handle.job, fn, args, kw, start_within=start_within, key=key)
+        except Overloaded as e:
+            raise ApiError(503, str(e), e.retry_after) from None
+        if key is not None:
+            handle.inflight[key] = (pool, job)
+            job.future.add_done_callback(lambda _f: handle.inflight.pop(key, None)
+                                         if handle.inflight.get(key, (None, None))[1] is job else None)
+        return job, False
+
+    async def lane(pool: ComputePool, fn: Callable[..., Any], *args: Any, key: Any = None,
+                   start_within: float | None = None, **kw: Any) -> Any:
+        job, _shared = submit(pool, key, fn, args, kw, st.queue_wait if start_within is None else start_within)
+        out = await wait_job(pool, job, st.timeout)
+        if out is _TIMED_OUT:
+            raise ApiError(503, f"the query took longer than {st.timeout:g} s and was stopped; ask for less "
+                           "(a shorter start..end range, a coarser freq, or a smaller limit)", 1)
+        return out
+
+    async def run(fn: Callable[..., Any], *args: Any, key: Any = None, **kw: Any) -> Any:
+        """``fn(store, ...)`` in the compute lane: deadline admission, time limit, cancellation."""
+        return await lane(handle.compute, fn, *args, key=key, **kw)
+
+    async def light(fn: Callable[..., Any], *args: Any, key: Any = None, **kw: Any) -> Any:
+        """``fn(store, ...)`` in the light lane (cheap queries that must not wait behind heavy work)."""
+        return await lane(handle.light, fn, *args, key=key, **kw)
+
+    async def memo(key: Any, fn: Callable[..., Any], *args: Any, lane_: str = "compute", **kw: Any) -> Any:
+        """``fn``'s result cached under ``key`` (pinned or LRU by its kind); client errors remembered small."""
+        got = handle.cache.get(key)
+        if got is None:
+            pool = {"compute": handle.compute, "light": handle.light}[lane_]
+            try:
+                got = await lane(pool, fn, *args, key=key, **kw)
+            except (UserError, LookupError) as e:
+                handle.cache[key] = Failure(e)
+                raise
+            handle.cache[key] = got
+        if isinstance(got, Failure):
+            got.raise_()
+        return got
 
     async def slow(key: Any, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        """A whole-case computation (claims, networks): computed once in the background, then cached."""
-        fut = handle.compute(key, fn, *args, **kw)
-        try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), timeout=app.state.slow_timeout)
-        except TimeoutError:
-            raise ApiError(
-                503, f"{key[0]} of case {key[1]} are still being computed (done once per server start); "
-                "retry in a few seconds",
-            ) from None
+        """A whole-case computation (claims, networks, the case's anomalies): computed once in the case lane,
+        then pinned. A client that waits past ``slow_timeout`` gets 503 + Retry-After; the work goes on."""
+        key = ("api_" + str(key[0]), *key[1:])  # pinned (cache.PINNED_KINDS); distinct from views' own keys
+        got = handle.cache.get(key)
+        if got is None:
+            job, _ = submit(handle.case, key, fn, args, kw, math.inf)
+            try:
+                got = await wait_job(handle.case, job, st.slow_timeout, cancel_on_timeout=False)
+            except (UserError, LookupError) as e:
+                handle.cache[key] = Failure(e)
+                raise
+            if got is _TIMED_OUT:
+                raise ApiError(503, f"{key[0]} of case {key[1]} are still being computed (done once per server "
+                               "start); retry in a few seconds", 5)
+            handle.cache[key] = got
+        if isinstance(got, Failure):
+            got.raise_()
+        return got
 
-    app.state.slow = slow
-    app.state.slow_timeout = slow_timeout
-    app.state.run = run
+    st.run, st.light, st.memo, st.slow = run, light, memo, slow
 
     @app.exception_handler(ApiError)
     async def _api_error(_r: Request, e: ApiError) -> JSONResponse:
-        return error(e.status, e.message)
+        return error(e.status, e.message, e.retry_after)
 
     @app.exception_handler(UserError)
     async def _user_error(_r: Request, e: UserError) -> JSONResponse:
@@ -210,18 +339,22 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
         for err in e.errors()[:5]:
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
             parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
-        return error(400, "bad parameter: " + "; ".join(parts) + "; see /docs for what each parameter accepts")
+        return error(422, "bad parameter: " + "; ".join(parts) + "; see /docs for what each parameter accepts")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(r: Request, e: StarletteHTTPException) -> JSONResponse:
         if e.status_code == 404:
             return error(404, f"no such page {r.url.path!r}; try / (dashboard), /api/sources or /docs (API reference)")
         if e.status_code == 405:
-            return error(405, f"{r.method} is not allowed on {r.url.path}; this API is read-only, use GET")
-        return error(e.status_code, str(e.detail))
+            allow = (getattr(e, "headers", None) or {}).get("Allow") or "GET"
+            return error(405, f"{r.method} is not allowed on {r.url.path}; this API is read-only, use {allow}",
+                         headers={"Allow": allow})
+        return error(e.status_code, str(e.detail), headers=getattr(e, "headers", None))
 
     @app.exception_handler(Exception)
     async def _internal(r: Request, e: Exception) -> JSONResponse:
+        if type(e).__name__ == "InterruptException":
+            return error(503, "the query was stopped; retry or ask for less", 1)
         log.exception("internal error on %s", r.url.path)
         return error(500, "internal error; the server log has the details. Try other parameters or report it")
 
@@ -231,6 +364,9 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+_TIMED_OUT = object()
 
 
 def _version() -> str:

@@ -24,6 +24,7 @@ from typing import Any
 PINNED_KINDS = frozenset({
     "case", "known_actors", "network", "signed_network", "claims", "claims_summary", "claims_bytes", "claim_bytes",
     "network_bytes", "sources", "sources_bytes", "anomalies_case", "catalogue",
+    "api_claims", "api_network", "api_anomalies", "api_sources", "api_claim",
 })
 
 

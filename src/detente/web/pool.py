@@ -40,7 +40,7 @@ class Overloaded(Exception):  # noqa: N818
 
 class Job:
     __slots__ = ("fn", "args", "kw", "future", "start_by", "hooks", "thread", "state", "waiters", "fired",
-                 "submitted", "key")
+                 "submitted", "key", "started", "start_hooks")
 
     def __init__(self, fn: Callable[..., Any], args: tuple, kw: dict, start_by: float, key: Any = None):
         self.fn, self.args, self.kw = fn, args, kw
@@ -52,7 +52,13 @@ class Job:
         self.waiters = 1
         self.fired = False
         self.submitted = time.monotonic()
+        self.started: float | None = None  # monotonic time a worker took it
+        self.start_hooks: list[Callable[[], Any]] = []
         self.key = key
+
+    def on_start(self, hook: Callable[[], Any]) -> None:
+        """Call ``hook`` (from the worker thread) when a worker takes this job."""
+        self.start_hooks.append(hook)
 
     def on_cancel(self, hook: Callable[[], Any]) -> None:
         """Call ``hook`` (e.g. a DuckDB connection's ``interrupt``) if this job is cancelled while running."""
@@ -184,8 +190,13 @@ class ComputePool:
                         job.future.set_exception(Overloaded("the server was too busy to start this in time; retry",
                                                             max(1, math.ceil(self.estimate_wait()))))
                     continue
-                job.state, job.thread = "running", threading.get_ident()
+                job.state, job.thread, job.started = "running", threading.get_ident(), time.monotonic()
                 self.running.add(job)
+                for h in job.start_hooks:
+                    try:
+                        h()
+                    except Exception:  # noqa: BLE001 - a waiter's event loop may be closed; the job still runs
+                        pass
                 return job
 
     def _run(self, job: Job, me: int) -> None:
