@@ -135,8 +135,10 @@ def test_bigquery_sql_parses_and_selects_the_index():
     tree = sqlglot.parse_one(sql, read="bigquery")
     assert tuple(tree.named_selects) == X.INDEX_COLUMNS
     tables = {t.sql("bigquery") for t in tree.find_all(exp.Table)}
-    assert tables == {"`gdelt-bq`.gdeltv2.events", "raw"}
-    cols = {c.name for c in tree.find_all(exp.Column)}
+    assert tables == {"`gdelt-bq`.gdeltv2.events_partitioned", "raw"}
+    # the partition bound: from the first day to the last + 31 days of slack (DATEADDED >= SQLDATE)
+    assert "_PARTITIONTIME >= TIMESTAMP('2020-09-01')" in sql and "_PARTITIONTIME < TIMESTAMP('2021-01-01')" in sql
+    cols = {c.name for c in tree.find_all(exp.Column)} - {"_PARTITIONTIME"}  # a pseudo-column, not billed
     assert set(X.RAW_COLUMNS) <= cols and not (cols - set(X.RAW_COLUMNS) - set(X.INDEX_COLUMNS))
     assert "SQLDATE >= 20200901 AND SQLDATE <= 20201130" in sql
     assert "DATE(DIV(MonthYear, 100), MOD(MonthYear, 100), 1)" in sql  # BigQuery functions, not DuckDB's
@@ -215,3 +217,15 @@ def test_export_carries_provenance(bundled_store, tmp_path):
 
     assert kv["detente_version"] == __version__ and kv["detente_table"] == "signals"
     assert "unvotes" in kv["datasets"].split(",")
+
+
+def test_bigquery_partition_bound_only_where_it_applies():
+    lo, hi = date(2021, 1, 1), date(2021, 1, 31)
+    unpart = X.dyad_month_sql(["AZE", "ARM"], lo, hi, table="gdelt-bq.gdeltv2.events")
+    assert "_PARTITIONTIME" not in unpart
+    assert "_PARTITIONTIME" not in X.dyad_month_sql(["AZE", "ARM"], lo, hi, dialect="duckdb")
+    assert "_PARTITIONTIME" not in X.dyad_month_sql(["AZE", "ARM"], lo, hi, partition_slack=None)
+    tight = X.dyad_month_sql(["AZE", "ARM"], lo, hi, partition_slack=0)
+    assert "_PARTITIONTIME < TIMESTAMP('2021-02-01')" in tight
+    with pytest.raises(UserError, match="slack"):
+        X.dyad_month_sql(["AZE", "ARM"], lo, hi, partition_slack=-1)

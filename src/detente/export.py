@@ -10,7 +10,7 @@ dialect over GDELT's raw column names, and transpiles it with sqlglot for GDELT'
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,12 @@ def _table(name: str) -> exp.Table:
 
 
 # -- BigQuery ------------------------------------------------------------------------------
-BIGQUERY_TABLE = "gdelt-bq.gdeltv2.events"
+# GDELT's ingestion-time partitioned copy: a _PARTITIONTIME bound makes BigQuery read only those days' partitions
+# (the unpartitioned table is scanned whole for any date range).
+BIGQUERY_TABLE = "gdelt-bq.gdeltv2.events_partitioned"
+# An event is stored in the partition of the day GDELT first saw it (DATEADDED), on or after its SQLDATE; events
+# first reported more than this many days after they happened fall outside the bound (--partition-slack to widen).
+PARTITION_SLACK_DAYS = 31
 INDEX_COLUMNS = (
     "month", "actor_a", "actor_b", "events", "verbal_coop", "material_coop", "verbal_conflict",
     "material_conflict", "goldstein_sum", "goldstein_mean", "tone_mean", "mentions", "articles",
@@ -172,8 +177,13 @@ def dyad_month_sql(
     table: str = BIGQUERY_TABLE,
     directed: bool = True,
     dialect: str = "bigquery",
+    partition_slack: int | None = PARTITION_SLACK_DAYS,
 ) -> str:
     """SQL for the dyad x month index over GDELT's raw event table, in ``dialect`` (bigquery or duckdb).
+
+    On a partitioned table (name ending ``_partitioned``, the default) in the bigquery dialect, ``start`` and
+    ``end`` also bound ``_PARTITIONTIME`` (from ``start`` to ``end`` + ``partition_slack`` days), so only those
+    partitions are billed; ``partition_slack=None`` leaves the bound out.
 
     A side's actor is its CountryCode, else the first three letters of its actor code (as the fetch
     filter does). With ``actors`` both sides must be among them; without, both must have a country
@@ -196,6 +206,16 @@ def dyad_month_sql(
     dyad.append("actor_a <> actor_b")
     if not directed:
         a, b = f"least({a}, {b})", f"greatest({a}, {b})"
+    partition = []
+    if (dialect == "bigquery" and table.strip("`").endswith("_partitioned") and partition_slack is not None
+            and (start or end)):
+        if partition_slack < 0:
+            raise UserError(f"partition slack {partition_slack} days: give 0 or more")
+        if start:
+            partition.append(f"_PARTITIONTIME >= TIMESTAMP('{start.isoformat()}')")
+        if end:
+            last = end + timedelta(days=partition_slack + 1)
+            partition.append(f"_PARTITIONTIME < TIMESTAMP('{last.isoformat()}')")
     quad = "sum(CASE WHEN QuadClass = {q} THEN 1 ELSE 0 END)"
     sql = f"""
     WITH raw AS (
@@ -225,4 +245,10 @@ def dyad_month_sql(
             return target.copy()
         return node
 
-    return tree.transform(swap).sql(dialect=dialect, pretty=True)
+    tree = tree.transform(swap)
+    if partition:  # added after parsing: DuckDB has no _PARTITIONTIME pseudo-column to parse against
+        raw = tree.find(exp.CTE)
+        raw.this.set("where", exp.Where(this=exp.and_(
+            *[sqlglot.parse_one(c, read="bigquery") for c in partition],
+            *([raw.this.args["where"].this] if raw.this.args.get("where") else []))))
+    return tree.sql(dialect=dialect, pretty=True)

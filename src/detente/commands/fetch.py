@@ -154,7 +154,10 @@ def bigquery_sql(
     actors: Annotated[str | None, typer.Option(help="Codes; both sides of a dyad must be among them, e.g. AZE,ARM")] = None,
     start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD")] = None,
     end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD")] = None,
-    table: Annotated[str, typer.Option(help="BigQuery table")] = "gdelt-bq.gdeltv2.events",
+    table: Annotated[str, typer.Option(help="BigQuery table (the partitioned one bills only the dates asked for)")
+                     ] = "gdelt-bq.gdeltv2.events_partitioned",
+    partition_slack: Annotated[int, typer.Option(help="Days after --end still read from the partitioned table")
+                               ] = 31,
     undirected: Annotated[bool, typer.Option(help="Fold A->B and B->A into one dyad")] = False,
     dialect: Annotated[str, typer.Option(help="bigquery, or duckdb to run it locally")] = "bigquery",
 ) -> None:
@@ -164,6 +167,7 @@ def bigquery_sql(
     sql = X.dyad_month_sql(
         actors=split_codes(actors), start=_day(start, "--start") if start else None,
         end=_day(end, "--end") if end else None, table=table, directed=not undirected, dialect=dialect,
+        partition_slack=partition_slack,
     )
     sys.stdout.write(sql + "\n")
 
