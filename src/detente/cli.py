@@ -42,15 +42,27 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+# the output code scheme for actor columns (`detente --codes cow ...`), set by the root callback
+OUTPUT = {"codes": "iso3"}
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Print detente's version and exit.")] = False,
+    codes: Annotated[str, typer.Option("--codes", help="Actor codes in output: iso3, cow or gw")] = "iso3",
 ) -> None:
     """Test what is said about a region's international relations against real event data.
 
     Examples: `detente report` (the built-in case), `detente check argument.txt`, `detente relations IRN ARM`.
     """
+    from detente.codes import _check
+
+    try:
+        OUTPUT["codes"] = _check(codes)
+    except UserError as e:
+        err.print(f"error: {e}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
 
 
 class Fmt(StrEnum):
@@ -73,6 +85,10 @@ def to_json(obj: Any) -> str:
 def emit(rows: Sequence[dict] | dict, fmt: Fmt | str, title: str | None = None) -> None:
     """Print rows (a list of flat dicts) or one nested dict as a table, CSV or JSON."""
     fmt = Fmt(fmt)
+    if OUTPUT["codes"] != "iso3" and not isinstance(rows, dict):
+        from detente.codes import recode_rows
+
+        rows = recode_rows(rows, OUTPUT["codes"])
     if fmt is Fmt.json:
         sys.stdout.write(to_json(rows) + "\n")
         return
@@ -202,16 +218,17 @@ def ingest(
 
             def on_error(path: Path, e: Exception) -> None:  # the file is rolled back; the next one is read
                 failed.append({"file": path.name, "error": _one_line(e)})
-                err.print(f"[red]failed:[/red] {escape(_one_line(e))}", highlight=False, soft_wrap=True)
 
             try:
                 s.ingest(paths, fmt=format, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
                          options=options or None, on_step=on_step, on_error=on_error)
             finally:
                 s.close()
+    if failed and not rows and len(failed) == 1:
+        raise UserError(failed[0]["error"])  # one file, one line
     if output is Fmt.table:  # short headings fit a terminal; csv/json keep the field names
         rows = [{k.removeprefix("rows_"): v for k, v in r.items()} for r in rows]
-    emit(rows + failed, output, title="rows read = stored + quarantined + duplicate")
+    emit(rows + failed, output, title="rows read = stored + quarantined + duplicate (and files that failed)")
     if failed:
         raise UserError(f"{len(failed)} of {len(rows) + len(failed)} files failed and were not stored (first: "
                         f"{failed[0]['error']}); the others were ingested")
