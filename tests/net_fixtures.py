@@ -6,7 +6,10 @@ The fixtures ``net_store`` (this store, one per test module) and ``net_jan`` (it
 January 2021, days 1-10 (and the same days of February for the change test):
   AZE-TUR  +10 every day (Feb: -10)        ARM-AZE  -5 every day (Feb: +5)
   ARM-TUR   -3 every day                   ARM-IRN  +4 every day
-  AZE-IRN  +2 / -2 alternating (sum 0)     IRN-TUR  +1 on 2 days only (below min_days = 5)
+  AZE-IRN  +2 / -2 alternating (sum 0)     IRN-TUR  +1 on 2 days only (below the evidence floor of 3 days)
+Background (the world's base rate): the 15 dyads among BACKGROUND, every day of both months +3 / -2 alternating
+(tone 5 / 25 = 0.2, volume 25): the expected tone of every dyad is the world median, 0.2 (January has no
+history; February's history is January).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 JAN = [date(2021, 1, d) for d in range(1, 11)]
 FEB = [date(2021, 2, d) for d in range(1, 11)]
 ACT = ["ARM", "AZE", "IRN", "TUR"]
+BACKGROUND = ["DEU", "ESP", "FRA", "GBR", "ITA", "POL"]
 JAN_SPAN = "2021-01-01:2021-01-10"
 
 
@@ -29,6 +33,7 @@ def rows() -> list[tuple]:
                     (d, "ARM", "IRN", 4.0), (d, "AZE", "IRN", 2.0 if k % 2 == 0 else -2.0)]
             if month == "jan" and k < 2:
                 out.append((d, "IRN", "TUR", 1.0))
+            out += [(d, a, b, 3.0 if k % 2 == 0 else -2.0) for i, a in enumerate(BACKGROUND) for b in BACKGROUND[i + 1:]]
     return out
 
 
@@ -45,3 +50,50 @@ def make_store(path: Path):
     s.close()
     return Store(path, read_only=True)
 
+
+
+# Known alignments to validate the network's blocs against (our own summaries of well-documented events; each
+# case is a period and two camps; `arguable` actors are in the network but not scored). Used by
+# tests/test_network.py and bench/net_alignments.py (results in docs/network.md).
+KNOWN_ALIGNMENTS = [
+    {"name": "Russia's war on Ukraine", "period": "2022-02-24:2023-12-31",
+     "camps": [["RUS", "BLR"], ["UKR", "POL", "USA", "DEU"]], "arguable": ["CHN", "TUR"],
+     "why": "Belarus let Russian troops invade from its soil; Poland, the US and Germany armed Ukraine"},
+    {"name": "Iran and its rivals", "period": "2019-01-01:2021-12-31",
+     "camps": [["ISR", "USA", "SAU", "ARE"], ["IRN", "SYR"]], "arguable": [],
+     "why": "US 'maximum pressure' sanctions, the 2019 Abqaiq strike blamed on Iran, the 2020 Abraham Accords; "
+            "Iran backs the Assad government"},
+    {"name": "South Asia", "period": "2019-01-01:2021-12-31",
+     "camps": [["IND", "USA"], ["CHN", "PAK"]], "arguable": [],
+     "why": "the 2019 Pulwama-Balakot crisis and the 2020 Galwan clash; China-Pakistan economic corridor; "
+            "India in the Quad with the US"},
+    {"name": "Qatar blockade", "period": "2018-01-01:2020-12-31",
+     "camps": [["SAU", "ARE", "BHR", "EGY"], ["QAT", "TUR", "IRN"]], "arguable": [],
+     "why": "the four states cut ties with Qatar (June 2017 - January 2021); Turkey sent troops, Iran opened "
+            "its airspace"},
+    {"name": "Second Karabakh war", "period": "2020-09-27:2020-11-10",
+     "camps": [["AZE", "TUR"], ["ARM"]], "arguable": ["ISR", "IRN", "RUS"],
+     "why": "Turkey backed Azerbaijan's offensive openly; Israel sold it drones; Russia and Iran stayed formally "
+            "neutral"},
+    {"name": "Venezuela's presidential crisis", "period": "2019-01-23:2020-12-31",
+     "camps": [["VEN", "CUB", "RUS"], ["USA", "COL", "BRA"]], "arguable": [],
+     "why": "the US, Colombia and Brazil recognised Guaido; Cuba and Russia backed Maduro"},
+]
+
+
+def pair_score(blocs: list[list[str]], camps: list[list[str]]) -> tuple[int, int]:
+    """(pairs of the camps' actors placed right, pairs): same camp -> same bloc, different camps -> different
+    blocs; an actor in no bloc gets all its pairs wrong.
+
+    >>> pair_score([["A", "B"], ["C"]], [["A", "B"], ["C"]]), pair_score([["A", "B", "C"]], [["A", "B"], ["C"]])
+    ((3, 3), (1, 3))
+    """
+    where = {a: k for k, b in enumerate(blocs) for a in b}
+    people = [(a, k) for k, c in enumerate(camps) for a in c]
+    right = total = 0
+    for i, (a, ca) in enumerate(people):
+        for b, cb in people[i + 1:]:
+            total += 1
+            if a in where and b in where and (where[a] == where[b]) == (ca == cb):
+                right += 1
+    return right, total

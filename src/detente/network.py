@@ -1,9 +1,12 @@
-"""Signed regional networks per period: edges from dyad indices, balance, blocs, influence, comparisons.
+"""Signed regional networks per period: edges against a base rate, balance, blocs, influence, comparisons.
 
-Edge rule (docs/network.md): a dyad with at least ``min_days`` days of data in the period is an edge;
-its sign is the sign of the net-cooperation index when the index's confidence interval excludes 0,
-otherwise the edge is *uncertain* (kept and reported, but left out of balance and blocs). The weight is
-|index|. Dyads with too little data are no edge at all.
+Edge rule (docs/network.md): a dyad's tone in the period (sum(score) / sum(|score|), 95% block-bootstrap
+interval over covered days) is compared with its *expected* tone: the median tone of the world's dyads of
+nearest news volume in the same period, averaged with the dyad's own tone in the two years before
+(``baseline``). Wholly above -> +1, wholly below -> -1, else uncertain (kept, left out of balance and blocs).
+Strength = the deviation as a signed percentile of those world dyads; weight = |strength| x evidence (days
+of data). Dyads below the evidence floor, and actors most of whose dyads are, are *low evidence*: reported,
+never placed in a bloc.
 """
 
 from __future__ import annotations
@@ -228,7 +231,7 @@ def tone_intervals(daily: pd.DataFrame, days: list[date], n_boot: int = 200, see
     if pairs.empty or not days:
         return pairs.assign(tone_ci_low=np.nan, tone_ci_high=np.nan)
     rows = pd.MultiIndex.from_frame(pairs).get_indexer(pd.MultiIndex.from_frame(daily[["actor_a", "actor_b"]]))
-    cols = pd.Index(days).get_indexer(daily["date"])
+    cols = pd.DatetimeIndex(pd.to_datetime(days)).get_indexer(pd.to_datetime(daily["date"]))
     keep = cols >= 0
     V = np.zeros((len(pairs), len(days)))
     np.add.at(V, (rows[keep], cols[keep]), daily["score"].to_numpy(float)[keep])
@@ -434,19 +437,41 @@ def actor_stats(net: SignedNetwork) -> list[dict]:
         out.append({"actor": n, "pos_strength": float(row[row > 0].sum()), "neg_strength": float(abs(row[row < 0].sum())),
                     "pos_degree": int((row > 0).sum()), "neg_degree": int((row < 0).sum()),
                     "uncertain_degree": sum(1 for e in net.edges if e["uncertain"] and n in (e["actor_a"], e["actor_b"])),
+                    "dyad_days": sum(e["n_days"] for e in net.edges if n in (e["actor_a"], e["actor_b"])),
                     "pagerank_pos": float(pr[n]), "share": vol[n] / total})
     return out
 
 
+def low_evidence_actors(net: SignedNetwork) -> list[str]:
+    """Actors with fewer than max(1, (n - 1) // 2) dyads at or above the evidence floor (n = the network's
+    actors): too sparse to place in a bloc (e.g. Georgia in GDELT's country network, most of whose dyads have a
+    few days each)."""
+    ok = {n: 0 for n in net.nodes}
+    for e in net.edges:
+        if not e.get("low_evidence"):
+            ok[e["actor_a"]] += 1
+            ok[e["actor_b"]] += 1
+    need = max(1, (len(net.nodes) - 1) // 2)
+    return [n for n in net.nodes if ok[n] < need]
+
+
 def analyse(net: SignedNetwork, weighted: bool = False, method: str = "auto", uncertain: str = "drop") -> dict:
-    """Everything the CLI, API and report show for one network (JSON-ready)."""
-    bal = balance_of(net, weighted=weighted, method=method, uncertain=uncertain)
-    A = net.matrix(weighted=True, uncertain=uncertain)
-    labels = balance.correlation_clusters(A) if net.nodes else []
+    """Everything the CLI, API and report show for one network (JSON-ready).
+
+    Low-evidence actors (``low_evidence_actors``) are left out of balance and blocs and listed apart; an actor
+    with no signed edge among the rest is ``unaligned``."""
+    low = low_evidence_actors(net)
+    core = net.without(low)
+    bal = balance_of(core, weighted=weighted, method=method, uncertain=uncertain)
+    A = core.matrix(weighted=True, uncertain=uncertain)
+    labels = balance.correlation_clusters(A) if core.nodes else []
     # an actor with no signed edge this period has no side: list it apart instead of in an arbitrary bloc
-    unaligned = [n for k, n in enumerate(net.nodes) if not np.any(A[k])]
-    blocs = [b for b in ([a for a in bloc if a not in unaligned] for bloc in blocs_of(net, labels)) if b]
+    unaligned = [n for k, n in enumerate(core.nodes) if not np.any(A[k])]
+    blocs = [b for b in ([a for a in bloc if a not in unaligned] for bloc in blocs_of(core, labels)) if b]
     p = net.period
+    rule = ("sign if the tone's 95% interval lies wholly above/below the expected tone (world base rate by volume"
+            + (", averaged with the dyad's own history" if net.params.get("history") else "") + "), else uncertain"
+            if net.params.get("baseline") in BASELINES else "sign if the CI excludes 0, else uncertain")
     return {
         "period": period_dict(p),
         "nodes": net.nodes,
@@ -454,9 +479,10 @@ def analyse(net: SignedNetwork, weighted: bool = False, method: str = "auto", un
         "balance": bal,
         "blocs": blocs,
         "unaligned": unaligned,
+        "low_evidence": low,
         "actors": actor_stats(net),
         "provenance": {"datasets": [net.params.get("dataset")], "parameters": {**net.params, "uncertain": uncertain,
-                       "weighted_frustration": weighted, "edge_rule": "sign if the CI excludes 0, else uncertain"}},
+                       "weighted_frustration": weighted, "edge_rule": rule}},
     }
 
 

@@ -33,7 +33,9 @@ def network_cmd(
     weighted: Annotated[bool, typer.Option("--weighted", help="Frustration as least total |tone| of flipped edges")] = False,
     method: Annotated[str, typer.Option("--method", help="Frustration: auto (exact up to 80 nodes), exact, heuristic")] = "auto",
     uncertain: Annotated[str, typer.Option("--uncertain", help="Edges whose interval spans 0: drop, or point (use the point sign)")] = "drop",
-    min_days: Annotated[int, typer.Option("--min-days", help="Days of data a dyad needs to be an edge")] = 5,
+    min_days: Annotated[int, typer.Option("--min-days", help="Evidence floor: days of data a dyad needs to be signed")] = 30,
+    baseline: Annotated[str, typer.Option("--baseline", help="Expected tone: world (dyads of similar volume) or "
+                                          "world+history (also the dyad's own two years before)")] = "world+history",
     partition: Annotated[str | None, typer.Option("--partition", help="Score a named partition, e.g. 'AZE,TUR,ISR|ARM,IRN'")] = None,
     compare: Annotated[str | None, typer.Option("--compare", help="Second period: edge and actor changes, permutation test")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a picture (.png or .svg); circle in ISO3 order")] = None,
@@ -46,12 +48,13 @@ def network_cmd(
     if uncertain not in ("drop", "point"):
         raise UserError(f"--uncertain {uncertain!r}: use drop or point")
     s = open_store(store, read_only=True)
-    net = network.build(s, split_codes(actors), period, dataset=dataset, case=case, min_days=min_days)
+    net = network.build(s, split_codes(actors), period, dataset=dataset, case=case, min_days=min_days,
+                        baseline=baseline)
     out = network.analyse(net, weighted=weighted, method=method, uncertain=uncertain)
     if partition:
         out["partition_fit"] = network.partition_fit(net, _parse_blocs(partition), weighted=weighted)
     if compare:
-        other = network.build(s, net.nodes, compare, dataset=dataset, case=case, min_days=min_days)
+        other = network.build(s, net.nodes, compare, dataset=dataset, case=case, min_days=min_days, baseline=baseline)
         out["compare"] = {"period": network.period_dict(other.period), **network.compare(net, other),
                           "test": network.change_test(s, net.nodes, net.period, other.period, dataset=dataset,
                                                       min_days=min_days)}
@@ -60,7 +63,8 @@ def network_cmd(
     if format is Fmt.json:
         sys.stdout.write(to_json(out) + "\n")
         return
-    cols = ("actor_a", "actor_b", "sign", "uncertain", "tone", "index", "ci_low", "ci_high", "n_days")
+    cols = ("actor_a", "actor_b", "sign", "tone", "tone_ci_low", "tone_ci_high", "expected", "strength", "weight",
+            "n_days", "low_evidence")
     edges = [{k: e[k] for k in cols} for e in out["edges"]]
     if format is Fmt.csv:
         emit(edges, format)
@@ -75,6 +79,9 @@ def network_cmd(
     con.print(f"two-bloc partition: {' | '.join(','.join(x) for x in b['partition'])}; "
               f"frustrated edges: {', '.join('-'.join(e) for e in b['frustrated_edges']) or 'none'}")
     con.print(f"blocs (correlation clustering): {' | '.join(','.join(x) for x in out['blocs'])}")
+    if out["low_evidence"] or out["unaligned"]:
+        con.print(f"low evidence (in no bloc): {', '.join(out['low_evidence']) or 'none'}; "
+                  f"unaligned (no signed edge): {', '.join(out['unaligned']) or 'none'}")
     if "partition_fit" in out:
         f = out["partition_fit"]
         con.print(f"named partition: frustration {f['named']['frustration']:g} vs best {f['best']['frustration']:g} "
