@@ -75,7 +75,7 @@ def with_statements(coder: Coder) -> Coder:
 def load(statements: bool = False) -> Coder:
     """The production coder: detente.actors + Phoenix dictionaries + CAMEO verb patterns (cached)."""
     actors = read_actors([DATA / f for f in PHOENIX_ACTORS])
-    return Coder(read_verbs(DATA / VERBS), actors.index, read_agents([DATA / "Phoenix.agents.txt.gz"]),
+    return Coder(read_verbs(DATA / VERBS), actors.index, read_agents([DATA / "Phoenix.agents.txt.gz", DATA / "detente.agents.txt"]),
                  read_discards([DATA / "Phoenix.discards.txt.gz"]), external=_external_actors(),
                  statements=statements)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from detente.coding.context import country_of, fill_null_actors, sentence_country
 from detente.coding.dictionaries import ActorCodes, PhraseIndex
 from detente.coding.parse import (
     ADVERBS,
@@ -28,6 +29,13 @@ from detente.coding.verbs import Pattern, VerbDict, VerbForm
 
 MAX_TOKENS = 120  # longer sentences are cut here (and the cut is counted)
 _NOUN_BEFORE = DETERMINERS | (PREPOSITIONS - {"TO"}) | {"'S"}
+# plural forms that are nouns after an adjective or noun ('air strikes', 'peace talks', 'new sanctions')
+NOUNISH = {"STRIKES", "ATTACKS", "TALKS", "PLANS", "THREATS", "DEMANDS", "PROTESTS", "CLASHES", "RAIDS",
+           "REFORMS", "SANCTIONS", "VISITS", "CALLS", "APPEALS", "OFFERS", "EXPORTS", "IMPORTS", "SUPPLIES",
+           "SHIPMENTS", "RECORDS", "PRICES", "RATES", "DRILLS", "EXERCISES", "ARRESTS", "TIES", "AIDS",
+           "PROPOSALS", "PROMISES", "WARNINGS", "ACCUSATIONS", "RALLIES", "MEETINGS", "TRANSFERS", "BLOCKS"}
+_FUNCTION = AUX | NEGATIONS | ADVERBS | PREPOSITIONS | DETERMINERS | {
+    "AND", "OR", "BUT", "THAT", "WHICH", "WHO", "IT", "THEY", "WE", "HE", "SHE", "I", "YOU", "ALSO", "NOT"}
 
 ExternalActors = Callable[[str, date | None], list[tuple[int, int, ActorRef]]]
 
@@ -88,6 +96,7 @@ class Coder:
         self.statements = statements
         self._anchors: dict[int, tuple[dict[str, list[Pattern]], list[Pattern]]] = {}
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
+        self._context_cache: dict[str, str] = {}
 
     def _candidates(self, block, keys: frozenset[str]) -> list[Pattern]:
         """Patterns of a verb block that may match, most specific first (an index on one key each)."""
@@ -99,6 +108,30 @@ class Coder:
         out = list(hits.values()) + free
         out.sort(key=lambda p: (-p.weight, p.line))
         return out
+
+    def context_country(self, context: str | None, when: date | None) -> str | None:
+        """A country code from ``context``: the code itself ('AZE') or the first country that text names
+        ('BAKU', 'Baku, March 3'); cached per text."""
+        if not context:
+            return None
+        if len(context) == 3 and context.isalpha() and context.isupper():
+            return context
+        hit = self._context_cache.get(context)
+        if hit is None:
+            tok = tokenize(context)
+            found = ""
+            for m in self.mentions(tok, when):
+                if m.kind == "actor":
+                    ref = m.value
+                    assert isinstance(ref, ActorRef)
+                    c = ref.country if ref.actor is not None else country_of(ref.code)
+                    if c:
+                        found = c
+                        break
+            if len(self._context_cache) > 10_000:
+                self._context_cache.clear()
+            hit = self._context_cache[context] = found
+        return hit or None
 
     # -- mentions ----------------------------------------------------------------------------
     def mentions(self, tok: Tokens, when: date | None) -> list[Mention]:
@@ -153,8 +186,9 @@ class Coder:
                 i += 1
                 continue
             prev = words[i - 1] if i else ""
-            if prev in _NOUN_BEFORE:
-                i += 1
+            if prev in _NOUN_BEFORE or (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken
+                                         and prev not in _FUNCTION):
+                i += 1  # 'the Israeli air strikes', 'new talks': a noun
                 continue
             for f in forms:
                 n = len(f.words)
@@ -183,7 +217,10 @@ class Coder:
                 res.status = "discarded"
                 return res
         ments = self.mentions(tok, when)
-        if not any(m.kind == "actor" for m in ments):
+        country = None
+        if any(m.kind == "agent" for m in ments):
+            country = sentence_country(words, ments, self.context_country(context, when))
+        if not any(m.kind == "actor" for m in ments) and country is None:
             res.status = "no_actor"
             return res
         taken = {k for m in ments for k in range(m.start, m.end)}
@@ -191,10 +228,15 @@ class Coder:
         if not verbs:
             res.status = "no_verb"
             return res
-        grs = groups(tok, chunks(tok, ments, {v.at for v in verbs}))
+        chs = chunks(tok, ments, {v.at for v in verbs})
+        if country is not None:
+            fill_null_actors(words, chs, country)
+        grs = groups(tok, chs)
         by_end = {g.end: g for g in grs}
         by_start = {g.start: g for g in grs}
         self._subjects(words, verbs, by_end)
+        verbs = [v for v in verbs if not v.noun]
+        _refusals(words, verbs)
         verbs = [v for v in verbs if not v.noun]
         keys = keys_of(words)
         for k in range(len(verbs) - 1, -1, -1):
@@ -203,6 +245,7 @@ class Coder:
             self._code_verb(words, v, verbs[k + 1:], limit, by_start, by_end, grs, keys)
             if v.negated and not v.events:
                 res.negated += 1
+        _drop_complements(words, verbs)
         res.events = [e for v in verbs for e in v.events]
         res.status = "coded" if res.events else "no_event"
         return res
@@ -275,15 +318,21 @@ class Coder:
         rev: str | None = None
         slots = {}
         line = None
+        light = _light_noun(words, v, limit)
+        if light is not None and not v.negated:
+            self._code_light(words, v, light, limit, by_start, grs)
+            return
         if best is not None:
             p, slots = best
             code, rev, line = p.code, p.reverse_code, p.line
             if v.negated and not has_negation(p):
-                return
+                code, rev, slots = _refused_support(words, v, limit), None, {}
+                if code is None:
+                    return
         else:
-            if v.negated:
-                return
             code = v.form.code
+            if v.negated:
+                code = _refused_support(words, v, limit)
         if code is None:
             return
         source = slots.get("src")
@@ -298,18 +347,25 @@ class Coder:
                 if words[i] == "BY" and (i + 1) in by_start:
                     agent = by_start[i + 1]
                     break
-            if source is None:
-                source = agent
-            if target is None and agent is not None:
-                target = subject
+            if agent is not None:
+                # 'Armenia was visited by Xi': the by-phrase is the source whatever the pattern bound
+                source, target = agent, (subject if target is None or target is agent else target)
+                if rev is not None:
+                    rev = rev if target is subject else None
             elif target is None:
                 return
         if source is None:
             source = subject
         if source is None:
             return
+        direct = False
         if target is None:
             target = _first_group(grs, v.end, limit, exclude=source)
+            if target is not None and code == "010" and best is None and \
+                    not (target.start == v.end or words[target.start - 1] in ("TO", "WITH")):
+                target = None  # 'Iran said the plan ... Armenia ...': a statement has no distant target
+        if target is not None:
+            direct = target.start == v.end or (target.start == v.end + 1 and words[v.end] in ("THE", "A", "AN"))
         if target is None:
             # complement clause: 'X believes Y can ...' codes X -> Y when the clause itself codes nothing
             nxt = next((n for n in later if n.direct and n.subject is not None), None)
@@ -324,6 +380,10 @@ class Coder:
         if target is None:
             v.add_among(source.members, code, line)
             return
+        # a reverse event ([042:043]) only when the target is the verb's own object ('visited Paris'),
+        # not an actor reached through a preposition ('attended talks with Aliyev')
+        if rev and not (direct or v.passive or "tgt" in slots):
+            rev = None
         for a in source.members:
             for b in target.members:
                 if a.code == b.code:
@@ -331,6 +391,113 @@ class Coder:
                 v.add(a, b, code, line)
                 if rev:
                     v.add(b, a, rev, line, "reciprocal")
+
+    def _code_light(self, words: list[str], v: _Verb, light: tuple[int, str], limit: int,
+                    by_start: dict[int, Group], grs: list[Group]) -> None:
+        """'held talks with B' (046), 'attended a meeting with B' (040), 'launched drills near the B border'
+        (150), 'held joint exercises' (062 among the subject's members), 'carried out air strikes on B' (195)."""
+        at, code = light
+        source = v.subject
+        if source is None:
+            return
+        joint = "JOINT" in words[v.end: at + 1]
+        with_g = next((by_start[i + 1] for i in range(at + 1, limit - 1) if words[i] == "WITH" and i + 1 in by_start),
+                      None)
+        if code == "150" and (joint or (len(source.members) > 1 and with_g is None)):
+            code = "062"
+        if code in ("040", "046", "062"):
+            target = with_g
+        else:
+            target = _first_group(grs, at + 1, limit, exclude=source)
+        if target is None:
+            v.add_among(source.members, code, None)
+            return
+        for a in source.members:
+            for b in target.members:
+                if a.code != b.code:
+                    v.add(a, b, code, None)
+
+
+# light verbs whose object noun names the event ('held talks', 'staged drills'): noun -> CAMEO code
+LIGHT_VERBS = {"HOLD", "CONDUCT", "STAGE", "LAUNCH", "BEGIN", "START", "CARRY", "ATTEND", "HAVE", "JOIN",
+               "ORGANIZE", "ORGANISE", "STEP", "RESUME", "PERFORM", "UNDERTAKE"}
+EVENT_NOUNS = {
+    "EXERCISE": "150", "EXERCISES": "150", "DRILL": "150", "DRILLS": "150", "MANOEUVRES": "150",
+    "MANEUVERS": "150", "MANOEUVRE": "150", "MANEUVER": "150", "WARGAMES": "150",
+    "TALKS": "046", "NEGOTIATIONS": "046", "MEETING": "040", "MEETINGS": "040", "SUMMIT": "040",
+    "CONSULTATIONS": "040", "AIRSTRIKES": "195", "AIRSTRIKE": "195", "BOMBING": "195",
+    "PROTEST": "141", "PROTESTS": "141", "RALLY": "141", "RALLIES": "141", "DEMONSTRATION": "141",
+    "DEMONSTRATIONS": "141",
+}
+_AIR = {"STRIKE": "195", "STRIKES": "195", "RAID": "195", "RAIDS": "195"}
+
+
+def _light_noun(words: list[str], v: _Verb, limit: int) -> tuple[int, str] | None:
+    """(position, code) of the event noun a light verb takes as its object, within four words."""
+    if v.form.base not in LIGHT_VERBS:
+        return None
+    for i in range(v.end, min(v.end + 5, limit)):
+        w = words[i]
+        if w in EVENT_NOUNS:
+            return i, EVENT_NOUNS[w]
+        if w in _AIR and i > 0 and words[i - 1] == "AIR":
+            return i, _AIR[w]
+        if w in PREPOSITIONS or w in CLAUSE_BREAK or w == ",":
+            return None
+    return None
+
+
+# negated or refused support: 'would not provide military support to B' -> 1212 (CAMEO 121 family)
+SUPPORT_VERBS = {"PROVIDE", "GIVE", "SEND", "SUPPLY", "DELIVER", "OFFER", "EXTEND", "SUPPORT", "BACK", "TAKE",
+                 "PARTICIPATE", "JOIN", "FUND", "FINANCE", "ARM", "HELP", "ASSIST", "AID", "SELL", "SHIP"}
+_MATERIAL = {"PROVIDE", "GIVE", "SEND", "SUPPLY", "DELIVER", "OFFER", "EXTEND", "FUND", "FINANCE", "ARM", "SELL",
+             "SHIP", "HELP", "ASSIST", "AID", "TAKE", "PARTICIPATE", "JOIN"}
+_MILITARY = {"MILITARY", "WEAPONS", "WEAPON", "ARMS", "TROOPS", "DRILLS", "EXERCISES", "AMMUNITION", "TANKS",
+             "JETS", "MISSILES", "SOLDIERS", "DEFENCE", "DEFENSE"}
+_ECONOMIC = {"FINANCIAL", "ECONOMIC", "MONEY", "FUNDS", "FUNDING", "LOANS", "LOAN", "TRADE", "INVESTMENT",
+             "BUDGET", "CREDIT", "GAS", "OIL"}
+_MATERIAL_NOUNS = {"AID", "ASSISTANCE", "SUPPORT", "HELP"} | _MILITARY | _ECONOMIC
+
+
+def _refused_support(words: list[str], v: _Verb, limit: int) -> str | None:
+    """The CAMEO code of a negated or refused act of support, None for other negated verbs (no event)."""
+    if v.form.base not in SUPPORT_VERBS:
+        return None
+    obj = set(words[v.end: limit])
+    if v.form.base not in _MATERIAL and not obj & _MATERIAL_NOUNS:
+        return "120"  # 'refused to back the proposal': a rejection, not of material cooperation
+    if obj & _MILITARY or v.form.base == "ARM":
+        return "1212"
+    if obj & _ECONOMIC or v.form.base in ("FUND", "FINANCE"):
+        return "1211"
+    return "121"
+
+
+_REFUSE = {"REFUSE", "DECLINE"}
+_NOT_AN_EVENT = ("01", "02", "03", "10", "12", "13")  # statements, appeals, intents, demands, rejections, threats
+
+
+def _refusals(words: list[str], verbs: list[_Verb]) -> None:
+    """'refused to send aid': the refusal is the negation of the support verb (coded 121 family there);
+    refusals of anything else keep the refusal verb's own code."""
+    for k, v in enumerate(verbs[:-1]):
+        nxt = verbs[k + 1]
+        if v.form.base in _REFUSE and nxt.at == v.end + 1 and words[v.end] == "TO" and nxt.form.base in SUPPORT_VERBS:
+            v.noun = True
+            nxt.negated = True
+            nxt.subject = nxt.subject or v.subject
+
+
+def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
+    """'urged Azerbaijan to release the prisoners', 'threatened to launch an operation': the infinitive is
+    what was asked, promised or threatened (CAMEO codes the appeal, intent or threat), not an event."""
+    for k in range(1, len(verbs)):
+        v = verbs[k]
+        if not v.events or v.at == 0 or words[v.at - 1] != "TO":
+            continue
+        prev = verbs[k - 1]
+        if any(e.code.startswith(_NOT_AN_EVENT) for e in prev.events) or prev.negated:
+            v.events = []
 
 
 def _participle(f: VerbForm) -> bool:

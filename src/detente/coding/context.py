@@ -1,0 +1,77 @@
+"""Context for actors named without a country ('the rebels', 'the government', 'parliament').
+
+CAMEO codes such an actor with the country the text places it in (Schrodt 2012, CAMEO codebook v1.1b3,
+actor codes: a role code follows the country code, ``---`` when the country is unknown). We take the
+country, in this order, from
+
+1. a place named in the sentence after a locative preposition ('... protested *in Baku*': AZE);
+2. the document's context: its dateline ('BAKU, March 3 -'), else the country of the previous
+   sentences' actors when they all agree (document mode, ``coding.code_article``);
+3. the only country the sentence names ('Syrian government forces were attacked by rebels': SYR).
+
+Without any of these the agent stays uncoded (no ``---REB`` events: they cannot enter a country dyad).
+"""
+
+from __future__ import annotations
+
+from detente.coding.parse import ActorRef, Chunk, Mention
+
+LOCATIVE = {"IN", "NEAR", "AT", "THROUGH", "OUTSIDE", "INSIDE", "AROUND", "ACROSS", "ALONG", "OVER"}
+NON_STATE = ("IGO", "NGO", "NGM", "IMG", "MNC", "UAF", "REB", "INT", "UNO", "EU", "NATO", "OSCE", "CSTO",
+             "IAEA", "NKR")
+_LINK = {"OF", "FROM", "IN"}
+
+
+def country_of(code: str) -> str | None:
+    """The country part of an actor code, None for non-state codes.
+
+    >>> country_of("ARMGOV"), country_of("IGOUNO"), country_of("NATO")
+    ('ARM', None, None)
+    """
+    if len(code) < 3 or not code[:3].isalpha() or code.startswith(NON_STATE):
+        return None
+    return code[:3]
+
+
+def sentence_country(words: list[str], mentions: list[Mention], context: str | None) -> str | None:
+    """The country for null-country actors of one sentence (rules 1-3 of the module docstring)."""
+    countries: list[str] = []
+    for m in mentions:
+        if m.kind != "actor":
+            continue
+        ref = m.value
+        assert isinstance(ref, ActorRef)
+        c = ref.country if ref.actor is not None else country_of(ref.code)
+        if c is None:
+            continue
+        if m.start > 0 and words[m.start - 1] in LOCATIVE:
+            return c
+        countries.append(c)
+    if context:
+        return context
+    if len(set(countries)) == 1:
+        return countries[0]
+    return None
+
+
+def fill_null_actors(words: list[str], chs: list[Chunk], country: str) -> int:
+    """Give agent-only chunks ('the rebels') the context country; returns how many were filled.
+
+    A chunk followed by 'of/from/in <actor>' is left alone: ``groups`` gives it that actor's country
+    ('the ambassador of Iran')."""
+    n = 0
+    for k, c in enumerate(chs):
+        if c.actors or not c.agent_only:
+            continue
+        if k + 1 < len(chs) and chs[k + 1].actors:
+            link = words[c.end: chs[k + 1].start]
+            if link and link[0] in _LINK and len(link) <= 2:
+                continue
+        suffix = [a for a in c.agent_only if not getattr(a, "prefix", False) and getattr(a, "code", "")]
+        if not suffix:
+            continue
+        role = suffix[0].code
+        code = country + role
+        c.actors = [ActorRef(code, c.start, c.end, country, country, role[:3])]
+        n += 1
+    return n
