@@ -10,10 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "detente"
 # distribution name -> the module name src imports
-MODULE = {"ibis-framework": "ibis", "pyyaml": "yaml"}
+MODULE = {"ibis-framework": "ibis", "pyyaml": "yaml", "pillow": "PIL"}
 STDLIB_LIKE = {"detente", "__future__", "None"}  # "None": a wrapped `raise ... from None` line
 # imported only behind an extra or as part of another dependency's public API
-PROVIDED = {"starlette": "fastapi (its request/response classes)", "pyspark": "extra [spark]",
+PROVIDED = {"starlette": "fastapi (its request/response classes)", "pydantic": "fastapi (its models)", "pyspark": "extra [spark]",
             "playwright": "the PDF report / browser tests (extra [pdf]/[test])"}
 
 
@@ -75,3 +75,14 @@ def test_import_does_not_switch_matplotlib_backend():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"MPLBACKEND": "svg", "PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "True", out.stderr[-500:]
+
+
+def test_read_command_with_store_in_missing_folder_creates_nothing(tmp_path):
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    target = tmp_path / "no" / "such" / "x.duckdb"
+    res = CliRunner().invoke(app, ["sources", "--store", str(target)])
+    assert res.exit_code == 2 and "does not exist" in res.output
+    assert not (tmp_path / "no").exists()

@@ -55,14 +55,15 @@ def open(path: str | Path | None = None, read_only: bool = False, build: bool = 
     ...     detente.open(missing, read_only=True)
     ... except detente.UserError as e:
     ...     print(str(e).split(";")[0])
-    no store at ...x.duckdb
+    no store at ...x.duckdb: its folder does not exist
     """
     from detente import bundle
     from detente.store import Store, default_path
 
     p = Path(path).expanduser() if path is not None else default_path()
-    if read_only and not p.exists():
-        raise UserError(f"no store at {p}; run `detente init --store {p}` to build it, or check the path")
+    if read_only and not p.parent.is_dir():
+        raise UserError(f"no store at {p}: its folder does not exist; check the path, or build one with "
+                        f"`detente init --store {p}`")
     return bundle.ensure(Store, p, read_only=read_only, build=build, progress=False)
 
 

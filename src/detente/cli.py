@@ -151,10 +151,17 @@ def _one_line(e: BaseException) -> str:
 
 
 def open_store(path: Path | None, read_only: bool = False, build: bool = True):
-    """The store at ``path`` (or the default), built from the bundled data on first use."""
+    """The store at ``path`` (or the default), built from the bundled data on first use.
+
+    A read command given a ``--store`` in a folder that does not exist is refused: a mistyped path must not
+    create folders and a 64 MB store.
+    """
     from detente import bundle
     from detente.store import Store
 
+    if path is not None and read_only and not Path(path).expanduser().parent.is_dir():
+        raise UserError(f"--store {path}: folder {Path(path).expanduser().parent} does not exist; check the path, "
+                        f"or build a store there with `detente init --store {path}`")
     return bundle.ensure(Store, path, read_only=read_only, build=build)
 
 
