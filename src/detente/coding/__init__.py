@@ -31,6 +31,7 @@ MAX_LINE_CHARS = 20_000  # longer input lines are cut here, and the cut is count
 NON_STATE = ("IGO", "NGO", "NGM", "IMG", "MNC", "UAF", "REB", "INT")
 
 __all__ = ["Coder", "Coded", "Event", "load", "validation_coder", "code_sentence", "code_lines", "code_file",
+           "code_article", "read_article", "Article",
            "split_sentences", "with_statements", "event_rows", "CodeSummary", "MAX_TOKENS", "MAX_LINE_CHARS"]
 
 
@@ -185,6 +186,7 @@ class CodeSummary:
     long_sentences_cut: int = 0
     non_utf8_lines: int = 0
     malformed: int = 0
+    duplicates: int = 0  # document mode: events already reported by an earlier sentence of the article
     problems: list[str] = field(default_factory=list)  # 'line N: reason'
 
     def as_dict(self) -> dict:
@@ -283,3 +285,87 @@ def code_file(path: Path, when: date | None = None, coder: Coder | None = None) 
         head = fh.read(4096)
         fh.seek(0)
         return code_lines(fh, jsonl=is_jsonl(head), when=when, coder=coder)
+
+
+# -- articles (document mode) -------------------------------------------------------------------
+
+_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{1,40}?)(?:,[^—–\-\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+")
+
+
+@dataclass
+class Article:
+    title: str
+    paragraphs: list[str]
+    dateline: str | None = None
+    when: date | None = None
+    doc: str | None = None
+
+
+def read_article(text: str, when: date | None = None, doc: str | None = None) -> Article:
+    r"""An article as text: the first line is the title, blank lines separate paragraphs, and the first
+    paragraph may open with a dateline ('BAKU, March 3 (Reuters) - ...' or 'YEREVAN — ...').
+
+    >>> a = read_article("Talks stall\n\nBAKU, May 2 - The government rejected the offer.\n\nIt said more.")
+    >>> a.title, a.dateline, a.paragraphs
+    ('Talks stall', 'BAKU', ['The government rejected the offer.', 'It said more.'])
+    """
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    if not blocks:
+        return Article("", [], None, when, doc)
+    first = blocks[0].split("\n", 1)
+    title = first[0].strip()
+    paras = ([first[1]] if len(first) > 1 else []) + blocks[1:]
+    paras = [" ".join(p.split()) for p in paras]
+    dateline = None
+    if paras:
+        m = _DATELINE.match(paras[0])
+        if m and m.group(1).strip().upper() == m.group(1).strip():
+            dateline = m.group(1).strip()
+            paras[0] = paras[0][m.end():]
+    return Article(title, paras, dateline, when, doc)
+
+
+def code_article(article: Article, coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
+    """Code an article sentence by sentence (title first). Actors named without a country take the
+    dateline's country, else the country of the earlier sentences' actors when one country is named
+    there; an event (date, source, target, code) reported by several sentences is kept once."""
+    coder = coder or load()
+    summary = CodeSummary(lines=1 + len(article.paragraphs))
+    day = article.when
+    context = coder.context_country(article.dateline, day) if article.dateline else None
+    rows: list[dict] = []
+    seen: set[tuple] = set()
+    texts = ([article.title] if article.title else []) + article.paragraphs
+    for n, para in enumerate(texts, 1):
+        for sent in split_sentences(para):
+            res = coder.code(sent, day, context)
+            summary.sentences += 1
+            summary.long_sentences_cut += res.truncated
+            summary.negated += res.negated
+            if res.status in ("no_actor", "no_verb", "no_event", "discarded"):
+                setattr(summary, res.status, getattr(summary, res.status) + 1)
+            if article.dateline is None:
+                named = {c for e in res.events for c in (_country(e.source), _country(e.target)) if c}
+                if len(named) == 1:
+                    context = named.pop()
+            kept = []
+            for e in res.events:
+                key = (day, e.source.code, e.target.code, e.code)
+                if key in seen:
+                    summary.duplicates += 1
+                    continue
+                seen.add(key)
+                kept.append(e)
+            res.events = kept
+            if kept:
+                summary.sentences_with_events += 1
+                evs = event_rows(res, day, article.doc, None, n)
+                summary.events += len(evs)
+                rows += evs
+    return rows, summary
+
+
+def _country(ref: ActorRef) -> str | None:
+    from detente.coding.context import country_of
+
+    return ref.country if ref.actor is not None else country_of(ref.code)

@@ -29,6 +29,9 @@ from detente.coding.verbs import Pattern, VerbDict, VerbForm
 
 MAX_TOKENS = 120  # longer sentences are cut here (and the cut is counted)
 _NOUN_BEFORE = DETERMINERS | (PREPOSITIONS - {"TO"}) | {"'S"}
+# adjectives after which a verb form is a noun ('military support', 'humanitarian aid', 'air strike')
+ADJECTIVES = {"MILITARY", "FINANCIAL", "ECONOMIC", "HUMANITARIAN", "POLITICAL", "DIPLOMATIC", "NAVAL", "AIR",
+              "MORAL", "PUBLIC", "TECHNICAL", "MATERIAL", "LOGISTICAL", "FULL", "FURTHER", "MORE", "NEW"}
 # plural forms that are nouns after an adjective or noun ('air strikes', 'peace talks', 'new sanctions')
 NOUNISH = {"STRIKES", "ATTACKS", "TALKS", "PLANS", "THREATS", "DEMANDS", "PROTESTS", "CLASHES", "RAIDS",
            "REFORMS", "SANCTIONS", "VISITS", "CALLS", "APPEALS", "OFFERS", "EXPORTS", "IMPORTS", "SUPPLIES",
@@ -186,7 +189,7 @@ class Coder:
                 i += 1
                 continue
             prev = words[i - 1] if i else ""
-            if prev in _NOUN_BEFORE or (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken
+            if prev in _NOUN_BEFORE or prev in ADJECTIVES or (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken
                                          and prev not in _FUNCTION):
                 i += 1  # 'the Israeli air strikes', 'new talks': a noun
                 continue
@@ -230,7 +233,7 @@ class Coder:
             return res
         chs = chunks(tok, ments, {v.at for v in verbs})
         if country is not None:
-            fill_null_actors(words, chs, country)
+            fill_null_actors(words, chs, country, {words[m.end - 1] for m in ments if m.kind == "agent"})
         grs = groups(tok, chs)
         by_end = {g.end: g for g in grs}
         by_start = {g.start: g for g in grs}
@@ -361,7 +364,7 @@ class Coder:
         direct = False
         if target is None:
             target = _first_group(grs, v.end, limit, exclude=source)
-            if target is not None and code == "010" and best is None and \
+            if target is not None and code == "010" and \
                     not (target.start == v.end or words[target.start - 1] in ("TO", "WITH")):
                 target = None  # 'Iran said the plan ... Armenia ...': a statement has no distant target
         if target is not None:
@@ -382,7 +385,7 @@ class Coder:
             return
         # a reverse event ([042:043]) only when the target is the verb's own object ('visited Paris'),
         # not an actor reached through a preposition ('attended talks with Aliyev')
-        if rev and not (direct or v.passive or "tgt" in slots):
+        if rev and not (direct or v.passive):
             rev = None
         for a in source.members:
             for b in target.members:

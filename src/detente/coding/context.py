@@ -54,10 +54,15 @@ def sentence_country(words: list[str], mentions: list[Mention], context: str | N
     return None
 
 
-def fill_null_actors(words: list[str], chs: list[Chunk], country: str) -> int:
+# nouns that stand for the group the agent word before them names ('rebel positions', 'army units')
+HEADS = {"POSITIONS", "POSITION", "BASES", "BASE", "HEADQUARTERS", "STRONGHOLD", "STRONGHOLDS", "CAMP", "CAMPS",
+         "UNITS", "UNIT", "FIGHTERS", "CONVOY", "POSTS", "POST", "LEADERS", "LEADER", "SUPPORTERS", "MEMBERS"}
+
+
+def fill_null_actors(words: list[str], chs: list[Chunk], country: str, agent_words: set[str]) -> int:
     """Give agent-only chunks ('the rebels') the context country; returns how many were filled.
 
-    A chunk followed by 'of/from/in <actor>' is left alone: ``groups`` gives it that actor's country
+    ``agent_words``: tokens that end an agent mention. A chunk followed by 'of/from/in <actor>' is left alone: ``groups`` gives it that actor's country
     ('the ambassador of Iran')."""
     n = 0
     for k, c in enumerate(chs):
@@ -70,6 +75,9 @@ def fill_null_actors(words: list[str], chs: list[Chunk], country: str) -> int:
         suffix = [a for a in c.agent_only if not getattr(a, "prefix", False) and getattr(a, "code", "")]
         if not suffix:
             continue
+        head = words[c.end - 1]
+        if head not in agent_words and head not in HEADS:
+            continue  # 'military aid', 'police reform': the agent word only modifies another noun
         role = suffix[0].code
         code = country + role
         c.actors = [ActorRef(code, c.start, c.end, country, country, role[:3])]

@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from detente.errors import UserError
+
 _COMMENT = re.compile(r"#.*$")
 _XML_COMMENT = re.compile(r"<!--.*?-->|<!\s*--.*?-->", re.S)
 _CODE = re.compile(r"\[([^\]]*)\]")
+_TABARI_COMMENT = re.compile(r"(?:^|\s);.*$")
 MIN_STEM = 5  # a phrase's last word matches as a prefix only from this length on
 
 
@@ -42,7 +45,8 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def _strip_comment(line: str) -> str:
-    return _COMMENT.sub("", line).rstrip()
+    """Without '#' comments (PETRARCH) and ';' comments (TABARI: a ';' at the start or after a space)."""
+    return _TABARI_COMMENT.sub("", _COMMENT.sub("", line)).rstrip()
 
 
 # -- phrases ---------------------------------------------------------------------------------
@@ -197,6 +201,7 @@ def read_actors(paths: Iterable[Path], index: PhraseIndex | None = None) -> Acto
     """
     out = ActorDict(index or PhraseIndex())
     for path in paths:
+        before = out.entries
         names: list[Phrase] = []
         codes = ActorCodes()
 
@@ -238,6 +243,9 @@ def read_actors(paths: Iterable[Path], index: PhraseIndex | None = None) -> Acto
                 else:
                     codes.dated.append((code, lo, hi))
         flush()
+        if out.entries == before:
+            raise UserError(f"{path}: no actor entries read; expected a PETRARCH/TABARI actor dictionary "
+                            "(a name line, then its code in brackets: 'ARMENIA_ [ARM]')")
     out.index.finish()
     return out
 
@@ -263,6 +271,7 @@ def _plurals(word: str) -> list[str]:
 def read_agents(paths: Iterable[Path]) -> PhraseIndex:
     index = PhraseIndex()
     for path in paths:
+        before = index.size
         subs: dict[str, list[str]] = {}
         for _, raw in read_lines(path):
             line = _strip_comment(raw).strip()
@@ -300,6 +309,9 @@ def read_agents(paths: Iterable[Path]) -> PhraseIndex:
                     pw = tuple(w for w in re.split(r"[_\s]+", pl) if w)
                     if pw:
                         index.add(Phrase(pw, False), agent)
+        if index.size == before:
+            raise UserError(f"{path}: no agents read; expected a PETRARCH/TABARI agent dictionary "
+                            "('PRESIDENT [~GOV]' lines: a phrase and its role code with '~')")
     index.finish()
     return index
 
@@ -314,9 +326,10 @@ def read_discards(paths: Iterable[Path]) -> PhraseIndex:
     """
     index = PhraseIndex()
     for path in paths:
+        before = index.size
         for _, raw in read_lines(path):
             line = _strip_comment(raw).strip()
-            if not line:
+            if not line or line.startswith("<"):
                 continue
             kind = "sentence"
             if line.startswith("+"):
@@ -326,5 +339,8 @@ def read_discards(paths: Iterable[Path]) -> PhraseIndex:
             words = tuple(w for w in re.split(r"[_\s]+", line.upper()) if w)
             if words:
                 index.add(Phrase(words, False), kind)
+        if index.size == before:
+            raise UserError(f"{path}: no discard phrases read; expected a PETRARCH/TABARI discard list "
+                            "(one phrase a line, '+' before story-level discards)")
     index.finish()
     return index

@@ -227,17 +227,18 @@ _ALIASES = {"IGOUNO": "UNO", "IGOUNOIAE": "IAEA", "IGOUNOIAEA": "IAEA", "IGOEURE
 
 
 def norm_actor(code: str) -> str:
-    """An actor code for comparison: IGO spellings unified (IGOUNO = UNO), then country + first role (6 chars).
+    """An actor code for comparison: IGO spellings unified (IGOUNO = UNO) and compared on the organisation,
+    states on country + first role (6 characters).
 
-    >>> norm_actor("IGOEUREECGOV"), norm_actor("ARMGOVMIL"), norm_actor("EU")
-    ('EU', 'ARMGOV', 'EU')
+    >>> norm_actor("IGOEUREECGOV"), norm_actor("ARMGOVMIL"), norm_actor("NATOGOV")
+    ('EU', 'ARMGOV', 'NATO')
     """
     for long, short in sorted(_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if code.startswith(long):
             return short
-    for short in ("UNO", "EU", "NATO", "OSCE", "CSTO", "IAEA"):
-        if code.startswith(short) and code[len(short):len(short) + 3] in ("", "GOV", "LEG"):
-            return code[: len(short) + 3]
+    for short in ("UNO", "EU", "NATO", "OSCE", "CSTO", "IAEA", "NKR"):
+        if code.startswith(short):
+            return short  # organisations and de facto entities: compared on the entity, not its roles
     return code[:6]
 
 

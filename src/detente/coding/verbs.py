@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detente.coding.dictionaries import read_lines
+from detente.errors import UserError
 
 SLOTS = {"$": "src", "+": "tgt", "%": "cmp", "^": "skip"}
 _FUNCTION_WORDS = {"A", "AN", "THE", "IN", "ON", "AT", "TO", "OF", "BY", "FOR", "AS", "IS", "BE", "WAS", "HE", "IT"}
@@ -174,8 +175,14 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
     for p in paths:
         syn: str | None = None
         block: VerbBlock | None = None
-        for n, raw in read_lines(p):
+        lines = list(read_lines(p))
+        # TABARI's format: no '--- NAME ---' block headers, ';' comments; every verb line starts its own block
+        tabari = not any(re.match(r"^\s*-{3}\s*[^\s\[-]", raw) for _, raw in lines)
+        blocks_before, forms_before = len(blocks), len(raw_forms)
+        for n, raw in lines:
             line = re.sub(r"#.*$", "", raw).rstrip()
+            if tabari:
+                line = re.sub(r";.*$", "", line).rstrip()
             s = line.strip()
             if not s:
                 syn = None
@@ -194,9 +201,12 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
                 block = VerbBlock(hdr.group(1).rstrip("_"), _code(hdr.group(2) or "---")[0])
                 blocks.append(block)
                 continue
-            if block is None:
+            if block is None and not (tabari and not s.startswith("-")):
                 continue
             if s.startswith("-"):
+                if block is None:
+                    skipped.append((n, f"pattern before any verb: {s[:60]}"))
+                    continue
                 m = re.match(r"^-\s*(.*?)\s*\[([^\]]*)\]\s*$", s)
                 pat = _pattern(m.group(1), m.group(2), n) if m else None
                 if pat is None:
@@ -209,7 +219,15 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
             if v is None:
                 skipped.append((n, f"unreadable verb line: {s[:60]}"))
                 continue
+            if tabari:
+                block = VerbBlock(v[0][v[1]], _code(v[3])[0] if v[3] is not None else None)
+                blocks.append(block)
             raw_forms.append((*v, block))
+        if len(blocks) == blocks_before or len(raw_forms) == forms_before:
+            raise UserError(
+                f"{p}: no verbs read ({len(blocks) - blocks_before} blocks, {len(raw_forms) - forms_before} verb "
+                "forms); expected a PETRARCH verb dictionary ('--- NAME [code] ---' blocks of 'VERB' lines and "
+                "'- pattern [code]' lines) or a TABARI one ('VERB [code]' lines, each followed by its patterns)")
     expanded = {k: _expand(k, synsets, set()) for k in synsets}
     forms: dict[str, list[VerbForm]] = defaultdict(list)
     seen: set[tuple[tuple[str, ...], int]] = set()

@@ -28,6 +28,9 @@ def register(app: typer.Typer) -> None:
         on: Annotated[str | None, typer.Option("--date", help="Date of the text (YYYY-MM-DD); JSONL dates win")] = None,
         ingest: Annotated[bool, typer.Option("--ingest", help="Store the events as dataset `coded`")] = False,
         statements: Annotated[bool, typer.Option(help="Also code 'X said ...' as X's statement event")] = False,
+        article: Annotated[bool, typer.Option(
+            "--article", help="The file is one article: title line, blank-line paragraphs, optional dateline "
+            "('BAKU, May 2 - ...'); actors without a country take the dateline's, repeated events count once")] = False,
         store: StoreOpt = None,
     ) -> None:
         """Code news sentences into CAMEO events (who did what to whom) with PLOVER types."""
@@ -38,7 +41,14 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise UserError(f"bad --date {on!r}: use YYYY-MM-DD, e.g. --date 2021-05-12") from None
         coder = coding.with_statements(coding.load()) if statements else coding.load()
-        rows, summary = coding.code_file(file, when=when, coder=coder)
+        if article:
+            try:
+                text = file.read_text(encoding="utf-8", errors="replace")
+            except OSError as e:
+                raise UserError(f"{file}: cannot read ({e.strerror}); give a text file with one article") from None
+            rows, summary = coding.code_article(coding.read_article(text, when, file.stem), coder=coder)
+        else:
+            rows, summary = coding.code_file(file, when=when, coder=coder)
         if ingest:
             undated = sum(1 for r in rows if not r["date"])
             if undated:
