@@ -315,14 +315,27 @@ def write(rep: Report, out: Path, pdf: bool = False) -> dict[str, Path]:
 
 
 def check_output(out: Path, pdf: bool = False, chromium: Path = CHROMIUM) -> None:
-    """Refuse, before any work, an output the report cannot be written to."""
+    """Refuse, before any work, an output the report cannot be written to (for --pdf: no browser to print it)."""
     if out.is_dir():
         raise UserError(f"{out} is a directory; give a file name such as {out / 'report.html'}")
     if out.suffix.lower() == ".json":
         raise UserError(f"{out}: the JSON twin is written next to the report; give a .html name (or .pdf with --pdf)")
-    if pdf and not chromium.exists():
-        raise UserError(f"--pdf needs Chromium at {chromium}; install it (`apt-get install -y chromium` on Debian) "
-                        "or write HTML and print it from a browser")
+    if pdf:
+        check_browser(chromium)
+
+
+def check_browser(chromium: Path = CHROMIUM) -> None:
+    """--pdf prints with Playwright driving Chromium: both must be installed (one line says how)."""
+    import importlib.util
+
+    missing = []
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("pip install 'detente[pdf]'")
+    if not Path(chromium).exists():
+        missing.append(f"apt-get install -y chromium (expected at {chromium})")
+    if missing:
+        raise UserError(f"--pdf needs Playwright and Chromium: {'; '.join(missing)}; or write HTML and print it "
+                        "from a browser")
 
 
 def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
@@ -341,6 +354,17 @@ def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
                      margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
         finally:
             browser.close()
+
+
+def from_cache(data: dict) -> Report:
+    """A report from its cached JSON twin: the same numbers and charts, a new generation time."""
+    data = dict(data)
+    prov = dict(data.get("provenance") or {})
+    prov["computed_at"] = prov.get("generated_at")
+    prov["generated_at"] = views.provenance(None)["generated_at"]
+    prov["cache"] = f"sections computed {prov['computed_at']}, read from the store's cache"
+    data["provenance"] = prov
+    return Report(data, dict(data.get("figures") or {}))
 
 
 def today() -> str:

@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
         freq: Annotated[str, typer.Option(help="Step of the dyad plots: week, month, quarter, year")] = "month",
         breaks: Annotated[bool, typer.Option("--breaks/--no-breaks", help="Mark structural breaks on the dyad "
                                                                           "plots (about 1 s)")] = True,
+        cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse sections computed before for the "
+                                                                      "same store contents, case and code")] = True,
         store: StoreOpt = None,
     ) -> None:
         """Write a self-contained report (HTML or PDF) and its JSON twin with the same numbers."""
@@ -36,24 +38,42 @@ def register(app: typer.Typer) -> None:
             raise UserError("give --case-file or --text, not both")
         if case_file and not case_file.is_file():
             raise UserError(f"{case_file}: no such case file; check the path")
-        from detente.claims.casefile import load_case
+        rpt.check_output(out, pdf)  # --pdf: its browser is checked here, before anything is computed
+        from detente import report_cache
 
-        load_case(case_file or case)  # a bad case name or file fails now, not after the store and the report
-        rpt.check_output(out, pdf)
+        if text is None and (case_file is None and report_cache.case_file(case) is None):
+            from detente.claims.casefile import load_case
+
+            load_case(case)  # a bad case name fails now, with the known names, before the store is opened
         body = None
         if text:
             from detente.extract import read_text
 
             body = read_text(text)
+        the_case = str(case_file) if case_file else case
         s = open_store(store, read_only=True)
         try:
-            rep = rpt.build(s, case=str(case_file) if case_file else case, text=body, freq=freq, breaks=breaks)
+            params = {"freq": freq, "breaks": breaks}
+            k = report_cache.key(s, the_case, body, params)
+            hit = report_cache.get(s, k) if cache else None
+            rep = rpt.from_cache(hit) if hit else None
+            if rep is None:
+                if case_file:
+                    from detente.claims.casefile import load_case
+
+                    load_case(case_file)  # a bad case file is one line, not a failed section
+                rep = rpt.build(s, case=the_case, text=body, freq=freq, breaks=breaks)
         finally:
             s.close()
+        note = "read from the store's cache" if hit else None
+        if hit is None and cache and rep.data["sections"]["summary"]["status"] == "ok":
+            note = report_cache.put(s.path, k, rep.data, rep.data["provenance"]["seconds"])
         paths = rpt.write(rep, out, pdf=pdf)
         sec = rep.data["sections"]
         missing = [f"{k} ({v['reason']})" for k, v in sec.items() if v["status"] != "ok"]
         for kind, p in paths.items():
             err.print(f"wrote {kind}: {p}", highlight=False)
+        if note:
+            err.print(f"[dim]sections {note}[/dim]", highlight=False)
         if missing:
             err.print("[yellow]sections unavailable:[/yellow] " + "; ".join(missing), highlight=False, soft_wrap=True)
