@@ -47,6 +47,44 @@ SUPPLEMENT = {
     "mediating": (1, 3.0), "mediate": (1, 3.0), "mediated": (1, 3.0),
 }
 
+
+def _forms(pol: int, weight: float, *words: str) -> dict[str, tuple[int, float]]:
+    return {w: (pol, weight) for w in words}
+
+
+# Analysts' words of worry, threat, accusation, occupation, liberation and turning away (conflictual), and of
+# restored or granted ties (cooperative): the relation they name, whatever the tone of the sentence. Ours.
+ANALYST = {
+    **_forms(-1, -2.0, "worried", "worry", "worries", "worrying", "apprehensive", "apprehension", "concerned",
+             "alarmed", "alarm", "wary", "fear", "fears", "feared", "fearing", "suspicion", "suspicious",
+             "distrust", "distrusts", "distrusted", "mistrust", "mistrusts", "uneasy", "unease", "anxious",
+             "anxiety", "bitter", "resentful", "resentment", "hostile to", "nervous", "uneasiness"),
+    **_forms(-1, -6.0, "occupation", "occupy", "occupies", "occupied", "occupying", "liberate", "liberates",
+             "liberated", "liberating", "liberation", "invasion", "invade", "invades", "invaded", "invading",
+             "annexation", "annex", "annexed", "annexing"),
+    **_forms(-1, -3.0, "turned away", "turning away", "turns away", "turn away", "objections", "objection",
+             "objected", "summoned", "summon", "summons", "summoning", "interfering", "interfere",
+             "interference", "interfered", "froze", "freeze", "freezes", "frozen", "severed", "sever",
+             "recalled", "recall", "rejected", "reject", "rejects", "rejecting", "downgraded", "downgrade",
+             "drills", "opposite sides", "collided", "plotting", "fuelling", "fueling", "protested", "protest",
+             "protests", "retaliation", "blocked", "delayed", "suspended", "confront", "confronting",
+             "confronted", "challenge", "strategic challenge", "counterweight", "grievance", "quarrels",
+             "accusations", "expelled", "banned", "water cannon", "shot down", "at odds"),
+    **_forms(1, 3.0, "restore", "restored", "restores", "restoring", "resume", "resumed", "resumes",
+             "resuming", "signed", "sign", "signs", "agreement", "pact", "treaty", "ceasefire", "truce", "peace",
+             "accession", "joined", "join", "allowed", "allow", "opened", "sent", "sympathetic", "friend",
+             "friends", "backer", "backers", "welcome", "welcomed", "outreach", "alongside", "loan", "aid",
+             "hub", "business", "hosts", "channel", "visit", "visited", "envoys", "purchases", "arms sales",
+             "supplied", "shipped", "established", "appointed", "normalised", "normalized", "defend", "defends",
+             "defended", "defending", "protect", "protects", "protected", "together with", "side by side"),
+    # everyday words CAMEO gives a narrow sense that analyst prose rarely means: neutral here (0 = no cue)
+    **_forms(0, 0.0, "revoked", "regards", "regarded", "regard", "see", "sees", "saw", "treated", "treats",
+             "view", "views", "viewed", "considers", "considered", "relations", "watched", "kept", "held",
+             "hold", "seek", "sought", "spoke", "point", "find", "said", "says", "described", "expanded",
+             "presence", "status", "hosted", "offered", "guard", "talk"),
+}
+SUPPLEMENT = {**SUPPLEMENT, **ANALYST}
+
 # Everyday verbs whose CAMEO sense is narrow ("hold" = detain, "send" = expel, "take" = seize): in analysts'
 # prose they rarely carry that sense, so they are left out.
 GENERIC = {
@@ -141,7 +179,7 @@ def build(path: Path) -> list[tuple[str, int, float, str]]:
         g = _goldstein(cameo, main)
         rows.append((form, p, g, f"cameo:{main}"))
     rows += [(w, p, g, "supplement") for w, (p, g) in sorted(SUPPLEMENT.items())]
-    # one row per form: the supplement wins over CAMEO for the few words in both
+    # one row per form: the supplement wins over CAMEO for the words in both (polarity 0 = not a cue)
     out: dict[str, tuple] = {}
     for r in rows:
         out[r[0]] = r

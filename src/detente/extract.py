@@ -1,12 +1,23 @@
-"""Analyst prose -> candidate claims: who, toward whom, cooperative or conflictual, when, how sure.
+"""Analyst prose -> candidate claims: who does what to whom, cooperative or conflictual, when, how sure.
 
-Per sentence: actors are found with :func:`detente.actors.match_in_text` (names, demonyms, capitals:
-"Tehran", "Armenian", "Baku"); the polarity comes from ``data/polarity.tsv``, a lexicon derived from the
-CAMEO verb dictionary (scripts/build_polarity_lexicon.py) plus a short list of analysts' nouns; a negator
-within three words before a cue flips it; hedges ("may", "reportedly") are flagged; change words
-("strengthened", "deteriorated") make a before/after claim; the time anchor ("after the 44-day war",
-"since 2020", "currently", "for nearly 30 years") picks the case periods. Each claim carries a
-hypothesis in the case-file format (see docs/claims.md), so ``detente check`` can test it directly.
+A pattern grammar over each sentence (no statistical parser: see docs/claims.md for why and the measured
+scores). Actors are found with :func:`detente.actors.match_in_text` (names, demonyms, capitals); places that
+are not actors ("the Indian Ocean basin", "Azeri Muslim people", "the South China Sea") and locations ("militants
+in Iraq") are dropped. Then, per sentence:
+
+1. appositions give relations of their own: "Turkey's ally Azerbaijan", "China, Pakistan's closest partner",
+   "Qatar remains Ankara's closest partner", "Cairo and Abu Dhabi, usually close partners";
+2. joint noun phrases give an undirected relation whose polarity comes from the noun or the clause's predicate:
+   "relations between India and Pakistan deteriorated", "the unity of Turkey and Azerbaijan";
+3. in each clause, the subject relates to each later actor through the predicate between them (the first cue of
+   ``data/polarity.tsv``: CAMEO verbs plus analysts' words of worry, threat, accusation, occupation, liberation,
+   turning away); a joint subject with a reciprocal verb relates its members ("Beijing and New Delhi clashed");
+   an actor mentioned with no predicate linking it gives nothing.
+
+Polarity is the relation's, not the sentence's tone. A negator before the cue flips it ("did not restore trade");
+hedges ("may", "reportedly") are kept; change words ("deteriorated", "deepened") make a before/after claim. Time
+anchors and windows come from :mod:`detente.extract_time`; each claim carries a hypothesis in the case-file
+format, so :func:`case_from_text` builds a case with only the text's actors, windows and dyads.
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -22,43 +33,72 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import UserError
+from detente.extract_time import Anchor, Window, anchors, window
 
 HEDGES = ("may", "might", "could", "reportedly", "allegedly", "apparently", "seems", "seem", "seemed", "appears",
           "appear", "appeared", "likely", "possibly", "perhaps", "probably", "arguably", "presumably",
           "is said to", "are said to", "according to", "suggests", "suggest", "rumoured", "rumored")
-NEGATORS = ("not", "no", "never", "n't", "neither", "nor", "without", "hardly", "barely", "failed to",
-            "refused to", "ceased to", "stopped")
-CHANGE_UP = ("strengthen", "strengthened", "strengthening", "strengthens", "deepen", "deepened", "deepening",
+NEGATORS = ("not", "no", "never", "n't", "neither", "nor", "without", "hardly", "barely", "failed", "refused",
+            "refuses", "refuse", "ceased", "stopped", "avoided", "avoids", "avoid", "declined", "declines")
+CHANGE_UP = {"strengthen", "strengthened", "strengthening", "strengthens", "deepen", "deepened", "deepening",
              "deepens", "improve", "improved", "improving", "improves", "warm", "warmed", "warming", "grew", "grow",
-             "grows", "growing", "expand", "expanded", "expanding", "expands", "increase", "increased",
-             "increasing", "increases", "rise", "rose", "risen", "rising", "intensified", "intensify", "boosted",
-             "upgraded", "tighter", "closer")
-CHANGE_DOWN = ("weaken", "weakened", "weakening", "weakens", "deteriorate", "deteriorated", "deteriorating",
-               "worsen", "worsened", "worsening", "worsens", "decline", "declined", "declining", "cooled",
-               "cooling", "soured", "eroded", "eroding", "shrank", "shrunk", "decreased", "fell", "frayed")
-# change words whose object is a bad thing ("tensions grew") flip: handled by the polarity of the other cues
+             "grown", "grows", "growing", "increase", "increased", "increasing", "increases", "rise", "rose",
+             "risen", "rising", "intensified", "intensify", "intensifying", "boosted", "upgraded", "tighter",
+             "closer", "thaw", "thawed", "escalated", "escalating", "escalate", "climbs", "climbed", "expand",
+             "expanding", "expands"}
+CHANGE_DOWN = {"weaken", "weakened", "weakening", "weakens", "deteriorate", "deteriorated", "deteriorating",
+               "worsen", "worsened", "worsening", "worsens", "decline", "declined", "declining", "cooled", "cooling",
+               "soured", "souring", "eroded", "eroding", "shrank", "shrunk", "decreased", "fell", "frayed", "ended",
+               "ending", "end", "ends", "eased", "easing", "reduced", "reduce", "faded"}
+CHANGE_PHRASES = {"moved towards": 1, "moved toward": 1, "shifted towards": 1, "tilted towards": 1,
+                  "moved away": -1, "drifted away": -1, "moved closer": 1, "grew closer": 1}
 STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "with", "its", "their", "his", "her", "as", "by",
         "at", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "it", "from", "or",
         "but", "which", "who", "will", "would", "also", "more", "most", "than", "so", "such", "into", "over"}
-WORDS_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-             "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "a decade": 10,
-             "two decades": 20, "three decades": 30}
-WAR_END, WAR_START, OFFENSIVE = date(2020, 11, 11), date(2020, 9, 27), date(2023, 9, 19)
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
-
-
-@dataclass
-class Anchor:
-    text: str | None
-    start: date | None
-    end: date | None
-    relative: str | None = None  # "latest" for "currently", "now"
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["start"] = self.start.isoformat() if self.start else None
-        d["end"] = self.end.isoformat() if self.end else None
-        return d
+# apposition nouns: "X's ally Y"
+REL = {"ally": 1, "allies": 1, "partner": 1, "partners": 1, "friend": 1, "friends": 1, "backer": 1, "patron": 1,
+       "protector": 1, "supporter": 1, "adversary": -1, "adversaries": -1, "rival": -1, "rivals": -1, "enemy": -1,
+       "enemies": -1, "foe": -1, "foes": -1, "nemesis": -1, "neighbour": 0, "neighbor": 0, "neighbours": 0,
+       "neighbors": 0, "client": 1, "proxy": 1}
+# joint nouns: "relations between A and B"; None = the predicate gives the polarity
+JOINT = {"relations": None, "ties": None, "relationship": None, "trade": None, "talks": None, "flights": None,
+         "contacts": None, "links": None, "exchanges": None, "dialogue": None, "cooperation": 1, "partnership": 1,
+         "alliance": 1, "unity": 1, "rapprochement": 1, "friendship": 1, "détente": 1, "detente": 1, "axis": 1,
+         "rivalry": -1, "hostility": -1, "tensions": -1, "tension": -1, "dispute": -1, "disputes": -1, "war": -1,
+         "conflict": -1, "enmity": -1, "standoff": -1, "border fight": -1}
+RECIPROCAL = {"signed", "sign", "agreed", "agree", "clashed", "clash", "fought", "normalised", "normalized",
+              "normalise", "normalize", "met", "held", "exchanged", "restored", "resumed", "improved",
+              "appointed", "pledged", "traded", "cooperated", "negotiated", "reconciled", "quarrelled",
+              "collided", "opposite sides", "at odds", "established", "concluded", "reached"}
+REGARD = {"regard", "regards", "regarded", "see", "sees", "saw", "view", "views", "viewed", "treat", "treats",
+          "treated", "consider", "considers", "considered", "describe", "describes", "described"}
+ACCUSE = {"accused", "accuses", "accuse", "blamed", "blames", "blame", "suspected", "suspects", "praised",
+          "thanked", "criticised", "criticized", "condemned"}
+SUBORD = {"after", "when", "as", "since", "because", "although", "though", "if", "before", "once", "until",
+          "whenever", "unless", "whereas"}
+LOCATIVE = {"in", "near", "across", "through", "inside", "within", "throughout", "along", "off", "via", "into"}
+AT_ORGS = {"UNO", "UN", "AU", "EU", "NATO", "OSCE", "ASEAN", "CSTO", "SCO", "GCC", "ARL", "OIC", "BRICS", "G20", "G7"}
+PLACE_NEXT = {"ocean", "sea", "strait", "straits", "gulf", "peninsula", "basin", "coast", "coastline", "river",
+              "people", "peoples", "minority", "minorities", "diaspora", "community", "communities", "muslim",
+              "muslims", "christians", "language", "speakers", "population", "populations", "descent", "origin",
+              "ethnicity", "sea's"}
+PLACE_PREV = ("sea of ", "gulf of ", "bay of ", "port ", "inter-", "inter ", "ethnic ", "pan-", "strait of ")
+INSTITUTIONS = {"government", "officials", "leaders", "leadership", "authorities", "planners", "diplomats",
+                "elites", "opinion", "parliament", "army", "military", "president", "ministers", "public"}
+COPULA = {"remains", "remain", "is", "was", "be", "been", "became", "become", "becomes", "still", "now", "has",
+          "have", "may", "might", "could", "usually", "long", "the", "a", "an", ",", "also", "always"}
+HABITUAL = {"repeatedly", "regularly", "often", "long", "usually", "routinely", "increasingly", "continues",
+            "continue", "continued", "still", "always", "has", "have", "had", "since", "remains", "remain"}
+IRREGULAR_PAST = {"shot", "struck", "sent", "froze", "fought", "held", "met", "sought", "bought", "sold", "made",
+                  "blew", "began", "took", "gave", "drew", "won", "broke", "led", "kept", "cut", "hit", "left",
+                  "brought", "threw", "stole", "seized", "sank", "flew", "withdrew", "rose", "fell"}
+# places that stand for an actor and that actors.match_in_text may not know (checked only where it found nothing)
+METONYMS = {"new delhi": "IND", "delhi": "IND", "abu dhabi": "ARE", "dubai": "ARE", "the emirates": "ARE",
+            "tel aviv": "ISR", "the kremlin": "RUS", "kremlin": "RUS", "the white house": "USA",
+            "washington": "USA", "brussels": "EU", "the pentagon": "USA", "whitehall": "GBR", "downing street": "GBR",
+            "the elysee": "FRA", "zhongnanhai": "CHN", "ramallah": "PSE", "the holy see": "VAT"}
+MAX_CHARS = 2_000_000  # about 300,000 words: a longer text is split by the caller
+_WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]|[,;:()—–]")
 
 
 @dataclass
@@ -76,27 +116,67 @@ class Claim:
     change: str | None = None  # increase | decrease
     versus: str | None = None  # "A treats B, not C, as a partner": C
     directed: bool = True
+    aspect: str = "level"  # level | event | change
+    via: str = "predicate"  # predicate | apposition | joint | reciprocal
+    window: Window | None = None
     periods: list[str] = field(default_factory=list)
     hypothesis: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        d = asdict(self)
-        d["anchor"] = self.anchor.as_dict()
-        d["hedged"] = bool(self.hedges)
-        return d
+        return {"id": self.id, "source": self.source, "target": self.target, "polarity": self.polarity,
+                "sentence": self.sentence, "sentence_index": self.sentence_index, "anchor": self.anchor.as_dict(),
+                "cues": list(self.cues), "hedges": list(self.hedges), "hedged": bool(self.hedges),
+                "negated": self.negated, "change": self.change, "versus": self.versus, "directed": self.directed,
+                "aspect": self.aspect, "via": self.via,
+                "window": self.window.as_dict() if self.window else None, "periods": list(self.periods),
+                "hypothesis": self.hypothesis}
 
 
-@cache
-def _builtin_case() -> Any:
-    """The built-in case: its periods anchor extracted claims."""
-    from detente.claims import load_case
+@dataclass
+class Item:
+    kind: str  # A actor | W word | P punctuation
+    text: str
+    start: int
+    end: int
+    code: str | None = None
+    poss: bool = False
+    drop: bool = False  # consumed by an apposition or a time expression: neither subject nor object
+    loc: bool = False  # a location ("in Iraq"): not a party
+    np: bool = False  # inside a joint noun phrase: not a subject
 
-    return load_case("south_caucasus")
+    @property
+    def low(self) -> str:
+        return self.text.lower().replace("’", "'")
+
+
+@dataclass
+class Relation:
+    a: str
+    b: str
+    sign: int
+    directed: bool
+    via: str
+    cues: list[str]
+    negated: bool = False
+    change: int = 0
+    past: bool = False
+    habitual: bool = False
+    versus: str | None = None
+    pos: int = 0  # offset in the sentence (for the clause's anchor)
+
+
+@dataclass
+class Extraction:
+    """Claims of a text plus what a reader must know: named events the gazetteer could not resolve, notes."""
+
+    claims: list[dict]
+    unresolved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @cache
 def lexicon() -> dict[str, int]:
-    """Polarity lexicon: word or phrase (lower case) -> +1 cooperative / -1 conflictual."""
+    """Polarity lexicon: word or phrase (lower case) -> +1 cooperative / -1 conflictual / 0 no cue."""
     with resources.files("detente.data").joinpath("polarity.tsv").open(encoding="utf-8") as fh:
         return {r["form"]: int(r["polarity"]) for r in csv.DictReader(fh, delimiter="\t")}
 
@@ -104,132 +184,477 @@ def lexicon() -> dict[str, int]:
 def sentences(text: str) -> list[tuple[int, str]]:
     """Split prose into sentences (offset, text); abbreviations like 'U.S.' and 'e.g.' do not end one."""
     text = unicodedata.normalize("NFC", text)
-    protected = re.sub(r"\b(?:[A-Z]\.){2,}|\b(?:e\.g|i\.e|etc|Mr|Mrs|Dr|St|vs|No)\.",
-                       lambda m: m.group().replace(".", "\x00"), text)
+    protected = re.sub(r"\b(?:[A-Z]\.){2,}|\b(?:e\.g|i\.e|etc|Mr|Mrs|Dr|St|vs|No|Gen|Col|Sen|Rep|Jan|Feb|Aug|Sept|"
+                       r"Sep|Oct|Nov|Dec)\.", lambda m: m.group().replace(".", "\x00"), text)
     out = []
     for m in re.finditer(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)", protected):
         s = m.group().replace("\x00", ".").strip()
         if len(s) > 2:
-            out.append((m.start(), s))
+            out.append((m.start() + (len(m.group()) - len(m.group().lstrip())), s))
     return out
 
 
+# ------------------------------------------------------------------------------------------------ actors
 def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
+    """Actor mentions (start, end, code) that stand for a party: places that are not actors are dropped."""
     from detente import actors
 
     spaced = re.sub(r"(?<=[A-Za-z])[-–/](?=[A-Z])", " ", sentence)  # "Turkish-Azerbaijani", "Iran/Armenia"
-    found = []
+    found: list[tuple[int, int, str]] = []
     for s, e, a in actors.match_in_text(spaced, when):
         code = a.country or a.code
-        if code:
-            found.append((s, e, code))
-    # a demonym after "of"/"in"/"on" modifying a noun names a place or possessor, not a party to the relation
+        if not code:
+            continue
+        if code == "BEL" and sentence[s:e].lower() == "brussels":
+            code = "EU"  # the EU's seat, not Belgium, in foreign-affairs prose
+        found.append((s, e, code))
+    low = spaced.lower()
+    for name, code in METONYMS.items():
+        for m in re.finditer(rf"\b{re.escape(name)}\b", low):
+            if m.group()[0].isalpha() and not spaced[m.start():m.start() + 1].isupper() and \
+                    not name.startswith("the "):
+                continue
+            if not any(s < m.end() and m.start() < e for s, e, _ in found):
+                off = 4 if name.startswith("the ") else 0
+                found.append((m.start() + off, m.end(), code))
     keep = []
-    for k, (s, e, code) in enumerate(found):
-        before = sentence[max(0, s - 8):s].lower()
-        nxt = sentence[e:e + 2]
-        if (k > 0 and k < len(found) - 1 and re.search(r"\b(of|in|on|near|at)\s+$", before)
-                and re.match(r"\s[a-z]", nxt) and sentence[s:e].lower().endswith(("ian", "ish", "i", "ese", "ic"))):
+    for s, e, code in sorted(found):
+        nxt = re.match(r"[\s-]*([\w']+)", low[e:])
+        prev = low[max(0, s - 9):s]
+        if nxt and nxt.group(1) in PLACE_NEXT:
+            continue  # "Indian Ocean", "Azeri Muslim people", "Taiwan Strait"
+        if prev.endswith(PLACE_PREV):
+            continue  # "Sea of Japan", "Port Sudan", "inter-Korean"
+        if nxt and nxt.group(1) == "china" and sentence[e:e + 7].lower().startswith(" china sea"):
             continue
         keep.append((s, e, code))
     return keep
 
 
-def _anchor(sentence: str, when: date) -> Anchor:
-    s = sentence.lower()
-    m = re.search(r"\b(after|since|following|in the wake of|before|prior to|during|until)\s+(?:the\s+)?"
-                  r"((?:44|forty-four)[- ]day war|(?:second\s+)?(?:nagorno-)?karabakh war|2020 war|war|"
-                  r"(?:september\s+)?2023 offensive|offensive of september 2023|(?:azerbaijan's\s+)?"
-                  r"(?:september\s+)?2023 (?:military\s+)?operation)", s)
-    if m:
-        rel, what = m.group(1), m.group(2)
-        is_2023 = "2023" in what
-        t = m.group(0)
-        if rel in ("before", "prior to", "until"):
-            return Anchor(t, None, (OFFENSIVE if is_2023 else WAR_START).replace(day=(18 if is_2023 else 26)))
-        if rel == "during":
-            return Anchor(t, WAR_START, date(2020, 11, 10)) if not is_2023 else Anchor(t, OFFENSIVE, None)
-        return Anchor(t, OFFENSIVE if is_2023 else WAR_END, None)
-    m = re.search(r"\bfor\s+(?:nearly|almost|about|around|over|more than|some|roughly)?\s*"
-                  r"(\d+|a dozen|a decade|two decades|three decades|[a-z]+)\s*(years|decades)?", s)
-    if m and (m.group(2) or "decade" in m.group(1)):
-        n = WORDS_NUM.get(m.group(1)) or (int(m.group(1)) if m.group(1).isdigit() else None)
-        if n:
-            years = n * (10 if m.group(2) == "decades" else 1)
-            return Anchor(m.group(0).strip(), date(when.year - years, 1, 1), None)
-    m = re.search(r"\b(since|from|after)\s+((?:19|20)\d\d)\b", s)
-    if m:
-        y = int(m.group(2))
-        return Anchor(m.group(0), date(y + (1 if m.group(1) == "after" else 0), 1, 1), None)
-    m = re.search(r"\b(?:in|during|throughout)\s+((?:19|20)\d\d)\b", s)
-    if m:
-        y = int(m.group(1))
-        return Anchor(m.group(0), date(y, 1, 1), date(y, 12, 31))
-    m = re.search(r"\b(currently|today|nowadays|now|at present|these days|still|presently|at the moment)\b", s)
-    if m:
-        return Anchor(m.group(0), None, None, "latest")
-    return Anchor(None, None, None)
+def _items(sentence: str, found: list[tuple[int, int, str]]) -> list[Item]:
+    items: list[Item] = []
+    spans = sorted(found)
+    k = 0
+    for m in _WORD.finditer(sentence):
+        while k < len(spans) and spans[k][1] <= m.start():
+            k += 1
+        if k < len(spans) and spans[k][0] <= m.start() < spans[k][1]:
+            s, e, code = spans[k]
+            if not items or items[-1].kind != "A" or items[-1].start != s:
+                poss = sentence[e:e + 2] in ("'s", "’s") or sentence[e:e + 1] in ("'", "’")
+                items.append(Item("A", sentence[s:e], s, e, code, poss))
+            continue
+        t = m.group().rstrip(".")
+        if not t:
+            continue
+        if t.endswith(("'s", "’s")) and len(t) > 2:
+            t = t[:-2]
+        items.append(Item("P" if t in ",;:()—–" else "W", t, m.start(), m.start() + len(t)))
+    # locations: "militants in Iraq", "the summit in Baku"; not "the government in Georgia", "In Serbia, ..."
+    for i, it in enumerate(items):
+        if it.kind != "A" or i == 0:
+            continue
+        j = i - 1
+        while j >= 0 and items[j].kind == "W" and items[j].low in ("the", "northern", "southern", "eastern",
+                                                                     "western", "central", "north", "south"):
+            j -= 1
+        if j < 0 or items[j].kind != "W":
+            continue
+        prep = items[j].low
+        before = items[j - 1].low if j > 0 else ""
+        if prep in LOCATIVE and j > 0 and before not in INSTITUTIONS:
+            it.loc = True
+        elif prep == "at" and it.code in AT_ORGS:
+            it.loc = True
+    return items
 
 
-def _words(sentence: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _TOKEN.finditer(sentence)]
-
-
-def _cues(sentence: str, spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, str, int]], str | None, bool]:
-    """Polarity cues (word index, cue, signed polarity after negation), change direction, any negation."""
+# ------------------------------------------------------------------------------------------------ cues
+def _cue_at(words: list[str], i: int) -> tuple[str, int, int] | None:
+    """The lexicon cue starting at word i: (form, polarity, length in words), or None."""
     lex = lexicon()
-    words = _words(sentence)
-    inside = lambda w: any(s <= w[0] < e for s, e, _ in spans)  # noqa: E731
-    low = [w[2] for w in words]
-    out, change, negated = [], None, False
+    for n in (3, 2, 1):
+        if i + n <= len(words):
+            ph = " ".join(words[i:i + n])
+            if ph in CHANGE_PHRASES:
+                return ph, 0, n
+            if ph in lex:
+                return ph, lex[ph], n
+    return None
+
+
+def _polarity(words: list[str]) -> tuple[int, int, bool, list[str], bool, bool]:
+    """(sign, change, negated, cues, past, habitual) of a predicate span of lower-case words."""
+    sign, change, negated, cues, past, habitual = 0, 0, False, [], False, False
+    first_cue = None
+    at_sign = at_change = -99
     i = 0
     while i < len(words):
-        if inside(words[i]) or low[i] in STOP:
+        w = words[i]
+        if w in STOP and w not in ("has", "have", "had"):
             i += 1
             continue
-        if low[i] in CHANGE_UP or low[i] in CHANGE_DOWN:
-            change = change or ("increase" if low[i] in CHANGE_UP else "decrease")
-            if _negated(low, i):
-                change = "decrease" if change == "increase" else "increase"
-                negated = True
+        ph2 = " ".join(words[i:i + 2])
+        if ph2 in CHANGE_PHRASES:
+            if not change:
+                at_change = i
+            change = change or CHANGE_PHRASES[ph2]
+            cues.append(ph2)
+            first_cue = i if first_cue is None else first_cue
+            i += 2
+            continue
+        if w in CHANGE_UP or w in CHANGE_DOWN:
+            if not change:
+                change = 1 if w in CHANGE_UP else -1
+                at_change = i
+                cues.append(w)
+                if first_cue is None:
+                    first_cue = i
             i += 1
             continue
-        hit = None
-        for n in (3, 2, 1):
-            phrase = " ".join(low[i:i + n])
-            if len(low[i:i + n]) == n and phrase in lex:
-                hit = (phrase, lex[phrase], n)
-                break
-        if hit:
-            pol = hit[1]
-            if _negated(low, i):
-                pol, negated = -pol, True
-            out.append((i, hit[0], pol))
+        hit = _cue_at(words, i)
+        if hit and hit[1] != 0 and not sign:
+            sign, at_sign = hit[1], i
+            cues.append(hit[0])
+            if first_cue is None:
+                first_cue = i
+            head = hit[0].split()[0]
+            prev = words[max(0, i - 2):i]
+            past = (head.endswith("ed") or head in IRREGULAR_PAST) and not any(p in ("has", "have", "had", "been",
+                                                                                       "be", "to") for p in prev)
             i += hit[2]
             continue
-        i += 1
-    return out, change, negated
+        i += hit[2] if hit else 1
+    if first_cue is not None:
+        window_ = words[max(0, first_cue - 3):first_cue]
+        if any(w in NEGATORS or w.endswith("n't") for w in window_):
+            negated = True
+    habitual = any(w in HABITUAL for w in words)
+    if sign and change and abs(at_sign - at_change) > 4:
+        if at_sign < at_change:
+            change = 0  # "signed a peace agreement ... that ended two decades of hostility": the verb decides
+        else:
+            sign = 0
+    if sign and change:
+        total = sign * change
+    else:
+        total = sign or change
+    if negated:
+        total = -total
+    return total, change, negated, cues, past, habitual
 
 
-def _main_polarity(sentence: str, cues: list[tuple[int, str, int]], found: list[tuple[int, int, str]]) -> int:
-    """The first cue after the first actor (usually the main verb, in subject-verb-object prose); else the
-    sign of all cues together."""
-    if not cues:
-        return 0
-    first_end = found[0][1] if found else 0
-    words = _words(sentence)
-    after = [p for i, _, p in cues if words[i][0] >= first_end]
-    if after:
-        return after[0]
-    total = sum(p for *_, p in cues)
-    return (total > 0) - (total < 0)
+# ------------------------------------------------------------------------------------------------ grammar
+def _appositions(items: list[Item]) -> list[Relation]:
+    """"X's ally Y", "Y, X's closest partner", "Y remains X's partner", "its ally Y", "A and B, close partners"."""
+    out: list[Relation] = []
+    n = len(items)
+    for i, it in enumerate(items):
+        if it.kind == "A" and it.poss and not it.drop:
+            for j in range(i + 1, min(n, i + 5)):
+                w = items[j]
+                if w.kind != "W":
+                    break
+                if w.low in REL:
+                    k = j + 1
+                    while k < n and items[k].kind == "W" and items[k].low in ("the", "of"):
+                        k += 1
+                    head = items[k] if k < n and items[k].kind == "A" else None
+                    if head is None:  # "China, Pakistan's closest partner" / "Qatar remains Ankara's partner"
+                        b = i - 1
+                        while b >= 0 and (items[b].kind == "P" or items[b].low in COPULA) and i - b <= 5:
+                            b -= 1
+                        head = items[b] if b >= 0 and items[b].kind == "A" and i - b >= 2 else None
+                    if head is not None and head.code != it.code:
+                        for x in items[i:j + 1]:
+                            x.drop = True
+                        if REL[w.low]:
+                            out.append(Relation(it.code, head.code, REL[w.low], False, "apposition", [w.low],
+                                                pos=it.start))
+                    break
+                if w.low in STOP - {"the"}:
+                    break
+        elif it.kind == "W" and it.low in ("its", "their", "his", "her") and not (i and items[i - 1].low == "as"):
+            for j in range(i + 1, min(n, i + 4)):
+                if items[j].kind == "W" and items[j].low in REL:
+                    items[j].drop = True  # "turning away from its ally Russia": a description, not a claim
+                    break
+                if items[j].kind != "W":
+                    break
+    # "Cairo and Abu Dhabi, usually close partners,"
+    for i, it in enumerate(items):
+        if it.kind == "P" and it.text == "," and i >= 3:
+            grp = _group_ending(items, i - 1)
+            if len(grp) >= 2:
+                for j in range(i + 1, min(n, i + 4)):
+                    if items[j].kind == "W" and items[j].low in REL and REL[items[j].low]:
+                        items[j].drop = True
+                        for x in range(len(grp)):
+                            for y in range(x + 1, len(grp)):
+                                out.append(Relation(grp[x].code, grp[y].code, REL[items[j].low], False,
+                                                    "apposition", [items[j].low], pos=grp[0].start))
+                        break
+                    if items[j].kind != "W":
+                        break
+    return out
 
 
-def _negated(low: list[str], i: int) -> bool:
-    window = low[max(0, i - 3):i]
-    text = " ".join(window)
-    return any(n in window for n in NEGATORS if " " not in n) or any(n in text for n in NEGATORS if " " in n) \
-        or any(w.endswith("n't") for w in window)
+def _group_ending(items: list[Item], i: int) -> list[Item]:
+    grp: list[Item] = []
+    while i >= 0:
+        if items[i].kind == "A" and not items[i].drop:
+            grp.insert(0, items[i])
+            i -= 1
+            while i >= 0 and (items[i].low in ("and", "or", "the", "&") or items[i].text == ","):
+                i -= 1
+            continue
+        break
+    return grp
+
+
+def _joint(items: list[Item]) -> list[Relation]:
+    """"relations between A and B deteriorated", "the unity of A and B", "the Turkish-Azerbaijani alliance"."""
+    out: list[Relation] = []
+    live = [k for k, it in enumerate(items) if not it.drop]
+    seq = [items[k] for k in live]
+    n = len(seq)
+    for i, it in enumerate(seq):
+        pair = None
+        if it.kind == "W" and (it.low in JOINT or " ".join([it.low, seq[i + 1].low if i + 1 < n else ""]) in JOINT):
+            noun = it.low if it.low in JOINT else f"{it.low} {seq[i + 1].low}"
+            j = i + (2 if " " in noun else 1)
+            if j < n and seq[j].low in ("between", "of", "among"):
+                k = j + 1
+                while k < n and seq[k].low == "the":
+                    k += 1
+                if k + 2 < n and seq[k].kind == "A":
+                    m = k + 1
+                    while m < n and seq[m].low in ("the",):
+                        m += 1
+                    if m < n and seq[m].low == "and":
+                        m += 1
+                        while m < n and seq[m].low == "the":
+                            m += 1
+                        if m < n and seq[m].kind == "A":
+                            pair = (seq[k], seq[m], noun, i, m)
+        elif it.kind == "A" and i + 2 < n and seq[i + 1].kind == "A" and seq[i + 2].kind == "W" and \
+                seq[i + 2].low in JOINT and seq[i + 1].start - it.end <= 2:
+            pair = (it, seq[i + 1], seq[i + 2].low, i, i + 2)
+        if not pair or pair[0].code == pair[1].code:
+            continue
+        a, b, noun, lo, hi = pair
+        a.np = b.np = True
+        own = JOINT[noun]
+        # change words just before the noun ("the deepening ties", "growing partnership")
+        pre = [x.low for x in seq[max(0, lo - 3):lo] if x.kind == "W"]
+        change = next((1 if w in CHANGE_UP else -1 for w in reversed(pre) if w in CHANGE_UP | CHANGE_DOWN), 0)
+        sign, negated, cues = own or 0, False, [noun]
+        if own is None or not change:
+            # the clause's predicate: after the phrase first, else just before it
+            after = []
+            for x in seq[hi + 1:]:
+                if x.kind != "W" or x.low in SUBORD or x.low in ("but", "which", "who", "that"):
+                    break
+                after.append(x)
+            before = [x for x in seq[max(0, lo - 4):lo] if x.kind == "W"]
+            for span in (after, before):
+                s2, c2, neg2, cues2, _, _ = _polarity([x.low for x in span])
+                if s2:
+                    if own is None:
+                        sign, negated, change = s2, neg2, change or c2
+                    elif c2 and not change:
+                        change = c2
+                    cues += cues2
+                    used = {c.split()[0] for c in cues2}
+                    for x in span:
+                        if x.low in used and own is None:
+                            x.drop = True  # the predicate is the phrase's; no subject-verb-object relation from it
+                    break
+        if own is not None and change:
+            sign = own * change
+        if sign == 0 and noun in ("ties", "trade", "talks", "cooperation"):
+            sign = 1
+        if sign:
+            out.append(Relation(a.code, b.code, sign, False, "joint", cues, negated, change, pos=a.start))
+    return out
+
+
+def _clauses(items: list[Item]) -> list[list[Item]]:
+    out: list[list[Item]] = [[]]
+    n = len(items)
+    for i, it in enumerate(items):
+        split = False
+        if it.kind == "P" and it.text in (";", ":", "—", "–"):
+            split = True
+        elif it.kind == "W" and it.low in ("but", "while", "whereas", "yet", "although", "though") and out[-1]:
+            split = True
+        elif it.kind == "P" and it.text == "," and i + 1 < n and items[i + 1].low in ("and", "but", "while",
+                                                                                      "whereas", "yet"):
+            # ", and Pakistan downgraded": a new clause; "with A, B, and C.": a list
+            nxt = items[i + 2] if i + 2 < n else None
+            after = items[i + 3] if i + 3 < n else None
+            if nxt is None or nxt.kind != "A" or (after is not None and after.kind == "W"
+                                                  and after.low not in ("and", "or")):
+                split = True
+        elif it.kind == "P" and it.text == "," and out[-1] and out[-1][0].low in SUBORD:
+            split = True  # "After Nancy Pelosi visited Taipei in August 2022, China staged ...": a fronted clause
+        if split:
+            out.append([])
+            if it.kind == "W":
+                out[-1].append(it)
+            continue
+        out[-1].append(it)
+    return [c for c in out if c]
+
+
+def _groups(clause: list[Item]) -> list[tuple[int, int, list[Item]]]:
+    """(first index, last index, actors) of coordinated actor groups ("Estonia and Latvia")."""
+    out: list[tuple[int, int, list[Item]]] = []
+    i = 0
+    n = len(clause)
+    while i < n:
+        it = clause[i]
+        if it.kind == "A" and not it.drop:
+            grp, j, last = [it], i + 1, i
+            while j < n:
+                if clause[j].kind == "A" and not clause[j].drop and clause[j].loc == it.loc:
+                    grp.append(clause[j])
+                    last = j
+                    j += 1
+                elif clause[j].low in ("and", "or", "the", "&", "both", "as", "well") or clause[j].text == ",":
+                    j += 1
+                else:
+                    break
+            out.append((i, last, grp))
+            i = last + 1
+        else:
+            i += 1
+    return out
+
+
+def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relation], list[Item] | None]:
+    """Subject-predicate-object relations of one clause; returns them and the clause's subject."""
+    groups = _groups(clause)
+    words_idx = [k for k, x in enumerate(clause) if x.kind == "W" and not x.drop]
+    first_cue = next((k for k in words_idx if _cue_at([clause[k].low], 0) and
+                      (_cue_at([clause[k].low], 0) or ("", 0))[1] != 0 or clause[k].low in CHANGE_UP | CHANGE_DOWN),
+                     None)
+    subject, s_end = None, -1
+    for lo, hi, grp in groups:
+        if first_cue is not None and lo > first_cue:
+            break
+        if any(g.loc or g.np for g in grp):
+            continue
+        subject, s_end = grp, hi
+        break
+    if subject is None and inherited and clause and clause[0].low in ("and", "but", "while", "whereas", "yet",
+                                                                      "although", "though"):
+        subject, s_end = inherited, -1
+    out: list[Relation] = []
+    if subject is None:
+        return out, None
+    boundary = s_end
+    prev: Relation | None = None
+    for lo, hi, grp in groups:
+        if lo <= s_end:
+            continue
+        if all(g.loc for g in grp):
+            continue
+        span_items = [x for x in clause[boundary + 1:lo] if x.kind != "A" and not x.drop]
+        commas = [k for k, x in enumerate(span_items) if x.text == ","]
+        if len(commas) >= 2 and commas[0] == 0:  # "Poland, fearing that the war would spread, opened ...": an aside
+            span_items = span_items[commas[-1] + 1:]
+        words = [x.low for x in span_items if x.kind == "W"]
+        if words and words[0] in ("and", "or") and len(words) <= 3 and not any(
+                w in RECIPROCAL for w in words):  # "a victorious Azerbaijan and a humiliated Armenia": two mentions
+            boundary = hi
+            continue
+        text = " ".join(x.low for x in span_items)
+        if prev is not None and re.search(r"(, not|rather than|instead of|^not|unlike)\s*(the)?\s*$", text):
+            prev.versus = grp[0].code
+            boundary = hi
+            continue
+        sign, change, negated, cues, past, habitual = _polarity(words)
+        if any(w in REGARD for w in words) and not sign:
+            tail = [x.low for x in clause[hi + 1:hi + 9] if x.kind == "W"]
+            if "as" in tail:
+                sign, _, _, cues2, _, _ = _polarity(tail[tail.index("as") + 1:])
+                cues += cues2
+            if not sign and prev is None:
+                more = [x.low for x in clause[hi + 1:] if x.kind == "W"]
+                if "as" in more:  # "regarded Yerevan, rather than Baku, as its partner"
+                    sign, _, _, cues2, _, _ = _polarity(more[more.index("as") + 1:])
+                    cues += cues2
+        while words and words[-1] in ("the", "a", "an", "its", "their", "his", "her"):
+            words = words[:-1]
+        if words and words[-1] == "against":
+            sign, cues = -1, cues + ["against"]
+        elif words and (words[-1] == "alongside" or words[-2:] == ["together", "with"]) and sign:
+            sign, cues = 1, cues + ["alongside"]
+        if not sign:
+            if prev is not None and all(w in ("and", "or", "as", "well", "the") for w in words):
+                sign, change, negated, cues = prev.sign, prev.change, prev.negated, prev.cues
+            else:
+                boundary = hi if words else boundary
+                continue
+        passive = bool(words) and words[-1] == "by" and any(c.split()[0].endswith(("ed", "en")) for c in cues)
+        for s in subject:
+            for o in grp:
+                if s.code == o.code:
+                    continue
+                a, b = (o.code, s.code) if passive else (s.code, o.code)
+                out.append(Relation(a, b, sign, True, "predicate", cues, negated, change, past, habitual,
+                                    pos=o.start))
+        prev = out[-1] if out else prev
+        boundary = hi
+        after = [x.low for x in clause[hi + 1:hi + 2]]
+        if any(w in ACCUSE for w in words) and after and after[0] in ("of", "for"):
+            break  # "accused Baku of hosting Israeli officers": what Baku is accused of is reported, not claimed
+    if not out and len(subject) >= 2:
+        rest = [x.low for x in clause[s_end + 1:] if x.kind == "W" and not x.drop]
+        if any(w in RECIPROCAL or " ".join(rest[k:k + 2]) in RECIPROCAL for k, w in enumerate(rest)):
+            sign, change, negated, cues, past, habitual = _polarity(rest)
+            if sign:
+                for x in range(len(subject)):
+                    for y in range(x + 1, len(subject)):
+                        if subject[x].code != subject[y].code:
+                            out.append(Relation(subject[x].code, subject[y].code, sign, False, "reciprocal", cues,
+                                                negated, change, past, habitual, pos=subject[x].start))
+    return out, subject
+
+
+def relations(sentence: str, when: date | None = None, drop_spans: list[tuple[int, int]] = (),
+              time_spans: list[tuple[int, int]] = ()) -> list[Relation]:
+    """The relations one sentence asserts (module doc), deduplicated per (pair, polarity).
+
+    >>> [(r.a, r.b, r.sign, r.via) for r in relations("Analysts point to the deepening ties between Turkey's "
+    ...                                               "ally Azerbaijan and Iran's adversary Israel.")]
+    [('TUR', 'AZE', 1, 'apposition'), ('IRN', 'ISR', -1, 'apposition'), ('AZE', 'ISR', 1, 'joint')]
+    """
+    found = _actors_in(sentence, when)
+    if len({c for *_, c in found}) < 2:
+        return []
+    items = _items(sentence, found)
+    for it in items:
+        if any(a <= it.start < b for a, b in drop_spans):
+            it.drop = True  # inside a time expression ("since the Russian invasion of Ukraine")
+        elif it.kind == "W" and any(a <= it.start < b for a, b in time_spans):
+            it.drop = True  # "In March 2023": a date, not the verb "march"
+    rels = _appositions(items)
+    rels += _joint(items)
+    subject = None
+    for clause in _clauses(items):
+        got, subject = _svo(clause, subject)
+        rels += got
+    # one relation per direction and polarity; a joint (undirected) one covers both directions
+    out, seen = [], set()
+    for r in sorted(rels, key=lambda r: r.directed):
+        joint = (frozenset((r.a, r.b)), r.sign)
+        if r.a == r.b or joint in seen or (r.a, r.b, r.sign) in seen:
+            continue
+        seen.add(joint if not r.directed else (r.a, r.b, r.sign))
+        out.append(r)
+    return sorted(out, key=lambda r: r.pos)
 
 
 def _hedges(sentence: str) -> list[str]:
@@ -237,173 +662,209 @@ def _hedges(sentence: str) -> list[str]:
     return [h for h in HEDGES if re.search(rf"\b{re.escape(h)}\b", s)]
 
 
-def _pairs(sentence: str, found: list[tuple[int, int, str]]) -> list[tuple[str, str, bool, str | None, int]]:
-    """(source, target, directed, versus, sign) pairs from the actors' order and the words between them."""
-    codes = []
-    for s, e, c in found:
-        if not codes or codes[-1][2] != c:
-            codes.append((s, e, c))
-    if len({c for *_, c in codes}) < 2:
-        return []
-    low = sentence.lower()
-    between = lambda a, b: low[a[1]:b[0]]  # noqa: E731
-    first = codes[0]
-    out: list = []
-    rest = codes[1:]
-    # "between A and B", "A and B ...", "A-B relations": a joint, undirected pair
-    if re.fullmatch(r"\s*(,|and|&|-|–|/)?\s*(and)?\s*", between(codes[0], codes[1])) or \
-            re.search(r"\bbetween\s*$", low[:first[0]]):
-        out.append((first[2], codes[1][2], False, None, 1))
-        rest = codes[2:]
-        a_src = first[2]
-    else:
-        a_src = first[2]
-    for k, c in enumerate(rest):
-        if c[2] == a_src:
-            continue
-        prev = rest[k - 1] if k else (codes[1] if out else first)
-        gap = low[max(0, c[0] - 25):c[0]]
-        if re.search(r"\b(against|versus|vs\.?|over)\s+(the\s+)?$", gap):
-            out.append((a_src, c[2], True, None, -1))
-        elif re.search(r"(,\s*not|rather than|instead of|not|unlike)\s+(the\s+)?$", gap) and out:
-            s0, t0, d0, _, sg = out[-1]
-            out[-1] = (s0, t0, d0, c[2], sg)
-        elif not out:
-            out.append((a_src, c[2], True, None, 1))
-        elif prev[2] != c[2] and re.search(r"\b(and|as well as|,)\s*$", low[prev[1]:c[0]]) and out[-1][1] == prev[2]:
-            out.append((a_src, c[2], True, None, out[-1][4]))
-    return out
+# ------------------------------------------------------------------------------------------------ claims
+def check_prose(text: str) -> None:
+    """Refuse input that is not English prose, in one line that says what to do (size, binary, language)."""
+    if len(text) > MAX_CHARS:
+        raise UserError(f"the text has {len(text):,} characters; detente reads up to {MAX_CHARS:,} per run: split "
+                        f"it into articles and run each")
+    head = text[:20000]
+    if "\x00" in head or sum(ord(c) < 32 and c not in "\n\r\t\f" for c in head) > max(3, len(head) // 100):
+        raise UserError("the input looks binary (control bytes), not text: give a plain-text (UTF-8) file")
+    words = re.findall(r"[^\W\d_]+", head.lower())
+    if len(words) >= 20:
+        common = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "by", "was",
+                  "has", "its", "it", "are", "from", "be", "have", "not", "this", "at", "an", "which", "but"}
+        share = sum(w in common for w in words) / len(words)
+        if share < 0.08:
+            raise UserError(f"the text does not read as English ({100 * share:.0f}% common English words, "
+                            f"expected 20% or more): detente extracts claims from English prose only; translate it")
 
 
-def extract_claims(text: str, when: date | None = None, case: Any = None) -> list[dict]:
-    """Candidate claims in ``text`` (see module doc); each dict has source, target, polarity, anchor, sentence,
-    hedges, negated, change and a ready-to-test ``hypothesis``. No resolvable actors -> an empty list."""
-    case = case or _builtin_case()
+def analyse(text: str, when: date | None = None, data_end: date | None = None) -> Extraction:
+    """Claims in ``text`` (module doc) with the windows they are tested on, and the named events left unresolved.
+
+    ``when``: the text's date (default today); no window ends after it. ``data_end``: the store's last day of
+    data, so "currently" means the latest data up to ``when``.
+    """
+    check_prose(text)
     when = when or date.today()
     claims: list[Claim] = []
-    for idx, (_, sent) in enumerate(sentences(text)):
+    unresolved: list[str] = []
+    notes: list[str] = []
+    paragraphs = [m.start() for m in re.finditer(r"\n\s*\n", text)]
+    context: Anchor | None = None
+    previous: Anchor | None = None
+    para = 0
+    for idx, (off, sent) in enumerate(sentences(text)):
+        p = sum(1 for x in paragraphs if x < off)
+        if p != para:
+            para, context = p, None
         found = _actors_in(sent, when)
-        pairs = _pairs(sent, found)
-        if not pairs:
-            continue
-        cues, change, negated = _cues(sent, found)
-        score = _main_polarity(sent, cues, found)
-        if score == 0 and change is None:
-            continue
-        base = 1 if score > 0 else -1 if score < 0 else (1 if change == "increase" else -1)
-        if change and score == 0:
-            polarity_sign = 1 if change == "increase" else -1
-        else:
-            polarity_sign = base
-        anchor = _anchor(sent, when)
-        for src, tgt, directed, versus, sign in pairs:
-            pol = polarity_sign * sign
-            c = Claim(
-                id=f"E{len(claims) + 1}", source=src, target=tgt,
-                polarity="cooperative" if pol > 0 else "conflictual", sentence=sent, sentence_index=idx,
-                anchor=anchor, cues=[c for _, c, _ in cues], hedges=_hedges(sent), negated=negated,
-                change=change if sign > 0 else None, versus=versus, directed=directed,
-            )
-            c.periods = _periods(case, anchor)
-            c.hypothesis = _hypothesis(c, case)
+        codes = tuple(dict.fromkeys(c for *_, c in found))
+        ancs = anchors(sent, when, codes, previous)
+        for a in ancs:
+            for u in a.unresolved:
+                if u not in unresolved:
+                    unresolved.append(u)
+                    notes.append(f"sentence {idx + 1}: named event '{u}' is not in the gazetteer"
+                                 + (f"; the date written beside it ({a.start}) is used" if a.start else
+                                    "; its claims are tested without it") +
+                                 " (add it with a cited date to resolve it)")
+        drop = [(a.pos, a.pos + len(a.text or "")) for a in ancs if (a.event or a.unresolved)
+                and a.kind in ("since", "after", "before")]
+        times = [(a.pos, a.pos + len(a.text or "")) for a in ancs if not a.event and not a.unresolved]
+        rels = relations(sent, when, drop, times) if len(codes) >= 2 else []
+        dated = [a for a in ancs if a.start]
+        for r in rels:
+            anchor = _anchor_for(r, sent, ancs)
+            aspect = "change" if r.change else (
+                "event" if not r.negated and not r.habitual and (r.past or (anchor and anchor.precision == "day"))
+                and (anchor is None or anchor.kind not in ("since", "duration", "latest")) else "level")
+            win = window(aspect, anchor, when, data_end, context)
+            if win.problem:
+                notes.append(f"sentence {idx + 1}: {r.a}-{r.b}: {win.problem}")
+                continue
+            pol = r.sign
+            c = Claim(id=f"E{len(claims) + 1}", source=r.a, target=r.b,
+                      polarity="cooperative" if pol > 0 else "conflictual", sentence=sent, sentence_index=idx,
+                      anchor=anchor or Anchor(None), cues=list(r.cues), hedges=_hedges(sent), negated=r.negated,
+                      change=("increase" if pol > 0 else "decrease") if r.change else None, versus=r.versus,
+                      directed=r.directed, aspect=aspect, via=r.via, window=win)
+            c.hypothesis, c.periods = _hypothesis(c)
             claims.append(c)
-    return [c.as_dict() for c in claims]
+        if dated:
+            context = previous = dated[-1]
+    return Extraction([c.as_dict() for c in claims], unresolved, notes)
 
 
-LONG = 180  # days: shorter periods (a 45-day war) are poor baselines for before/after claims
+def _anchor_for(r: Relation, sent: str, ancs: list[Anchor]) -> Anchor | None:
+    """The anchor of the relation's clause (nearest before it, else after it in the same clause), else the
+    sentence's first dated one, else its first."""
+    if not ancs:
+        return None
+    bounds = [0] + [m.end() for m in re.finditer(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:but|while)\b", sent)]
+    bounds.append(len(sent))
+    lo = max(b for b in bounds if b <= r.pos)
+    hi = min(b for b in bounds if b > r.pos) if any(b > r.pos for b in bounds) else len(sent)
+    inside = [a for a in ancs if lo <= a.pos < hi]
+    pick = [a for a in inside if a.start] or inside
+    if pick:
+        return pick[0]
+    return next((a for a in ancs if a.start), ancs[0])
 
 
-def _periods(case: Any, a: Anchor) -> list[str]:
-    """Case periods the anchor covers: most of a closed period (or a period holding most of a closed anchor),
-    or a year or more of an open-ended one."""
-    names = list(case.periods)
-    if a.relative == "latest":
-        return names[-1:]
-    if a.start is None and a.end is None:
-        return names
-    lo, hi = a.start or date.min, a.end or date.max
-    out = []
-    for n, p in case.periods.items():
-        ps, pe = p.start or date.min, p.end or date.max
-        if ps > hi or pe < lo:
-            continue
-        if p.start and p.end:
-            inside = (min(pe, hi) - max(ps, lo)).days + 1
-            anchor_len = (hi - lo).days + 1 if a.start and a.end else None
-            if inside / ((pe - ps).days + 1) >= 0.5 or (anchor_len and inside / anchor_len >= 0.5):
-                out.append(n)
-        elif (min(pe, hi) - max(ps, lo)).days >= 365 or (p.end is None and a.end is None):
-            out.append(n)
-    return out or names[-1:]
-
-
-def _long(p: Any) -> bool:
-    return p.start is None or p.end is None or (p.end - p.start).days >= LONG
-
-
-def _hypothesis(c: Claim, case: Any) -> dict:
+def _hypothesis(c: Claim) -> tuple[dict, list[str]]:
     sep = ">" if c.directed else "-"
     dyad = f"{c.source}{sep}{c.target}"
-    und = f"{c.source}-{c.target}"
-    expect = "greater" if c.polarity == "cooperative" else "less"
+    w = c.window
+    assert w is not None
+    name = lambda b: f"{b[0]}..{b[1]}"  # noqa: E731
+    if c.aspect == "change" and w.before and w.after:
+        h = {"id": c.id, "claim": c.sentence, "kind": "change", "dyad": f"{c.source}-{c.target}",
+             "before": name(w.before), "after": name(w.after), "expect": c.change}
+        return h, [name(w.before), name(w.after)]
+    per = name(w.span)
     if c.versus:
-        return {"id": c.id, "claim": c.sentence, "kind": "compare", "x": dyad, "y": f"{c.source}{sep}{c.versus}",
-                "periods": c.periods, "expect": expect}
-    if c.change and c.anchor.start:
-        after = next((n for n in c.periods if _long(case.periods[n])), None)
-        if after and case.periods[after].start:
-            start = case.periods[after].start
-            earlier = [n for n, p in case.periods.items() if p.end and p.end < start]
-            before = next((n for n in reversed(earlier) if _long(case.periods[n])), earlier[-1] if earlier else None)
-            if before:
-                # "tensions grew" (conflict cue, change up) means less cooperation; a bare change word
-                # ("relations deteriorated") carries the direction by itself
-                up = (c.change == "increase") == (c.polarity == "cooperative" or not c.cues)
-                return {"id": c.id, "claim": c.sentence, "kind": "change", "dyad": und, "before": before,
-                        "after": after, "expect": "increase" if up else "decrease"}
-    return {"id": c.id, "claim": c.sentence, "kind": "compare", "x": dyad, "y": 0, "periods": c.periods,
-            "expect": expect}
+        return ({"id": c.id, "claim": c.sentence, "kind": "compare", "x": dyad, "y": f"{c.source}{sep}{c.versus}",
+                 "periods": [per], "expect": "greater" if c.polarity == "cooperative" else "less"}, [per])
+    if c.aspect == "event":
+        return ({"id": c.id, "claim": c.sentence, "kind": "presence", "dyad": dyad, "polarity": c.polarity,
+                 "periods": [per], "min_events": 1, "expect": "present"}, [per])
+    return ({"id": c.id, "claim": c.sentence, "kind": "compare", "x": dyad, "y": 0, "periods": [per],
+             "expect": "greater" if c.polarity == "cooperative" else "less"}, [per])
+
+
+def extract_claims(text: str, when: date | None = None, case: Any = None, data_end: date | None = None) -> list[dict]:
+    """Candidate claims in ``text`` (see module doc); each dict has source, target, polarity, anchor, window,
+    sentence, hedges, negated, change and a ready-to-test ``hypothesis``. ``case`` is accepted for compatibility
+    and not used: windows come from the text. No resolvable relation -> an empty list."""
+    return analyse(text, when, data_end).claims
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
-    """A text file as str; non-UTF-8 input is an error naming the fix (or pass an explicit encoding)."""
+    """A text file as str; a missing, oversized, binary or non-UTF-8 file is a one-line error naming the fix."""
     p = Path(path)
-    if not p.exists():
+    if not p.is_file():
         raise UserError(f"no file {p}; give the path of a text file to read")
-    data = p.read_bytes()
+    size = p.stat().st_size
+    if size > 4 * MAX_CHARS:
+        raise UserError(f"{p} is {size / 1e6:.1f} MB; detente reads up to {MAX_CHARS / 1e6:.0f} million characters "
+                        f"of prose per run: split it into articles and run each")
+    with p.open("rb") as fh:
+        data = fh.read(4 * MAX_CHARS + 1)
+    if b"\x00" in data[:65536]:
+        raise UserError(f"{p} looks binary (NUL bytes), not text: give a plain-text (UTF-8) file")
     try:
-        return data.decode(encoding or "utf-8")
+        text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as e:
         raise UserError(f"{p} is not {encoding or 'UTF-8'} text (byte {e.start}); convert it "
                         f"(iconv -f latin1 -t utf-8) or pass --encoding latin-1") from None
     except LookupError:
         raise UserError(f"unknown encoding {encoding!r}; use a Python codec name such as latin-1") from None
+    try:
+        check_prose(text)
+    except UserError as e:
+        raise UserError(f"{p}: {e}") from None
+    return text
 
 
-def case_yaml(claims: list[dict], case: Any = None, name: str = "extracted") -> str:
-    """A complete case file (YAML) holding the claims' hypotheses, with the base case's actors and periods."""
-    import yaml
-
-    case = case or _builtin_case()
-    actors = dict(case.actors)
+def case_dict(claims: list[dict], base: Any = None, name: str = "extracted") -> dict:
+    """The claims as a case (plain values): only the text's actors and windows, plus ``base``'s when given."""
+    actors: dict[str, str] = {}
+    periods: dict[str, dict] = {}
+    focus: list[str] = []
     for c in claims:
         for a in (c["source"], c["target"], c.get("versus")):
             if a and a not in actors:
                 actors[a] = a
-    doc = {
-        "name": name, "title": f"Claims extracted by detente ({len(claims)})", "actors": actors,
-        "periods": {n: {"start": p.start, "end": p.end} for n, p in case.periods.items()},
-        "defaults": dict(case.defaults),
-        "hypotheses": [c["hypothesis"] for c in claims],
-    }
-    if case.datasets:
-        doc["datasets"] = list(case.datasets)
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+        for p in c["periods"]:
+            lo, hi = p.split("..")
+            periods.setdefault(p, {"start": lo, "end": hi})
+        d = "-".join(sorted((c["source"], c["target"])))
+        if d not in focus:
+            focus.append(d)
+    doc: dict[str, Any] = {"name": name, "title": f"Claims extracted by detente ({len(claims)})"}
+    if base is not None:
+        for k, v in dict(base.actors).items():
+            actors.setdefault(k, v)
+        for k, p in base.periods.items():
+            periods.setdefault(k, {"start": p.start, "end": p.end})
+        if getattr(base, "datasets", None):
+            doc["datasets"] = list(base.datasets)
+        if getattr(base, "defaults", None):
+            doc["defaults"] = dict(base.defaults)
+    if not periods:
+        periods = {"all": {"start": None, "end": None}}
+    doc.update({"actors": actors, "periods": periods, "focus": focus,
+                "hypotheses": [c["hypothesis"] for c in claims]})
+    return doc
 
 
-def case_from_text(text: str, when: date | None = None, case: Any = None, name: str = "extracted"):
-    """The claims in ``text`` as a validated Case (the base case's actors and periods), ready for evaluate()."""
-    from detente.claims import loads_case
+def case_yaml(claims: list[dict], case: Any = None, name: str = "extracted") -> str:
+    """A complete case file (YAML) with only the claims' actors, windows and hypotheses (plus ``case``'s)."""
+    import yaml
 
-    claims = extract_claims(text, when=when, case=case)
-    return loads_case(case_yaml(claims, case, name), f"<claims extracted from text: {name}>")
+    return yaml.safe_dump(case_dict(claims, case, name), sort_keys=False, allow_unicode=True, width=110)
+
+
+def case_from_text(text: str, when: date | None = None, case: Any = None, name: str = "extracted",
+                   data_end: date | None = None):
+    """The claims in ``text`` as a validated, compiled Case: the text's actors, windows and dyads only
+    (``case``: a case whose actors and periods are added as context). Ready for ``claims.evaluate``."""
+    claims = analyse(text, when, data_end).claims
+    return load_case_from_dict(case_dict(claims, case, name), name)
+
+
+def load_case_from_dict(doc: dict, name: str) -> Any:
+    from detente.claims import load_case
+
+    try:
+        from detente.case import Case as CaseModel
+    except ImportError:  # before the one case model: through YAML
+        import yaml
+
+        from detente.claims import loads_case
+
+        return loads_case(yaml.safe_dump(doc, sort_keys=False), f"<claims extracted from text: {name}>")
+    return load_case(CaseModel.from_dict(doc, f"<claims extracted from text: {name}>"))

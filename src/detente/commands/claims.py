@@ -88,13 +88,16 @@ def register(app: typer.Typer) -> None:
         yaml_out: Annotated[bool, typer.Option("--yaml", help="Print a complete case file instead")] = False,
         format: FmtOpt = Fmt.table,
     ) -> None:
-        """Turn an analyst's prose into candidate claims (actors, polarity, time anchor, hedges, sentence)."""
+        """Turn an analyst's prose into candidate claims (actors, polarity, time anchor and window, hedges)."""
         from detente import extract
 
         text = extract.read_text(file, encoding)
-        found = extract.extract_claims(text, when=_when(on))
-        if not found:
-            _no_claims(file)
+        ext = extract.analyse(text, when=_when(on))
+        for note in ext.notes:
+            err.print(note, highlight=False, soft_wrap=True)
+        if not ext.claims:
+            raise UserError(_no_claims_msg(file))
+        found = ext.claims
         if yaml_out:
             sys.stdout.write(extract.case_yaml(found, name=file.stem))
             return
@@ -102,8 +105,9 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(to_json(found) + "\n")
             return
         emit([{"id": c["id"], "source": c["source"], "target": c["target"], "polarity": c["polarity"],
-               "anchor": c["anchor"]["text"] or "", "hedged": ", ".join(c["hedges"]), "negated": c["negated"],
-               "test": c["hypothesis"]["kind"], "sentence": c["sentence"]} for c in found], format)
+               "anchor": c["anchor"]["text"] or "", "window": _window_label(c), "hedged": ", ".join(c["hedges"]),
+               "negated": c["negated"], "test": c["hypothesis"]["kind"], "sentence": c["sentence"]} for c in found],
+             format)
 
     @app.command("check")
     @handled
@@ -111,23 +115,25 @@ def register(app: typer.Typer) -> None:
         file: TextArg,
         on: OnOpt = None,
         encoding: EncOpt = None,
+        case_file: CaseFileOpt = None,
         report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report to this file")]
         = None,
         store: StoreOpt = None,
         format: FmtOpt = Fmt.table,
     ) -> None:
-        """Extract the claims in a text, test them, and print the verdicts."""
+        """Extract the claims in a text, test each on the window it speaks of, and print the verdicts."""
         from detente import claims, extract
 
         text = extract.read_text(file, encoding)
-        case = extract.case_from_text(text, when=_when(on), name=file.stem)
-        if not case.hypotheses:
-            _no_claims(file, "; nothing to test")
-            if format is Fmt.json:
-                sys.stdout.write("[]\n")
-            return
+        base = claims.load_case(case_file) if case_file else None
         s = open_store(store, read_only=True)
         try:
+            ext = extract.analyse(text, when=_when(on), data_end=_data_end(s))
+            for note in ext.notes:
+                err.print(note, highlight=False, soft_wrap=True)
+            if not ext.claims:
+                raise UserError(_no_claims_msg(file, "; nothing to test"))
+            case = extract.load_case_from_dict(extract.case_dict(ext.claims, base, file.stem), file.stem)
             results = claims.evaluate(s, case)
             if report:
                 from detente import report as rpt
@@ -137,4 +143,65 @@ def register(app: typer.Typer) -> None:
                     err.print(f"wrote {kind}: {p}", highlight=False)
         finally:
             s.close()
-        _emit_results(results, format)
+        by_id = {c["id"]: c for c in ext.claims}
+        if format is Fmt.json:
+            out = []
+            for r in results:
+                d = r.as_dict()
+                c = by_id.get(r.id)
+                if c:
+                    d.update({"dyad": _dyad(c), "window": c["window"], "anchor": c["anchor"], "no_data": _no_data(r)})
+                out.append(d)
+            sys.stdout.write(to_json(out) + "\n")
+            return
+        rows = []
+        for r in results:
+            c = by_id.get(r.id)
+            row = r.row()
+            gone = _no_data(r)
+            rows.append({"id": r.id, "dyad": _dyad(c) if c else "", "test": row["kind"],
+                         "window": _window_label(c) if c else "", "why": c["window"]["why"] if c else "",
+                         "verdict": "no data" if gone else row["verdict"], "effect": row["effect"],
+                         "interval": row["interval"], "datasets": gone or row["datasets"], "claim": row["claim"]})
+        emit(rows, format, title="check: each claim on the window it speaks of (supported / contradicted / mixed / "
+                                 "insufficient data / no data)")
+
+
+def _no_claims_msg(file: Path, then: str = "") -> str:
+    return (f"{file}: no claim found: no sentence names two states with a predicate linking them (e.g. 'India "
+            f"accused Pakistan of ...'){then}; check the names or rephrase")
+
+
+def _dyad(c: dict) -> str:
+    return f"{c['source']}{'>' if c['directed'] else '-'}{c['target']}"
+
+
+def _window_label(c: dict) -> str:
+    w = c.get("window") or {}
+    if w.get("span"):
+        return w["span"]
+    return f"{w.get('before')} vs {w.get('after')}" if w.get("before") else ""
+
+
+def _no_data(r) -> str:
+    """'no data for XKX (gdelt_network, icews)' when every dataset lacks one of the claim's actors, else ''."""
+    gone: dict[str, list[str]] = {}
+    for d, v in r.datasets.items():
+        notes = [c.note or "" for c in v["components"]] + list(v.get("notes") or [])
+        hit = [n for n in notes if "has no data for" in n]
+        if not hit or len(hit) < len(v["components"]):
+            return ""
+        gone.setdefault(hit[0].split("has no data for", 1)[1].strip(), []).append(d)
+    return "; ".join(f"no data for {a} ({', '.join(ds)})" for a, ds in gone.items())
+
+
+def _data_end(s) -> date | None:
+    """The last day of data in the store's daily datasets (events or dyad days), for "currently"."""
+    try:
+        row = s.con.execute(
+            "SELECT max(coverage_end) FROM datasets WHERE name IN (SELECT DISTINCT dataset FROM dyad_days "
+            "UNION SELECT DISTINCT dataset FROM events WHERE quad_class IS NOT NULL)").fetchall()
+    except Exception:  # noqa: BLE001 - an older store without these tables: no clipping
+        return None
+    v = row[0][0] if row else None
+    return v if isinstance(v, date) else None
