@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
-from detente import backends
+from detente import backends, resample
 from detente.actors import resolve as resolve_actor
 from detente.errors import UserError
 from detente.periods import Period, span
@@ -68,14 +68,18 @@ class DatasetInfo:
 def datasets(store: Any) -> list[DatasetInfo]:
     """Datasets in the store that hold dyad data, with their kind and coverage."""
     out = []
-    for name, lo, hi in store.con.execute(
-        "SELECT name, coverage_start, coverage_end FROM datasets ORDER BY name"
-    ).fetchall():
-        if store.con.execute("SELECT 1 FROM events WHERE dataset = ? LIMIT 1", [name]).fetchone():
+    con = getattr(store, "con", store)
+    try:
+        rows = con.execute("SELECT name, coverage_start, coverage_end FROM datasets ORDER BY name").fetchall()
+    except Exception:  # a bare events/dyad_days store without the datasets table: coverage = the rows' dates
+        rows = con.execute("SELECT dataset, min(date), max(date) FROM (SELECT dataset, date FROM events UNION ALL "
+                           "SELECT dataset, date FROM dyad_days) GROUP BY 1 ORDER BY 1").fetchall()
+    for name, lo, hi in rows:
+        if con.execute("SELECT 1 FROM events WHERE dataset = ? LIMIT 1", [name]).fetchone():
             out.append(DatasetInfo(name, "events", lo, hi, True))
         else:
-            r = store.con.execute("SELECT bool_or(directed) FROM (SELECT directed FROM dyad_days WHERE dataset = ?"
-                                  " LIMIT 1000)", [name]).fetchone()
+            r = con.execute("SELECT bool_or(directed) FROM (SELECT directed FROM dyad_days WHERE dataset = ?"
+                            " LIMIT 1000)", [name]).fetchone()
             if r and r[0] is not None:
                 out.append(DatasetInfo(name, "dyad_days", lo, hi, bool(r[0])))
     return out
@@ -108,7 +112,7 @@ def _pick(store: Any, dataset: str | None, measures: list[str] | None) -> list[D
 
 
 def known_actors(store: Any) -> list[str]:
-    rows = store.con.execute(
+    rows = getattr(store, "con", store).execute(
         "SELECT DISTINCT x FROM (SELECT source_actor x FROM events UNION SELECT target_actor FROM events"
         " UNION SELECT actor_a FROM dyad_days UNION SELECT actor_b FROM dyad_days) WHERE x IS NOT NULL"
     ).fetchall()
@@ -295,15 +299,8 @@ def _assemble(dp: pa.Table, wp: pa.Table, acts: list[str], periods: list[Period]
 
 # -- confidence intervals ---------------------------------------------------------------------
 def block_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n, n_boot) times each of n days is drawn by a circular block bootstrap, block ceil(n^(1/3))."""
-    L = max(1, math.ceil(n ** (1 / 3)))
-    k = math.ceil(n / L)
-    starts = rng.integers(0, n, size=(n_boot, k))
-    idx = ((starts[:, :, None] + np.arange(L)[None, None, :]) % n).reshape(n_boot, -1)[:, :n]
-    counts = np.zeros((n, n_boot))
-    for b in range(n_boot):
-        counts[:, b] = np.bincount(idx[b], minlength=n)
-    return counts
+    """(n, n_boot) times each of n days is drawn: :func:`detente.resample.counts` (the one block rule)."""
+    return resample.counts(n, n_boot, rng)
 
 
 def _bootstrap(res: pd.DataFrame, dd: pd.DataFrame, wd: pd.DataFrame, periods: list[Period], n_boot: int,
@@ -405,3 +402,304 @@ def dyad_series(store: Any, a: str, b: str, freq: str = "month", start: str | da
         raise UserError(f"no data for {aa}-{bb} in {periods[0].start}..{periods[-1].end}; the store holds "
                         f"{describe_coverage(store)}")
     return out
+
+
+# -- the daily series: the one measurement layer -------------------------------------------------
+# Every number claims, network and the views quote for a dyad comes from these daily sums. A measure is a
+# ratio of two daily sums over a period's covered days (NUM / DEN below), so the period value, its
+# resampled interval (detente.resample) and the world's base rate all come from the same columns.
+DAILY_COLUMNS = ("value", "abs", "n", "coop", "conf", "world_abs")
+MEASURES = ("tone", "goldstein", "net", "index", "volume", "count")
+MEASURE_HELP = {
+    "tone": "sum(score) / sum(|score|) over the period, in [-1, 1] (events: Goldstein; the default)",
+    "goldstein": "events: mean Goldstein per event; dyad_days: the score per mille of the world's volume",
+    "net": "(cooperative - conflictual) / both, in [-1, 1] (events: QuadClass; dyad_days: days by sign)",
+    "index": "1000 x score / the world's absolute score on the same days (relations' index)",
+    "volume": "1000 x |score| / the world's absolute score on the same days (share of the news, per mille)",
+    "count": "events (dyad_days: active days) per covered day",
+}
+
+
+def measure_parts(d: pd.DataFrame, measure: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(numerator, denominator) per day of ``measure`` for a :func:`daily` frame; the period value is
+    sum(num) / sum(den)."""
+    if measure not in MEASURES:
+        raise UserError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+    v = d["value"].to_numpy(float)
+    if measure == "tone":
+        return v, d["abs"].to_numpy(float)
+    if measure == "index" or (measure == "goldstein" and kind == "dyad_days"):
+        return 1000.0 * v, d["world_abs"].to_numpy(float)
+    if measure == "goldstein":
+        return v, d["n"].to_numpy(float)
+    if measure == "volume":
+        return 1000.0 * d["abs"].to_numpy(float), d["world_abs"].to_numpy(float)
+    if measure == "net":
+        c, f = d["coop"].to_numpy(float), d["conf"].to_numpy(float)
+        return c - f, c + f
+    return d["n"].to_numpy(float), np.ones(len(d))
+
+
+def ratio(num: np.ndarray, den: np.ndarray) -> float:
+    """sum(num) / sum(den), NaN when the denominator is 0."""
+    dd = float(np.sum(den))
+    return float(np.sum(num)) / dd if dd else math.nan
+
+
+class Reader:
+    """Cached daily series of one store: covered days, the world's volume, dyads' daily sums (see ``daily``).
+
+    A day is covered by a dataset when it lies in the dataset's coverage and the dataset has at least one
+    international row (two different, known actors) that day: the rule ``dyad_frame`` uses.
+    """
+
+    def __init__(self, store: Any):
+        self.store = store
+        self.con = getattr(store, "con", store)
+        self._infos: dict[str, DatasetInfo] | None = None
+        self._world: dict[str, pd.DataFrame] = {}
+        self._pairs: dict[tuple, pd.DataFrame] = {}
+        self._dyads: dict[tuple, pd.DataFrame] = {}
+        self._periods: dict[tuple, pd.DataFrame] = {}
+        self._actors: dict[str, set[str]] = {}
+
+    def infos(self) -> dict[str, DatasetInfo]:
+        if self._infos is None:
+            self._infos = {d.name: d for d in datasets(self.store)}
+        return self._infos
+
+    def info(self, dataset: str) -> DatasetInfo:
+        i = self.infos().get(dataset)
+        if i is None:
+            raise UserError(f"no dyad data for dataset {dataset!r}; the store holds {describe_coverage(self.store)}")
+        return i
+
+    def _where(self, info: DatasetInfo) -> tuple[str, str, str, str, list]:
+        """(table, actor a column, actor b column, score column, WHERE with its args) for a dataset."""
+        if info.kind == "events":
+            w = ("dataset = ? AND source_actor IS NOT NULL AND target_actor IS NOT NULL "
+                 "AND source_actor <> target_actor")
+            table, a, b, sc = "events", "source_actor", "target_actor", "goldstein"
+        else:
+            w, table, a, b, sc = "dataset = ? AND directed = ?", "dyad_days", "actor_a", "actor_b", "score"
+        args: list = [info.name] + ([] if info.kind == "events" else [info.directed])
+        if info.start is not None:
+            w += " AND date BETWEEN ? AND ?"
+            args += [info.start, info.end]
+        return table, a, b, sc, [w, args]
+
+    def world(self, dataset: str) -> pd.DataFrame:
+        """Covered days of ``dataset`` (index) with the world's absolute volume ``world_abs`` that day."""
+        if dataset not in self._world:
+            info = self.info(dataset)
+            table, _, _, sc, (w, args) = self._where(info)
+            df = self.con.execute(f"SELECT date, sum(abs({sc})) AS world_abs FROM {table} WHERE {w} "
+                                  "GROUP BY date ORDER BY date", args).df()
+            df.index = pd.DatetimeIndex(df.pop("date"))
+            self._world[dataset] = df.astype(float)
+        return self._world[dataset]
+
+    def days(self, dataset: str) -> pd.DatetimeIndex:
+        return self.world(dataset).index
+
+    def coverage(self, dataset: str) -> tuple[date, date] | None:
+        d = self.days(dataset)
+        return (d[0].date(), d[-1].date()) if len(d) else None
+
+    def actors(self, dataset: str) -> set[str]:
+        if dataset not in self._actors:
+            info = self.info(dataset)
+            table, a, b, _, (w, args) = self._where(info)
+            rows = self.con.execute(f"SELECT DISTINCT {a} FROM {table} WHERE {w} UNION "
+                                    f"SELECT DISTINCT {b} FROM {table} WHERE {w}", args + args).fetchall()
+            self._actors[dataset] = {r[0] for r in rows}
+        return self._actors[dataset]
+
+    def preload(self, dataset: str, actors: list[str]) -> None:
+        """Read every row among ``actors`` at once (one query), so later dyads come from memory."""
+        key = (dataset, frozenset(actors))
+        if key in self._pairs:
+            return
+        info = self.info(dataset)
+        table, a, b, sc, (w, args) = self._where(info)
+        q = "quad_class" if info.kind == "events" else "NULL::INTEGER"
+        df = self.con.execute(
+            f"SELECT date, {a} AS a, {b} AS b, {sc} AS s, {q} AS q FROM {table} WHERE {w} "
+            f"AND list_contains(?, {a}) AND list_contains(?, {b})", args + [sorted(actors)] * 2).df()
+        df["date"] = pd.DatetimeIndex(df["date"])
+        self._pairs[key] = df
+
+    def _rows(self, dataset: str, a: str, b: str) -> pd.DataFrame:
+        for (ds, acts), df in self._pairs.items():
+            if ds == dataset and a in acts and b in acts:
+                return df[((df.a == a) & (df.b == b)) | ((df.a == b) & (df.b == a))]
+        self.preload(dataset, [a, b])
+        return self._rows(dataset, a, b)
+
+    def daily(self, dataset: str, a: str, b: str, directed: bool = False) -> pd.DataFrame:
+        """One row per covered day of ``dataset``: the dyad's sums that day (0 on quiet covered days).
+
+        Columns: ``value`` (sum of scores / Goldstein), ``abs`` (sum of |score|), ``n`` (events; dyad_days:
+        1 if the pair has a non-zero score), ``coop`` / ``conf`` (cooperative / conflictual events by QuadClass;
+        dyad_days: 1 if the day's score is > 0 / < 0), ``world_abs`` (the world's |score| that day).
+        ``directed`` keeps a -> b only; undirected data (the GDELT network) cannot be directed (UserError).
+        """
+        info = self.info(dataset)
+        if directed and not info.directed:
+            raise UserError(f"{dataset} holds undirected scores only; the dyad {a}>{b} cannot be read directed")
+        key = (dataset, a, b, directed)
+        if key not in self._dyads:
+            r = self._rows(dataset, a, b)
+            if directed:
+                r = r[(r.a == a) & (r.b == b)]
+            if info.kind == "events":
+                r = r.assign(abs=r.s.abs(), n=1.0, coop=r.q.isin((1, 2)).astype(float),
+                             conf=r.q.isin((3, 4)).astype(float))
+                g = r.groupby("date")[["s", "abs", "n", "coop", "conf"]].sum()
+            else:
+                g = r.groupby("date")[["s"]].sum()
+                g["abs"] = r.assign(abs=r.s.abs()).groupby("date")["abs"].sum()
+                g["n"] = (g.s != 0).astype(float)
+                g["coop"], g["conf"] = (g.s > 0).astype(float), (g.s < 0).astype(float)
+            w = self.world(dataset)
+            out = g.rename(columns={"s": "value"}).reindex(w.index).fillna(0.0)
+            out["world_abs"] = w["world_abs"]
+            self._dyads[key] = out[list(DAILY_COLUMNS)]
+        return self._dyads[key]
+
+    def actor_abs(self, dataset: str, actors: list[str]) -> pd.DataFrame:
+        """Per covered day (index) and actor (columns): the actor's absolute volume with every other actor."""
+        key = (dataset, "actor_abs", frozenset(actors))
+        if key not in self._dyads:
+            info = self.info(dataset)
+            table, a, b, sc, (w, args) = self._where(info)
+            df = self.con.execute(
+                f"SELECT date, x, sum(v) AS v FROM (SELECT date, {a} AS x, abs({sc}) AS v FROM {table} WHERE {w} "
+                f"UNION ALL SELECT date, {b}, abs({sc}) FROM {table} WHERE {w}) WHERE list_contains(?, x) "
+                "GROUP BY ALL", args + args + [sorted(actors)]).df()
+            df["date"] = pd.DatetimeIndex(df["date"])
+            out = df.pivot_table(index="date", columns="x", values="v", aggfunc="sum")
+            self._dyads[key] = out.reindex(index=self.days(dataset), columns=sorted(actors)).fillna(0.0)
+        return self._dyads[key]
+
+    def _weekly_world(self, dataset: str) -> dict:
+        """Every world dyad's sums per week (Monday-based), read once: base rates are sums over weeks."""
+        key = (dataset, "weekly_world")
+        if key not in self._periods:
+            info = self.info(dataset)
+            table, a, b, sc, (w, args) = self._where(info)
+            if info.kind == "events":
+                cols = ("sum(s), sum(abs(s)), count(*) FILTER (WHERE q IN (1, 2)), "
+                        "count(*) FILTER (WHERE q IN (3, 4)), count(*)")
+                inner = (f"SELECT least({a}, {b}) AS a, greatest({a}, {b}) AS b, date, {sc} AS s, quad_class AS q "
+                         f"FROM {table} WHERE {w}")
+            else:
+                cols = ("sum(s), sum(abs(s)), count(*) FILTER (WHERE s > 0), count(*) FILTER (WHERE s < 0), "
+                        "count(*) FILTER (WHERE s <> 0)")
+                inner = (f"SELECT least({a}, {b}) AS a, greatest({a}, {b}) AS b, date, sum({sc}) AS s FROM {table} "
+                         f"WHERE {w} GROUP BY ALL")
+            df = self.con.execute(
+                f"SELECT a || '|' || b AS k, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) "
+                "GROUP BY ALL", args).df()
+            df.columns = ["k", "wk", "value", "abs", "coop", "conf", "n"]
+            codes, uniq = pd.factorize(df["k"])
+            self._periods[key] = {"pair": codes, "keys": np.asarray(uniq, dtype=object),
+                                  "wk": df["wk"].to_numpy(np.int64),
+                                  **{c: df[c].to_numpy(float) for c in ("value", "abs", "coop", "conf", "n")}}
+        return self._periods[key]
+
+    def period_sums(self, dataset: str, lo: date, hi: date) -> pd.DataFrame:
+        """Every dyad of the world in the weeks of ``lo..hi`` (weeks starting Monday on or after lo - 3 days and
+        on or before hi - 3 days: the weeks mostly inside the period): sums of the daily columns, for base
+        rates. ``world_abs`` is the world's volume on the covered days of lo..hi."""
+        key = (dataset, lo, hi)
+        if key not in self._periods:
+            ww = self._weekly_world(dataset)
+            epoch = date(1970, 1, 5)
+            w0, w1 = ((lo - epoch).days + 3) // 7, ((hi - epoch).days - 3) // 7
+            w1 = max(w1, w0)
+            m = (ww["wk"] >= w0) & (ww["wk"] <= w1)
+            pair = ww["pair"][m]
+            n_pairs = len(ww["keys"])
+            sums = {c: np.bincount(pair, weights=ww[c][m], minlength=n_pairs) for c in
+                    ("value", "abs", "coop", "conf", "n")}
+            present = np.bincount(pair, minlength=n_pairs) > 0
+            ab = pd.Series(ww["keys"][present]).str.split("|", expand=True)
+            df = pd.DataFrame({"a": ab[0].to_numpy() if len(ab) else [], "b": ab[1].to_numpy() if len(ab) else [],
+                               **{c: v[present] for c, v in sums.items()}})
+            wd = self.world(dataset)
+            sel = wd[(wd.index >= pd.Timestamp(lo)) & (wd.index <= pd.Timestamp(hi))]
+            df["world_abs"] = float(sel["world_abs"].sum())
+            df.attrs["days"] = len(sel)
+            self._periods[key] = df
+        return self._periods[key]
+
+
+def daily(store: Any, a: str, b: str, dataset: str, directed: bool = False, start: str | date | None = None,
+          end: str | date | None = None, calendar_days: bool = False) -> pd.DataFrame:
+    """The daily series of one dyad in one dataset (see :meth:`Reader.daily`), optionally cut to start..end.
+
+    ``calendar_days=True`` gives every calendar day of start..end with NULL (NaN) columns on days the
+    dataset does not cover (so a gap is never a quiet day).
+    """
+    lo, hi = span(start, end)
+    r = store if isinstance(store, Reader) else Reader(store)
+    d = r.daily(dataset, a, b, directed)
+    if lo is not None:
+        d = d[d.index >= pd.Timestamp(lo)]
+    if hi is not None:
+        d = d[d.index <= pd.Timestamp(hi)]
+    if calendar_days and len(d):
+        d = d.reindex(pd.date_range(lo or d.index[0], hi or d.index[-1], freq="D"))
+    return d
+
+
+def period_value(store: Any, a: str, b: str, dataset: str, start: date, end: date, measure: str = "tone",
+                 directed: bool = False) -> float:
+    """A dyad's ``measure`` over start..end: sum(num) / sum(den) of :func:`daily` (NaN without covered days).
+
+    The same number as ``dyad_frame``'s column (``index``; ``score_sum`` ratios for the GDELT network).
+    """
+    r = store if isinstance(store, Reader) else Reader(store)
+    d = daily(r, a, b, dataset, directed, start, end)
+    return ratio(*measure_parts(d, measure, r.info(dataset).kind))
+
+
+def world_values(reader: Reader, dataset: str, lo: date, hi: date, measure: str) -> pd.DataFrame:
+    """Every world dyad's ``measure`` in lo..hi with its volume (``abs``), sorted by volume: the base rate."""
+    key = (dataset, lo, hi, measure, "values")
+    if key not in reader._periods:
+        reader._periods[key] = _world_values(reader, dataset, lo, hi, measure)
+    return reader._periods[key]
+
+
+def _world_values(reader: Reader, dataset: str, lo: date, hi: date, measure: str) -> pd.DataFrame:
+    ps = reader.period_sums(dataset, lo, hi)
+    kind = reader.info(dataset).kind
+    ps = ps.assign(world_abs=ps["world_abs"])
+    num, den = measure_parts(ps.assign(n=ps["n"] if kind == "events" else ps["n"]), measure, kind)
+    if measure == "count":
+        den = np.full(len(ps), float(ps.attrs.get("days", 1)) or 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        val = np.where(den != 0, num / np.where(den != 0, den, 1), np.nan)
+    out = pd.DataFrame({"a": ps.a, "b": ps.b, "volume": ps["abs"].to_numpy(float), "value": val})
+    return out[np.isfinite(out.value)].sort_values("volume", kind="stable").reset_index(drop=True)
+
+
+BASE_K = 200
+
+
+def base_rate(reader: Reader, dataset: str, lo: date, hi: date, measure: str, volume: float,
+              k: int = BASE_K) -> dict:
+    """The world's base rate for a dyad of ``volume`` in lo..hi: median, quartiles and values of the ``k``
+    world dyads nearest in log volume (``similar``)."""
+    w = world_values(reader, dataset, lo, hi, measure)
+    if not len(w):
+        return {"median": math.nan, "q1": math.nan, "q3": math.nan, "n": 0, "values": np.array([])}
+    lv = np.log1p(w.volume.to_numpy())
+    i = int(np.searchsorted(lv, math.log1p(max(volume, 0.0))))
+    lo_i = max(0, min(i - k // 2, len(w) - k))
+    vals = w.value.to_numpy()[lo_i:lo_i + k]
+    q1, med, q3 = np.quantile(vals, [0.25, 0.5, 0.75])
+    return {"median": float(med), "q1": float(q1), "q3": float(q3), "n": len(vals), "values": vals,
+            "volume_range": (float(w.volume.iloc[lo_i]), float(w.volume.iloc[min(lo_i + k, len(w)) - 1]))}

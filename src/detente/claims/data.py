@@ -1,18 +1,13 @@
-"""Daily series a hypothesis test rests on, read from the store and normalised against news volume.
+"""The series a hypothesis test rests on: read through the measurement layer (:class:`relations.Reader`).
 
 A dyad is written ``"IRN-ARM"`` (undirected: both directions) or ``"IRN>ARM"`` (directed: IRN as source).
-Datasets differ in shape: ``dyad_days`` datasets (gdelt_network) hold one undirected net score per pair
-and day; ``events`` datasets (icews) hold coded events. Measures (all per covered day, NaN = undefined):
+Claims hold no SQL and no covered-day rule of their own: every measure is ``relations.measure_parts`` of the
+dyad's :meth:`relations.Reader.daily` frame, a ratio of two daily sums over covered days
+(``relations.MEASURES``: tone (default), goldstein, net, index, count; see docs/relations.md), so a
+dyad-period has the same value here as in ``relations``, ``network`` and the API.
 
-- ``net``: net cooperation in [-1, 1]. Events: (cooperative - conflictual) / all events of the dyad that day
-  (QuadClass 1-2 vs 3-4); dyad_days: the sign of the day's score. Days without interaction are NaN, so the
-  period mean is the net cooperative share of active days, whatever the news volume.
-- ``goldstein``: events: mean Goldstein of the day's events; dyad_days: the score divided by that day's
-  total absolute score over all pairs, times the median daily total (volume-adjusted score).
-- ``count``: events of the dyad that day (0 on covered days without any); dyad_days: 1 if the pair
-  interacted that day, else 0.
-
-A covered day is a day on which the dataset holds any row; days outside coverage are absent, never zero.
+A directed dyad on a dataset that holds undirected scores only (the GDELT network) is read undirected and
+the test says so (``Source.directed_note``).
 """
 
 from __future__ import annotations
@@ -23,11 +18,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from detente import relations
 from detente.errors import UserError
 
-MEASURES = ("net", "goldstein", "count")
-COOPERATIVE_QUADS = (1, 2)
-CONFLICT_QUADS = (3, 4)
+MEASURES = relations.MEASURES
+DEFAULT_MEASURE = "tone"
 
 
 @dataclass(frozen=True)
@@ -54,28 +49,15 @@ class Dyad:
         return (self.a, self.b)
 
 
-def con_of(store):
-    """The DuckDB connection of a Store (or a connection itself)."""
-    return getattr(store, "con", store)
-
-
 class Source:
-    """Cached access to one store: which datasets it holds, their covered days, and dyad series."""
+    """Cached access to one store through :class:`relations.Reader`: datasets, covered days, dyad parts."""
 
     def __init__(self, store):
-        self.con = con_of(store)
-        self._days: dict[str, pd.DatetimeIndex] = {}
-        self._volume: dict[str, pd.Series] = {}
-        self._series: dict[tuple, pd.Series] = {}
-        self._actors: dict[str, set[str]] = {}
-        self.shape = self._shapes()
-
-    def _shapes(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for table, shape in (("events", "events"), ("dyad_days", "dyad_days")):
-            for (name,) in self.con.execute(f"SELECT DISTINCT dataset FROM {table}").fetchall():
-                out[name] = shape
-        return out
+        self.reader = store if isinstance(store, relations.Reader) else relations.Reader(store)
+        self.con = self.reader.con
+        self.shape = {n: i.kind for n, i in self.reader.infos().items()}
+        self._events: dict = {}
+        self._weeks: dict = {}
 
     def datasets(self) -> list[str]:
         return sorted(self.shape)
@@ -84,63 +66,86 @@ class Source:
         return dataset in self.shape
 
     def days(self, dataset: str) -> pd.DatetimeIndex:
-        """Covered days of the dataset."""
-        if dataset not in self._days:
-            table = "events" if self.shape.get(dataset) == "events" else "dyad_days"
-            rows = self.con.execute(
-                f"SELECT DISTINCT date FROM {table} WHERE dataset = ? ORDER BY date", [dataset]
-            ).fetchall()
-            self._days[dataset] = pd.DatetimeIndex([pd.Timestamp(r[0]) for r in rows])
-        return self._days[dataset]
+        return self.reader.days(dataset)
 
     def coverage(self, dataset: str) -> tuple[date, date] | None:
-        d = self.days(dataset)
-        return (d[0].date(), d[-1].date()) if len(d) else None
+        return self.reader.coverage(dataset)
 
     def actors(self, dataset: str) -> set[str]:
-        """Actor codes that appear in the dataset at all."""
-        if dataset not in self._actors:
-            if self.shape.get(dataset) == "events":
-                q = ("SELECT DISTINCT source_actor FROM events WHERE dataset = $1 AND source_actor IS NOT NULL "
-                     "UNION SELECT DISTINCT target_actor FROM events WHERE dataset = $1 AND target_actor IS NOT NULL")
-            else:
-                q = ("SELECT DISTINCT actor_a FROM dyad_days WHERE dataset = $1 "
-                     "UNION SELECT DISTINCT actor_b FROM dyad_days WHERE dataset = $1")
-            self._actors[dataset] = {r[0] for r in self.con.execute(q, [dataset]).fetchall()}
-        return self._actors[dataset]
+        return self.reader.actors(dataset)
+
+    def preload(self, dataset: str, actors: list[str]) -> None:
+        self.reader.preload(dataset, actors)
+
+    def directed_note(self, dataset: str, dyad: Dyad) -> str | None:
+        if dyad.directed and not self.reader.info(dataset).directed:
+            return f"{dataset} holds undirected scores only: {dyad} is read as {dyad.a}-{dyad.b} (both directions)"
+        return None
+
+    def frame(self, dataset: str, dyad: Dyad) -> pd.DataFrame:
+        """The dyad's daily sums (relations.Reader.daily), undirected when the dataset is."""
+        directed = dyad.directed and self.reader.info(dataset).directed
+        return self.reader.daily(dataset, dyad.a, dyad.b, directed)
+
+    def parts(self, dataset: str, dyad: Dyad, measure: str, lo: date | None = None,
+              hi: date | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(numerator, denominator) per covered day in lo..hi: the period value is sum(num) / sum(den)."""
+        d = clip(self.frame(dataset, dyad), lo, hi)
+        return relations.measure_parts(d, measure, self.shape[dataset])
+
+    def series(self, dataset: str, dyad: Dyad, measure: str = DEFAULT_MEASURE) -> pd.Series:
+        """The measure day by day over every covered day (NaN where the day's denominator is 0)."""
+        if measure not in MEASURES:
+            raise UserError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+        if dataset not in self.shape:
+            raise UserError(f"dataset {dataset!r} is not in the store; run `detente sources` to list them")
+        d = self.frame(dataset, dyad)
+        num, den = relations.measure_parts(d, measure, self.shape[dataset])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return pd.Series(np.where(den != 0, num / np.where(den != 0, den, 1), np.nan), index=d.index)
+
+    def weekly(self, dataset: str, dyad: Dyad, measure: str, lo: date | None = None,
+               hi: date | None = None) -> pd.Series:
+        """Weekly ratio sum(num) / sum(den) (weeks ending Sunday; NaN weeks kept so lags stay aligned)."""
+        key = (dataset, dyad, measure)
+        if key not in self._weeks:
+            d = self.frame(dataset, dyad)
+            num, den = relations.measure_parts(d, measure, self.shape[dataset])
+            f = pd.DataFrame({"num": num, "den": den}, index=d.index).resample("W").sum(min_count=1)
+            self._weeks[key] = (f["num"] / f["den"].where(f["den"] != 0)).astype(float)
+        w = self._weeks[key]  # weeks (labelled by their Sunday) that overlap lo..hi
+        return clip(w, lo, pd.Timestamp(hi) + pd.Timedelta(days=6) if hi is not None else None)
+
+    def world_weekly(self, dataset: str, lo: date | None = None, hi: date | None = None) -> pd.Series:
+        """The world's weekly absolute volume (news-volume control)."""
+        key = (dataset, "world")
+        if key not in self._weeks:
+            self._weeks[key] = self.reader.world(dataset)["world_abs"].resample("W").sum(min_count=1)
+        return clip(self._weeks[key], lo, pd.Timestamp(hi) + pd.Timedelta(days=6) if hi is not None else None)
+
+    def scores(self, dataset: str, dyad: Dyad) -> pd.Series:
+        """The daily score sum of the pair on days it is non-zero (evidence for dyad_days datasets)."""
+        v = self.frame(dataset, Dyad(dyad.a, dyad.b))["value"]
+        return v[v != 0]
 
     def events_among(self, dataset: str, actors: list[str]) -> pd.DataFrame:
-        """Every event of an events dataset between two of ``actors`` (cached; used for evidence)."""
+        """Every event of an events dataset between two of ``actors`` with its provenance (evidence only)."""
         key = (dataset, frozenset(actors))
-        cache = self.__dict__.setdefault("_events", {})
-        if key not in cache:
-            cache[key] = self.con.execute(
+        if key not in self._events:
+            df = self.con.execute(
                 """SELECT e.date, e.source_actor, e.target_actor, e.cameo_code, c.name AS cameo_name, e.goldstein,
                           e.source_url, e.event_id, e.source_text, e.target_text
                    FROM events e LEFT JOIN cameo c ON c.code = e.cameo_code
                    WHERE e.dataset = $1 AND list_contains($2, e.source_actor) AND list_contains($2, e.target_actor)
-                         AND e.goldstein IS NOT NULL""",
-                [dataset, sorted(set(actors))],
-            ).df() if self._has_cameo() else self.con.execute(
+                         AND e.goldstein IS NOT NULL""", [dataset, sorted(set(actors))]).df() \
+                if self._has_cameo() else self.con.execute(
                 """SELECT date, source_actor, target_actor, cameo_code, NULL AS cameo_name, goldstein, source_url,
                           event_id, source_text, target_text FROM events
                    WHERE dataset = $1 AND list_contains($2, source_actor) AND list_contains($2, target_actor)
-                         AND goldstein IS NOT NULL""",
-                [dataset, sorted(set(actors))],
-            ).df()
-            cache[key]["date"] = pd.to_datetime(cache[key]["date"])
-        return cache[key]
-
-    def scores(self, dataset: str, dyad: Dyad) -> pd.Series:
-        """dyad_days: the raw daily score of the (undirected) pair, on days it is non-zero (cached)."""
-        a, b = sorted(dyad.actors)
-        key = (dataset, a, b, "raw")
-        if key not in self._series:
-            df = self.con.execute(
-                "SELECT date, sum(score) AS s FROM dyad_days WHERE dataset = ? AND actor_a = ? AND actor_b = ? "
-                "GROUP BY date ORDER BY date", [dataset, a, b]).df()
-            self._series[key] = pd.Series(df["s"].to_numpy(float), index=pd.DatetimeIndex(df["date"]))
-        return self._series[key]
+                         AND goldstein IS NOT NULL""", [dataset, sorted(set(actors))]).df()
+            df["date"] = pd.to_datetime(df["date"])
+            self._events[key] = df
+        return self._events[key]
 
     def _has_cameo(self) -> bool:
         try:
@@ -149,93 +154,15 @@ class Source:
         except Exception:  # a bare events/dyad_days store without the reference table
             return False
 
-    def volume(self, dataset: str) -> pd.Series:
-        """dyad_days: total absolute score over all pairs per covered day."""
-        if dataset not in self._volume:
-            df = self.con.execute(
-                "SELECT date, sum(abs(score)) AS v FROM dyad_days WHERE dataset = ? GROUP BY date ORDER BY date",
-                [dataset],
-            ).df()
-            self._volume[dataset] = pd.Series(df["v"].to_numpy(float), index=pd.DatetimeIndex(df["date"]))
-        return self._volume[dataset]
 
-    def series(self, dataset: str, dyad: Dyad, measure: str = "net") -> pd.Series:
-        """Daily measure for the dyad over every covered day of the dataset (NaN where undefined)."""
-        if measure not in MEASURES:
-            raise UserError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
-        key = (dataset, dyad, measure)
-        if key not in self._series:
-            if self.shape.get(dataset) == "events":
-                s = self._event_series(dataset, dyad, measure)
-            elif self.shape.get(dataset) == "dyad_days":
-                s = self._dyad_day_series(dataset, dyad, measure)
-            else:
-                raise UserError(f"dataset {dataset!r} is not in the store; run `detente sources` to list them")
-            self._series[key] = s
-        return self._series[key]
-
-    def _event_series(self, dataset: str, dyad: Dyad, measure: str) -> pd.Series:
-        where = "(source_actor = $2 AND target_actor = $3)"
-        if not dyad.directed:
-            where += " OR (source_actor = $3 AND target_actor = $2)"
-        df = self.con.execute(
-            f"""SELECT date, count(*) AS n,
-                       count(*) FILTER (WHERE quad_class IN (1, 2)) AS coop,
-                       count(*) FILTER (WHERE quad_class IN (3, 4)) AS conf,
-                       avg(goldstein) AS g
-                FROM events WHERE dataset = $1 AND ({where}) GROUP BY date""",
-            [dataset, dyad.a, dyad.b],
-        ).df()
-        days = self.days(dataset)
-        df = df.set_index(pd.DatetimeIndex(df["date"])).reindex(days)
-        if measure == "count":
-            return df["n"].fillna(0).astype(float)
-        if measure == "goldstein":
-            return df["g"].astype(float)
-        tot = (df["coop"] + df["conf"]).astype(float)
-        return ((df["coop"] - df["conf"]) / tot.where(tot > 0)).astype(float)
-
-    def _dyad_day_series(self, dataset: str, dyad: Dyad, measure: str) -> pd.Series:
-        days = self.days(dataset)
-        s = self.scores(dataset, dyad).reindex(days).fillna(0.0)
-        if measure == "count":
-            return (s != 0).astype(float)
-        if measure == "goldstein":
-            vol = self.volume(dataset).reindex(days)
-            return s / vol.where(vol > 0) * float(np.nanmedian(vol))
-        return np.sign(s).where(s != 0)
-
-    def region_volume(self, dataset: str, actors: list[str]) -> pd.DataFrame:
-        """Daily interaction volume of every actor with the other region actors (columns = actors)."""
-        days = self.days(dataset)
-        acts = sorted(set(actors))
-        if self.shape.get(dataset) == "events":
-            df = self.con.execute(
-                """SELECT date, source_actor AS a, target_actor AS b, count(*)::DOUBLE AS v FROM events
-                   WHERE dataset = $1 AND list_contains($2, source_actor) AND list_contains($2, target_actor)
-                         AND source_actor <> target_actor GROUP BY ALL""",
-                [dataset, acts],
-            ).df()
-        else:
-            df = self.con.execute(
-                """SELECT date, actor_a AS a, actor_b AS b, abs(score) AS v FROM dyad_days
-                   WHERE dataset = $1 AND list_contains($2, actor_a) AND list_contains($2, actor_b)""",
-                [dataset, acts],
-            ).df()
-        out = pd.DataFrame(0.0, index=days, columns=acts)
-        if len(df):
-            df["date"] = pd.DatetimeIndex(df["date"])
-            for side in ("a", "b"):
-                g = df.groupby(["date", side])["v"].sum().unstack(fill_value=0.0)
-                out = out.add(g.reindex(index=days, columns=acts, fill_value=0.0), fill_value=0.0)
-        return out
-
-
-def clip(s: pd.Series, start: date | None, end: date | None) -> pd.Series:
+def clip(s: pd.Series | pd.DataFrame, start: date | None, end: date | None) -> pd.Series | pd.DataFrame:
     """The part of a daily series inside [start, end] (None = open)."""
-    lo = pd.Timestamp(start) if start else s.index.min()
-    hi = pd.Timestamp(end) if end else s.index.max()
-    return s.loc[(s.index >= lo) & (s.index <= hi)]
+    m = np.ones(len(s), dtype=bool)
+    if start is not None:
+        m &= s.index >= pd.Timestamp(start)
+    if end is not None:
+        m &= s.index <= pd.Timestamp(end)
+    return s.loc[m]
 
 
 def weekly(s: pd.Series) -> pd.Series:

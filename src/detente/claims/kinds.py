@@ -11,21 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from detente import relations
 from detente.claims import params as P
 from detente.claims import stats
 from detente.claims.casefile import Case, Node
-from detente.claims.data import Dyad, Source, weekly
+from detente.claims.data import DEFAULT_MEASURE, Dyad, Source, clip, weekly
 from detente.claims.verdict import Component
 
 KINDS: dict[str, type[Kind]] = {}
-MARGINS = {"net": 0.05, "goldstein": 0.25, "count": 0.05}
 MIN_DAYS = 10
+SESOI_IQR = 0.25  # smallest effect of interest: a quarter of the spread (IQR) between similar world dyads
+COOPERATION = ("tone", "goldstein", "net")  # measures of how cooperative a dyad is: robustness variants
 Bounds = tuple[date, date]
 
 
@@ -55,18 +57,44 @@ class Run:
 class Context:
     """What a kind needs while testing: the store's series, the case, and the statistical settings."""
 
-    def __init__(self, source: Source, case: Case, seed: int = 1, bootstrap: int = stats.DEFAULT_B):
+    def __init__(self, source: Source, case: Case, seed: int = 1, bootstrap: int = stats.DEFAULT_B,
+                 measure: str | None = None, shift: int = 0):
         self.source, self.case, self.seed, self.B = source, case, seed, bootstrap
+        self.swap, self.shift = measure, shift  # a robustness variant: another cooperation measure, moved bounds
+
+    def m(self, measure: str) -> str:
+        """The measure a test uses: the variant's cooperation measure in place of the written one."""
+        return self.swap if self.swap and measure in COOPERATION else measure
+
+    def moved(self, d: date) -> date:
+        return d + timedelta(days=self.shift)
 
     def bounds(self, period: str, dataset: str) -> Bounds | None:
-        """The period clipped to the dataset's coverage; None when they do not overlap."""
+        """The period (boundaries moved by the variant's shift) clipped to the dataset's coverage; None when
+        they do not overlap."""
         cov = self.source.coverage(dataset)
         if cov is None:
             return None
         p = self.case.periods[period]
-        lo = max(p.start or cov[0], cov[0])
-        hi = min(p.end or cov[1], cov[1])
+        lo = max(self.moved(p.start) if p.start else cov[0], cov[0])
+        hi = min(self.moved(p.end) if p.end else cov[1], cov[1])
         return (lo, hi) if lo <= hi else None
+
+    def volume(self, dataset: str, dyad: Dyad, b: Bounds) -> float:
+        """The dyad's absolute volume (sum |score|) in the bounds."""
+        return float(clip(self.source.frame(dataset, dyad), *b)["abs"].sum())
+
+    def base(self, dataset: str, measure: str, b: Bounds, volume: float) -> dict:
+        """The world's base rate of ``measure`` for dyads of similar volume in the same days."""
+        return relations.base_rate(self.source.reader, dataset, b[0], b[1], measure, volume)
+
+    def sesoi(self, base: dict, given: float | None) -> float:
+        """The smallest effect of interest: ``margin`` if the case gives one, else SESOI_IQR x the IQR of the
+        similar-volume world dyads' values (so it lives in the measure's own units)."""
+        if given is not None:
+            return float(given)
+        q = base.get("q3", float("nan")) - base.get("q1", float("nan"))
+        return SESOI_IQR * q if q == q else 0.0
 
     def span(self, period: str) -> str:
         p = self.case.periods[period]
@@ -124,10 +152,6 @@ class Kind:
     def spec(self) -> dict:
         return {"kind": self.name, **{k: _show(v) for k, v in self.p.items()}}
 
-    def measure_margin(self) -> float:
-        """The ``margin`` parameter, or the measure's usual one when it is not given."""
-        return self.margin if self.margin is not None else MARGINS[self.measure]
-
     def run(self, ctx: Context, dataset: str) -> Run:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -162,7 +186,7 @@ def build(n: Node, case: Case, skip: set[str] | frozenset = frozenset()) -> Kind
         if key not in values:
             if prm.required:
                 raise n.fail(f"kind {cls.name} needs '{key}'", f"{key}: {prm.expected}")
-            values[key] = case.defaults.get(key, prm.default) if key in ("measure",) else prm.default
+            values[key] = case.defaults.get(key, DEFAULT_MEASURE) if key == "measure" else prm.default
             if key == "periods" and values[key] is None:
                 values[key] = list(case.periods)
     return cls(values, case)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from detente import relations
 from detente.claims import params as P
 from detente.claims import stats
-from detente.claims.data import Dyad, clip, weekly
+from detente.claims.data import Dyad, clip
 from detente.claims.kinds import (
     EXPECT_DIR,
     MIN_DAYS,
@@ -21,80 +23,106 @@ from detente.claims.kinds import (
     diff_component,
     fit_component,
     register,
-    weekly_plot,
 )
 from detente.claims.verdict import Component
 
 
 @register
 class Compare(Kind):
-    """Dyad x vs dyad y (or a constant) on a measure, in each listed period."""
+    """Dyad x vs the world's base rate (default), a dyad y or a constant, on a measure, in each period."""
 
     name = "compare"
-    summary = "x more (or less) cooperative than y, in each period"
+    summary = "x more (or less) cooperative than the world's base rate for similar dyads (or than y), per period"
     params = {
         "x": P.Param(P.dyad, "a dyad, e.g. IRN-ARM", required=True),
-        "y": P.Param(P.dyad_or_number, "a dyad or a number", default=0.0),
+        "y": P.Param(P.dyad_or_number, "base (the world's base rate), a dyad or a number", default="base"),
         "measure": P.MEASURE,
         "periods": P.PERIODS,
         "expect": P.one_of("greater", "less"),
-        "margin": P.Param(P.number, "smallest difference that matters"),
+        "margin": P.Param(P.number, "smallest difference that matters (default: a quarter of the IQR of "
+                                    "similar world dyads)"),
     }
 
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
+        m = ctx.m(self.measure)
         dys = [self.x] + ([self.y] if isinstance(self.y, Dyad) else [])
-        margin = self.measure_margin()
-        label = f"{self.x} - {self.y}"
+        label = f"{self.x} - {'base rate' if self.y == 'base' else self.y}"
         miss = ctx.missing_actor(dataset, dys)
+        run.notes += [n for d in dys if (n := ctx.source.directed_note(dataset, d))]
         for per, b in ctx.each_period(run, self.periods, dataset, self.expect, lambda p: f"{p}: {label}", miss):
-            sx = clip(ctx.source.series(dataset, self.x, self.measure), *b)
-            sy = clip(ctx.source.series(dataset, self.y, self.measure), *b) if isinstance(self.y, Dyad) else self.y
-            est = stats.mean_diff(sx.to_numpy(), sy if isinstance(sy, float) else sy.to_numpy(), ctx.B, ctx.seed)
+            px = ctx.source.parts(dataset, self.x, m, *b)
+            base = ctx.base(dataset, m, b, ctx.volume(dataset, self.x, b))
+            extra = {"measure": m, "base_rate": base["median"], "similar_dyads": base["n"],
+                     "x": relations.ratio(*px)}
+            if self.y == "base":
+                y: Any = base["median"]
+                vals = base["values"]
+                extra["percentile"] = float((vals < extra["x"]).mean()) if len(vals) else None
+            elif isinstance(self.y, Dyad):
+                y = ctx.source.parts(dataset, self.y, m, *b)
+                extra["y"] = relations.ratio(*y)
+            else:
+                y = self.y
+            est = stats.ratio_diff(px, y, ctx.B, ctx.seed, paired=True)
             run.components.append(diff_component(
-                f"{per}: {label}", dataset, est, self.expect, margin, period=per,
-                note=None if est.n >= MIN_DAYS else f"only {est.n} days with {self.measure} data"))
+                f"{per}: {label}", dataset, est, self.expect, ctx.sesoi(base, self.margin), period=per,
+                note=None if est.n >= MIN_DAYS else f"only {est.n} days with {m} data", extra=extra))
             s = 1 if self.expect == "greater" else -1
             run.evidence.append(Evidence(self.x, s, *b))
             if isinstance(self.y, Dyad):
                 run.evidence.append(Evidence(self.y, -s, *b))
         if not miss:
             for d in dys:
-                run.series[str(d)] = weekly_plot(ctx.source.series(dataset, d, self.measure))
+                run.series[str(d)] = ctx.source.weekly(dataset, d, m).dropna()
         return run
 
 
 @register
 class Change(Kind):
-    """A dyad's measure after vs before (two periods)."""
+    """A dyad's measure after vs before (its own history), net of the world's drift for similar dyads."""
 
     name = "change"
-    summary = "a measure rises, falls or stays the same between two periods"
+    summary = "a measure rises, falls or stays the same between two periods (beyond the world's drift)"
     params = {
         "dyad": P.DYAD,
         "before": P.PERIOD,
         "after": P.PERIOD,
         "measure": P.MEASURE,
         "expect": P.CHANGE,
-        "margin": P.Param(P.number, "smallest change that matters"),
+        "margin": P.Param(P.number, "smallest change that matters (default: a quarter of the IQR of similar "
+                                    "world dyads)"),
+        "baseline": P.Param(P.choice("world", "none"), "world (subtract the base rate's change) | none",
+                            default="world"),
     }
 
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
-        name = f"{self.dyad} {self.measure}: {self.after} - {self.before}"
+        m = ctx.m(self.measure)
+        name = f"{self.dyad} {m}: {self.after} - {self.before}"
         exp = EXPECT_DIR[self.expect]
         miss = ctx.missing_actor(dataset, [self.dyad])
         bb, ba, outside = ctx.before_after(dataset, self.before, self.after)
         if miss or bb is None or ba is None:
             run.components.append(ctx.gap(name, dataset, exp, miss or outside))
             return run
-        s = ctx.source.series(dataset, self.dyad, self.measure)
-        est = stats.mean_diff(clip(s, *ba).to_numpy(), clip(s, *bb).to_numpy(), ctx.B, ctx.seed)
-        run.components.append(diff_component(name, dataset, est, exp, self.measure_margin(),
-                                             period=f"{self.before}->{self.after}"))
+        if n := ctx.source.directed_note(dataset, self.dyad):
+            run.notes.append(n)
+        pa_, pb_ = ctx.source.parts(dataset, self.dyad, m, *ba), ctx.source.parts(dataset, self.dyad, m, *bb)
+        base_a = ctx.base(dataset, m, ba, ctx.volume(dataset, self.dyad, ba))
+        base_b = ctx.base(dataset, m, bb, ctx.volume(dataset, self.dyad, bb))
+        drift = base_a["median"] - base_b["median"] if self.baseline == "world" else 0.0
+        drift = drift if drift == drift else 0.0
+        est = stats.ratio_diff(pa_, pb_, ctx.B, ctx.seed)
+        est = stats.Estimate(est.effect - drift, est.lo - drift, est.hi - drift, est.p, est.n,
+                             est.method + ("; minus the base rate's change" if drift else ""))
+        run.components.append(diff_component(
+            name, dataset, est, exp, ctx.sesoi(base_a, self.margin), period=f"{self.before}->{self.after}",
+            extra={"measure": m, "before": relations.ratio(*pb_), "after": relations.ratio(*pa_),
+                   "world_drift": drift, "base_before": base_b["median"], "base_after": base_a["median"]}))
         sign = {"greater": 1, "less": -1}.get(exp, 1)
         run.evidence.append(Evidence(self.dyad, sign, *ba))  # what happened after, on the claimed side
-        run.series[str(self.dyad)] = weekly_plot(s)
+        run.series[str(self.dyad)] = ctx.source.weekly(dataset, self.dyad, m).dropna()
         return run
 
 
@@ -111,25 +139,29 @@ class Break(Kind):
         "span": P.Param(P.integer, "days of data on each side", default=365),
         "window": P.Param(P.integer, "days within which the detected break must fall", default=90),
         "expect": P.one_of("present", "absent"),
-        "margin": P.Param(P.number, "smallest shift that matters"),
+        "margin": P.Param(P.number, "smallest shift that matters (default: a quarter of the IQR of similar "
+                                    "world dyads)"),
     }
 
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
         exp = EXPECT_DIR[self.expect]
-        margin = self.measure_margin()
-        lo, hi = self.date - timedelta(days=self.span), self.date + timedelta(days=self.span)
+        m = ctx.m(self.measure)
+        at = ctx.moved(self.date)
+        lo, hi = at - timedelta(days=self.span), at + timedelta(days=self.span)
         miss = ctx.missing_actor(dataset, self.dyads)
         cov = ctx.source.coverage(dataset)
-        if miss or cov is None or cov[0] > self.date - timedelta(days=28) or cov[1] < self.date + timedelta(days=28):
+        if miss or cov is None or cov[0] > at - timedelta(days=28) or cov[1] < at + timedelta(days=28):
             note = miss or f"{dataset} covers {cov[0] if cov else '-'}..{cov[1] if cov else '-'}: not 4 weeks " \
-                           f"either side of {self.date}"
+                           f"either side of {at}"
             run.components.append(ctx.gap(f"break at {self.date}", dataset, exp, note))
             return run
-        cut = pd.Timestamp(self.date)
+        cut = pd.Timestamp(at)
         cols, comps = {}, []
         for d in self.dyads:
-            w = weekly(clip(ctx.source.series(dataset, d, self.measure), lo, hi))
+            w = ctx.source.weekly(dataset, d, m, lo, hi)
+            b0 = (max(lo, cov[0]), min(at - timedelta(days=1), cov[1]))
+            margin = ctx.sesoi(ctx.base(dataset, m, b0, ctx.volume(dataset, d, b0)), self.margin)
             cols[str(d)] = w
             ok = w.dropna()
             step = np.asarray(ok.index >= cut, dtype=float)
@@ -140,8 +172,8 @@ class Break(Kind):
             res = stats.hac_ols(ok.to_numpy(), step[:, None])
             comps.append(fit_component(name, dataset, res, np.array([0.0, 1.0]), len(ok), exp, margin, 12,
                                        "weekly mean shift, OLS with Newey-West HAC errors"))
-            run.evidence += [Evidence(d, 1, self.date, hi),
-                             Evidence(d, -1, lo, self.date)]
+            run.evidence += [Evidence(d, 1, at, hi),
+                             Evidence(d, -1, lo, at)]
         run.series = {k: v.dropna() for k, v in cols.items()}
         if len(comps) == 1:
             run.components += comps
@@ -182,7 +214,12 @@ def _share_component(comps: list[Component], dataset: str, exp: str, name: str) 
 
 @register
 class Association(Kind):
-    """Lagged association between two dyads' weekly series: y_t on x_t..x_{t-L} and y_{t-1}."""
+    """Lagged response of y to x (weekly): y_t on x_t..x_{t-L}, y_{t-1} and the world's news volume.
+
+    Only weeks inside the listed periods are used (list the periods to leave a war window out); the world's
+    weekly volume (log) and its change are controls, so a news surge that moves every dyad is not read as a
+    response.
+    """
 
     name = "association"
     summary = "when x moves, y moves the same (positive) or opposite (negative) way within L weeks"
@@ -194,11 +231,13 @@ class Association(Kind):
         "periods": P.PERIODS,
         "expect": P.one_of("positive", "negative"),
         "margin": P.Param(P.number, "smallest standardised cumulative effect that matters", default=0.05),
+        "controls": P.Param(P.choice("world", "none"), "world (news-volume controls) | none", default="world"),
     }
 
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
         exp = EXPECT_DIR[self.expect]
+        m = ctx.m(self.measure)
         name = f"{self.y} on {self.x}, lags 0..{self.lags} weeks"
         miss = ctx.missing_actor(dataset, [self.x, self.y])
         spans = [b for per in self.periods if (b := ctx.bounds(per, dataset))]
@@ -206,23 +245,32 @@ class Association(Kind):
             run.components.append(ctx.gap(name, dataset, exp, miss or f"{dataset} covers none of the periods"))
             return run
         lo, hi = min(b[0] for b in spans), max(b[1] for b in spans)
-        wx = weekly(clip(ctx.source.series(dataset, self.x, self.measure), lo, hi))
-        wy = weekly(clip(ctx.source.series(dataset, self.y, self.measure), lo, hi))
+        wx, wy = ctx.source.weekly(dataset, self.x, m, lo, hi), ctx.source.weekly(dataset, self.y, m, lo, hi)
+        inside = np.zeros(len(wx), dtype=bool)
+        for b0, b1 in spans:  # weeks (ending Sunday) whose days lie inside one of the periods
+            inside |= (wx.index >= pd.Timestamp(b0) + pd.Timedelta(days=6)) & (wx.index <= pd.Timestamp(b1))
         z = lambda s: (s - s.mean()) / (s.std() or 1.0)  # noqa: E731
         df = pd.DataFrame({"y": z(wy), "y1": z(wy).shift(1)})
         for k in range(self.lags + 1):
             df[f"x{k}"] = z(wx).shift(k)
-        df = df.dropna()
+        ctl: list[str] = []
+        if self.controls == "world":
+            lw = np.log(ctx.source.world_weekly(dataset, lo, hi).reindex(wx.index))
+            df["w"], df["dw"] = z(lw), z(lw.diff())
+            ctl = ["w", "dw"]
+        df = df[inside].dropna()
         if len(df) < 30:
             run.components.append(ctx.gap(name, dataset, exp, f"only {len(df)} complete weeks (need 30)"))
             return run
-        X = df[[f"x{k}" for k in range(self.lags + 1)] + ["y1"]].to_numpy()
-        res = stats.hac_ols(df["y"].to_numpy(), X)
-        w = np.r_[0.0, np.ones(self.lags + 1), 0.0]
+        cols = [f"x{k}" for k in range(self.lags + 1)] + ["y1"] + ctl
+        res = stats.hac_ols(df["y"].to_numpy(), df[cols].to_numpy())
+        w = np.r_[0.0, np.ones(self.lags + 1), np.zeros(1 + len(ctl))]
+        excluded = [p for p in self.case.periods if p not in self.periods]
         run.components.append(fit_component(
             name, dataset, res, w, len(df), exp, self.margin, 30,
-            "sum of distributed-lag coefficients on standardised weekly series, y lag 1 as control, "
-            "Newey-West HAC errors"))
+            "sum of distributed-lag coefficients on standardised weekly series, y lag 1"
+            + (" and the world's weekly news volume (log, change)" if ctl else "") + " as controls, Newey-West HAC"
+            + (f"; periods left out: {', '.join(excluded)}" if excluded else "")))
         s = 1 if exp == "greater" else -1
         run.evidence += [Evidence(self.x, 1, lo, hi), Evidence(self.y, s, lo, hi)]
         run.series = {str(self.x): wx.dropna(), str(self.y): wy.dropna()}
@@ -252,12 +300,13 @@ class Presence(Kind):
         run = Run()
         exp = "greater" if self.expect == "present" else "less"
         miss = ctx.missing_actor(dataset, [self.dyad])
-        s_net = None if miss else ctx.source.series(dataset, self.dyad, "net")
-        s_cnt = None if miss else ctx.source.series(dataset, self.dyad, "count")
+        if not miss and (n := ctx.source.directed_note(dataset, self.dyad)):
+            run.notes.append(n)
+        col = {"cooperative": "coop", "conflictual": "conf", "any": "n"}[self.polarity]
         name = lambda per: f"{per}: {self.polarity} {self.dyad}"  # noqa: E731
         for per, b in ctx.each_period(run, self.periods, dataset, exp, name, miss):
-            count = self._count(ctx, dataset, b, s_net, s_cnt)
-            days = len(clip(s_cnt, *b))
+            d = clip(ctx.source.frame(dataset, self.dyad), *b)
+            count, days = int(d[col].sum()), len(d)
             lo_r, hi_r = stats.poisson_interval(count)
             # a recorded count is a lower bound of what happened: [count, inf) when below the threshold
             hi = float(count) if count >= self.min_events else math.inf
@@ -271,20 +320,6 @@ class Presence(Kind):
                 extra={"per_30_days": 30 * count / max(days, 1), "per_30_days_interval":
                        [30 * lo_r / max(days, 1), 30 * hi_r / max(days, 1)]}))
             run.evidence.append(Evidence(self.dyad, -1 if self.polarity == "conflictual" else 1, *b))
-        if s_cnt is not None:
-            run.series[f"{self.dyad} count"] = weekly_plot(s_cnt)
+        if not miss:
+            run.series[f"{self.dyad} count"] = ctx.source.weekly(dataset, self.dyad, "count").dropna()
         return run
-
-    def _count(self, ctx: Context, dataset: str, b: tuple[date, date], s_net, s_cnt) -> int:
-        if ctx.source.shape[dataset] == "dyad_days":
-            s = clip(s_net, *b)
-            sel = {"cooperative": s > 0, "conflictual": s < 0, "any": s.notna()}[self.polarity]
-            return int(sel.sum())
-        quads = {"cooperative": (1, 2), "conflictual": (3, 4), "any": (1, 2, 3, 4)}[self.polarity]
-        where = "(source_actor = $2 AND target_actor = $3)"
-        if not self.dyad.directed:
-            where += " OR (source_actor = $3 AND target_actor = $2)"
-        return int(ctx.source.con.execute(
-            f"SELECT count(*) FROM events WHERE dataset = $1 AND ({where}) AND date BETWEEN $4 AND $5 "
-            f"AND list_contains($6, quad_class)", [dataset, self.dyad.a, self.dyad.b, b[0], b[1], list(quads)]
-        ).fetchone()[0])

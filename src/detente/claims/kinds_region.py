@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import math
 import warnings
 
 import numpy as np
 import pandas as pd
 
+from detente import resample
 from detente.claims import params as P
 from detente.claims import stats
 from detente.claims.data import Dyad, clip, weekly
@@ -20,7 +20,6 @@ from detente.claims.kinds import (
     Run,
     diff_component,
     register,
-    weekly_plot,
 )
 from detente.claims.verdict import Component
 
@@ -34,7 +33,7 @@ class Alignment(Kind):
     params = {
         "partition": P.Param(P.partition, "[[AZE, TUR], [ARM, IRN]]", required=True),
         "periods": P.PERIODS,
-        "measure": P.Param(P.measure, "net | goldstein", default="net"),
+        "measure": P.MEASURE,
     }
 
     def run(self, ctx: Context, dataset: str) -> Run:
@@ -52,8 +51,10 @@ class Alignment(Kind):
                 run.components.append(ctx.gap(name, dataset, "greater", note, per))
                 continue
             pairs = list(itertools.combinations(present, 2))
-            W = pd.DataFrame({f"{a}-{c}": weekly(clip(ctx.source.series(dataset, Dyad(a, c), self.measure), *b))
-                              for a, c in pairs})
+            m = ctx.m(self.measure)
+            W = pd.DataFrame({f"{a}-{c}": ctx.source.weekly(dataset, Dyad(a, c), m, *b)
+                              - ctx.base(dataset, m, b, ctx.volume(dataset, Dyad(a, c), b))["median"]
+                              for a, c in pairs})  # signed against the world's base rate, not against 0
             W = W.dropna(axis=1, how="all")
             if W.shape[1] < len(pairs) / 2 or len(W) < 4:
                 run.components.append(ctx.gap(name, dataset, "greater", "too few dyads or weeks with data", per))
@@ -67,14 +68,8 @@ class Alignment(Kind):
             M = W.to_numpy()
 
             eff, best = _fit_gap(M, named, alt)
-            rng = np.random.default_rng(ctx.seed)
-            n, L = len(M), stats.block_length(len(M), "week")
-            k = math.ceil(n / L)
-            boots = []
-            for _ in range(min(ctx.B, 1000)):
-                st = rng.integers(0, n - L + 1, size=k)
-                ix = (st[:, None] + np.arange(L)).ravel()[:n]
-                boots.append(_fit_gap(M[ix], named, alt)[0])
+            n, L = len(M), resample.block_length(len(M))
+            boots = [_fit_gap(M[ix], named, alt)[0] for ix in resample.indices(n, min(ctx.B, 500), ctx.seed)]
             clo, chi = np.quantile(boots, [0.025, 0.975])
             p = float(min(1.0, 2 * min(np.mean(np.array(boots) <= 0) + 1 / len(boots),
                                        np.mean(np.array(boots) >= 0) + 1 / len(boots))))
@@ -83,8 +78,9 @@ class Alignment(Kind):
                          [a for a, s in zip(present, bs, strict=True) if s < 0]]
             run.components.append(Component(
                 name, dataset, eff, float(clo), float(chi), p, len(M), "greater", margin=0.0, min_n=4,
-                method="weighted sign agreement of the named partition minus that of the best other 2-bloc "
-                       f"split; moving-block bootstrap over weeks (block {L})", period=per,
+                method="weighted sign agreement (weekly values minus the world's base rate) of the named "
+                       f"partition minus that of the best other 2-bloc split; circular block bootstrap over weeks "
+                       f"(block {L})", period=per,
                 extra={"best_alternative": [g for g in alt_blocs if g], "dyads": list(W.columns)}))
             for (i, j), s in zip(idx, named, strict=True):
                 run.evidence.append(Evidence(Dyad(present[i], present[j]), int(s), *b))
@@ -109,33 +105,55 @@ def _two_blocs(n: int) -> np.ndarray:
 
 @register
 class Influence(Kind):
-    """An actor's share of the region's interaction volume, after vs before."""
+    """An actor's share of its partners' interactions (partner share), after vs before.
+
+    For each partner p in the region: the actor's part of p's absolute volume with the whole world
+    (sum |score| of p-actor / sum |score| of p with everyone), averaged over partners. A state grows in
+    influence when its partners give it a larger share of their dealings, not when the news mentions it more.
+    """
 
     name = "influence"
-    summary = "an actor's share of the region's interactions rises (or falls) between two periods"
+    summary = "an actor's share of its regional partners' interactions rises (or falls) between two periods"
     params = {
         "actor": P.Param(P.actor, "an actor code", required=True),
         "region": P.Param(P.actors, "[ARM, AZE, ...] (default: the case's actors)"),
         "before": P.PERIOD,
         "after": P.PERIOD,
         "expect": P.CHANGE,
-        "margin": P.Param(P.number, "smallest change in share that matters", default=0.01),
+        "margin": P.Param(P.number, "smallest change in partner share that matters", default=0.01),
     }
 
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
         exp = EXPECT_DIR[self.expect]
         region = [a for a in (self.region or list(self.case.actors)) if a in ctx.source.actors(dataset)]
-        name = f"{self.actor} share of regional interactions: {self.after} - {self.before}"
+        name = f"{self.actor} share of its partners' interactions: {self.after} - {self.before}"
         bb, ba, outside = ctx.before_after(dataset, self.before, self.after)
         if self.actor not in region or len(region) < 3 or bb is None or ba is None:
             note = f"{dataset} has no data for {self.actor}" if self.actor not in region else outside
             run.components.append(ctx.gap(name, dataset, exp, note))
             return run
-        vol = ctx.source.region_volume(dataset, region)
-        total = vol.sum(axis=1) / 2
-        share = (vol[self.actor] / total.where(total > 0)).astype(float)
-        est = stats.mean_diff(clip(share, *ba).to_numpy(), clip(share, *bb).to_numpy(), ctx.B, ctx.seed)
-        run.components.append(diff_component(name, dataset, est, exp, self.margin, extra={"region": region}))
-        run.series[f"{self.actor} share"] = weekly_plot(share)
+        partners = [p for p in region if p != self.actor]
+        tot = ctx.source.reader.actor_abs(dataset, partners)
+        num = pd.DataFrame({p: ctx.source.frame(dataset, Dyad(self.actor, p))["abs"] for p in partners})
+
+        def draws(b: tuple) -> tuple[float, np.ndarray, int]:
+            n_, d_ = clip(num, *b).to_numpy(), clip(tot, *b).to_numpy()
+            C = resample.counts(len(n_), ctx.B, [ctx.seed, len(n_)])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                point = np.nanmean(n_.sum(0) / np.where(d_.sum(0) > 0, d_.sum(0), np.nan))
+                share = (n_.T @ C) / np.where((d_.T @ C) > 0, d_.T @ C, np.nan)
+            return float(point), np.nanmean(share, axis=0), len(n_)
+
+        ea, da, na = draws(ba)
+        eb, db, nb = draws(bb)
+        boot = da - db
+        lo, hi = resample.interval(boot)
+        est = stats.Estimate(ea - eb, lo, hi, resample.p_value(boot), min(na, nb),
+                             f"mean over {len(partners)} partners of the actor's share of the partner's volume; "
+                             f"circular block bootstrap over days (B={ctx.B})")
+        run.components.append(diff_component(name, dataset, est, exp, self.margin,
+                                             extra={"region": region, "before": eb, "after": ea}))
+        daily = (num / tot.where(tot > 0)).mean(axis=1)
+        run.series[f"{self.actor} partner share"] = weekly(daily).dropna()
         return run

@@ -38,9 +38,11 @@ def dyad(n: Node, case: Case) -> Dyad:
     return d
 
 
-def dyad_or_number(n: Node, case: Case) -> Dyad | float:
+def dyad_or_number(n: Node, case: Case) -> Dyad | float | str:
     if isinstance(n.value, int | float) and not isinstance(n.value, bool):
         return float(n.value)
+    if str(n.value).strip().lower() in ("base", "base rate", "world"):
+        return "base"
     return dyad(n, case)
 
 
@@ -133,7 +135,7 @@ def one_of(*options: str) -> Param:
 
 
 # parameters several kinds share
-MEASURE = Param(measure, "net | goldstein | count", default="net")
+MEASURE = Param(measure, " | ".join(MEASURES), default="tone")
 PERIODS = Param(periods, "[period, ...] or all")
 PERIOD = Param(period, "a period name", required=True)
 DYAD = Param(dyad, "a dyad", required=True)

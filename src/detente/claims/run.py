@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from detente.claims.casefile import Case, Hypothesis
+from detente.claims.casefile import Case, CaseError, Hypothesis, compile_case
 from detente.claims.data import Source
 from detente.claims.evidence import strongest
-from detente.claims.kinds import Context
+from detente.claims.kinds import COOPERATION, Context
 from detente.claims.verdict import Component, combine, decide
 
 DATASET_ORDER = ("gdelt_network", "icews")
@@ -32,6 +32,7 @@ class ClaimResult:
     needs: str | None = None
     spec: list[dict] = field(default_factory=list)
     periods: dict[str, dict] = field(default_factory=dict)
+    robustness: dict = field(default_factory=dict)  # label (robust | fragile), variants -> verdict, flips
 
     def as_dict(self) -> dict:
         """JSON-ready: dates as ISO text, NaN and infinities as None."""
@@ -44,6 +45,7 @@ class ClaimResult:
                              "notes": v["notes"]} for d, v in self.datasets.items()},
             "evidence": [{k: _plain(v) for k, v in e.items()} for e in self.evidence],
             "series": self.series, "needs": self.needs, "spec": self.spec, "periods": self.periods,
+            "robustness": self.robustness,
         })
 
     def row(self) -> dict:
@@ -52,7 +54,7 @@ class ClaimResult:
         return {"id": self.id, "verdict": self.verdict, "kind": self.kind,
                 "effect": _num(self.effect), "interval": f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "",
                 "datasets": "; ".join(f"{d}: {v['verdict']}" for d, v in self.datasets.items()),
-                "claim": self.claim}
+                "robustness": self.robustness.get("summary", ""), "claim": self.claim}
 
 
 def _num(v: Any) -> float | None:
@@ -85,19 +87,69 @@ def _plain(v: Any) -> Any:
     return v
 
 
+SHIFT_DAYS = 14  # period boundaries moved by +/- two weeks in the robustness variants
+
+
+def check_periods(source: Source, case: Case, datasets: list[str]) -> None:
+    """Every period of the case must hold covered days of at least one dataset: else one line naming the
+    period's FILE:LINE and what the store covers (before anything is computed)."""
+    covs = {d: source.coverage(d) for d in datasets if source.has(d)}
+    have = "; ".join(f"{d} {c[0]}..{c[1]}" for d, c in covs.items() if c) or "no dataset of the case"
+    for p in case.periods.values():
+        days = 0
+        for d, c in covs.items():
+            b = p.bounded(*c) if c else None
+            if b:
+                ix = source.days(d)
+                days += int(((ix >= str(b[0])) & (ix <= str(b[1]))).sum())
+        if not days:
+            where = f"{case.path or '<case>'}:{p.line or 1}"
+            what = "is empty (no covered day)" if any(c and p.bounded(*c) for c in covs.values()) else \
+                "lies outside the data"
+            raise CaseError(f"{where}: period {p.name} ({p.start or 'start'}..{p.end or 'end'}) {what}; the store "
+                            f"covers {have}; move the period inside the coverage")
+
+
 def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str] | None = None,
-             seed: int | None = None, bootstrap: int | None = None) -> list[ClaimResult]:
-    """Test every hypothesis of ``case`` against the store; one ClaimResult per hypothesis."""
+             seed: int | None = None, bootstrap: int | None = None, robustness: bool = True) -> list[ClaimResult]:
+    """Test every hypothesis of ``case`` against the store; one ClaimResult per hypothesis.
+
+    ``robustness``: each claim is also judged under the other cooperation measures (tone, goldstein, net in
+    place of the written one) and with every period boundary moved by -/+ SHIFT_DAYS; the result's
+    ``robustness`` says robust (every variant gives the same verdict) or fragile (and which variant flips it).
+    """
     source = store if isinstance(store, Source) else Source(store)
+    compile_case(case)
     seed = int(seed if seed is not None else case.defaults.get("seed", 1))
     B = int(bootstrap if bootstrap is not None else case.defaults.get("bootstrap", 2000))
-    ctx = Context(source, case, seed=seed, bootstrap=B)
     wanted = datasets or case.datasets or [d for d in DATASET_ORDER if source.has(d)] or source.datasets()
+    check_periods(source, case, wanted)
+    for ds in wanted:
+        if source.has(ds):
+            source.preload(ds, list(case.actors))
+    ctx = Context(source, case, seed=seed, bootstrap=B)
     hyps = [case.hypothesis(i) for i in ids] if ids else case.hypotheses
-    return [evaluate_one(ctx, h, wanted) for h in hyps]
+    out = [evaluate_one(ctx, h, wanted) for h in hyps]
+    if robustness:
+        variants = [(f"measure={m}", Context(source, case, seed, B, measure=m)) for m in COOPERATION]
+        variants += [(f"boundaries {s:+d} d", Context(source, case, seed, B, shift=s))
+                     for s in (-SHIFT_DAYS, SHIFT_DAYS)]
+        for h, r in zip(hyps, out, strict=True):
+            uses = {ctx.m(getattr(t, "measure", None) or "") for t in h.tests} & set(COOPERATION)
+            got = {}
+            for name, vctx in variants:
+                if name.startswith("measure=") and (not uses or uses == {name[8:]}):
+                    continue  # no cooperation measure to swap, or the variant is the written measure
+                got[name] = evaluate_one(vctx, h, wanted, light=True).verdict
+            flips = {k: v for k, v in got.items() if v != r.verdict}
+            label = "fragile" if flips else "robust"
+            summary = label if not flips else "fragile: " + "; ".join(f"{k} -> {v}" for k, v in flips.items())
+            r.robustness = {"label": label, "variants": got, "flips": flips, "summary": summary}
+    return out
 
 
-def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str]) -> ClaimResult:
+def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool = False) -> ClaimResult:
+    """One hypothesis on every dataset (``light``: the verdicts only, without evidence and series)."""
     per: dict[str, dict] = {}
     evidence: list[dict] = []
     series: dict[str, dict[str, list]] = {}
@@ -114,22 +166,24 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str]) -> ClaimResul
                 comps += r.components
                 notes += r.notes
                 specs += r.evidence
-                if r.series:
+                if r.series and not light:
                     series.setdefault(ds, {}).update(
                         {k: [[i.date().isoformat(), round(float(v), 5)] for i, v in s.items()]
                          for k, s in r.series.items()})
-            if any(c.outcome != "insufficient" for c in comps):
+            if not light and any(c.outcome != "insufficient" for c in comps):
                 evidence += strongest(ctx.source, ds, specs, actors=list(ctx.case.actors))
         per[ds] = {"verdict": decide(comps), "components": comps, "notes": notes}
     verdict, agreement = combine({d: v["verdict"] for d, v in per.items()})
+    if light:
+        return ClaimResult(id=h.id, claim=h.claim, kind=h.kind, verdict=verdict, agreement=agreement)
     head = _headline(per)
     return ClaimResult(
         id=h.id, claim=h.claim, kind=h.kind, verdict=verdict, agreement=agreement,
         effect=head.effect if head else None, interval=(head.lo, head.hi) if head else (None, None),
         p=head.p if head else None, headline=f"{head.dataset}: {head.name}" if head else None,
         datasets=per, evidence=evidence, series=series,
-        needs=h.needs if verdict == "insufficient data" or any(
-            v["verdict"] == "insufficient data" for v in per.values()) else None,
+        needs=h.needs if verdict in ("insufficient data", "undecided") or any(
+            v["verdict"] in ("insufficient data", "undecided") for v in per.values()) else None,
         spec=[t.spec() for t in h.tests],
         periods={k: p.as_dict() for k, p in ctx.case.periods.items()},
     )

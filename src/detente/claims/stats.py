@@ -13,6 +13,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from detente import resample
+
 DEFAULT_B = 2000
 ALPHA = 0.05
 
@@ -28,32 +30,18 @@ class Estimate:
 
 
 def block_length(n: int, unit: str = "day") -> int:
-    """Block length: two weeks of days (or four weeks), at least n^(1/3), never more than n // 2."""
-    base = 14 if unit == "day" else 4
-    return max(1, min(max(base, round(n ** (1 / 3))), max(1, n // 2)))
+    """The one block rule (:func:`detente.resample.block_length`), for days or weeks alike."""
+    return resample.block_length(n)
 
 
 def block_means(x: np.ndarray, B: int, rng: np.random.Generator, block: int | None = None) -> np.ndarray:
-    """B moving-block bootstrap replicates of the mean of x (NaN already removed, time order kept)."""
-    n = len(x)
-    L = block or block_length(n)
-    k = math.ceil(n / L)
-    starts = rng.integers(0, n - L + 1, size=(B, k))
-    idx = (starts[:, :, None] + np.arange(L)[None, None, :]).reshape(B, k * L)[:, :n]
-    return x[idx].mean(axis=1)
-
-
-def _p_from_boot(boot: np.ndarray, null: float) -> float:
-    """Two-sided bootstrap p-value for H0: effect == null (share of centred replicates past the observed)."""
-    B = len(boot)
-    below = (np.sum(boot <= null) + 1) / (B + 1)
-    above = (np.sum(boot >= null) + 1) / (B + 1)
-    return float(min(1.0, 2 * min(below, above)))
+    """B circular block bootstrap replicates of the mean of x (NaN already removed, time order kept)."""
+    return x[resample.indices(len(x), B, rng, block)].mean(axis=1)
 
 
 def mean_diff(x: np.ndarray, y: np.ndarray | float, B: int = DEFAULT_B, seed: int = 0,
               alpha: float = ALPHA) -> Estimate:
-    """mean(x) - mean(y) (y a series or a constant) with a moving-block bootstrap interval."""
+    """mean(x) - mean(y) (y a series or a constant) with a circular block bootstrap interval."""
     x = np.asarray(x, float)
     x = x[~np.isnan(x)]
     rng = np.random.default_rng(seed)
@@ -72,9 +60,40 @@ def mean_diff(x: np.ndarray, y: np.ndarray | float, B: int = DEFAULT_B, seed: in
     eff = float(x.mean() - ey)
     lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
     n = len(x) if ny == 0 else min(len(x), ny)
-    L = block_length(len(x))
-    return Estimate(eff, float(lo), float(hi), _p_from_boot(boot, 0.0), n,
-                    f"moving-block bootstrap of daily means (block {L} days, B={B})")
+    return Estimate(eff, float(lo), float(hi), resample.p_value(boot, 0.0), n,
+                    f"circular block bootstrap of daily means (block {block_length(len(x))} days, B={B})")
+
+
+Parts = tuple[np.ndarray, np.ndarray]
+
+
+def ratio_diff(x: Parts, y: Parts | float, B: int = DEFAULT_B, seed: int = 0, paired: bool = False,
+               alpha: float = ALPHA) -> Estimate:
+    """sum(x_num)/sum(x_den) - (y's ratio, or the constant y), with a circular block bootstrap interval.
+
+    ``paired``: x and y are the same days (two dyads in one period), resampled with the same draws; else
+    each side gets its own draws. ``n`` = days with data (a non-zero denominator), the smaller side's.
+    """
+    nx, dx = (np.asarray(v, float) for v in x)
+    days_x = int(np.count_nonzero(dx))
+    if days_x == 0 or not np.sum(dx):
+        return Estimate(math.nan, math.nan, math.nan, math.nan, 0, "block bootstrap")
+    Cx = resample.counts(len(dx), B, [seed, len(dx)])
+    rx, bx = float(nx.sum() / dx.sum()), resample.ratio_draws(nx, dx, Cx)
+    if isinstance(y, int | float):
+        ry, by, n = float(y), float(y), days_x
+    else:
+        ny_, dy = (np.asarray(v, float) for v in y)
+        days_y = int(np.count_nonzero(dy))
+        if days_y == 0 or not np.sum(dy):
+            return Estimate(math.nan, math.nan, math.nan, math.nan, 0, "block bootstrap")
+        Cy = Cx if paired and len(dy) == len(dx) else resample.counts(len(dy), B, [seed + 1, len(dy)])
+        ry, by, n = float(ny_.sum() / dy.sum()), resample.ratio_draws(ny_, dy, Cy), min(days_x, days_y)
+    boot = bx - by
+    lo, hi = resample.interval(boot, alpha)
+    return Estimate(rx - ry, lo, hi, resample.p_value(boot, 0.0), n,
+                    f"ratio of daily sums, circular block bootstrap over days (block "
+                    f"{resample.block_length(len(dx))}, B={B}{', paired' if paired else ''})")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The verdict rule, written once: how test results become supported / contradicted / mixed / insufficient data.
+"""The verdict rule, written once: test results become supported / contradicted / mixed / undecided / insufficient data.
 
 docs/claims.md states the same rule in words; every hypothesis kind and every dataset goes through
 :func:`outcome`, :func:`decide` and :func:`combine` and nothing else.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-VERDICTS = ("supported", "contradicted", "mixed", "insufficient data")
+VERDICTS = ("supported", "contradicted", "mixed", "undecided", "insufficient data")
 OUTCOMES = ("for", "against", "undecided", "insufficient")
 EXPECTS = ("greater", "less", "none", "nonzero")
 
@@ -79,13 +79,14 @@ def outcome(c: Component) -> str:
 def decide(components: list[Component]) -> str:
     """One dataset's verdict from its tests' outcomes.
 
-    no test for or against -> insufficient data; all tests for -> supported; some against and none for ->
-    contradicted; anything else (for and against, or for and undecided) -> mixed.
+    no test for or against: undecided when some test had data (its interval straddles), else insufficient
+    data; all tests for -> supported; some against and none for -> contradicted; anything else (for and
+    against, or for and undecided) -> mixed.
     """
     outs = [c.outcome for c in components]
     f, a, u = outs.count("for"), outs.count("against"), outs.count("undecided")
     if f == 0 and a == 0:
-        return "insufficient data"
+        return "undecided" if u else "insufficient data"
     if f and not a and not u:
         return "supported"
     if a and not f:
@@ -95,10 +96,11 @@ def decide(components: list[Component]) -> str:
 
 def combine(per_dataset: dict[str, str]) -> tuple[str, str]:
     """Overall verdict across datasets and a note on their agreement (disagreement is reported, not hidden)."""
-    decided = {d: v for d, v in per_dataset.items() if v != "insufficient data"}
+    decided = {d: v for d, v in per_dataset.items() if v not in ("insufficient data", "undecided")}
     if not decided:
-        return "insufficient data", "no dataset could decide it (no data for its actors or periods, or " \
-                                    "intervals too wide)"
+        if "undecided" in per_dataset.values():
+            return "undecided", "data exist but every interval straddles the claim's threshold"
+        return "insufficient data", "no dataset has data for its actors and periods"
     values = set(decided.values())
     skipped = sorted(set(per_dataset) - set(decided))
     tail = f"; {', '.join(skipped)} could not decide it" if skipped else ""
