@@ -327,8 +327,8 @@ def read_article(text: str, when: date | None = None, doc: str | None = None) ->
 
 def code_article(article: Article, coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
     """Code an article sentence by sentence (title first). Actors named without a country take the
-    dateline's country, else the country of the earlier sentences' actors when one country is named
-    there; an event (date, source, target, code) reported by several sentences is kept once."""
+    dateline's country, else the country of the latest sentence whose events all have sources of one
+    country; an event (date, source, target, code) reported by several sentences is kept once."""
     coder = coder or load()
     summary = CodeSummary(lines=1 + len(article.paragraphs))
     day = article.when
@@ -345,7 +345,7 @@ def code_article(article: Article, coder: Coder | None = None) -> tuple[list[dic
             if res.status in ("no_actor", "no_verb", "no_event", "discarded"):
                 setattr(summary, res.status, getattr(summary, res.status) + 1)
             if article.dateline is None:
-                named = {c for e in res.events for c in (_country(e.source), _country(e.target)) if c}
+                named = {c for e in res.events if (c := _country(e.source))}  # who acts in the story
                 if len(named) == 1:
                     context = named.pop()
             kept = []

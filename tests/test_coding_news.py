@@ -1,0 +1,229 @@
+"""Event coding on news text (issue 14): one test per bug of the issue, dictionary formats, document mode,
+and the accuracy targets on the gold files (PETRARCH unit tests, PLOVER GSR, our own gold set)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from detente import coding
+from detente.coding import evaluate
+from detente.coding.dictionaries import PhraseIndex, phrase, read_actors, read_agents, read_discards
+from detente.coding.verbs import read_verbs
+from detente.errors import UserError
+
+EC = Path(__file__).resolve().parents[2] / "shared" / "data" / "event-coding"
+GOLD = Path(__file__).resolve().parent / "fixtures" / "coding_gold.jsonl"
+DAY = date(2023, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return coding.load()
+
+
+def triples(coder, text: str, context: str | None = None) -> list[tuple[str, str, str]]:
+    return [(e.source.code, e.target.code, e.code) for e in coder.code(text, DAY, context).events]
+
+
+# -- the bugs of the issue, each with the sentence that showed it ----------------------------------------
+def test_attended_talks_invents_no_reverse_event(coder):
+    assert triples(coder, "Nikol Pashinyan attended talks with Ilham Aliyev in Brussels.") == [
+        ("ARMGOV", "AZEGOV", "046")]
+    # a visit is the verb's direct object: the dictionary's [042:043] host event stays
+    assert triples(coder, "Armenian Prime Minister Nikol Pashinyan visited Paris on Monday.") == [
+        ("ARMGOV", "FRA", "042"), ("FRA", "ARMGOV", "043")]
+
+
+def test_null_country_actors_from_dateline_and_sentence(coder):
+    assert triples(coder, "The rebels attacked an army base in the north of the country.", "BAMAKO") == [
+        ("MLIREB", "MLIMIL", "190")]
+    assert triples(coder, "The rebels attacked an army base in the north of the country.") == []  # no country
+    assert triples(coder, "Parliament ratified the border treaty with Georgia on Thursday.", "BAKU") == [
+        ("AZELEG", "GEO", "057")]
+    # the country named in the sentence ('in Syria')
+    assert triples(coder, "The government condemned the attack by rebels in Syria.") == [("SYRGOV", "SYRREB", "111")]
+    # 'the ambassador of Iran' is Iran's, the president the dateline's
+    assert triples(coder, "The president met the ambassador of Iran.", "BAKU")[0] == ("AZEGOV", "IRNGOV", "040")
+
+
+def test_passive_voice(coder):
+    assert triples(coder, "Armenian positions were shelled by Azerbaijani forces.") == [("AZEMIL", "ARM", "190")]
+    assert triples(coder, "Azerbaijan was criticised by France.") == [("FRA", "AZE", "111")]
+    assert triples(coder, "Kazakhstan was visited by Chinese President Xi Jinping.")[0] == ("CHNGOV", "KAZ", "042")
+
+
+def test_negated_support_is_121_family(coder):
+    assert triples(coder, "Armenia would not provide support to Russia's war effort.") == [("ARM", "RUS", "121")]
+    assert triples(coder, "Turkey will not provide military support to the rebels.", "DAMASCUS") == [
+        ("TUR", "SYRREB", "1212")]
+    assert triples(coder, "The Georgian government refused to send aid to Ukraine.") == [("GEOGOV", "UKR", "121")]
+    assert triples(coder, "Armenia did not condemn the Russian invasion of Ukraine.") == []  # other negations: none
+
+
+def test_short_dictionary_words_match_exactly(coder):
+    assert triples(coder, "Iran said the plan helped Armenia.") == []  # was CHNMIL 064 ARM
+    for text in ("Chinese planners were planning a new platform.", "The teams were playing in Baku."):
+        assert not any("CHNMIL" in (s, t) for s, t, _ in triples(coder, text)), text
+    idx = PhraseIndex()
+    idx.add(phrase("PLA"), "CHNMIL", plural=True)
+    idx.add(phrase("ARGENTIN"), "ARG")
+    assert [idx.match([w], 0) and idx.match([w], 0)[1] for w in ("PLA", "PLAS", "PLAN", "PLATFORM", "ARGENTINA")] \
+        == ["CHNMIL", "CHNMIL", None, None, "ARG"]
+
+
+def test_exercises_near_a_border_are_force_posture(coder):
+    assert triples(coder, "Iran launched military drills near the Azerbaijani border.") == [("IRN", "AZE", "150")]
+    assert triples(coder, "Russia and Armenia held joint exercises.") == [("RUS", "ARM", "062"), ("ARM", "RUS", "062")]
+
+
+def test_red_line_is_no_rebel_target(coder):
+    assert triples(coder, "Iran said the move crossed a red line.") == []  # target was GRCREB
+
+
+def test_appeal_codes_the_appeal_not_what_was_asked(coder):
+    assert triples(coder, "The European Union urged Azerbaijan to release the Armenian prisoners.") == [
+        ("IGOEUREEC", "AZE", "0253")]  # no AZE 0841 ARM
+
+
+# -- dictionary formats -----------------------------------------------------------------------------------
+TABARI_VERBS = """; a TABARI-style verb dictionary, written for this test
+ACCUSE  [112]   ; pas
+- * OF AGGRESSION [1123]
+PRAISE  [051]
+SHELL  [194]
+BEGIN {BEGAN BEGUN BEGINNING} [---]
+"""
+
+
+def test_tabari_verb_dictionary_loads_and_codes(tmp_path):
+    f = tmp_path / "tabari.verbs"
+    f.write_text(TABARI_VERBS, encoding="utf-8")
+    v = read_verbs(f)
+    assert [b.name for b in v.blocks] == ["ACCUSE", "PRAISE", "SHELL", "BEGIN"]
+    assert sum(len(b.patterns) for b in v.blocks) == 1 and "BEGAN" in v.forms
+    actors = tmp_path / "a.actors"
+    actors.write_text("ARMENIA_ [ARM] ; TABARI comment\nAZERBAIJAN_ [AZE]\n", encoding="utf-8")
+    c = coding.Coder(v, read_actors([actors]).index, PhraseIndex(), PhraseIndex())
+    got = [(e.source.code, e.target.code, e.code) for e in c.code("Azerbaijan accused Armenia of aggression.").events]
+    assert got == [("AZE", "ARM", "1123")]
+
+
+@pytest.mark.parametrize(("reader", "expected"), [
+    (read_verbs, "TABARI"), (lambda p: read_actors([p]), "actor dictionary"),
+    (lambda p: read_agents([p]), "agent dictionary"), (lambda p: read_discards([p]), "discard list")])
+def test_a_dictionary_that_reads_nothing_fails_in_one_line(tmp_path, reader, expected):
+    f = tmp_path / "empty.txt"
+    f.write_text("# nothing here\n<!-- only a comment -->\n", encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        reader(f)
+    msg = str(e.value)
+    assert "\n" not in msg and str(f) in msg and expected in msg
+
+
+@pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
+def test_every_shipped_and_validation_dictionary_loads():
+    from detente.coding import DATA, PHOENIX_ACTORS, VERBS
+
+    assert len(read_verbs(DATA / VERBS).blocks) == 396
+    assert len(read_verbs(EC / "PETR.Validate.verbs.txt").blocks) > 100
+    assert read_actors([EC / "PETR.Validate.actors.txt"]).entries > 20
+    assert read_agents([DATA / "Phoenix.agents.txt.gz", DATA / "detente.agents.txt"]).size > 1000
+    assert read_discards([EC / "PETR.Validate.discards.txt"]).size == 9
+    assert read_actors([DATA / f for f in PHOENIX_ACTORS]).entries == 27211
+
+
+# -- document mode ----------------------------------------------------------------------------------------
+ARTICLE = """Yerevan and Baku trade charges over border shooting
+
+YEREVAN, June 3 (detente) - The government accused Azerbaijan of shelling border villages on Sunday.
+
+Parliament condemned the shelling. The government accused Azerbaijan of shelling border villages.
+
+Rebels were not involved, officials said.
+"""
+
+
+def test_article_dateline_and_dedup(coder):
+    a = coding.read_article(ARTICLE, DAY, "a1")
+    assert a.dateline == "YEREVAN" and len(a.paragraphs) == 3
+    assert a.paragraphs[0].startswith("The government accused")
+    rows, s = coding.code_article(a, coder)
+    got = [(r["source_code"], r["target_code"], r["cameo_code"], r["line"]) for r in rows]
+    assert ("ARMGOV", "AZE", "112", 2) in got  # 'the government' is Armenia's: the dateline
+    assert sum(1 for g in got if g[:3] == ("ARMGOV", "AZE", "112")) == 1 and s.duplicates == 1
+    assert all(r["doc_id"] == "a1" and r["date"] == "2023-06-15" for r in rows)
+
+
+def test_article_without_dateline_uses_earlier_sentences(coder):
+    a = coding.read_article("Border tension\n\nArmenia accused Azerbaijan of aggression.\n\n"
+                            "The Armenian government later condemned Turkey. Parliament praised France.", DAY)
+    assert a.dateline is None
+    rows, _ = coding.code_article(a, coder)
+    assert ("ARMLEG", "FRA", "054") in [(r["source_code"], r["target_code"], r["cameo_code"]) for r in rows]
+
+
+def test_cli_article(tmp_path):
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    f = tmp_path / "article.txt"
+    f.write_text(ARTICLE, encoding="utf-8")
+    r = CliRunner().invoke(app, ["code", str(f), "--article", "--date", "2023-06-03", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    import json
+
+    rows = json.loads(r.stdout)
+    assert ("ARMGOV", "AZE") in [(x["source_code"], x["target_code"]) for x in rows]
+    assert "duplicates 1" in r.stderr
+
+
+# -- accuracy targets on the gold files (speed is measured in bench/bench_coding.py, not here) -------------
+def _targets(s: dict, exact: float = 0.7, root: float = 0.8, pr: float = 0.7) -> None:
+    assert s["exact_code_accuracy"] >= exact, s
+    assert s["root_code_accuracy"] >= root, s
+    assert s["precision"] >= pr and s["recall"] >= pr, s
+
+
+@pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
+def test_petrarch_unit_records_meet_targets():
+    s = evaluate.score_petrarch(coding.validation_coder(EC), evaluate.petrarch_records(EC / "PETR.UnitTest.records.xml"))
+    _targets(s.as_dict())
+
+
+def test_gold_set_shape():
+    recs = evaluate.gold_records(GOLD)
+    assert len(recs) >= 150 and len({r.id for r in recs}) == len(recs)
+    tags = [t for r in recs for t in r.tags]
+    assert tags.count("no_event") >= 12 and tags.count("passive") >= 8 and tags.count("null_actor") >= 12
+    assert all(not r.events for r in recs if "no_event" in r.tags)
+    assert {len(evaluate.gold_records(GOLD, h)) for h in ("tune", "holdout")} <= {76, 77}
+
+
+def test_gold_set_no_event_sentences_left_empty(coder):
+    for half in ("tune", "holdout"):
+        s = evaluate.score_gold(coder, evaluate.gold_records(GOLD, half)).as_dict()
+        assert s["no_event_left_empty"] >= 0.9, (half, s)
+
+
+def test_gold_set_floors(coder):
+    """Measured (docs/coding.md): tune exact 0.73 root 0.89 P 0.68 R 0.69; holdout exact 0.63 root 0.76
+    P 0.56 R 0.54. Floors just below, so a regression fails; the 0.7 targets are the xfail test below."""
+    tune = evaluate.score_gold(coder, evaluate.gold_records(GOLD, "tune")).as_dict()
+    hold = evaluate.score_gold(coder, evaluate.gold_records(GOLD, "holdout")).as_dict()
+    _targets(tune, 0.71, 0.87, 0.66)
+    _targets(hold, 0.61, 0.74, 0.52)
+
+
+@pytest.mark.xfail(strict=True, reason="not met yet: holdout exact 0.63, P/R 0.56/0.54 (docs/coding.md)")
+def test_gold_set_meets_targets(coder):
+    _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD)).as_dict())
+
+
+@pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
+@pytest.mark.xfail(strict=True, reason="not met: PLOVER type 0.38, P/R 0.31 (docs/coding.md)")
+def test_plover_gold_meets_targets(coder):
+    _targets(evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")).as_dict())
