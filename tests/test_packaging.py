@@ -88,3 +88,27 @@ def test_read_command_with_store_in_missing_folder_creates_nothing(tmp_path):
     res = CliRunner().invoke(app, ["sources", "--store", str(target)])
     assert res.exit_code == 2 and "does not exist" in res.output
     assert not (tmp_path / "no").exists()
+
+
+def test_store_from_another_schema_is_refused(tmp_path):
+    """A store records its schema fingerprint; one with another (or none: built before it existed) is refused."""
+    import duckdb
+    import pytest
+
+    from detente.schema import fingerprint
+    from detente.store import Store, StoreError
+
+    p = tmp_path / "s.duckdb"
+    Store(p).close()
+    con = duckdb.connect(str(p))
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall() == [(fingerprint(),)]
+    con.execute("UPDATE meta SET value = 'abc' WHERE key = 'schema'")
+    con.close()
+    for ro in (False, True):
+        with pytest.raises(StoreError, match=r"other tables \(schema abc, this detente reads .*detente init --force"):
+            Store(p, read_only=ro)
+    con = duckdb.connect(str(p))
+    con.execute("DROP TABLE meta")
+    con.close()
+    with pytest.raises(StoreError, match="an older detente"):
+        Store(p)

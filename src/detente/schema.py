@@ -275,3 +275,16 @@ def data_dictionary() -> str:
                 for c in t.cols]
         out.append("")
     return "\n".join(out)
+
+
+def fingerprint() -> str:
+    """A short hash of every stored table's column names and types: a store records the one it was built with,
+    and a store built by a detente with other tables is refused on open (it would fail later, mid-query).
+
+    >>> len(fingerprint()) == 12 and fingerprint() == fingerprint()
+    True
+    """
+    import hashlib
+
+    spec = ";".join(f"{t.name}(" + ",".join(f"{c.name} {c.type}" for c in t.cols) + ")" for t in TABLES.values())
+    return hashlib.sha256(spec.encode()).hexdigest()[:12]

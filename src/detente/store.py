@@ -125,13 +125,43 @@ class Store:
             self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error:
             pass
+        try:
+            self._check_schema()
+        except StoreError:
+            self.con.close()
+            raise
         if not read_only:
             self._create()
 
     # -- lifecycle -------------------------------------------------------------------------
+    def _check_schema(self) -> None:
+        """Refuse a store whose tables were declared by another detente (``meta.schema`` differs)."""
+        from detente.schema import fingerprint
+
+        names = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        if "events" not in names:
+            return  # a new, empty store: _create writes the tables and the fingerprint
+        have = (self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall() if "meta" in names
+                else [])
+        built = (self.con.execute("SELECT value FROM meta WHERE key = 'detente_version'").fetchall()
+                 if "meta" in names else [])
+        if not have or have[0][0] != fingerprint():
+            who = f"detente {built[0][0]}" if built else "an older detente"
+            raise StoreError(
+                f"store {self.path} was built by {who} with other tables (schema {have[0][0] if have else 'none'},"
+                f" this detente reads {fingerprint()}); rebuild it with `detente init --force --store {self.path}`"
+                " and re-ingest your own files")
+
     def _create(self) -> None:
+        from detente import __version__
+        from detente.schema import fingerprint
+
         for t in TABLES.values():
             self.con.execute(ddl(t))
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('detente_version', ?)",
+                         [fingerprint(), __version__])
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS cameo (code VARCHAR PRIMARY KEY, name VARCHAR, root VARCHAR, "
             "quad_class TINYINT, goldstein DOUBLE, plover_type VARCHAR)"
