@@ -25,7 +25,8 @@ def coder():
 
 
 def triples(coder, text: str, context: str | None = None) -> list[tuple[str, str, str]]:
-    return [(e.source.code, e.target.code, e.code) for e in coder.code(text, DAY, context).events]
+    res = coder.code(text, DAY, context) if context else coder.code(text, DAY)
+    return [(e.source.code, e.target.code, e.code) for e in res.events]
 
 
 # -- the bugs of the issue, each with the sentence that showed it ----------------------------------------
