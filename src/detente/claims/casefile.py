@@ -36,7 +36,7 @@ def compile_case(case: Case) -> Case:
     if m is not None and m not in MEASURES:
         at = (dn.get("measure") if dn is not None else None) or dn or case.node
         raise at.fail(f"unknown measure {m!r}", " | ".join(MEASURES))
-    meta = {"id", "claim", "needs", "source", "all_of", "kind", "note"}
+    meta = {"id", "claim", "needs", "source", "all_of", "kind", "note", "answer"}
     for h in case.hypotheses:
         hn = h.node
         hm = hn.value

@@ -109,8 +109,12 @@ class Change(Kind):
         if n := ctx.source.directed_note(dataset, self.dyad):
             run.notes.append(n)
         pa_, pb_ = ctx.source.parts(dataset, self.dyad, m, *ba), ctx.source.parts(dataset, self.dyad, m, *bb)
-        base_a = ctx.base(dataset, m, ba, ctx.volume(dataset, self.dyad, ba))
-        base_b = ctx.base(dataset, m, bb, ctx.volume(dataset, self.dyad, bb))
+        # the world's drift for dyads that looked like this one BEFORE (its daily volume then, in both periods):
+        # the dyad's own volume after is part of what changed, so it must not pick the comparison dyads
+        vol_b = ctx.volume(dataset, self.dyad, bb)
+        rate = vol_b / max(1, len(clip(ctx.source.days(dataset).to_series(), *bb)))
+        base_b = ctx.base(dataset, m, bb, vol_b)
+        base_a = ctx.base(dataset, m, ba, rate * len(clip(ctx.source.days(dataset).to_series(), *ba)))
         drift = base_a["median"] - base_b["median"] if self.baseline == "world" else 0.0
         drift = drift if drift == drift else 0.0
         est = stats.ratio_diff(pa_, pb_, ctx.B, ctx.seed)
