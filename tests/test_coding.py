@@ -39,7 +39,7 @@ def triples(text: str, coder, when: date = DAY) -> list[tuple[str, str, str]]:
         ("Iran and Armenia signed a trade agreement.", [("IRN", "ARM", "0311"), ("ARM", "IRN", "0311")]),
         ("Iran criticized Azerbaijan and Turkey.", [("IRN", "AZE", "111"), ("IRN", "TUR", "111")]),  # compound target
         ("Georgia said Russia attacked Ukraine.", [("RUS", "UKR", "190")]),  # attribution
-        ("Russia accused Ukraine of shelling.", [("RUS", "UKR", "112")]),
+        ("Russia accused Ukraine of shelling.", [("RUS", "UKR", "1123")]),
         ("France sent humanitarian aid to Armenia.", [("FRA", "ARM", "073")]),  # 'aid' is a noun here
         ("The Armenian foreign minister urged Azerbaijan to release prisoners.", [("ARMGOV", "AZE", "0253")]),  # agent
         ("The weather was mild.", []),
