@@ -80,7 +80,9 @@ def page(items: list[Any], limit: int, offset: int, request: Request) -> dict:
 
 
 def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    """Strict JSON (NaN is not JSON: null); anything not JSON-ready goes through ``views.jsonable``."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=views.jsonable).encode()
 
 
 def json_bytes(body: bytes) -> Response:
@@ -155,7 +157,7 @@ async def dyad(
             raise
         out = dict(out)
         paged = page(out.pop("points"), limit, offset, request)
-        body = dumps(views.jsonable({**out, "points": paged.pop("items"), **paged}))
+        body = dumps({**out, "points": paged.pop("items"), **paged})  # views.dyad's points are JSON-ready
         cache.lru.put(key, body)
     elif isinstance(body, Failure):
         body.raise_()
@@ -250,3 +252,21 @@ async def sources(request: Request, limit: Limit = 100, offset: Offset = 0) -> d
 async def cite(request: Request) -> dict:
     out = await sources_of(request)
     return {"bibtex": out["bibtex"], "datasets": [d["name"] for d in out["datasets"]]}
+
+
+def _rss_mb() -> float | None:
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+@router.get("/status", summary="Server load: lanes (running, queued, rejected), caches (entries, bytes), memory")
+async def status(request: Request) -> dict:
+    """Answered from the event loop (no lane, no query), so it answers under any load."""
+    st = request.app.state
+    return {"case": st.case_name, "timeout_s": st.timeout, "queue_wait_s": st.queue_wait, "rss_mb": _rss_mb(),
+            **st.handle.stats()}

@@ -85,7 +85,7 @@ class StoreHandle:
         self._lock = threading.Lock()
         self.cache = Tiered(ByteLRU(cache_bytes))
         self.fast = Fast()
-        self.compute = ComputePool(workers, max_queue, "compute", initial_estimate=0.05)
+        self.compute = ComputePool(workers, max_queue, "compute", initial_estimate=0.05, on_idle=trim_memory)
         self.light = ComputePool(1, max_queue, "light", initial_estimate=0.02)
         self.case = ComputePool(1, 64, "case", initial_estimate=5.0)
         self.inflight: dict[Any, tuple[ComputePool, Job]] = {}
@@ -125,8 +125,8 @@ class StoreHandle:
             store.con.close()
 
     def stats(self) -> dict:
-        return {"cache": self.cache.stats(), "compute": self.compute.stats(), "light": self.light.stats(),
-                "case": self.case.stats(), "inflight": len(self.inflight)}
+        return {"cache": self.cache.stats(), "lanes": {"compute": self.compute.stats(), "light": self.light.stats(),
+                "case": self.case.stats()}, "inflight": len(self.inflight)}
 
     def close(self) -> None:
         for p in (self.compute, self.light, self.case):
@@ -170,17 +170,10 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if warm and handle.path.exists():  # the catalogue, world totals and the case's claims before any visitor
-            from detente import views
-
-            def catalogue(store: Any) -> None:
-                for info in handle.fast.datasets(store):
-                    handle.fast.world(store, info)
-                handle.fast.known_actors(store)
-
+        if warm and handle.path.exists():  # the catalogue and every case-wide answer before the first visitor
             try:
-                handle.light.submit(handle.job, catalogue, (), {})
-                handle.case.submit(handle.job, views.claims, (case,), {"cache": handle.cache})
+                handle.light.submit(handle.job, warm_catalogue, (handle.fast,), {})
+                handle.case.submit(handle.job, warm_case, (case, name, handle.cache), {})
             except Overloaded:
                 pass
         yield
@@ -367,6 +360,67 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
 
 
 _TIMED_OUT = object()
+
+
+def trim_memory() -> None:
+    """Give freed heap back to the OS (glibc ``malloc_trim``), so that RSS follows what is really held."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def warm_catalogue(store: Any, fast: Fast) -> None:
+    """The fast path's catalogue and the world's daily totals of every dataset."""
+    for info in fast.datasets(store):
+        fast.world(store, info)
+    fast.known_actors(store)
+
+
+def evaluate_in_child(store_path: Path, case: str, timeout: float = 600) -> list[dict]:
+    """``views._evaluate`` of a named (or file) case in a child process: its peak memory (~300 MB for the
+    built-in case) is the child's, not the server's. Returns the JSON-ready claim rows."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from detente import views; from detente.store import Store; "
+            "s = Store(sys.argv[1], read_only=True); "
+            "sys.stdout.write(json.dumps(views._evaluate(s, views.load_case(sys.argv[2]), None)))")
+    out = subprocess.run([sys.executable, "-c", code, str(store_path), case], capture_output=True, text=True,
+                         timeout=timeout, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "claims child failed")
+    return json.loads(out.stdout)
+
+
+def warm_case(store: Any, case: Any, name: str, cache: Tiered) -> None:
+    """Every case-wide answer (claims, one network per period, the case's anomalies), pinned under the keys the
+    API reads; the claims evaluated in a child process when the case has a name or a file."""
+    from detente import views
+
+    if isinstance(case, str):
+        try:
+            obj = views.load_case(case, cache)
+            cache[views._claims_key(case, obj)] = evaluate_in_child(store.path, case)
+        except (RuntimeError, OSError, ValueError, views.Unavailable) as e:  # evaluated in-process below instead
+            log.warning("claims not evaluated in a child process (%s); evaluating them here", e)
+    cache[("api_claims", name)] = views.claims(store, case, cache=cache)
+    trim_memory()
+    try:
+        periods = [p["name"] for p in views.load_case_or_setup(case, cache)["periods"]]
+    except (UserError, views.Unavailable, LookupError):
+        periods = []
+    for period in [None, *periods]:
+        cache[("api_network", name, period)] = views.network(store, case, period, cache=cache)
+    try:
+        cache[("api_anomalies", name)] = views.anomalies(store, case, cache=cache)
+    except (UserError, LookupError, views.Unavailable) as e:
+        cache[("api_anomalies", name)] = Failure(e)
+    trim_memory()
 
 
 def _version() -> str:

@@ -81,7 +81,8 @@ def _async_raise(thread_id: int, exc: type[BaseException] | None) -> int:
 class ComputePool:
     """``workers`` threads and a queue of at most ``max_queue`` jobs; see the module doc."""
 
-    def __init__(self, workers: int = 2, max_queue: int = 256, name: str = "compute", initial_estimate: float = 0.1):
+    def __init__(self, workers: int = 2, max_queue: int = 256, name: str = "compute", initial_estimate: float = 0.1,
+                 on_idle: Callable[[], Any] | None = None):
         self.workers = max(1, int(workers))
         self.max_queue = max(1, int(max_queue))
         self.name = name
@@ -91,6 +92,8 @@ class ComputePool:
         self.running: set[Job] = set()
         self.service = initial_estimate  # moving average of seconds per job
         self.closed = False
+        self.on_idle = on_idle  # called (at most once a second) when a worker finds the queue empty
+        self._idle_at = 0.0
         self.counts = {"submitted": 0, "rejected": 0, "expired": 0, "cancelled": 0, "done": 0, "failed": 0}
 
     # -- admission --------------------------------------------------------------------------------
@@ -176,6 +179,12 @@ class ComputePool:
                     self._finish(job, me, None, Cancelled(), 0.0)
 
     def _next(self) -> Job | None:
+        if self.on_idle is not None and not self._q and time.monotonic() - self._idle_at > 1.0:
+            self._idle_at = time.monotonic()
+            try:
+                self.on_idle()
+            except Exception:  # noqa: BLE001 - housekeeping must never stop a worker
+                pass
         with self._cv:
             while True:
                 while not self._q and not self.closed:

@@ -21,6 +21,7 @@ frequency and both datasets. ``Fast`` has the two functions ``views.dyad`` calls
 from __future__ import annotations
 
 import threading
+import warnings
 from datetime import date
 from typing import Any
 
@@ -215,9 +216,9 @@ class Fast:
         d_o = np.searchsorted(starts, uday, side="right") - 1
         bounds = np.searchsorted(o_day, np.arange(n_per + 1), side="left")
         dbounds = np.searchsorted(d_o, np.arange(n_per + 1), side="left")
-        for o in at:
-            if per_days[o] == 0:
-                continue
+        todo = [o for o in at if per_days[o] > 0]
+        draws = np.empty((len(todo), n_boot))
+        for k, o in enumerate(todo):
             s0, s1 = bounds[o], bounds[o + 1]
             pdays = days[s0:s1]
             counts, den = self._draws(info.name, periods[o], o, wabs[s0:s1], n_boot, seed)
@@ -225,10 +226,16 @@ class Fast:
             e0, e1 = dbounds[o], dbounds[o + 1]
             np.add.at(V, (np.zeros(e1 - e0, dtype=np.int64), np.searchsorted(pdays, uday[e0:e1])), dval[e0:e1])
             with np.errstate(invalid="ignore", divide="ignore"):
-                r = 1000.0 * (V @ counts) / den
-            ci = np.nanpercentile(r, [2.5, 97.5], axis=1)
-            row = o * pairs + mine
-            lo_ci[row], hi_ci[row] = ci[0][0], ci[1][0]
+                draws[k] = 1000.0 * (V @ counts) / den
+        if todo:
+            rows = np.asarray(todo, dtype=np.int64) * pairs + mine
+            nan = np.isnan(draws).any(axis=1)
+            if (~nan).any():  # one vectorised percentile for the rows without NaN (the same numbers)
+                lo_ci[rows[~nan]], hi_ci[rows[~nan]] = np.percentile(draws[~nan], [2.5, 97.5], axis=1)
+            if nan.any():
+                with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN period's CI is NaN
+                    lo_ci[rows[nan]], hi_ci[rows[nan]] = np.nanpercentile(draws[nan], [2.5, 97.5], axis=1)
         res["ci_low"], res["ci_high"] = lo_ci, hi_ci
         return res
 
