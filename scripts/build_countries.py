@@ -4,7 +4,11 @@
 
 Joins GDELT's country table (ISO 3166: name, ISO2, ISO3; 249 rows), the COW and Gleditsch-Ward state
 lists (peacesciencer), the CAMEO country codes and name variants of the Phoenix country dictionary
-(petrarch2, MIT), and the demonyms and capitals written out below.  Provenance: docs/actors.md.
+(petrarch2, MIT), and the demonyms and capitals written out below.  Then three blocks of our own:
+``CONVERTER_NAMES`` (name forms of the World Bank API, UN M49 / UNTERM, IMF WEO/IFS and ISO 3166 lists that
+the generic rules in ``actors.py`` cannot derive), ``ENDONYMS`` (common names in the countries' own and other
+major languages) and ``HISTORIC`` (states of the COW / Gleditsch-Ward lists that have no successor code, with
+ISO 3166-3 codes where one exists, else the COW abbreviation).  Provenance: docs/actors.md.
 """
 
 from __future__ import annotations
@@ -125,10 +129,135 @@ STATE_CODE_ISO = {
 }
 
 
+# Name forms of the converters' lists that the generic rules (inversion, abbreviations, parentheses, St/Saint,
+# hyphens, accents; actors._bag_key) do not reach.  Sources: World Bank API country names, UN M49 (UNSD
+# "Standard country or area codes for statistical use"), IMF WEO / IFS names, ISO 3166-1 short names.
+CONVERTER_NAMES = {
+    "VEN": ["Venezuela, RB", "Venezuela, Republica Bolivariana de"], "LAO": ["Lao P.D.R.", "Laos PDR"],
+    "HKG": ["Hong Kong SAR, China", "China, Hong Kong Special Administrative Region", "China, P.R.: Hong Kong",
+            "Hong Kong SAR", "Hong Kong, China", "Xianggang"],
+    "MAC": ["Macau", "Macao SAR, China", "China, Macao Special Administrative Region", "China, P.R.: Macao",
+            "Macao SAR", "Macau SAR", "Macao, China", "Aomen"],
+    "CHN": ["China, P.R.: Mainland", "China, People's Republic of", "PRC", "P.R. China", "Mainland China"],
+    "TWN": ["Taiwan Province of China", "Taiwan, China", "Chinese Taipei", "Republic of China", "ROC", "Taipei, China"],
+    "VIR": ["Virgin Islands (U.S.)", "Virgin Islands, U.S.", "U.S. Virgin Islands", "US Virgin Islands",
+            "United States Virgin Islands", "Virgin Islands of the United States"],
+    "VGB": ["Virgin Islands (British)", "Virgin Islands, British", "British Virgin Islands", "BVI"],
+    "MAF": ["St. Martin (French part)", "Saint Martin (French part)", "Saint-Martin"],
+    "SXM": ["Sint Maarten (Dutch part)"], "PSE": ["West Bank and Gaza", "Palestine, State of", "Occupied Palestinian Territories"],
+    "GBR": ["United Kingdom of Great Britain and Northern Ireland", "U.K. of Great Britain and Northern Ireland"],
+    "NLD": ["Netherlands (Kingdom of the)", "Kingdom of the Netherlands", "Netherlands, The"],
+    "KOR": ["Korea, South", "South Korea", "S. Korea", "Korea (South)", "Korea, Republic of", "Republic of Korea",
+            "Korea Republic"],
+    "PRK": ["Korea, People's Republic of", "Korea, North", "North Korea", "N. Korea", "Korea (North)", "Korea DPR", "DPR Korea", "D.P.R. Korea",
+            "D.P.R.K.", "Korea, Dem. Rep."],
+    "COD": ["Congo (Kinshasa)", "Congo, Dem. Rep.", "D.R. Congo", "DR Congo", "D.R.C.", "RDC", "Congo-Kinshasa",
+            "Zaire"],
+    "COG": ["Congo (Brazzaville)", "Congo, Rep.", "Republic of the Congo", "Congo Republic", "Congo-Brazzaville"],
+    "CIV": ["Côte d'Ivoire", "Cote dIvoire", "Ivory Coast"], "SWZ": ["Swaziland", "Kingdom of Eswatini"],
+    "MKD": ["Macedonia, FYR", "FYR Macedonia", "Former Yugoslav Republic of Macedonia", "Republic of North Macedonia"],
+    "FSM": ["Micronesia, Fed. Sts.", "Federated States of Micronesia"], "BLR": ["Byelorussia", "Byelorussian SSR"],
+    "USA": ["U.S.A.", "United States of America", "US of A"], "ARE": ["Emirates"],
+    "CZE": ["Czechia", "Czech Rep."], "SVK": ["Slovak Republic"], "KGZ": ["Kyrgyz Republic", "Kirghizia"],
+    "TLS": ["Timor Leste", "East Timor"], "CPV": ["Cabo Verde", "Republic of Cabo Verde"],
+    "VAT": ["Holy See (Vatican City State)", "Vatican City"],
+    "FLK": ["Falkland Islands (Malvinas)", "Malvinas"], "SHN": ["Saint Helena"], "WLF": ["Wallis and Futuna Islands"],
+    "SPM": ["St. Pierre and Miquelon"], "FRO": ["Faeroe Islands", "Faroes"], "GNB": ["Guinea Bissau"],
+    "BIH": ["Bosnia-Herzegovina"], "MMR": ["Burma", "Myanmar (Burma)"], "LKA": ["Ceylon"], "THA": ["Siam"],
+    "KHM": ["Kampuchea"], "BEN": ["Dahomey"], "BFA": ["Upper Volta"], "ZWE": ["Rhodesia", "Southern Rhodesia"],
+    "VNM": ["Viet-Nam", "North Vietnam", "Democratic Republic of Vietnam", "Vietnam, Democratic Republic of"],
+    "YEM": ["Yemen, Rep.", "North Yemen", "Yemen Arab Republic"],
+    "DEU": ["West Germany", "Federal Republic of Germany", "German Federal Republic", "FRG", "BRD"],
+    "SRB": ["Serbia and Montenegro", "Serbia & Montenegro", "Federal Republic of Yugoslavia", "Yugoslavia",
+            "Socialist Federal Republic of Yugoslavia", "SFR Yugoslavia"],
+    "RUS": ["Russian Federation", "Russia, Russian Federation"], "EGY": ["Egypt, Arab Rep."],
+    "ATF": ["French Southern Territories"], "PCN": ["Pitcairn"], "RWA": ["Rwandese Republic"],
+    "URY": ["Eastern Republic of Uruguay", "Oriental Republic of Uruguay"], "BRN": ["Brunei Darussalam", "Nation of Brunei, Abode of Peace"],
+    "BLM": ["St. Barths", "Saint Barths", "St Barts", "St. Barthélemy"], "SJM": ["Svalbard and Jan Mayen Islands"],
+    "BES": ["Caribbean Netherlands", "Bonaire", "BES islands"],
+    "IRN": ["Iran, Islamic Rep."], "BHS": ["Bahamas, The"], "GMB": ["Gambia, The"], "SYR": ["Syria, Syrian Arab Republic"],
+}
+
+# Common names in the countries' own languages and in French, German, Spanish and Russian (our list).
+ENDONYMS = """
+DEU Deutschland/Allemagne/Alemania/Германия/Bundesrepublik Deutschland|ESP España/Espagne/Spanien/Испания
+RUS Россия/Rossiya/Russie/Russland/Rusia/Российская Федерация/Rossiyskaya Federatsiya
+TUR Türkiye/Turquie/Türkei/Turquía/Турция/Türkiye Cumhuriyeti|CIV Côte d’Ivoire/Elfenbeinküste/Costa de Marfil
+AUT Österreich/Autriche|CHE Schweiz/Suisse/Svizzera/Suiza/Confoederatio Helvetica|SWE Sverige/Suède/Schweden/Suecia
+NOR Norge/Noreg/Norvège/Norwegen|DNK Danmark/Danemark/Dänemark|FIN Suomi/Finlande/Finnland|POL Polska/Pologne/Polen/Polonia
+CZE Česko/Česká republika/Tchéquie/Tschechien|HUN Magyarország/Hongrie/Ungarn/Hungría|GRC Ελλάδα/Ellada/Hellas/Grèce/Griechenland/Grecia
+ITA Italia/Italie/Italien|NLD Nederland/Pays-Bas/Niederlande/Países Bajos|BEL België/Belgique/Belgien/Bélgica
+BRA Brasil/Brésil/Brasilien|MEX México/Mexique/Mexiko|PER Perú/Pérou|CHN 中国/中华人民共和国/Zhongguo/Chine
+JPN 日本/Nippon/Nihon/Japon|KOR 대한민국/한국/Hanguk/Corée du Sud/Südkorea/Corea del Sur|PRK 조선/Corée du Nord/Nordkorea/Corea del Norte
+UKR Україна/Ukraina/Украина|BLR Беларусь/Biélorussie/Weißrussland/Bielorrusia|KAZ Қазақстан/Казахстан/Qazaqstan
+ISL Ísland/Islande|IRL Éire/Irlande/Irland/Irlanda|HRV Hrvatska/Croatie/Kroatien|SRB Srbija/Србија/Serbie/Serbien
+ALB Shqipëria/Shqipëri|ROU România/Roumanie/Rumänien/Rumania|BGR България/Bulgarie/Bulgarien
+EGY مصر/Misr/Égypte/Ägypten/Egipto|MAR المغرب/Al-Maghrib/Maroc/Marokko/Marruecos|GEO საქართველო/Sakartvelo/Géorgie/Грузия
+ARM Հայաստան/Hayastan/Arménie/Armenien/Армения|AZE Azərbaycan/Azerbaïdjan/Aserbaidschan/Azerbaiyán/Азербайджан
+IRN ایران/Īrān/Irán|IND भारत/Bharat/Inde/Indien|LTU Lietuva/Lituanie/Litauen|LVA Latvija/Lettonie/Lettland
+EST Eesti/Estonie/Estland|SVK Slovensko/Slovaquie/Slowakei|SVN Slovenija/Slovénie/Slowenien|MNE Crna Gora/Црна Гора
+BIH Bosna i Hercegovina|MKD Severna Makedonija/Северна Македонија|CYP Κύπρος/Kıbrıs/Chypre/Zypern
+LUX Lëtzebuerg/Luxemburg|SEN Sénégal|CMR Cameroun/Kamerun|TCD Tchad/Tschad|DZA Algérie/Algerien/Argelia/الجزائر
+TUN Tunisie/Tunesien/Túnez|LBN Liban/Libanon/Líbano/لبنان/Lubnan|SYR Syrie/Syrien/Siria/سوريا/Suriyah
+JOR Jordanie/Jordanien/Al-Urdun|SAU Arabie saoudite/Saudi-Arabien/Arabia Saudita|ARE Émirats arabes unis/Vereinigte Arabische Emirate
+GBR Royaume-Uni/Vereinigtes Königreich/Reino Unido/Великобритания|USA États-Unis/Vereinigte Staaten/Estados Unidos/США/Соединённые Штаты
+IND Indien/India|GRL Kalaallit Nunaat/Grønland/Groenland|FRA Frankreich/Francia/Франция|ISR ישראל/Yisrael/Israël
+PSE فلسطين/Filastin|VNM Việt Nam|THA ประเทศไทย/Prathet Thai|PHL Pilipinas/Philippines|KHM Kampuchea
+MDA Moldavie/Moldawien|KGZ Кыргызстан/Kyrgyzstan|UZB Oʻzbekiston/Ouzbékistan|TKM Türkmenistan|TJK Тоҷикистон/Tojikiston
+"""
+
+# States of the COW / GW lists that have no successor code here (COW's 255/260 -> DEU, 345 -> SRB, 365 -> RUS,
+# 678 -> YEM and 816 -> VNM continue in a modern row).  Code: ISO 3166-3 where it has one, else the COW
+# abbreviation (Korea 730's abbreviation KOR is taken, so JOS, for Joseon).  Source: COW State System Membership
+# v2016 and Gleditsch & Ward (1999), "A revised list of independent states since the Congress of Vienna".
+# iso3, cow, cow_abb, gw, gw_abb, name, years, aliases
+HISTORIC = [
+    ("DDR", 265, "GDR", 265, "GDR", "German Democratic Republic", "1949-1990",
+     ["East Germany", "GDR", "Deutsche Demokratische Republik", "DDR (East Germany)"]),
+    ("CSK", 315, "CZE", 315, "CZE", "Czechoslovakia", "1918-1992",
+     ["Czecho-Slovakia", "Czechoslovak Socialist Republic", "Czech and Slovak Federative Republic",
+      "Czech and Slovak Federal Republic", "Československo", "CSSR", "ČSSR"]),
+    ("YMD", 680, "YPR", 680, "YPR", "South Yemen", "1967-1990",
+     ["People's Democratic Republic of Yemen", "Yemen People's Republic", "Yemen, People's Republic of",
+      "Democratic Yemen", "PDRY", "PDR Yemen"]),
+    ("RVN", 817, "RVN", 817, "RVN", "South Vietnam", "1954-1975",
+     ["Republic of Vietnam", "Vietnam, Republic of", "State of Vietnam"]),
+    ("ZAN", 511, "ZAN", 511, "ZAN", "Zanzibar", "1963-1964", ["People's Republic of Zanzibar", "Sultanate of Zanzibar"]),
+    ("AUH", 300, "AUH", 300, "AUH", "Austria-Hungary", "1816-1918", ["Austro-Hungarian Empire", "Austria Hungary"]),
+    ("HAN", 240, "HAN", 240, "HAN", "Hanover", "1837-1866", ["Kingdom of Hanover"]),
+    ("BAV", 245, "BAV", 245, "BAV", "Bavaria", "1816-1871", ["Kingdom of Bavaria"]),
+    ("BAD", 267, "BAD", 267, "BAD", "Baden", "1816-1871", ["Grand Duchy of Baden"]),
+    ("SAX", 269, "SAX", 269, "SAX", "Saxony", "1816-1867", ["Kingdom of Saxony"]),
+    ("WRT", 271, "WRT", 271, "WRT", "Wuerttemberg", "1816-1871", ["Württemberg", "Wuerttemburg", "Kingdom of Württemberg"]),
+    ("HSE", 273, "HSE", 273, "HSE", "Hesse Electoral", "1816-1866", ["Hesse-Kassel", "Electorate of Hesse"]),
+    ("HSG", 275, "HSG", 275, "HSD", "Hesse Grand Ducal", "1816-1867", ["Hesse-Darmstadt", "Grand Duchy of Hesse"]),
+    ("MEC", 280, "MEC", 280, "MEC", "Mecklenburg Schwerin", "1843-1867", ["Mecklenburg-Schwerin"]),
+    ("PAP", 327, "PAP", 327, "PAP", "Papal States", "1816-1870", ["States of the Church"]),
+    ("SIC", 329, "SIC", 329, "SIC", "Two Sicilies", "1816-1861", ["Kingdom of the Two Sicilies"]),
+    ("MOD", 332, "MOD", 332, "MOD", "Modena", "1842-1860", ["Duchy of Modena"]),
+    ("PMA", 335, "PMA", 335, "PMA", "Parma", "1851-1860", ["Duchy of Parma"]),
+    ("TUS", 337, "TUS", 337, "TUS", "Tuscany", "1816-1860", ["Grand Duchy of Tuscany"]),
+    ("JOS", 730, "KOR", 730, "KOR", "Korea (1887-1905)", "1887-1905", ["Joseon", "Korean Empire", "Kingdom of Joseon"]),
+    ("HYD", None, "", 751, "HYD", "Hyderabad", "1947-1948", ["Hyderabad State"]),
+    ("TBT", None, "", 711, "TBT", "Tibet (1913-1950)", "1913-1950", []),
+    ("UPC", None, "", 89, "UPC", "United Provinces of Central America", "1823-1839", ["Federal Republic of Central America"]),
+    ("GCL", None, "", 99, "GCL", "Great Colombia", "1821-1830", ["Gran Colombia"]),
+    ("TRA", None, "", 563, "TRA", "Transvaal", "1852-1910", ["South African Republic (Transvaal)"]),
+    ("OFS", None, "", 564, "OFS", "Orange Free State", "1854-1910", []),
+]
+
+AMBIGUOUS = {"virgin islands", "korea", "guinea republic"}
+
+# Gleditsch-Ward codes of microstates (GW 1999, table of microstates), which peacesciencer's gw_states omits.
+GW_MICROSTATES = {"GRD": 55, "DMA": 54, "LCA": 56, "VCT": 57, "ATG": 58, "KNA": 60, "LIE": 223, "MCO": 221,
+                  "AND": 232, "SMR": 331, "STP": 403, "SYC": 591, "MDV": 781, "VUT": 935, "KIR": 970, "NRU": 971,
+                  "TON": 972, "TUV": 973, "MHL": 983, "PLW": 986, "FSM": 987, "WSM": 990}
+
+
 def fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
+    return re.sub(r"[\W_]+", " ", s.lower()).strip()  # letters of any script ("Россия", "中国")
 
 
 def main(shared: Path) -> None:
@@ -147,6 +276,9 @@ def main(shared: Path) -> None:
             rows[iso3] = {"iso3": iso3, "iso2": r["Alpha2_code"].strip(), "cameo": iso3, "cow": "", "cow_abb": "",
                           "gw": "", "gw_abb": "", "name": name, "sovereignty": r["Sovereignty"].strip(),
                           "aliases": [official] if official.count(",") == 0 and len(official) < 60 else []}
+    # GDELT's row for SHN names only Tristan da Cunha; the ISO short name covers all three islands
+    rows["SHN"]["aliases"] = [rows["SHN"]["name"], *rows["SHN"]["aliases"]]
+    rows["SHN"]["name"] = NAMES["SHN"]
     # Kosovo is missing from GDELT's ISO table; XK/XKX are the codes the EU and World Bank use.
     rows["XKX"] = {"iso3": "XKX", "iso2": "XK", "cameo": "KSV", "cow": "", "cow_abb": "", "gw": "", "gw_abb": "",
                    "name": "Kosovo", "sovereignty": "Disputed", "aliases": ["Republic of Kosovo"]}
@@ -188,10 +320,25 @@ def main(shared: Path) -> None:
         rows[iso]["capitals"] = [x for x in cap.split("/") if x]
     for iso, names in EXTRA_NAMES.items():
         rows[iso]["aliases"] += names
+    for iso, names in CONVERTER_NAMES.items():
+        rows[iso]["aliases"] += names
+    for line in ENDONYMS.replace("\n", "|").split("|"):
+        if line.strip():
+            iso, rest = line.strip().split(" ", 1)
+            rows[iso]["aliases"] += [x for x in rest.split("/") if x]
+    for iso, gw in GW_MICROSTATES.items():
+        if not rows[iso]["gw"]:
+            rows[iso]["gw"], rows[iso]["gw_abb"] = str(gw), rows[iso]["cow_abb"]
+    for iso, cow, cow_abb, gw, gw_abb, name, years, aliases in HISTORIC:
+        rows[iso] = {"iso3": iso, "iso2": "", "cameo": "", "cow": str(cow or ""), "cow_abb": cow_abb, "gw": str(gw),
+                     "gw_abb": gw_abb, "name": name, "sovereignty": f"historic state {years}", "aliases": aliases}
     # Phoenix variants: keep spellings of the name or demonym (same first 3 letters), not its city lists
     for r in rows.values():
         stems = {fold(x)[:3] for x in [r["name"], *r.get("demonyms", [])]}
         r["aliases"] += [a for a in r.get("phoenix", []) if fold(a)[:3] in stems and "(" not in a]
+    # names that stand for two territories are nobody's alias ("Virgin Islands": US or British)
+    for r in rows.values():
+        r["aliases"] = [a for a in r["aliases"] if fold(a) not in AMBIGUOUS]
     # an alias claimed by two countries is dropped from both (e.g. "Congolese", "Dominican")
     owners: dict[str, set[str]] = {}
     for k, r in rows.items():

@@ -25,9 +25,10 @@ from detente.errors import UserError
 
 ENV_VAR = "DETENTE_ACTORS"
 ENTRY_KEYS = {"names", "code", "country", "sector", "from", "to", "role", "source", "note"}
+NOT_ACTORS = "not_actors"  # dictionary section: a plain list of names that stand for no actor in running text
 # Successor states for codes of states that no longer exist in the COW / GW lists.
 HISTORIC_COW = {260: "DEU", 255: "DEU", 345: "SRB", 678: "YEM"}
-HISTORIC_GW = {260: "DEU", 255: "DEU", 345: "SRB", 340: "SRB", 678: "YEM", 816: "VNM"}
+HISTORIC_GW = {260: "DEU", 255: "DEU", 345: "SRB", 340: "SRB", 678: "YEM", 816: "VNM", 815: "VNM"}
 # Function words allowed in lower case inside a name found in running text ("Republic of Artsakh").
 _LOWER_OK = {"of", "the", "and", "de", "al", "el", "for", "in", "on", "da", "du", "des", "la", "le", "y", "bin", "ibn", "oglu"}
 
@@ -184,7 +185,7 @@ def parse_dictionary(data: object, path: str) -> list[tuple[str, Candidate]]:
     known = countries()
     out: list[tuple[str, Candidate]] = []
     for section, entries in data.items():
-        if section == "version":
+        if section in ("version", NOT_ACTORS):
             continue
         if not isinstance(entries, list):
             raise ActorDictError(f"{path}: section `{section}` must be a list of entries (`- names: [...]`)")
@@ -249,8 +250,22 @@ def _index(pairs: list[tuple[str, Candidate]], path: str) -> dict[str, tuple[Can
 
 
 @cache
+def _builtin_data() -> dict:
+    return yaml.load(_read("actors.yaml"), Loader=_Loader)
+
+
+@cache
 def _builtin() -> dict[str, tuple[Candidate, ...]]:
-    return _index(parse_dictionary(yaml.load(_read("actors.yaml"), Loader=_Loader), "actors.yaml"), "actors.yaml")
+    return _index(parse_dictionary(_builtin_data(), "actors.yaml"), "actors.yaml")
+
+
+@cache
+def _not_actors() -> tuple[str, ...]:
+    """Names such as "Indian Ocean" or "Persian Gulf" that contain a state's name but stand for no actor."""
+    names = _builtin_data().get(NOT_ACTORS) or []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ActorDictError(f"actors.yaml: `{NOT_ACTORS}` must be a list of names")
+    return tuple(names)
 
 
 _extra_paths: list[Path] = []
@@ -292,7 +307,7 @@ def load_extra(path: str | Path) -> int:
 
 def clear_caches() -> None:
     """Forget loaded user dictionaries' indexes (after changing $DETENTE_ACTORS)."""
-    for f in (_extra, _candidates, _phrases, _first_words):
+    for f in (_extra, _candidates, _phrases, _first_words):  # _bags depend on countries.csv only
         f.cache_clear()
 
 
@@ -320,6 +335,123 @@ def _exact(text: str) -> tuple[Candidate, ...]:
     return ((None, None, _state(iso)),) if iso else ()
 
 
+# -- name forms of the converters (World Bank, UN M49, IMF, COW): word-set keys -------------------------
+# Inverted ("Korea, Dem. People's Rep."), abbreviated ("DPR Korea", "D.R. Congo", "St Lucia"), parenthesised
+# ("Iran (Islamic Republic of)", "Virgin Islands (U.S.)") and hyphenated forms all reduce to the same set of
+# canonical words as a listed name; a set shared by two countries is no key.
+_BAG_WORD = {"democratic": "dem", "demo": "dem", "republic": "rep", "repub": "rep", "peoples": "ppl",
+             "people": "ppl", "federated": "fed", "federal": "fed", "federative": "fed", "sts": "states",
+             "island": "islands", "is": "islands", "isl": "islands", "isls": "islands", "st": "saint",
+             "ste": "saint", "sainte": "saint", "sint": "saint", "sar": "sar", "usa": "us", "kingdon": "kingdom"}
+_BAG_SPLIT = {"dr": ("dem", "rep"), "dpr": ("dem", "ppl", "rep"), "pdr": ("ppl", "dem", "rep"),
+              "pr": ("ppl", "rep"), "dprk": ("dem", "ppl", "rep", "korea"), "rok": ("rep", "korea")}
+_BAG_DROP = frozenset({"the", "of", "and", "part", "et"})
+# words that only say what kind of state it is: "Ethiopia, The Federal Democratic Republic of" -> Ethiopia
+_DESIGNATION = frozenset({"rep", "dem", "ppl", "fed", "kingdom", "state", "islamic", "arab", "plurinational",
+                          "bolivarian", "socialist", "principality", "commonwealth", "sultanate", "grand", "duchy",
+                          "federation", "union", "united", "the", "of", "and", "states", "territory", "emirate",
+                          "territorial", "collectivity"})
+# ... of which these may be dropped from a whole name ("Republic of Guyana"); "democratic", "people's" and
+# "united" tell states apart ("Democratic Yemen", "Korea, Dem. Rep."), so they are never dropped
+_DROPPABLE = _DESIGNATION - {"dem", "ppl", "united", "states", "union"}
+_QUALIFIERS = frozenset({"former", "historic", "historical", "old", "obsolete", "dutch", "french"})
+_BAG_PHRASES = (("special administrative region", "sar"), ("united states of america", "us"),
+                ("united states", "us"), ("united kingdom", "uk"), ("u.s.a.", "us"), ("u.s.", "us"),
+                ("u.k.", "uk"), ("&", " and "))
+_BAG_SPLIT_RX = re.compile(r"[^\w]+")
+_FIRST_WORD = re.compile(r"[^\s\-/,()&]+")
+
+
+def _bag_words(text: str) -> list[str] | None:
+    """Canonical words of a name, or None as soon as one is not a word of any country name (cheap reject)."""
+    s = fold(text).replace("’", "'")
+    vocab = _bag_vocab()
+    m = _FIRST_WORD.match(s)
+    if m:  # most texts that are no country name fail on their first word ("Unspecified Actor", "Reuters")
+        w = m.group().replace(".", "").replace("'", "")
+        if w and w not in vocab and w not in _BAG_WORD and w not in _BAG_SPLIT and w not in _BAG_DROP:
+            return None
+    for a, b in _BAG_PHRASES:
+        if a in s:
+            s = s.replace(a, f" {b} ")
+    s = s.replace(".", "").replace("'", "")
+    out = []
+    for w in _BAG_SPLIT_RX.split(s):
+        if not w or w in _BAG_DROP:
+            continue
+        w = _BAG_WORD.get(w, w)
+        for x in _BAG_SPLIT.get(w, (w,)):
+            if x not in vocab:
+                return None
+            out.append(x)
+    return out
+
+
+@cache
+def _bag_vocab() -> frozenset[str]:
+    words: set[str] = set(_DESIGNATION)
+    for r in countries().values():
+        for n in [r["name"], *r["aliases"]]:
+            s = fold(n).replace("’", "'")
+            for a, b in _BAG_PHRASES:
+                s = s.replace(a, f" {b} ")
+            for w in _BAG_SPLIT_RX.split(s.replace(".", "").replace("'", "")):
+                w = _BAG_WORD.get(w, w)
+                words.update(_BAG_SPLIT.get(w, (w,)))
+    return frozenset(words)
+
+
+@cache
+def _bags() -> dict[frozenset[str], str]:
+    """word set -> ISO3 over display names and aliases; sets claimed by two countries are left out."""
+    owners: dict[frozenset[str], set[str]] = {}
+    for iso, r in countries().items():
+        for n in [r["name"], *r["aliases"]]:
+            w = _bag_words(n)
+            if w:
+                owners.setdefault(frozenset(w), set()).add(iso)
+    return {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+
+
+def _by_bag(text: str, whole_only: bool = False) -> str | None:
+    """ISO3 for a converter-style name form, or None.
+
+    >>> [_by_bag(n) for n in ("Korea, Dem. People's Rep.", "D.R. Congo", "St Lucia", "Virgin Islands (U.S.)")]
+    ['PRK', 'COD', 'LCA', 'VIR']
+    """
+    bags = _bags()
+    words = _bag_words(text)
+    if words is not None:
+        key = frozenset(words)
+        hit = bags.get(key) or (bags.get(key - _DROPPABLE) if key & _DROPPABLE and key - _DROPPABLE else None)
+        if hit:
+            return hit
+    if whole_only:
+        return None
+    # "X (qualifier)", "X, designation", "X, its sovereign", "X/Y": the part before, when the rest only
+    # qualifies it ("Sint Maarten (Dutch part)", "Armenia, Republic of", "Curaçao, Kingdom of the Netherlands")
+    for sep in ("(", ",", "/"):
+        if sep not in text:
+            continue
+        head, rest = text.split(sep, 1)
+        head_words = _bag_words(head)
+        hit = bags.get(frozenset(head_words)) if head_words else None
+        if hit is None:
+            hit = next((a.country for _lo, _hi, a in _exact(head.strip())[:1] if a.country in countries()), None)
+        if hit is None:
+            continue
+        rest = rest.replace(")", " ").strip()
+        rest_words = _bag_words(rest)
+        if sep == "/" or (rest_words is not None and set(rest_words) <= _DESIGNATION | _QUALIFIERS):
+            return hit
+        other = _by_bag(rest) or next((a.country for _lo, _hi, a in _exact(rest)[:1]), None)
+        if other == hit or (other and countries()[hit]["sovereignty"] in (other, countries()[other]["name"])):
+            return hit  # "USSR, Union of Soviet Socialist Republics"; "Aruba, Kingdom of the Netherlands"
+        if sep == "(" and other is None:
+            return hit  # a former or local name in parentheses: "Turkey (Ottoman Empire)", "Germany (Prussia)"
+    return None
+
+
 def _with_sector(cands: tuple[Candidate, ...], sector: str | None, label: str, inner_first: bool = False
                  ) -> tuple[Candidate, ...]:
     """Attach a sector; with inner_first an organisation's own sector wins ('Chief of Staff (Armenian Army)')."""
@@ -340,8 +472,14 @@ def _candidates(text: str) -> tuple[Candidate, ...]:
     if m:
         inner = _candidates(m.group(2))
         if inner:
-            return _with_sector(inner, sector_of(m.group(1)), t, inner_first=True)
-        return ()
+            sector = sector_of(m.group(1))
+            if sector is None:  # "Virgin Islands (US)" is a territory, not "Virgin Islands" of the US
+                iso = _by_bag(t, whole_only=True)
+                if iso:
+                    return ((None, None, _state(iso)),)
+            return _with_sector(inner, sector, t, inner_first=True)
+        iso = _by_bag(t)  # "Iran (Islamic Republic of)", "Turkey (Ottoman Empire)"
+        return ((None, None, _state(iso)),) if iso else ()
     words = t.split(" ")
     for n in range(min(4, len(words) - 1) if fold(words[0]) in _first_words() else 0, 0, -1):  # "Armenian Army", "Iranian Foreign Ministry"
         head, rest = " ".join(words[:n]), " ".join(words[n:])
@@ -359,7 +497,8 @@ def _candidates(text: str) -> tuple[Candidate, ...]:
                 sector = sector_of(head)
                 if sector:
                     return _with_sector(base, sector, t)
-    return ()
+    iso = _by_bag(t) if any(c in t for c in ",. -/&'’") else None  # converter forms: "Korea, Dem. Rep."
+    return ((None, None, _state(iso)),) if iso else ()
 
 
 def _pick(cands: tuple[Candidate, ...], when: date | None) -> Actor | None:
@@ -397,7 +536,10 @@ def resolution_rows(texts: Iterable[str]) -> list[tuple[str, date | None, date |
 def iso3(code_or_name: str) -> str | None:
     """ISO3 of a state from any of its codes or names ('AM', 'ARM', 'Armenian', 'Yerevan' -> 'ARM')."""
     a = _pick(_exact(str(code_or_name)), None)
-    return a.country if a and a.country in countries() else None
+    if a is None:
+        iso = _by_bag(str(code_or_name))
+        return iso
+    return a.country if a.country in countries() else None
 
 
 def from_iso2(code: str) -> str | None:
@@ -440,6 +582,10 @@ def _phrases() -> dict[str, list[tuple[tuple[str, ...], tuple[Candidate, ...], b
             key = tuple(_tok_key(x) for x in _TOKEN.findall(k))
             if key:
                 table[key] = (cands, False)
+    for n in _not_actors():  # "Indian Ocean", "Persian Gulf": longest match wins, and it stands for nobody
+        key = tuple(_tok_key(x) for x in _TOKEN.findall(n))
+        if key:
+            table[key] = ((), False)
     for w in _sector_words():
         key = tuple(_tok_key(x) for x in _TOKEN.findall(w))
         if key and key not in table:
@@ -467,11 +613,35 @@ def _looks_proper(toks: list[str]) -> bool:
     return True
 
 
+# "Azeri Muslim people", "ethnic Armenians", "the Russian-speaking population": a people, not a state
+_PEOPLE_MODIFIERS = frozenset({"muslim", "muslims", "christian", "christians", "shia", "shiite", "sunni", "orthodox",
+                               "jewish", "catholic", "ethnic", "speaking", "minority", "turkic", "kurdish", "native"})
+_PEOPLE_NOUNS = frozenset({"people", "peoples", "population", "populations", "community", "communities", "minority",
+                           "minorities", "diaspora", "diasporas", "ethnicity", "origin", "descent", "speakers",
+                           "heritage", "tribes", "tribe", "clans", "nation", "identity", "kin", "brethren"})
+
+
+def _is_people(keys: list[str], i: int, end: int) -> bool:
+    """Whether the state mention keys[i:end] names a people: after "ethnic", or before a people noun."""
+    if i > 0 and keys[i - 1] == "ethnic":
+        return True
+    j = end
+    while j < len(keys) and j - end < 2 and keys[j] in _PEOPLE_MODIFIERS:
+        j += 1
+    return j < len(keys) and keys[j] in _PEOPLE_NOUNS
+
+
 def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, int, Actor]]:
     """Actor mentions in running text as (start, end, actor), longest match first, left to right.
 
     Finds country names, variants, demonyms and capitals, dictionary names (leaders within their term,
-    NKR, IGOs), and extends a state mention by a following sector noun ("Azerbaijani Defense Ministry").
+    NKR, IGOs, seats of power: "Brussels" is the EU, "the Kremlin" RUS/GOV), and extends a state mention by a
+    following sector noun ("Azerbaijani Defense Ministry").  Places and peoples named after a state are not
+    the state: "the Indian Ocean basin", "the Persian Gulf" (``not_actors`` in actors.yaml), "ethnic
+    Armenians", "the Azeri Muslim people".
+
+    >>> [(a.code, a.sector) for _s, _e, a in match_in_text("Brussels and the Kremlin disagree over the Indian Ocean.")]
+    [('EU', None), ('RUS', 'GOV')]
     """
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
     keys = [_tok_key(t[2]) for t in toks]
@@ -482,8 +652,10 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
         hit = None
         for key, cands, is_sector in phrases.get(keys[i], ()):
             n = len(key)
-            if is_sector or tuple(keys[i:i + n]) != key or not _looks_proper([t[2] for t in toks[i:i + n]]):
+            if is_sector or tuple(keys[i:i + n]) != key:
                 continue
+            if not (_looks_proper([t[2] for t in toks[i:i + n]]) if cands else toks[i][2][:1].isupper()):
+                continue  # a not-actor phrase ("Red Sea") needs only its first capital
             hit = (n, cands)
             break
         if hit is None:
@@ -492,6 +664,8 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
         n, cands = hit
         actor = _pick(cands, when)
         end_tok = i + n
+        if actor is not None and actor.country and actor.sector is None and _is_people(keys, i, end_tok):
+            actor = None  # an ethnic or language group named after the state ("Azeri Muslim people")
         if actor is not None and actor.country and actor.sector is None:
             for key, _c, is_sector in phrases.get(keys[end_tok], ()) if end_tok < len(toks) else ():
                 m = len(key)
