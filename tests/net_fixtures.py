@@ -97,3 +97,34 @@ def pair_score(blocs: list[list[str]], camps: list[list[str]]) -> tuple[int, int
             if a in where and b in where and (where[a] == where[b]) == (ca == cb):
                 right += 1
     return right, total
+
+
+# A 30-month store for the hindcast (days 1-10 of every month, 2021-01 .. 2023-06): AZE-TUR +10 and ARM-AZE -5
+# and ARM-TUR -3 every day (constant), ARM-IRN +4 in odd months (Jan, Mar, ...) and -4 in even ones
+# (alternating), and the same background as above (tone 0.2). Persistence then gets the three constant dyads'
+# signs right at every horizon and ARM-IRN's right only at even horizons.
+MONTHS = [(2021 + (k // 12), k % 12 + 1) for k in range(30)]
+
+
+def monthly_rows() -> list[tuple]:
+    out = []
+    for k, (y, m) in enumerate(MONTHS):
+        for d in range(1, 11):
+            day = date(y, m, d)
+            out += [(day, "AZE", "TUR", 10.0), (day, "ARM", "AZE", -5.0), (day, "ARM", "TUR", -3.0),
+                    (day, "ARM", "IRN", 4.0 if k % 2 == 0 else -4.0)]
+            out += [(day, a, b, 3.0 if d % 2 == 1 else -2.0) for i, a in enumerate(BACKGROUND) for b in BACKGROUND[i + 1:]]
+    return out
+
+
+def make_monthly_store(path: Path):
+    from detente.store import Store
+
+    s = Store(path)
+    s.con.executemany(
+        "INSERT INTO dyad_days (date, actor_a, actor_b, directed, score, dataset, file, line) "
+        "VALUES (?, ?, ?, false, ?, 'gdelt_network', 'fixture', NULL)", monthly_rows())
+    s.con.execute("INSERT INTO datasets (name, title, coverage_start, coverage_end) VALUES "
+                  "('gdelt_network', 'fixture', DATE '2021-01-01', DATE '2023-06-10')")
+    s.close()
+    return Store(path, read_only=True)

@@ -91,12 +91,25 @@ def _con(store: Any) -> Any:
     return getattr(store, "con", store)
 
 
+def _key(store: Any) -> str:
+    return str(getattr(store, "path", id(store)))
+
+
+_COVERAGE: dict[tuple, tuple[date, date]] = {}
+_FULL: dict[tuple, pd.DataFrame] = {}
+
+
 def coverage(store: Any, dataset: str = DEFAULT_DATASET) -> tuple[date, date]:
+    """First and last day of ``dataset`` in the store (cached per store and dataset)."""
+    key = (_key(store), dataset)
+    if key in _COVERAGE:
+        return _COVERAGE[key]
     lo, hi = _con(store).execute("SELECT min(date), max(date) FROM dyad_days WHERE dataset = ?", [dataset]).fetchone()
     if lo is None:
         have = [r[0] for r in _con(store).execute("SELECT DISTINCT dataset FROM dyad_days").fetchall()]
         raise UserError(f"no dyad_days rows for dataset {dataset!r} (the store has: {', '.join(have) or 'none'}); "
                         "run `detente init` or `detente sources`")
+    _COVERAGE[key] = (lo, hi)
     return lo, hi
 
 
@@ -110,8 +123,24 @@ def bounded(store: Any, period: Span | Period, dataset: str = DEFAULT_DATASET) -
 
 
 def daily_scores(store: Any, actors: list[str] | None, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
-    """Daily undirected dyad scores (date, actor_a, actor_b, score) among ``actors`` (None: all)."""
+    """Daily undirected dyad scores (date, actor_a, actor_b, score) among ``actors`` (None: all). With actors,
+    their whole coverage is read once (cached) and sliced, so a network and its history cost one query."""
     p = bounded(store, period, dataset)
+    if actors is not None:
+        key = (_key(store), dataset, tuple(sorted(actors)))
+        if key not in _FULL:
+            if len(_FULL) > 64:
+                _FULL.clear()
+            lo, hi = coverage(store, dataset)
+            _FULL[key] = _daily_sql(store, sorted(actors), Period("coverage", lo, hi), dataset)
+        full = _FULL[key]
+        d = full["date"].to_numpy()
+        lo_i, hi_i = np.searchsorted(d, np.datetime64(p.start)), np.searchsorted(d, np.datetime64(p.end), "right")
+        return full.iloc[lo_i:hi_i].reset_index(drop=True)
+    return _daily_sql(store, None, p, dataset)
+
+
+def _daily_sql(store: Any, actors: list[str] | None, p: Period, dataset: str) -> pd.DataFrame:
     sql = ("SELECT date, actor_a, actor_b, sum(score) AS score FROM dyad_days WHERE dataset = ? "
            "AND date BETWEEN ? AND ? AND actor_a <> actor_b")
     args: list[Any] = [dataset, p.start, p.end]
@@ -121,7 +150,9 @@ def daily_scores(store: Any, actors: list[str] | None, period: Period, dataset: 
     df = _con(store).execute(sql + " GROUP BY ALL ORDER BY actor_a, actor_b, date", args).df()
     swap = df["actor_a"] > df["actor_b"]  # directed rows folded onto the undirected pair
     df.loc[swap, ["actor_a", "actor_b"]] = df.loc[swap, ["actor_b", "actor_a"]].to_numpy()
-    return df.groupby(["date", "actor_a", "actor_b"], as_index=False)["score"].sum()
+    df = df.groupby(["date", "actor_a", "actor_b"], as_index=False)["score"].sum()  # sorted by date
+    df["date"] = pd.to_datetime(df["date"])
+    return df
 
 
 def tones(daily: pd.DataFrame) -> pd.DataFrame:
@@ -140,12 +171,17 @@ HISTORY_DAYS = 730  # the dyad's own history: this many days before the period
 BASELINES = ("world", "world+history")
 DEFAULT_BASELINE = "world+history"
 _WORLD: dict[tuple, pd.DataFrame] = {}
+_DAYS: dict[tuple, np.ndarray] = {}
+_NETS: dict[tuple, Any] = {}
+_PREFILLED: set[tuple] = set()
+_CHECKED: dict[tuple, list[str]] = {}
+NETWORKS_BUILT = 0  # networks computed (not served from the cache) in this process
 
 
 def world_dyads(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
     """Every undirected dyad of ``dataset`` with data in ``period``: actor_a < actor_b, n_days (days with a
     row), total = sum(score), volume = sum(|score|), tone = total / volume. Cached per (store, dataset, period)."""
-    key = (str(getattr(store, "path", id(store))), dataset, period.start, period.end)
+    key = (_key(store), dataset, period.start, period.end)
     if key not in _WORLD:
         if len(_WORLD) > 256:
             _WORLD.clear()
@@ -175,7 +211,8 @@ class BaseRate:
 
     @classmethod
     def of(cls, world: pd.DataFrame, k: int = NEIGHBOURS) -> BaseRate:
-        w = world[world["volume"] > 0].sort_values("volume")
+        by = ["volume"] + [c for c in ("actor_a", "actor_b") if c in world.columns]  # ties: a fixed order
+        w = world[world["volume"] > 0].sort_values(by, kind="mergesort")
         if w.empty:
             raise UserError("no dyad has data in this period: there is no base rate to compare with; widen the period")
         return cls(np.log10(w["volume"].to_numpy(float)), w["tone"].to_numpy(float), min(k, len(w)))
@@ -217,9 +254,40 @@ def day_floor(covered_days: int, min_days: int = MIN_DAYS) -> int:
 
 def covered_dates(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> list[date]:
     """Days of ``period`` on which the dataset has any row (relations' covered-day rule)."""
-    return [r[0] for r in _con(store).execute(
-        "SELECT DISTINCT date FROM dyad_days WHERE dataset = ? AND date BETWEEN ? AND ? ORDER BY 1",
-        [dataset, period.start, period.end]).fetchall()]
+    key = (_key(store), dataset)
+    if key not in _DAYS:
+        _DAYS[key] = np.array([r[0] for r in _con(store).execute(
+            "SELECT DISTINCT date FROM dyad_days WHERE dataset = ? ORDER BY 1", [dataset]).fetchall()], dtype=object)
+    d = _DAYS[key]
+    return list(d[(d >= period.start) & (d <= period.end)]) if len(d) else []
+
+
+def prefill_months(store: Any, dataset: str = DEFAULT_DATASET) -> int:
+    """Fill the ``world_dyads`` cache for every calendar month of the dataset with ONE query (the hindcast's
+    monthly networks then read no world rows); returns the months filled."""
+    from detente.periods import cut
+
+    if (_key(store), dataset) in _PREFILLED:
+        return 0
+    _PREFILLED.add((_key(store), dataset))
+    lo, hi = coverage(store, dataset)
+    df = _con(store).execute(
+        "SELECT date_trunc('month', date)::DATE AS m, least(actor_a, actor_b) AS actor_a, "
+        "greatest(actor_a, actor_b) AS actor_b, count(DISTINCT date) AS n_days, sum(score) AS total, "
+        "sum(abs(score)) AS volume FROM dyad_days WHERE dataset = ? AND actor_a <> actor_b "
+        "GROUP BY ALL HAVING sum(abs(score)) > 0 ORDER BY 1, 2, 3", [dataset]).df()
+    df["m"] = pd.to_datetime(df["m"]).dt.date
+    groups = dict(tuple(df.groupby("m", sort=False)))
+    path = _key(store)
+    n = 0
+    for p in cut("month", lo, hi):
+        g = groups.get(p.start.replace(day=1))
+        w = (g.drop(columns="m").reset_index(drop=True) if g is not None else
+             pd.DataFrame(columns=["actor_a", "actor_b", "n_days", "total", "volume"]))
+        w["tone"] = w["total"] / w["volume"]
+        _WORLD[(path, dataset, p.start, p.end)] = w
+        n += 1
+    return n
 
 
 def tone_intervals(daily: pd.DataFrame, days: list[date], n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
@@ -324,7 +392,7 @@ def from_frame(frame: pd.DataFrame, nodes: list[str], period: Any = None, min_da
 
 def build(store: Any, actors: list[str] | None = None, period: Span | Period | str | None = None,
           dataset: str = DEFAULT_DATASET, case: Any = "south_caucasus", min_days: int = MIN_DAYS,
-          n_boot: int = 200, seed: int = 0, baseline: str = DEFAULT_BASELINE) -> SignedNetwork:
+          n_boot: int = 200, seed: int = 0, baseline: str = DEFAULT_BASELINE, with_index: bool = True) -> SignedNetwork:
     """The measured signed network of ``actors`` (default: the case's) in one period (docs/network.md).
 
     Each dyad's **tone** (sum(score) / sum(|score|) over the period, with a 95% block-bootstrap interval over
@@ -335,16 +403,27 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     Strength in [-1, 1]: 2 x the percentile of (world median + tone - expected) among those neighbours - 1.
     Weight = |strength| x evidence (``evidence_weight`` of the days with data). A dyad with fewer days than
     ``day_floor(covered days, min_days)`` is *low evidence*: reported, never signed, left out of blocs.
-    ``index``/``ci_low``/``ci_high`` are relations.dyad_frame's (the same number ``detente relations`` prints).
+    ``index``/``ci_low``/``ci_high`` are relations.dyad_frame's (the same number ``detente relations`` prints;
+    NaN with ``with_index=False``, which the hindcast uses). Networks are cached per (store, actors, period,
+    dataset and the other arguments): building the same one twice returns the first (``NETWORKS_BUILT`` counts
+    real builds).
     """
     from detente import relations
 
     if baseline not in BASELINES:
         raise UserError(f"unknown baseline {baseline!r}; use {' or '.join(BASELINES)}")
-    case_actors, periods = case_setup(case)
+    periods = [] if isinstance(period, Span | Period) else case_setup(case)[1]
     p = bounded(store, resolve_period(period, periods), dataset)
+    early = (_key(store), tuple(sorted({a.upper() for a in actors})), p, dataset, min_days, n_boot, seed, baseline,
+             with_index) if actors else None
+    if early in _NETS:
+        return _NETS[early]
+    case_actors = case_setup(case)[0] if not actors else []
     if actors:
-        actors = relations.check_actors(store, sorted({a.upper() for a in actors}))
+        asked = tuple(sorted({a.upper() for a in actors}))
+        if (_key(store), asked) not in _CHECKED:  # known_actors scans the store: once per actor set
+            _CHECKED[(_key(store), asked)] = relations.check_actors(store, list(asked))
+        actors = sorted(_CHECKED[(_key(store), asked)])
         missing: list[str] = []
     else:  # the case's actors that the dataset holds (e.g. NKR is in ICEWS only)
         have = {r[0] for r in _con(store).execute(
@@ -354,36 +433,41 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
         missing = sorted(a for a in case_actors if a not in have)
     if len(actors) < 2:
         raise UserError(f"a network needs at least two actors with {dataset} data; give --actors A,B,C")
-    frame = relations.dyad_frame(store, actors, [p], dataset=dataset, n_boot=n_boot, seed=seed)
+    key = (_key(store), tuple(actors), p, dataset, min_days, n_boot, seed, baseline, with_index)
+    if key in _NETS:
+        return _NETS[key]
+    global NETWORKS_BUILT
+    NETWORKS_BUILT += 1
+    frame = relations.dyad_frame(store, actors, [p], dataset=dataset, n_boot=n_boot, seed=seed) if with_index \
+        else pd.DataFrame(columns=["actor_a", "actor_b", "index", "ci_low", "ci_high"])
     days = covered_dates(store, p, dataset)
     floor = day_floor(len(days), min_days)
     world = world_dyads(store, p, dataset)
     rate = BaseRate.of(world)
     hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
-    hist = world_dyads(store, hist_p, dataset).set_index(["actor_a", "actor_b"]) if hist_p else None
+    hist = tones(daily_scores(store, actors, hist_p, dataset)).set_index(["actor_a", "actor_b"]) if hist_p else None
     mine = set(actors)
     focus = world[world["actor_a"].isin(mine) & world["actor_b"].isin(mine)]
     daily = daily_scores(store, actors, p, dataset)
     ci = tone_intervals(daily, days, n_boot, seed).set_index(["actor_a", "actor_b"])
-    rel = frame.set_index(["actor_a", "actor_b"])
+    rel = {(a, b): (i, lo, hi) for a, b, i, lo, hi in frame[["actor_a", "actor_b", "index", "ci_low", "ci_high"]]
+           .itertuples(index=False)}
+    cis = {(a, b): (lo, hi) for (a, b), lo, hi in ci[["tone_ci_low", "tone_ci_high"]].itertuples()}
+    own_tone = {} if hist is None else {k: t for k, n, t in hist[["n_days", "tone"]].itertuples() if n >= floor}
+    nan = float("nan")
     edges = []
     for r in focus.itertuples(index=False):
+        d = (r.actor_a, r.actor_b)
         ew = rate.expected(r.volume)
-        own = None
-        if hist is not None and (r.actor_a, r.actor_b) in hist.index:
-            h = hist.loc[(r.actor_a, r.actor_b)]
-            if h["n_days"] >= floor:
-                own = float(h["tone"])
+        own = own_tone.get(d)
+        own = None if own is None else float(own)
         expected = ew if own is None else (ew + own) / 2
         strength = 2 * rate.percentile(r.volume, ew + r.tone - expected) - 1
-        lo, hi = ci.loc[(r.actor_a, r.actor_b), ["tone_ci_low", "tone_ci_high"]] if (r.actor_a, r.actor_b) in \
-            ci.index else (r.tone, r.tone)
-        x = rel.loc[(r.actor_a, r.actor_b)] if (r.actor_a, r.actor_b) in rel.index else None
+        lo, hi = cis.get(d, (r.tone, r.tone))
+        x = rel.get(d, (nan, nan, nan))
         edges.append(_edge(r.actor_a, r.actor_b, r.tone, lo, hi, expected, strength, int(r.n_days), r.volume, floor,
-                           expected_world=ew, history=own,
-                           index=float(x["index"]) if x is not None else float("nan"),
-                           ci_low=float(x["ci_low"]) if x is not None else float("nan"),
-                           ci_high=float(x["ci_high"]) if x is not None else float("nan")))
+                           expected_world=ew, history=own, index=float(x[0]), ci_low=float(x[1]),
+                           ci_high=float(x[2])))
     params = {"dataset": dataset, "n_boot": n_boot, "seed": seed, "baseline": baseline, "min_days": min_days,
               "day_floor": floor, "covered_days": len(days), "neighbours": rate.k, "world_dyads": len(world),
               "history": hist_p.as_dict() if hist_p else None, "evidence_days": EVIDENCE_DAYS,
@@ -393,7 +477,13 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
                            + (", averaged with the dyad's own tone in the history window" if hist_p else "")),
               "index": "relations.dyad_frame index (per mille of the world's volume) and its CI",
               "period": p.as_dict(), "actors_without_data": missing}
-    return SignedNetwork(sorted(actors), edges, p, params)
+    net = SignedNetwork(sorted(actors), edges, p, params)
+    if len(_NETS) > 512:
+        _NETS.clear()
+    _NETS[key] = net
+    if early is not None:
+        _NETS[early] = net
+    return net
 
 
 # ------------------------------------------------------------------------------------ analysis

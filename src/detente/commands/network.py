@@ -97,8 +97,11 @@ def network_cmd(
 
 def simulate_cmd(
     scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario YAML file")] = None,
-    hindcast: Annotated[bool, typer.Option("--hindcast", help="Predict post-war signs from the pre-war network")] = False,
-    steps: Annotated[int | None, typer.Option("--steps", help="Model steps (default 20, or the scenario's)")] = None,
+    hindcast: Annotated[bool, typer.Option("--hindcast", help="Rolling-origin hindcast: skill vs persistence and "
+                                           "climatology over every month")] = False,
+    steps: Annotated[int | None, typer.Option("--steps", help="Model steps (default 20, or the scenario's; the "
+                                              "hindcast: steps per horizon, default 1 per month)")] = None,
+    max_steps: Annotated[int, typer.Option("--max-steps", help="Refuse runs of more model steps than this")] = 10_000,
     model: Annotated[str | None, typer.Option("--model", help="balance or interest (default balance)")] = None,
     period: PeriodOpt = None,
     case: CaseOpt = "south_caucasus",
@@ -107,39 +110,52 @@ def simulate_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """Alignment dynamics from a period's measured network: a scenario, or the hindcast against persistence."""
+    """Alignment dynamics from a period's measured network: a scenario, or the rolling-origin hindcast.
+    Every output carries a label: exploratory unless the hindcast shows skill (docs/network.md)."""
     from detente import network, simulate
 
     if not scenario and not hindcast:
         raise UserError("say what to run: --scenario FILE (see cases/south_caucasus/scenarios/) or --hindcast")
+    if steps is not None:
+        simulate.check_steps(steps, max_steps)
     s = open_store(store, read_only=True)
     if hindcast:
-        h = simulate.hindcast(s, split_codes(actors), steps=steps or 20, dataset=dataset, case=case)
+        h = simulate.hindcast(s, split_codes(actors), steps=steps, dataset=dataset, case=case)
         if format is Fmt.json:
             sys.stdout.write(to_json(h) + "\n")
             return
-        emit([{"predictor": k, **v} for k, v in h["accuracy"].items()], format,
-             title=f"hindcast {h['start']['name']} -> {h['target']['name']}: {h['dyads_scored']} dyads, {h['steps']} steps")
+        rows = []
+        for hz, r in h["horizon"].items():
+            for p in ("persistence", "climatology", *simulate.MODELS):
+                x = r[p]
+                sp, sc = x.get("skill_vs_persistence"), x.get("skill_vs_climatology")
+                rows.append({"months_ahead": hz, "predictor": p, "mse": x["mse"], "sign_accuracy": x["sign_accuracy"],
+                             "skill_vs_persistence": sp and f"{sp['value']:+.3f} [{sp['ci_low']:+.3f}, {sp['ci_high']:+.3f}]",
+                             "skill_vs_climatology": sc and f"{sc['value']:+.3f} [{sc['ci_low']:+.3f}, {sc['ci_high']:+.3f}]"})
+        emit(rows, format, title=f"[{h['label'].upper()}] rolling-origin hindcast {h['start']['name']}..{h['target']['name']}: "
+                                 f"{h['months']} months, {len(h['nodes'])} actors")
         if format is Fmt.table:
-            Console().print(h["verdict"])
+            Console().print(f"{h['label'].upper()}: {h['verdict']}")
         return
     assert scenario is not None
-    sc = simulate.load_scenario(scenario)
+    sc = simulate.load_scenario(scenario, max_steps=max_steps)
     net = network.build(s, split_codes(actors), period or sc.period, dataset=dataset, case=case)
-    sc = simulate.load_scenario(scenario, net.nodes)  # validate the actors against the network
-    out = simulate.run(net, sc, model=model or sc.model or "balance", steps=steps or sc.steps or 20)
+    sc = simulate.load_scenario(scenario, net.nodes, max_steps)  # validate the actors against the network
+    out = simulate.run(net, sc, model=model or sc.model or "balance", steps=steps or sc.steps or 20,
+                       max_steps=max_steps)
     if format is Fmt.json:
         sys.stdout.write(to_json(out) + "\n")
         return
     v = out["versus_baseline"]
-    emit(v["edges"], format, title=f"{sc.name}: edges that differ from the no-scenario run ({out['model']}, "
-                                   f"{out['steps']} steps from {net.period.name})")
+    emit(v["edges"], format, title=f"[{out['label'].upper()}] {sc.name}: edges that differ from the no-scenario run "
+                                   f"({out['model']}, {out['steps']} steps from {net.period.name})")
     if format is Fmt.table:
         con = Console()
         con.print(f"balance ratio {v['balance_ratio']['baseline']} -> {v['balance_ratio']['scenario']}; "
                   f"frustration {v['frustration']['baseline']:g} -> {v['frustration']['scenario']:g}")
         con.print("blocs without scenario: " + " | ".join(",".join(b) for b in v["blocs"]["baseline"]))
         con.print("blocs with scenario:    " + " | ".join(",".join(b) for b in v["blocs"]["scenario"]))
+        con.print(out["label_note"])
 
 
 def register(app: typer.Typer) -> None:
