@@ -49,7 +49,8 @@ CHANGE_UP = {"strengthen", "strengthened", "strengthening", "strengthens", "deep
 CHANGE_DOWN = {"weaken", "weakened", "weakening", "weakens", "deteriorate", "deteriorated", "deteriorating",
                "worsen", "worsened", "worsening", "worsens", "decline", "declined", "declining", "cooled", "cooling",
                "soured", "souring", "eroded", "eroding", "shrank", "shrunk", "decreased", "fell", "frayed", "ended",
-               "ending", "end", "ends", "eased", "easing", "reduced", "reduce", "faded"}
+               "ending", "end", "ends", "eased", "easing", "reduced", "reduce", "faded", "collapsed", "collapse",
+               "collapses", "crumbled", "plummeted", "plunged", "broke down"}
 CHANGE_PHRASES = {"moved towards": 1, "moved toward": 1, "shifted towards": 1, "tilted towards": 1,
                   "moved away": -1, "drifted away": -1, "moved closer": 1, "grew closer": 1}
 STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "with", "its", "their", "his", "her", "as", "by",
@@ -88,7 +89,8 @@ INSTITUTIONS = {"government", "officials", "leaders", "leadership", "authorities
 COPULA = {"remains", "remain", "is", "was", "be", "been", "became", "become", "becomes", "still", "now", "has",
           "have", "may", "might", "could", "usually", "long", "the", "a", "an", ",", "also", "always"}
 HABITUAL = {"repeatedly", "regularly", "often", "long", "usually", "routinely", "increasingly", "continues",
-            "continue", "continued", "still", "always", "has", "have", "had", "since", "remains", "remain"}
+            "continue", "continued", "still", "always", "has", "have", "had", "since", "remains", "remain",
+            "throughout", "consistently", "steadily"}
 IRREGULAR_PAST = {"shot", "struck", "sent", "froze", "fought", "held", "met", "sought", "bought", "sold", "made",
                   "blew", "began", "took", "gave", "drew", "won", "broke", "led", "kept", "cut", "hit", "left",
                   "brought", "threw", "stole", "seized", "sank", "flew", "withdrew", "rose", "fell"}
@@ -315,10 +317,19 @@ def _polarity(words: list[str]) -> tuple[int, int, bool, list[str], bool, bool]:
         hit = _cue_at(words, i)
         if hit and hit[1] != 0 and not sign:
             sign, at_sign = hit[1], i
+            head = hit[0].split()[0]
+            j = i + hit[2]
+            if j < len(words) and words[j] == "to":  # "pledged to liberate": the complement names the relation
+                for k in (j + 1, j + 2):
+                    nxt = _cue_at(words, k) if k < len(words) else None
+                    if nxt and nxt[1] != 0:
+                        sign = nxt[1]
+                        cues.append(hit[0])
+                        hit = nxt
+                        break
             cues.append(hit[0])
             if first_cue is None:
                 first_cue = i
-            head = hit[0].split()[0]
             prev = words[max(0, i - 2):i]
             past = (head.endswith("ed") or head in IRREGULAR_PAST) and not any(p in ("has", "have", "had", "been",
                                                                                        "be", "to") for p in prev)
@@ -718,9 +729,11 @@ def analyse(text: str, when: date | None = None, data_end: date | None = None) -
         dated = [a for a in ancs if a.start]
         for r in rels:
             anchor = _anchor_for(r, sent, ancs)
+            pointed = anchor is not None and anchor.kind == "point" and anchor.precision in ("day", "event")
+            stative = anchor is not None and (anchor.text or "").lower().startswith(("throughout", "over ", "all "))
             aspect = "change" if r.change else (
-                "event" if not r.negated and not r.habitual and (r.past or (anchor and anchor.precision == "day"))
-                and (anchor is None or anchor.kind not in ("since", "duration", "latest")) else "level")
+                "event" if not r.negated and not stative and (pointed or (not r.habitual and r.past and (
+                    anchor is None or anchor.kind not in ("since", "duration", "latest")))) else "level")
             win = window(aspect, anchor, when, data_end, context)
             if win.problem:
                 notes.append(f"sentence {idx + 1}: {r.a}-{r.b}: {win.problem}")
@@ -734,7 +747,9 @@ def analyse(text: str, when: date | None = None, data_end: date | None = None) -
             c.hypothesis, c.periods = _hypothesis(c)
             claims.append(c)
         if dated:
-            context = previous = dated[-1]
+            previous = dated[-1]
+            points = [a for a in dated if a.kind in ("point", "after") and a.end and (a.end - a.start).days <= 92]
+            context = points[-1] if points else context
     return Extraction([c.as_dict() for c in claims], unresolved, notes)
 
 

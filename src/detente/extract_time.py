@@ -322,6 +322,18 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
+def _pivot(a: Anchor) -> date:
+    """The first day a claim anchored "after"/"since" ``a`` speaks of: after a span (a war, a month), the day after
+    it ends; since a span, its start, unless it is an event with a length (a war: since it ended)."""
+    assert a.start is not None
+    long_event = a.precision == "event" and a.end is not None and a.end > a.start
+    if a.kind == "after" and a.end and a.end > a.start and a.precision != "year":
+        return a.end + timedelta(days=1)
+    if long_event:
+        return a.end + timedelta(days=1)  # type: ignore[operator]
+    return a.start
+
+
 def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None,
            context: Anchor | None = None) -> Window:
     """The dates a claim of ``aspect`` (event | level | change) anchored at ``a`` is tested on (module doc).
@@ -345,7 +357,7 @@ def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None
             before = (after[0] - timedelta(days=DEFAULT_SPAN), after[0] - days)
             return Window(aspect, before=before, after=after, why="a change with no date: " + latest_why +
                           " against the year before")
-        pivot = a.start
+        pivot = _pivot(a) if a.kind in ("after", "since") else a.start
         if a.kind == "before":
             pivot = (a.end or a.start) + days
         length = a.length or DEFAULT_SPAN
@@ -362,6 +374,9 @@ def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None
             after = clip(pivot, pivot + timedelta(days=length - 1))
             before = (pivot - timedelta(days=DEFAULT_SPAN), pivot - days)
             why = f"the {length} days from {pivot} ({what}) against the {DEFAULT_SPAN} days before"
+        if a.precision == "event" and a.end and a.end > a.start and a.kind in ("after", "since"):
+            before = (a.start - timedelta(days=DEFAULT_SPAN), a.start - days)  # before the war, not during it
+            why += f" it began ({a.start})"
         return Window(aspect, before=before, after=after, why=why)
     if aspect == "event":
         if a is not None and a.start:
@@ -372,7 +387,7 @@ def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None
             if a.kind in ("point",) and a.end:
                 return Window(aspect, span=clip(a.start, a.end), why=f"a one-off event in {what}: that span")
             if a.kind in ("after", "since"):
-                lo = a.end + days if a.end and a.precision != "event" and a.kind == "after" else a.start
+                lo = _pivot(a)
                 span = clip(lo, lo + timedelta(days=FOLLOW_EVENT - 1 if a.precision != "year" else 364))
                 return Window(aspect, span=span, why=f"a one-off event after {what}: the "
                               f"{(span[1] - span[0]).days + 1} days from {lo}")
@@ -392,9 +407,10 @@ def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None
     if a.kind == "duration":
         return Window(aspect, span=clip(a.start, on), why=f"'{a.text}': {a.start} up to the text's date")
     if a.kind == "since":
-        return Window(aspect, span=clip(a.start, on), why=f"since {a.start} ({what}) up to the text's date")
+        lo = _pivot(a)
+        return Window(aspect, span=clip(lo, on), why=f"since {lo} ({what}) up to the text's date")
     if a.kind == "after":
-        lo = a.end + days if a.end and a.precision not in ("event", "day") else a.start
+        lo = _pivot(a)
         hi = lo + timedelta(days=(a.length or 2 * DEFAULT_SPAN) - 1)
         return Window(aspect, span=clip(lo, hi), why=f"after {what}: {lo} and the {(a.length or 2 * DEFAULT_SPAN)}"
                       f" days from it")

@@ -28,11 +28,6 @@ def _emit_results(results: list, fmt: Fmt) -> None:
                                                     "insufficient data)")
 
 
-def _no_claims(file: Path, then: str = "") -> None:
-    err.print(f"{file}: no claims found (no sentence names two actors detente can resolve with a "
-              f"cooperative or conflictual cue){then}", highlight=False, soft_wrap=True)
-
-
 def _when(on: str | None) -> date | None:
     if not on:
         return None
@@ -184,15 +179,19 @@ def _window_label(c: dict) -> str:
 
 
 def _no_data(r) -> str:
-    """'no data for XKX (gdelt_network, icews)' when every dataset lacks one of the claim's actors, else ''."""
-    gone: dict[str, list[str]] = {}
+    """'gdelt_network: no data for XKX; icews: ...' when no dataset has an estimate for the claim and at least
+    one lacks one of its actors (the store has no data for the dyad: never read as an index of 0), else ''."""
+    reasons, missing = [], False
     for d, v in r.datasets.items():
-        notes = [c.note or "" for c in v["components"]] + list(v.get("notes") or [])
-        hit = [n for n in notes if "has no data for" in n]
-        if not hit or len(hit) < len(v["components"]):
+        comps = v["components"]
+        if any(c.effect is not None for c in comps):
             return ""
-        gone.setdefault(hit[0].split("has no data for", 1)[1].strip(), []).append(d)
-    return "; ".join(f"no data for {a} ({', '.join(ds)})" for a, ds in gone.items())
+        notes = [c.note or "" for c in comps] + list(v.get("notes") or [])
+        hit = next((n for n in notes if "has no data for" in n), None)
+        missing = missing or hit is not None
+        reasons.append(f"{d}: no data for {hit.split('has no data for', 1)[1].strip()}" if hit else
+                       f"{d}: {next((n for n in notes if n), 'no estimate')}")
+    return "; ".join(reasons) if missing else ""
 
 
 def _data_end(s) -> date | None:
