@@ -1,6 +1,8 @@
 """Build the bundled South Caucasus data (Parquet) from the shared real data.
 
     python scripts/build_bundle.py [--shared ../shared/data] [--out src/detente/cases/south_caucasus/bundle]
+    python scripts/build_bundle.py --add sipri_arms partner_trade un_idealpoints   # ingest only these formats
+                                                                                  # into the existing bundle
 
 Every input goes through the ordinary readers and `Store.ingest`, so the bundle holds exactly what a
 user's own ingest of the same files would store (quarantined rows included, with their reasons).
@@ -29,6 +31,9 @@ INPUTS = [  # (path below shared/data, format)
     ("peacesciencer/ucdp_acd.csv.gz", "ucdp_acd"),
     ("peacesciencer/cow_states.csv.gz", "cow_states"),
     ("gdelt-daily-network/networks", "gdelt_network"),
+    ("sipri-arms/trade-register.csv", "sipri_arms"),
+    ("armenia-trade/arm_trade_country.csv", "partner_trade"),
+    ("un-idealpoints/IdealpointsJuly2025.dta", "un_idealpoints"),
 ]
 ORDER = {"events": "dataset, date, event_id", "dyad_days": "dataset, actor_a, actor_b, date",
          "signals": "dataset, kind, actor_a, actor_b, year", "quarantine": "dataset, file, line"}
@@ -39,20 +44,35 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=root.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=root / "src/detente/cases/south_caucasus/bundle")
+    ap.add_argument("--add", nargs="+", metavar="FORMAT",
+                    help="load the existing bundle and ingest only the inputs of these formats (other tables' "
+                         "Parquet files are left byte for byte as they are)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bundle.duckdb")
-        for rel, fmt in INPUTS:
+        inputs = INPUTS
+        if args.add:
+            from detente.bundle import load_into
+
+            load_into(store, progress=False)
+            inputs = [(rel, fmt) for rel, fmt in INPUTS if fmt in args.add]
+        for rel, fmt in inputs:
             t = time.perf_counter()
             res = store.ingest([args.shared / rel], fmt=fmt)
             print(f"{rel}: {len(res)} files, {sum(r.rows_stored for r in res):,} stored, "
                   f"{sum(r.rows_quarantined for r in res):,} quarantined, "
                   f"{sum(r.rows_duplicate for r in res):,} duplicates ({time.perf_counter() - t:.1f} s)", flush=True)
         rows, sums = {}, {}
+        old = json.loads((args.out / "MANIFEST.json").read_text()) if args.add else {}
+        touched = {"signals", "datasets", "files", "quarantine"} if args.add else set(BUNDLED_TABLES)
         for table in BUNDLED_TABLES:
             f = args.out / f"{table}.parquet"
+            if table not in touched:
+                rows[table] = old["rows"][table]
+                sums[table] = old["sha256"][table]
+                continue
             order = f" ORDER BY {ORDER[table]}" if table in ORDER else ""
             store.con.execute(
                 f"COPY (SELECT * FROM {table}{order}) TO '{f}' (FORMAT parquet, COMPRESSION zstd, "

@@ -177,5 +177,87 @@ def alignment_frame(store: Any, actors: list[str], periods: list[Period]) -> pd.
             vals.append(max(h[0] for h in hits) if hits else (0.0 if ys else np.nan))
             whats.append(";".join(sorted({h[1] for h in hits if h[1]})) or None)
         out[col], out[what] = vals, whats
+    out = _add_signal_measures(store, out, acts)
     assert len(out) == n0, f"left join changed the universe: {n0} -> {len(out)} rows"
+    return out
+
+
+# -- ideal points (Bailey-Strezhnev-Voeten), arms transfers (SIPRI), trade (partner_trade) ----------------------
+def _in(actors: list[str]) -> str:
+    return ", ".join("?" * len(actors))
+
+
+def bsv_ideal_points(store: Any, actors: list[str] | None = None) -> pd.DataFrame:
+    """(actor, year, ideal) from the ``ideal_point`` signals (the Voeten release; comparable across years)."""
+    where, params = "kind = 'ideal_point'", []
+    if actors:
+        where += f" AND actor_a IN ({_in(actors)})"
+        params = list(actors)
+    return store.con.execute(f"SELECT actor_a AS actor, year, value AS ideal FROM signals WHERE {where}"
+                             " ORDER BY actor, year", params).df()
+
+
+def arms_by_year(store: Any, actors: list[str] | None = None) -> pd.DataFrame:
+    """(supplier, recipient, year, tiv): delivered SIPRI TIV per delivery year.
+
+    The register gives a deal's delivery years but not the split: each deal's delivered TIV is spread evenly over
+    the years from its first to its last delivery (module doc of :mod:`detente.sources.sipri`).
+    """
+    where, params = "kind = 'arms_transfer' AND value IS NOT NULL AND date IS NOT NULL", []
+    if actors:
+        where += f" AND actor_a IN ({_in(actors)}) AND actor_b IN ({_in(actors)})"
+        params = list(actors) + list(actors)
+    return store.con.execute(f"""
+      WITH d AS (SELECT actor_a, actor_b, value, year(date) AS y0, year(end_date) AS y1 FROM signals WHERE {where})
+      SELECT actor_a AS supplier, actor_b AS recipient, y AS year, sum(value / (y1 - y0 + 1)) AS tiv
+      FROM d, range(y0, y1 + 1) r(y) GROUP BY ALL ORDER BY ALL""", params).df()
+
+
+def _add_signal_measures(store: Any, out: pd.DataFrame, acts: list[str]) -> pd.DataFrame:
+    """Ideal-point distance (BSV), arms TIV each way and trade each way, per dyad x period (NULL = not covered).
+
+    Year-level values are day-weighted over the calendar years a period overlaps (arms: the TIV of a year counts
+    by the share of its days inside the period); monthly trade counts the months whose first day lies inside.
+    """
+    ideal = bsv_ideal_points(store, acts)
+    iy = (int(ideal.year.min()), int(ideal.year.max())) if len(ideal) else None
+    look_i = {(a, int(y)): v for a, y, v in ideal.itertuples(index=False)}
+    arms = arms_by_year(store, acts)
+    ay = store.con.execute("SELECT min(year), max(year) FROM signals WHERE kind = 'arms_transfer'").fetchall()[0]
+    look_a = {(s, r, int(y)): v for s, r, y, v in arms.itertuples(index=False)}
+    trade = store.con.execute(f"""SELECT actor_a, actor_b, kind, date, value FROM signals
+        WHERE kind IN ('trade_export', 'trade_import') AND actor_a IN ({_in(acts)}) AND actor_b IN ({_in(acts)})""",
+                              acts + acts).df()
+    reporters = store.con.execute("SELECT actor_a, min(date), max(date) FROM signals WHERE kind = 'trade_export'"
+                                  " GROUP BY 1").fetchall()
+    span = {a: (lo, hi) for a, lo, hi in reporters}
+    cols: dict[str, list] = {k: [] for k in ("bsv_ideal_a", "bsv_ideal_b", "bsv_ideal_distance", "arms_tiv_ab",
+                                              "arms_tiv_ba", "trade_export_ab", "trade_import_ab")}
+    for r in out.itertuples():
+        years = _years(Period(r.period, r.start, r.end))
+        vals = [(look_i.get((r.actor_a, y)), look_i.get((r.actor_b, y)), w) for y, w in years
+                if iy and iy[0] <= y <= iy[1]]
+        ok = [(a, b, w) for a, b, w in vals if a is not None and b is not None]
+        wsum = sum(w for *_, w in ok)
+        ia = sum(a * w for a, _, w in ok) / wsum if ok else np.nan
+        ib = sum(b * w for _, b, w in ok) / wsum if ok else np.nan
+        cols["bsv_ideal_a"].append(ia)
+        cols["bsv_ideal_b"].append(ib)
+        cols["bsv_ideal_distance"].append(abs(ia - ib) if ok else np.nan)
+        covered = ay[0] is not None and any(ay[0] <= y <= ay[1] for y, _ in years)
+        for col, (s, t2) in (("arms_tiv_ab", (r.actor_a, r.actor_b)), ("arms_tiv_ba", (r.actor_b, r.actor_a))):
+            v = sum(look_a.get((s, t2, y), 0.0) * w / (366 if y % 4 == 0 else 365) for y, w in years)
+            cols[col].append(v if covered else np.nan)
+        # trade as reported by actor_a (the reporter); NULL when actor_a reports nothing for the period
+        lo_hi = span.get(r.actor_a)
+        if lo_hi and lo_hi[0] <= r.end and lo_hi[1] >= r.start:
+            sel = trade[(trade.actor_a == r.actor_a) & (trade.actor_b == r.actor_b)
+                        & (trade.date >= pd.Timestamp(r.start)) & (trade.date <= pd.Timestamp(r.end))]
+            cols["trade_export_ab"].append(float(sel[sel.kind == "trade_export"].value.sum()))
+            cols["trade_import_ab"].append(float(sel[sel.kind == "trade_import"].value.sum()))
+        else:
+            cols["trade_export_ab"].append(np.nan)
+            cols["trade_import_ab"].append(np.nan)
+    for k, v in cols.items():
+        out[k] = v
     return out

@@ -33,6 +33,9 @@ READERS: dict[str, str] = {
     "ucdp_acd": "detente.sources.ucdp",
     "cow_states": "detente.sources.states",
     "coded": "detente.sources.coded",
+    "sipri_arms": "detente.sources.sipri",
+    "partner_trade": "detente.sources.trade",
+    "un_idealpoints": "detente.sources.idealpoints",
 }
 
 
