@@ -19,7 +19,7 @@ from detente.cli import app
 from detente.store import Store
 from out_fixtures import BIBTEX, tiny_store
 
-SECTIONS = ["coverage", "dyads", "alignment", "network", "scenarios", "claims"]
+SECTIONS = ["summary", "claims", "dyads", "alignment", "network", "scenarios", "coverage"]
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +89,111 @@ def test_pdf_without_chromium_says_how_to_install(tmp_path: Path) -> None:
         report.html_to_pdf("<p>x</p>", tmp_path / "x.pdf", chromium=tmp_path / "no-chromium")
 
 
+def test_cli_pdf_checks_its_browser_before_computing_anything(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report, "CHROMIUM", tmp_path / "no-chromium")
+    store = tmp_path / "never.duckdb"
+    r = CliRunner().invoke(app, ["report", "--pdf", "--store", str(store), "-o", str(tmp_path / "r.pdf")])
+    assert r.exit_code == 2, r.output
+    assert "--pdf needs Playwright and Chromium" in r.output and "apt-get install -y chromium" in r.output
+    assert r.output.strip().count("\n") == 0 and "Traceback" not in r.output
+    assert not store.exists()  # nothing was built or computed
+
+
+# -- the summary, hand-checkable ----------------------------------------------------------------------
+def _comp(name: str, period: str, effect: float, lo: float, hi: float, outcome: str, **kw: object) -> dict:
+    return {"name": name, "period": period, "effect": effect, "lo": lo, "hi": hi, "p": 0.01, "n": 100,
+            "expect": "greater", "null": 0.0, "margin": 0.0, "method": "moving-block bootstrap of daily means",
+            "outcome": outcome, "note": None, "extra": {}, **kw}
+
+
+MIXED = {"id": "X1", "claim": "A backs B", "verdict": "mixed", "agreement": "only d1 could test it",
+         "spec": [{"kind": "compare", "x": "AAA-BBB", "y": 0.0, "measure": "net"}],
+         "datasets": {"d1": {"verdict": "mixed", "components": [
+             _comp("pre-war: AAA-BBB - 0.0", "pre-war", -0.10, -0.20, -0.01, "against"),
+             _comp("war: AAA-BBB - 0.0", "war", 0.30, 0.05, 0.60, "for"),        # (0.05 - 0) / 0.55 = 0.09
+             _comp("post-war: AAA-BBB - 0.0", "post-war", 0.25, 0.12, 0.38, "for"),  # 0.12 / 0.26 = 0.46
+         ]}}}
+
+
+def test_the_decisive_test_is_the_clearest_on_each_side_not_the_first() -> None:
+    from detente import report_summary as rs
+
+    got = rs.claim_summary(MIXED)
+    assert [(d["period"], d["outcome"]) for d in got["decisive"]] == [("post-war", "for"), ("pre-war", "against")]
+    assert got["decisive"][0]["text"] == "0.25 net cooperation (-1 .. +1) (95% interval 0.12 .. 0.38)"
+    assert got["words"].startswith("The evidence is mixed")
+    assert got["robustness"] == {"label": "one dataset", "detail": "only d1 could test it", "source": "report"}
+    assert got["would_change"] == ["Limited to war: AAA-BBB - 0.0, post-war: AAA-BBB - 0.0 the claim would be "
+                                   "supported; it is held back by pre-war: AAA-BBB - 0.0."]
+    supported = {**MIXED, "verdict": "supported", "datasets": {"d1": {"verdict": "supported", "components": [
+        c for c in MIXED["datasets"]["d1"]["components"] if c["outcome"] == "for"]}}}
+    got = rs.claim_summary(supported)
+    assert [d["period"] for d in got["decisive"]] == ["post-war"]
+    assert "war: AAA-BBB - 0.0 (interval 0.05 .. 0.60" in got["would_change"][0]  # the narrowest margin
+    # what the claims stage says wins over the report's own reading
+    given = rs.claim_summary({**MIXED, "verdict": "undecided", "robustness": {"label": "fragile", "detail": "x"},
+                              "decisive": 1})
+    assert given["verdict_text"] == "undecided" and given["robustness"]["label"] == "fragile"
+    assert given["decisive"][0]["period"] == "war"
+
+
+def test_units_say_what_an_effect_is_measured_in() -> None:
+    from detente.report_summary import unit
+
+    r = {"spec": [{"kind": "compare", "x": "A-B", "y": "A-C", "measure": "net"}]}
+    assert unit(r, {"name": "post-war: A-B - A-C"}) == "difference in net cooperation (-1 .. +1)"
+    assert unit(r, {"name": "x", "method": "recorded active days, threshold 3"}) == "days with such interaction"
+    assert unit(r, {"name": "x", "method": "recorded events, threshold 3"}) == "events recorded"
+    assert unit({"spec": [{"kind": "change", "dyad": "A-B", "measure": "count"}]},
+                {"name": "A-B count: post-war - pre-war"}) == "difference in interaction rate (per day)"
+    assert unit(r, {"name": "x", "unit": "km"}) == "km"  # a unit given by the claims stage wins
+
+
+def test_coverage_names_the_icews_gap_and_the_end_of_un_votes(bundled_store: Store) -> None:
+    from detente import report_summary as rs
+
+    cov = {d["name"]: d for d in rs.coverage(bundled_store)}
+    assert cov["icews"]["gaps"] == [["2021-09", "2021-12"]]
+    assert cov["gdelt_network"]["gaps"] == []
+    periods = [{"name": "pre-war", "start": None, "end": "2020-09-26"},
+               {"name": "post-war", "start": "2020-11-11", "end": "2023-09-18"}]
+    notes = {w["dataset"]: w for w in rs.coverage_warnings(list(cov.values()), periods)}
+    assert notes["icews"]["uncovered_periods"] == ["pre-war"] and notes["icews"]["partial_periods"] == ["post-war"]
+    assert "no data in 2021-09..2021-12" in notes["icews"]["text"]
+    assert "cannot show whether alignments changed in post-war" in notes["unvotes"]["text"]
+
+
+def test_chart_spec_leaves_gaps_undrawn_and_caps_lines() -> None:
+    from detente import report_figures as figs
+
+    pts = [["2021-07-01", 1.0, 0.5, 1.5], ["2021-08-01", 2.0, 1.0, 3.0], ["2021-09-01", None], ["2021-10-01", None],
+           ["2021-11-01", 1.0, 0.0, 2.0], ["2021-12-01", 1.5, 1.0, 2.0]]
+    spec = figs.line_chart([{"name": "icews", "points": pts}], ylabel="index")
+    assert spec["gaps"] == [{"series": "icews", "start": "2021-09-01", "end": "2021-10-01"}]
+    svg = figs.svg(spec)
+    paths = re.findall(r'<path class="line" d="([^"]+)"', svg)
+    assert len(paths) == 2 and all(p.count("L") == 1 for p in paths)  # two pieces of two points each
+    assert svg.count('class="gap"') == 1 and svg.count('class="ci"') == 2
+    with pytest.raises(ValueError, match="at most 4"):
+        figs.line_chart([{"name": str(i), "points": pts} for i in range(5)])
+    assert [len(g) for g in figs.split([{"name": str(i)} for i in range(10)])] == [4, 3, 3]
+    assert figs.monthly([["2021-01-04", 1.0], ["2021-01-11", 0.0]]) == [["2021-01-01", 0.5, -0.48, 1.48]]
+
+
+def test_charts_write_png_svg_and_pdf_files(tmp_path: Path) -> None:
+    from detente import report_figures as figs
+
+    spec = figs.line_chart([{"name": "a", "points": [["2021-01-01", 1], ["2021-02-01", 2]]}], title="t")
+    net = figs.network_chart([{"id": "ARM", "bloc": 0}, {"id": "AZE", "bloc": 1}],
+                             [{"a": "ARM", "b": "AZE", "sign": -1, "weight": 0.5}])
+    assert figs.save(spec, tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert figs.save([spec, net], tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+    assert figs.save(net, tmp_path / "a.svg").read_text().count("<line ") == 1
+    with pytest.raises(report.UserError, match="use a .svg, .png or .pdf"):
+        figs.save(spec, tmp_path / "a.jpg")
+
+
 # -- the bundled case, end to end through the CLI ----------------------------------------------------
 @pytest.fixture(scope="module")
 def bundled_report(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
@@ -111,8 +216,48 @@ def test_bundled_report_has_every_section(bundled_report: tuple[Path, dict]) -> 
     assert any("2020-09-20" <= d <= "2020-10-04" for d in breaks), breaks
     assert len(s["scenarios"]["items"]) >= 1 and s["scenarios"]["hindcast"]["dyads_scored"] > 0
     assert [c["id"] for c in s["claims"]["items"]] == [f"C{i}" for i in range(1, 14)]
-    assert all(c["verdict"] in ("supported", "contradicted", "mixed", "insufficient_data")
+    assert all(c["verdict"] in ("supported", "contradicted", "mixed", "undecided", "insufficient_data")
                for c in s["claims"]["items"])
+
+
+def test_bundled_report_opens_with_the_verdicts_not_the_bibtex(bundled_report: tuple[Path, dict]) -> None:
+    from test_web import table
+
+    path, data = bundled_report
+    html = path.read_text()
+    assert html.index('id="summary"') < html.index('id="verdicts"') < html.index('id="bibtex"')
+    assert html.index('id="legend"') < html.index('id="summary-table"') < html.index("@data{")
+    summ = data["sections"]["summary"]
+    assert [c["id"] for c in summ["claims"]] == [f"C{i}" for i in range(1, 14)]
+    rows = table(html, "summary-table")[1:]
+    assert len(rows) == len(summ["claims"])
+    assert all(r[0].startswith(c["id"]) and r[1].startswith(c["verdict_text"]) for r, c in zip(rows, summ["claims"],
+                                                                                              strict=True))
+    legend = [r[0] for r in table(html, "legend")]
+    assert legend == ["supported", "contradicted", "mixed", "undecided", "insufficient data"]
+    for c in summ["claims"]:  # a decided claim names its decisive test with a unit and an interval
+        if c["verdict"] in ("supported", "contradicted", "mixed"):
+            assert c["decisive"] and all(d["unit"] and d["outcome"] in ("for", "against", "undecided")
+                                         for d in c["decisive"])
+    c1 = next(c for c in summ["claims"] if c["id"] == "C1")
+    if c1["verdict"] == "mixed":  # C1's pre-war test is the first one run; it is not the only one quoted
+        assert any(d["period"] != "pre-war" for d in c1["decisive"])
+    icews = next(w for w in summ["coverage"] if w["dataset"] == "icews")
+    assert icews["gaps"] == [["2021-09", "2021-12"]]
+    assert "UN-vote data in the store end in" in data["sections"]["alignment"]["coverage_note"]
+
+
+def test_bundled_report_charts_draw_gaps_as_gaps(bundled_report: tuple[Path, dict]) -> None:
+    _, data = bundled_report
+    figures = data["figures"]
+    assert all(len(f["series"]) <= 4 for f in figures.values() if f["type"] == "line")
+    assert all(f["ylabel"] for f in figures.values() if f["type"] == "line")
+    (arm_irn,) = [d for d in data["sections"]["dyads"]["items"] if {d["a"], d["b"]} == {"ARM", "IRN"}]
+    spec = figures[arm_irn["figure"]]
+    icews = next(s for s in spec["series"] if s["name"] == "icews")
+    drawn = {p[0][:7] for p in icews["points"] if p[1] is not None}
+    assert "2021-08" in drawn and "2022-01" in drawn and not drawn & {"2021-09", "2021-10", "2021-11", "2021-12"}
+    assert {"series": "icews", "start": "2021-09-01", "end": "2021-12-01"} in spec["gaps"]
 
 
 def test_bundled_report_is_self_contained(bundled_report: tuple[Path, dict]) -> None:
@@ -214,3 +359,41 @@ def test_check_with_report_tests_the_claims_once(bundled_store_path: Path, tmp_p
     assert len(calls) == 1  # the report reuses the verdicts just printed
     assert [c["verdict"].replace("_", " ") for c in twin["sections"]["claims"]["items"]] == [
         c["verdict"] for c in printed]
+
+
+def test_report_sections_are_cached_in_the_store_until_an_ingest(tmp_path: Path) -> None:
+    store = tiny_store(tmp_path / "tiny.duckdb")
+    out = tmp_path / "r.html"
+
+    def run() -> tuple[str, dict]:
+        r = CliRunner().invoke(app, ["report", "--store", str(store), "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        return r.output, json.loads(out.with_suffix(".json").read_text())
+
+    first, a = run()
+    assert "sections cached in the store" in first
+    second, b = run()
+    assert "read from the store's cache" in second
+    assert b["sections"] == a["sections"] and b["figures"] == a["figures"]
+    assert b["provenance"]["computed_at"] == a["provenance"]["generated_at"]
+    r = CliRunner().invoke(app, ["ingest", str(Path(__file__).parent / "fixtures" / "icews14_named_sample.txt.gz"),
+                                 "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    third, c = run()
+    assert "sections cached in the store" in third  # the ingest changed the store's checksum: computed again
+    assert [d["name"] for d in c["sections"]["coverage"]["datasets"]] != [
+        d["name"] for d in a["sections"]["coverage"]["datasets"]]
+
+
+def test_rendering_a_cached_report_imports_no_matplotlib_or_scipy(bundled_report: tuple[Path, dict],
+                                                                tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from detente import report; "
+            f"rep = report.from_cache(json.load(open({str(bundled_report[0].with_suffix('.json'))!r}))); "
+            f"report.write(rep, {str(tmp_path / 'again.html')!r}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'scipy', 'ruptures')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "again.html").read_text().count("<svg") == bundled_report[0].read_text().count("<svg")

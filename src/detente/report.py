@@ -225,7 +225,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
 
     if text is not None:
         extract = views.stage("extract")
-        case = views.call(extract.case_from_text, text) if hasattr(extract, "case_from_text") else \
+        case = views.call(extract.case_from_text, text, store=store) if hasattr(extract, "case_from_text") else \
             extract.extract_claims(text)
     try:
         case_obj = views.load_case(case, cache)
@@ -314,7 +314,7 @@ def write(rep: Report, out: Path, pdf: bool = False) -> dict[str, Path]:
     return paths
 
 
-def check_output(out: Path, pdf: bool = False, chromium: Path = CHROMIUM) -> None:
+def check_output(out: Path, pdf: bool = False, chromium: Path | None = None) -> None:
     """Refuse, before any work, an output the report cannot be written to (for --pdf: no browser to print it)."""
     if out.is_dir():
         raise UserError(f"{out} is a directory; give a file name such as {out / 'report.html'}")
@@ -324,10 +324,11 @@ def check_output(out: Path, pdf: bool = False, chromium: Path = CHROMIUM) -> Non
         check_browser(chromium)
 
 
-def check_browser(chromium: Path = CHROMIUM) -> None:
+def check_browser(chromium: Path | None = None) -> None:
     """--pdf prints with Playwright driving Chromium: both must be installed (one line says how)."""
     import importlib.util
 
+    chromium = Path(chromium or CHROMIUM)
     missing = []
     if importlib.util.find_spec("playwright") is None:
         missing.append("pip install 'detente[pdf]'")
@@ -338,9 +339,10 @@ def check_browser(chromium: Path = CHROMIUM) -> None:
                         "from a browser")
 
 
-def html_to_pdf(html: str, target: Path, chromium: Path = CHROMIUM) -> None:
+def html_to_pdf(html: str, target: Path, chromium: Path | None = None) -> None:
     """Print ``html`` to PDF with headless Chromium (Playwright)."""
     check_output(target, pdf=True, chromium=chromium)
+    chromium = Path(chromium or CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -66,7 +67,8 @@ def register(app: typer.Typer) -> None:
         finally:
             s.close()
         note = "read from the store's cache" if hit else None
-        if hit is None and cache and rep.data["sections"]["summary"]["status"] == "ok":
+        if hit is None and cache and not any(re.match(r"[A-Z]\w*(Error|Exception): ", v.get("reason") or "")
+                                             for v in rep.data["sections"].values()):  # a crash is not cached
             note = report_cache.put(s.path, k, rep.data, rep.data["provenance"]["seconds"])
         paths = rpt.write(rep, out, pdf=pdf)
         sec = rep.data["sections"]
