@@ -863,12 +863,61 @@ def case_yaml(claims: list[dict], case: Any = None, name: str = "extracted") -> 
     return yaml.safe_dump(case_dict(claims, case, name), sort_keys=False, allow_unicode=True, width=110)
 
 
+class Coverage:
+    """What a store can test: the daily datasets claims read (``claims.run.DATASET_ORDER``), their covered days
+    and last day. ``Coverage(store).split(claims)`` -> (testable claims, one note per claim left out)."""
+
+    def __init__(self, store: Any, datasets: list[str] | None = None):
+        from detente.claims.data import Source
+        from detente.claims.run import DATASET_ORDER
+
+        self.source = store if isinstance(store, Source) else Source(store)
+        self.datasets = [d for d in (datasets or DATASET_ORDER) if self.source.has(d)] or self.source.datasets()
+        self.cov = {d: c for d in self.datasets if (c := self.source.coverage(d))}
+
+    @property
+    def end(self) -> date | None:
+        ends = [c[1] for c in self.cov.values() if c[1]]
+        return max(ends) if ends else None
+
+    def covers(self, span: str) -> bool:
+        lo, hi = (date.fromisoformat(x) for x in span.split(".."))
+        for d in self.cov:
+            ix = self.source.days(d)
+            if int(((ix >= str(lo)) & (ix <= str(hi))).sum()):
+                return True
+        return False
+
+    def split(self, claims: list[dict]) -> tuple[list[dict], list[str]]:
+        keep, notes = [], []
+        have = "; ".join(f"{d} {c[0]}..{c[1]}" for d, c in self.cov.items()) or "no daily dataset"
+        for c in claims:
+            gone = [p for p in c["periods"] if not self.covers(p)]
+            if gone:
+                notes.append(f"{c['id']} {c['source']}-{c['target']}: not tested: window {', '.join(gone)} has no "
+                             f"covered day in the store ({have}); ingest data for it")
+            else:
+                keep.append(c)
+        return keep, notes
+
+
 def case_from_text(text: str, when: date | None = None, case: Any = None, name: str = "extracted",
-                   data_end: date | None = None):
+                   data_end: date | None = None, store: Any = None):
     """The claims in ``text`` as a validated, compiled Case: the text's actors, windows and dyads only
-    (``case``: a case whose actors and periods are added as context). Ready for ``claims.evaluate``."""
-    claims = analyse(text, when, data_end).claims
-    return load_case_from_dict(case_dict(claims, case, name), name)
+    (``case``: a case whose actors and periods are added as context). Ready for ``claims.evaluate``.
+
+    With ``store``: "currently" means the store's latest data up to ``when``, and claims whose window has no
+    covered day are left out (named in the case's description)."""
+    left_out: list[str] = []
+    if store is not None:
+        cov = Coverage(store)
+        claims, left_out = cov.split(analyse(text, when, data_end or cov.end).claims)
+    else:
+        claims = analyse(text, when, data_end).claims
+    doc = case_dict(claims, case, name)
+    if left_out:
+        doc["description"] = "Not tested: " + " | ".join(left_out)
+    return load_case_from_dict(doc, name)
 
 
 def load_case_from_dict(doc: dict, name: str) -> Any:

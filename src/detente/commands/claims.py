@@ -123,12 +123,17 @@ def register(app: typer.Typer) -> None:
         base = claims.load_case(case_file) if case_file else None
         s = open_store(store, read_only=True)
         try:
-            ext = extract.analyse(text, when=_when(on), data_end=_data_end(s))
-            for note in ext.notes:
-                err.print(note, highlight=False, soft_wrap=True)
+            cov = extract.Coverage(s, base.datasets if base else None)
+            ext = extract.analyse(text, when=_when(on), data_end=cov.end)
             if not ext.claims:
                 raise UserError(_no_claims_msg(file, "; nothing to test"))
-            case = extract.load_case_from_dict(extract.case_dict(ext.claims, base, file.stem), file.stem)
+            testable, left_out = cov.split(ext.claims)
+            for note in ext.notes + left_out:
+                err.print(note, highlight=False, soft_wrap=True)
+            if not testable:
+                raise UserError(f"{file}: none of the {len(ext.claims)} claims falls inside the store's data "
+                                f"(see above); ingest data for those windows or check --on")
+            case = extract.load_case_from_dict(extract.case_dict(testable, base, file.stem), file.stem)
             results = claims.evaluate(s, case)
             if report:
                 from detente import report as rpt
@@ -192,15 +197,3 @@ def _no_data(r) -> str:
         reasons.append(f"{d}: no data for {hit.split('has no data for', 1)[1].strip()}" if hit else
                        f"{d}: {next((n for n in notes if n), 'no estimate')}")
     return "; ".join(reasons) if missing else ""
-
-
-def _data_end(s) -> date | None:
-    """The last day of data in the store's daily datasets (events or dyad days), for "currently"."""
-    try:
-        row = s.con.execute(
-            "SELECT max(coverage_end) FROM datasets WHERE name IN (SELECT DISTINCT dataset FROM dyad_days "
-            "UNION SELECT DISTINCT dataset FROM events WHERE quad_class IS NOT NULL)").fetchall()
-    except Exception:  # noqa: BLE001 - an older store without these tables: no clipping
-        return None
-    v = row[0][0] if row else None
-    return v if isinstance(v, date) else None
