@@ -52,7 +52,9 @@ CHANGE_DOWN = {"weaken", "weakened", "weakening", "weakens", "deteriorate", "det
                "ending", "end", "ends", "eased", "easing", "reduced", "reduce", "faded", "collapsed", "collapse",
                "collapses", "crumbled", "plummeted", "plunged", "broke down"}
 CHANGE_PHRASES = {"moved towards": 1, "moved toward": 1, "shifted towards": 1, "tilted towards": 1,
-                  "moved away": -1, "drifted away": -1, "moved closer": 1, "grew closer": 1}
+                  "moved away": -1, "drifted away": -1, "moved closer": 1, "grew closer": 1, "drifting away": -1,
+                  "drifts away": -1, "drift away": -1, "moving away": -1, "moves away": -1, "moving closer": 1,
+                  "moves closer": 1, "drawing closer": 1, "drew closer": 1}
 STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "with", "its", "their", "his", "her", "as", "by",
         "at", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "it", "from", "or",
         "but", "which", "who", "will", "would", "also", "more", "most", "than", "so", "such", "into", "over"}
@@ -70,7 +72,8 @@ JOINT = {"relations": None, "ties": None, "relationship": None, "trade": None, "
 RECIPROCAL = {"signed", "sign", "agreed", "agree", "clashed", "clash", "fought", "normalised", "normalized",
               "normalise", "normalize", "met", "held", "exchanged", "restored", "resumed", "improved",
               "appointed", "pledged", "traded", "cooperated", "negotiated", "reconciled", "quarrelled",
-              "collided", "opposite sides", "at odds", "established", "concluded", "reached"}
+              "collided", "opposite sides", "at odds", "established", "concluded", "reached", "compete", "competed",
+              "competing", "vie", "vied", "feuded", "cooperate", "fight"}
 REGARD = {"regard", "regards", "regarded", "see", "sees", "saw", "view", "views", "viewed", "treat", "treats",
           "treated", "consider", "considers", "considered", "describe", "describes", "described"}
 ACCUSE = {"accused", "accuses", "accuse", "blamed", "blames", "blame", "suspected", "suspects", "praised",
@@ -86,6 +89,11 @@ PLACE_NEXT = {"ocean", "sea", "strait", "straits", "gulf", "peninsula", "basin",
 PLACE_PREV = ("sea of ", "gulf of ", "bay of ", "port ", "inter-", "inter ", "ethnic ", "pan-", "strait of ")
 INSTITUTIONS = {"government", "officials", "leaders", "leadership", "authorities", "planners", "diplomats",
                 "elites", "opinion", "parliament", "army", "military", "president", "ministers", "public"}
+FRONTIER = {"border", "borders", "frontier", "frontiers", "coast", "waters", "airspace", "positions", "territory"}
+REPORTING = {"argue", "argues", "argued", "say", "says", "said", "note", "notes", "noted", "claim", "claims",
+             "claimed", "believe", "believes", "insist", "insists", "suggest", "suggests", "think", "thinks",
+             "write", "writes", "wrote", "report", "reports", "reported", "stress", "stresses", "stressed",
+             "observe", "observes", "observed", "contend", "contends", "recall", "recalls", "agree"}
 COPULA = {"remains", "remain", "is", "was", "be", "been", "became", "become", "becomes", "still", "now", "has",
           "have", "may", "might", "could", "usually", "long", "the", "a", "an", ",", "also", "always"}
 HABITUAL = {"repeatedly", "regularly", "often", "long", "usually", "routinely", "increasingly", "continues",
@@ -234,6 +242,7 @@ def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
 
 
 def _items(sentence: str, found: list[tuple[int, int, str]]) -> list[Item]:
+    sentence = re.sub(r"(?<=[A-Za-z])[-–/](?=[A-Z])", " ", sentence)  # as _actors_in: "Turkish-Azerbaijani"
     items: list[Item] = []
     spans = sorted(found)
     k = 0
@@ -264,8 +273,9 @@ def _items(sentence: str, found: list[tuple[int, int, str]]) -> list[Item]:
             continue
         prep = items[j].low
         before = items[j - 1].low if j > 0 else ""
-        if prep in LOCATIVE and j > 0 and before not in INSTITUTIONS:
-            it.loc = True
+        nxt = items[i + 1].low if i + 1 < len(items) else ""
+        if prep in LOCATIVE and j > 0 and before not in INSTITUTIONS and nxt not in FRONTIER:
+            it.loc = True  # "near the Azerbaijani frontier" names whom the act faces: not a mere location
         elif prep == "at" and it.code in AT_ORGS:
             it.loc = True
     return items
@@ -509,6 +519,9 @@ def _clauses(items: list[Item]) -> list[list[Item]]:
                 split = True
         elif it.kind == "P" and it.text == "," and out[-1] and out[-1][0].low in SUBORD:
             split = True  # "After Nancy Pelosi visited Taipei in August 2022, China staged ...": a fronted clause
+        elif it.kind == "W" and it.low == "that" and i and items[i - 1].low in REPORTING and \
+                not any(x.kind == "A" for x in out[-1]):
+            split = True  # "Critics argue that Turkey armed Azerbaijan": the reported clause
         if split:
             out.append([])
             if it.kind == "W":
@@ -608,6 +621,10 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
             else:
                 boundary = hi if words else boundary
                 continue
+        if cues and cues[0] in ACCUSE and len(words) >= 3 and words[-1] in ("of", "on", "against") and \
+                words[-2] not in ACCUSE:  # "condemned the shelling of Armenian villages": the victim, not the target
+            boundary = hi
+            continue
         passive = bool(words) and words[-1] == "by" and any(c.split()[0].endswith(("ed", "en")) for c in cues)
         for s in subject:
             for o in grp:
@@ -623,7 +640,8 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
             break  # "accused Baku of hosting Israeli officers": what Baku is accused of is reported, not claimed
     if not out and len(subject) >= 2:
         rest = [x.low for x in clause[s_end + 1:] if x.kind == "W" and not x.drop]
-        if any(w in RECIPROCAL or " ".join(rest[k:k + 2]) in RECIPROCAL for k, w in enumerate(rest)):
+        mutual = any(w in ("their", "each", "mutual", "bilateral", "jointly", "together") for w in rest[:6])
+        if mutual or any(w in RECIPROCAL or " ".join(rest[k:k + 2]) in RECIPROCAL for k, w in enumerate(rest)):
             sign, change, negated, cues, past, habitual = _polarity(rest)
             if sign:
                 for x in range(len(subject)):
