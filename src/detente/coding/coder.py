@@ -28,6 +28,9 @@ from detente.coding.patterns import anchor_index, has_negation, keys_of, match
 from detente.coding.verbs import Pattern, VerbDict, VerbForm
 
 MAX_TOKENS = 120  # longer sentences are cut here (and the cut is counted)
+_FREQUENT = (AUX | NEGATIONS | PREPOSITIONS | DETERMINERS | ADVERBS | {
+    "AND", "OR", "BUT", "THAT", "WHICH", "WHO", "IT", "THEY", "WE", "HE", "SHE", "SAID", "SAYS", "WOULD", "WILL",
+    "ITS", "THEIR", "HIS", "NOT", "TWO", "NEW", "ALSO", "MORE", "OTHER", "THAN", "IF", "WHEN", "WHILE"})
 _NOUN_BEFORE = DETERMINERS | (PREPOSITIONS - {"TO"}) | {"'S"}
 # adjectives after which a verb form is a noun ('military support', 'humanitarian aid', 'air strike')
 ADJECTIVES = {"MILITARY", "FINANCIAL", "ECONOMIC", "HUMANITARIAN", "POLITICAL", "DIPLOMATIC", "NAVAL", "AIR",
@@ -100,6 +103,10 @@ class Coder:
         self._anchors: dict[int, tuple[dict[str, list[Pattern]], list[Pattern]]] = {}
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self._context_cache: dict[str, str] = {}
+        self._cand_cache: dict[tuple[int, frozenset[str]], list[Pattern]] = {}
+        # frequent words that start no actor, agent or discard phrase: skipped by the mention scan
+        self._no_mention = frozenset(w for w in _FREQUENT if not any(
+            d.match([w, w], 0) or w in d.root for d in (actors, agents)))
 
     def _candidates(self, block, keys: frozenset[str]) -> list[Pattern]:
         """Patterns of a verb block that may match, most specific first (an index on one key each)."""
@@ -107,9 +114,17 @@ class Coder:
         if idx is None:
             idx = self._anchors[id(block)] = anchor_index(block, self.verbs.synsets, self._req)
         anchors, free = idx
-        hits = {id(p): p for k in anchors.keys() & keys for p in anchors[k]}
-        out = list(hits.values()) + free
-        out.sort(key=lambda p: (-p.weight, p.line))
+        hit = frozenset(anchors.keys() & keys) if len(anchors) < len(keys) else \
+            frozenset(k for k in keys if k in anchors)
+        ck = (id(block), hit)
+        out = self._cand_cache.get(ck)
+        if out is None:
+            uniq = {id(p): p for k in hit for p in anchors[k]}
+            out = list(uniq.values()) + free
+            out.sort(key=lambda p: (-p.weight, p.line))
+            if len(self._cand_cache) > 50_000:
+                self._cand_cache.clear()
+            self._cand_cache[ck] = out
         return out
 
     def context_country(self, context: str | None, when: date | None) -> str | None:
@@ -154,8 +169,9 @@ class Coder:
         out: list[Mention] = []
         i = 0
         n = len(words)
+        skip = self._no_mention
         while i < n:
-            if not words[i][0].isalnum():
+            if not words[i][0].isalnum() or (words[i] in skip and i not in ext):
                 i += 1
                 continue
             best: Mention | None = None

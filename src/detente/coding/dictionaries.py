@@ -77,6 +77,7 @@ class PhraseIndex:
     def __init__(self) -> None:
         self.root: dict = {}
         self.size = 0
+        self._stem_heads: frozenset[str] | None = None  # first letters of the one-word stems
 
     @property
     def exact(self) -> dict:
@@ -85,6 +86,7 @@ class PhraseIndex:
     def add(self, p: Phrase, value: object, plural: bool = False) -> None:
         """Add a phrase; ``plural`` also adds the last word + 'S' (for exact short words: 'NGO' -> 'NGOS')."""
         self.size += 1
+        self._stem_heads = None
         node = self.root
         words = p.words[:-1] if p.stem else p.words
         for w in words:
@@ -103,6 +105,12 @@ class PhraseIndex:
 
     def match(self, words: list[str], i: int) -> tuple[int, object, None] | None:
         """(end index exclusive, value, None) of the longest phrase starting at ``i``."""
+        w0 = words[i]
+        if w0 not in self.root:
+            if self._stem_heads is None:
+                self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
+            if w0[:MIN_STEM] not in self._stem_heads:
+                return None  # no phrase starts with this word: the common case, answered at once
         best = None
         node = self.root
         j = i

@@ -49,9 +49,14 @@ def tokenize(text: str) -> Tokens:
     words: list[str] = []
     spans: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text):
-        w = m.group(0).upper().replace("’", "'")
+        w = m.group(0).upper()
         s, e = m.span()
-        if w.endswith("N'T") and len(w) > 3:
+        if "’" in w:
+            w = w.replace("’", "'")
+        if "'" not in w and w[-1] != ".":
+            words.append(w)
+            spans.append((s, e))
+        elif w.endswith("N'T") and len(w) > 3:
             words += [w[:-3], "N'T"]
             spans += [(s, e - 3), (e - 3, e)]
         elif w.endswith("'S") and len(w) > 2:

@@ -3,21 +3,26 @@ their elements (words, synsets, actor slots) outward from the verb."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from detente.coding.parse import Group
 from detente.coding.verbs import Elem, Pattern
 
 _NEG_WORDS = {"NOT", "N'T", "NEVER", "NEGATVAUXVRB", "FAILED", "REFUSED", "REFUSE", "NEITHER", "NO", "WILL_NOT"}
 
 
+@lru_cache(maxsize=200_000)
+def _word_keys(w: str) -> frozenset[str]:
+    return frozenset([w, "~" + w] + ["~" + w[:k] for k in range(3, len(w))])
+
+
 def keys_of(words: list[str]) -> frozenset[str]:
-    """A sentence's lookup keys: each word, and '~' + each prefix of three or more letters (for stems)."""
-    out: set[str] = set()
-    for w in words:
-        out.add(w)
-        for k in range(3, len(w)):
-            out.add("~" + w[:k])
-        out.add("~" + w)
-    return frozenset(out)
+    """A sentence's lookup keys: each word, and '~' + each prefix of three or more letters (for stems).
+
+    >>> sorted(keys_of(["ACCUSED"]))
+    ['ACCUSED', '~ACC', '~ACCU', '~ACCUS', '~ACCUSE', '~ACCUSED']
+    """
+    return frozenset().union(*map(_word_keys, words))
 
 
 def _required(p: Pattern, synsets: dict) -> tuple[frozenset[str], list[frozenset[str]]]:
