@@ -4,38 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from detente.cli import StoreOpt, err, handled
-
-
-def served_case(case: str | None, case_file: Path | None, text: Path | None) -> Any:
-    """What the server serves: a built-in case name, a case file's path, or the Case made from a text's claims.
-    Checked now, so that a bad name, file or text is one line before the server starts."""
-    from detente.errors import UserError
-
-    given = [x for x in (case, case_file, text) if x is not None]
-    if len(given) > 1:
-        raise UserError("give one of --case, --case-file and --text")
-    if text is not None:
-        from detente.extract import case_from_text, read_text
-
-        name = re.sub(r"[^A-Za-z0-9_\-.]", "-", f"text-{text.stem}")[:80]
-        return case_from_text(read_text(text), name=name)
-    if case_file is not None:
-        if not case_file.is_file():
-            raise UserError(f"{case_file}: no such case file; check the path")
-        from detente.claims.casefile import load_case
-
-        load_case(case_file)  # a bad case file fails here, with its file:line
-        return str(case_file)
-    name = case or "south_caucasus"
-    from detente.claims.casefile import load_case
-
-    load_case(name)  # an unknown name fails here, listing the built-in ones
-    return name
 
 
 def register(app: typer.Typer) -> None:
@@ -66,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
         from detente.cli import open_store
         from detente.errors import UserError
-        from detente.web.app import case_name, create_app
+        from detente.web.app import case_name, create_app, served_case
 
         if base_url is not None and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", base_url):
             raise UserError(f"--base-url {base_url!r} is not an http(s) URL; give e.g. https://detente.example.org")

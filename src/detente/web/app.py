@@ -155,6 +155,35 @@ def case_name(case: Any) -> str:
     return str(name or Path(str(case)).stem)
 
 
+def served_case(case: str | None = None, case_file: Path | None = None, text: Path | None = None) -> Any:
+    """What the server serves: a built-in case name, a case file's path, or the Case made from a text's claims.
+    Checked now, so that a bad name, file or text is one line before the server starts."""
+    from detente.errors import UserError
+
+    given = [x for x in (case, case_file, text) if x is not None]
+    if len(given) > 1:
+        raise UserError("give one of --case, --case-file and --text")
+    if text is not None:
+        import re
+
+        from detente.extract import case_from_text, read_text
+
+        name = re.sub(r"[^A-Za-z0-9_\-.]", "-", f"text-{text.stem}")[:80]
+        return case_from_text(read_text(text), name=name)
+    if case_file is not None:
+        if not case_file.is_file():
+            raise UserError(f"{case_file}: no such case file; check the path")
+        from detente.claims.casefile import load_case
+
+        load_case(case_file)  # a bad case file fails here, with its file:line
+        return str(case_file)
+    name = case or "south_caucasus"
+    from detente.claims.casefile import load_case
+
+    load_case(name)  # an unknown name fails here, listing the built-in ones
+    return name
+
+
 def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TIMEOUT,
                slow_timeout: float = 120.0, warm: bool = True, *, case: Any = DEFAULT_CASE,
                base_url: str | None = None, workers: int = 2, queue_wait: float = DEFAULT_QUEUE_WAIT,
