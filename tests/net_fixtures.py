@@ -8,8 +8,9 @@ January 2021, days 1-10 (and the same days of February for the change test):
   ARM-TUR   -3 every day                   ARM-IRN  +4 every day
   AZE-IRN  +2 / -2 alternating (sum 0)     IRN-TUR  +1 on 2 days only (below the evidence floor of 3 days)
 Background (the world's base rate): the 15 dyads among BACKGROUND, every day of both months +3 / -2 alternating
-(tone 5 / 25 = 0.2, volume 25): the expected tone of every dyad is the world median, 0.2 (January has no
-history; February's history is January).
+(+3 on days 1, 3, ...). The base rate is read over the weeks mostly inside a period (relations.world_values):
+Mon 4 - Sun 10 January (background tone 1/17) and Mon 1 - Sun 7 February (1/3). January has no history;
+February's history is January.
 """
 
 from __future__ import annotations

@@ -57,14 +57,17 @@ def test_fixture_network_by_hand(net_jan: network.SignedNetwork) -> None:
     assert e[("IRN", "TUR")]["low_evidence"] and e[("IRN", "TUR")]["sign"] == 0  # 2 days < the floor of 3
     assert {k: v["sign"] for k, v in e.items()} == {("ARM", "AZE"): -1, ("ARM", "IRN"): 1, ("ARM", "TUR"): -1,
                                                    ("AZE", "IRN"): 0, ("AZE", "TUR"): 1, ("IRN", "TUR"): 0}
-    # the world: 15 background dyads at tone 0.2 and the 6 above (-1, 1, -1, 0, 1, 1): median 0.2, no history
-    assert all(x["expected"] == pytest.approx(0.2) and x["history"] is None for x in e.values())
-    assert net_jan.params["world_dyads"] == 21 and net_jan.params["day_floor"] == 3
-    # AZE-TUR: tone 1, 18 of 21 world dyads below and 3 tied -> percentile 19.5 / 21; evidence 10 / (10 + 30)
-    assert e[("AZE", "TUR")]["strength"] == pytest.approx(2 * 19.5 / 21 - 1)
-    assert e[("AZE", "TUR")]["weight"] == pytest.approx((2 * 19.5 / 21 - 1) * 0.25)
-    assert e[("ARM", "AZE")]["strength"] == pytest.approx(2 * 1 / 21 - 1)  # 2 tied at -1, none below
-    # AZE-IRN: tone 0 [-0.2, 0.2] touches the expected 0.2: uncertain although its point is below
+    # the base rate (relations.world_values: the weeks mostly inside the period, here Mon 4 - Sun 10 January):
+    # 15 background dyads at (3 * 3 - 4 * 2) / (3 * 3 + 4 * 2) = 1/17, and AZE-TUR 1, ARM-IRN 1, ARM-AZE -1,
+    # ARM-TUR -1, AZE-IRN -2/14 (IRN-TUR has no row that week): median 1/17; no history in January
+    assert all(x["expected"] == pytest.approx(1 / 17) and x["history"] is None for x in e.values())
+    assert net_jan.params["world_dyads"] == 20 and net_jan.params["day_floor"] == 3
+    # AZE-TUR: tone 1, 18 of 20 world dyads below and 2 tied -> percentile 19 / 20; evidence 10 / (10 + 30)
+    assert e[("AZE", "TUR")]["strength"] == pytest.approx(2 * 19 / 20 - 1)
+    assert e[("AZE", "TUR")]["weight"] == pytest.approx((2 * 19 / 20 - 1) * 0.25)
+    assert e[("ARM", "AZE")]["strength"] == pytest.approx(2 * 1 / 20 - 1)  # 2 tied at -1, none below
+    assert e[("AZE", "IRN")]["strength"] == pytest.approx(2 * 3 / 20 - 1)  # 3 below 0
+    # AZE-IRN: tone 0 [-0.2, 0.2] spans the expected 1/17: uncertain although its point is below
     assert e[("AZE", "IRN")]["tone"] == 0.0 and e[("AZE", "IRN")]["tone_ci_high"] == pytest.approx(0.2)
     assert e[("AZE", "TUR")]["volume"] == 100.0 and e[("AZE", "TUR")]["n_days"] == 10
     # relations index: 1000 x dyad sum / world |sum| over the same days = 1000 * 100 / (10*24 + 2*1 + 15*25)
@@ -74,11 +77,12 @@ def test_fixture_network_by_hand(net_jan: network.SignedNetwork) -> None:
 def test_fixture_history_moves_the_expectation(net_store) -> None:
     feb = network.build(net_store, ACT, "2021-02-01:2021-02-10", case=None)
     e = {(x["actor_a"], x["actor_b"]): x for x in feb.edges}
-    # February's expected tone = (world median 0.2 + the dyad's January tone) / 2
-    assert e[("ARM", "AZE")]["history"] == -1.0 and e[("ARM", "AZE")]["expected"] == pytest.approx(-0.4)
-    assert e[("AZE", "TUR")]["expected"] == pytest.approx(0.6) and e[("AZE", "TUR")]["sign"] == -1
+    # February's expected tone = (world median + the dyad's January tone) / 2; the world's week is Mon 1 - Sun
+    # 7 February: background (4 * 3 - 3 * 2) / (4 * 3 + 3 * 2) = 1/3
+    assert e[("ARM", "AZE")]["history"] == -1.0 and e[("ARM", "AZE")]["expected"] == pytest.approx((1 / 3 - 1) / 2)
+    assert e[("AZE", "TUR")]["expected"] == pytest.approx((1 / 3 + 1) / 2) and e[("AZE", "TUR")]["sign"] == -1
     world = network.build(net_store, ACT, "2021-02-01:2021-02-10", case=None, baseline="world")
-    assert all(x["expected"] == pytest.approx(0.2) for x in world.edges)
+    assert all(x["expected"] == pytest.approx(1 / 3) for x in world.edges)
     with pytest.raises(UserError, match="unknown baseline"):
         network.build(net_store, ACT, JAN_SPAN, case=None, baseline="zero")
 
@@ -252,3 +256,19 @@ def test_a_loaded_case_brings_its_own_periods(net_store) -> None:
     assert (early["start"], early["end"]) == ("2021-01-01", "2021-01-10")
     sign = {v: {(e["a"], e["b"]): e["sign"] for e in net["edges"]} for v, net in (("early", early), ("late", late))}
     assert sign["early"][("AZE", "TUR")] == 1 and sign["late"][("AZE", "TUR")] == -1  # +10 in Jan, -10 in Feb
+
+
+def test_real_edge_numbers_are_relations_numbers(real_store) -> None:
+    """The same dyad-period number: an edge's tone is relations.period_value's, its world base rate is
+    relations.base_rate's median (the one claims use), its index is dyad_frame's."""
+    from detente import relations
+
+    net = network.build(real_store, ["ARM", "AZE", "IRN", "TUR"], "post-war")
+    p = net.period
+    r = relations.Reader(real_store)
+    for a, b in (("ARM", "IRN"), ("AZE", "IRN"), ("AZE", "TUR")):
+        e = net.edge(a, b)
+        assert e["tone"] == pytest.approx(relations.period_value(r, a, b, "gdelt_network", p.start, p.end, "tone"))
+        assert e["index"] == pytest.approx(relations.period_value(r, a, b, "gdelt_network", p.start, p.end, "index"))
+        base = relations.base_rate(r, "gdelt_network", p.start, p.end, "tone", e["volume"])
+        assert e["expected_world"] == pytest.approx(base["median"])

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detente import balance
+from detente import balance, relations
 from detente.errors import UserError
 from detente.periods import Period
 
@@ -164,35 +164,37 @@ def tones(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------ base rate
-NEIGHBOURS = 300  # world dyads nearest in volume that make a dyad's base rate
+NEIGHBOURS = relations.BASE_K  # world dyads nearest in volume that make a dyad's base rate (claims' too)
 MIN_DAYS = 30  # evidence floor: days with data a dyad needs to be signed (short periods: a quarter of their days)
 EVIDENCE_DAYS = 30  # evidence weight n_days / (n_days + EVIDENCE_DAYS): 0.5 at 30 days, 0.95 at 570
 HISTORY_DAYS = 730  # the dyad's own history: this many days before the period
 BASELINES = ("world", "world+history")
 DEFAULT_BASELINE = "world+history"
-_WORLD: dict[tuple, pd.DataFrame] = {}
 _DAYS: dict[tuple, np.ndarray] = {}
 _NETS: dict[tuple, Any] = {}
-_PREFILLED: set[tuple] = set()
 _CHECKED: dict[tuple, list[str]] = {}
 NETWORKS_BUILT = 0  # networks computed (not served from the cache) in this process
 
 
-def world_dyads(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
-    """Every undirected dyad of ``dataset`` with data in ``period``: actor_a < actor_b, n_days (days with a
-    row), total = sum(score), volume = sum(|score|), tone = total / volume. Cached per (store, dataset, period)."""
-    key = (_key(store), dataset, period.start, period.end)
-    if key not in _WORLD:
-        if len(_WORLD) > 256:
-            _WORLD.clear()
-        _WORLD[key] = _con(store).execute(
-            "SELECT least(actor_a, actor_b) AS actor_a, greatest(actor_a, actor_b) AS actor_b, "
-            "count(DISTINCT date) AS n_days, sum(score) AS total, sum(abs(score)) AS volume "
-            "FROM dyad_days WHERE dataset = ? AND date BETWEEN ? AND ? AND actor_a <> actor_b "
-            "GROUP BY ALL HAVING sum(abs(score)) > 0 ORDER BY 1, 2", [dataset, period.start, period.end]).df()
-        w = _WORLD[key]
-        w["tone"] = w["total"] / w["volume"]
-    return _WORLD[key]
+_READERS: dict[str, Any] = {}
+
+
+def reader(store: Any) -> Any:
+    """The relations.Reader of ``store`` (one per store: its daily and weekly sums are read once)."""
+    key = _key(store)
+    if key not in _READERS or _READERS[key].store is not store:
+        if len(_READERS) > 16:
+            _READERS.clear()
+        _READERS[key] = relations.Reader(store)
+    return _READERS[key]
+
+
+def world_values(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
+    """Every world dyad's tone and volume in ``period``: relations.world_values (the base rate claims use:
+    the dyads' sums over the weeks mostly inside the period), as actor_a, actor_b, volume, tone."""
+    w = relations.world_values(reader(store), dataset, period.start, period.end, "tone")
+    return pd.DataFrame({"actor_a": w["a"].to_numpy(), "actor_b": w["b"].to_numpy(),
+                         "volume": w["volume"].to_numpy(float), "tone": w["value"].to_numpy(float)})
 
 
 @dataclass(frozen=True)
@@ -262,39 +264,9 @@ def covered_dates(store: Any, period: Period, dataset: str = DEFAULT_DATASET) ->
     return list(d[(d >= period.start) & (d <= period.end)]) if len(d) else []
 
 
-def prefill_months(store: Any, dataset: str = DEFAULT_DATASET) -> int:
-    """Fill the ``world_dyads`` cache for every calendar month of the dataset with ONE query (the hindcast's
-    monthly networks then read no world rows); returns the months filled."""
-    from detente.periods import cut
-
-    if (_key(store), dataset) in _PREFILLED:
-        return 0
-    _PREFILLED.add((_key(store), dataset))
-    lo, hi = coverage(store, dataset)
-    df = _con(store).execute(
-        "SELECT date_trunc('month', date)::DATE AS m, least(actor_a, actor_b) AS actor_a, "
-        "greatest(actor_a, actor_b) AS actor_b, count(DISTINCT date) AS n_days, sum(score) AS total, "
-        "sum(abs(score)) AS volume FROM dyad_days WHERE dataset = ? AND actor_a <> actor_b "
-        "GROUP BY ALL HAVING sum(abs(score)) > 0 ORDER BY 1, 2, 3", [dataset]).df()
-    df["m"] = pd.to_datetime(df["m"]).dt.date
-    groups = dict(tuple(df.groupby("m", sort=False)))
-    path = _key(store)
-    n = 0
-    for p in cut("month", lo, hi):
-        g = groups.get(p.start.replace(day=1))
-        w = (g.drop(columns="m").reset_index(drop=True) if g is not None else
-             pd.DataFrame(columns=["actor_a", "actor_b", "n_days", "total", "volume"]))
-        w["tone"] = w["total"] / w["volume"]
-        _WORLD[(path, dataset, p.start, p.end)] = w
-        n += 1
-    return n
-
-
 def tone_intervals(daily: pd.DataFrame, days: list[date], n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
     """95% circular block-bootstrap interval of each dyad's tone over the covered ``days`` (the draws are
     relations.block_counts', the same for every dyad): actor_a, actor_b, tone_ci_low, tone_ci_high."""
-    from detente import relations
-
     pairs = daily[["actor_a", "actor_b"]].drop_duplicates().reset_index(drop=True)
     if pairs.empty or not days:
         return pairs.assign(tone_ci_low=np.nan, tone_ci_high=np.nan)
@@ -408,8 +380,6 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     dataset and the other arguments): building the same one twice returns the first (``NETWORKS_BUILT`` counts
     real builds).
     """
-    from detente import relations
-
     if baseline not in BASELINES:
         raise UserError(f"unknown baseline {baseline!r}; use {' or '.join(BASELINES)}")
     periods = [] if isinstance(period, Span | Period) else case_setup(case)[1]
@@ -442,13 +412,13 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
         else pd.DataFrame(columns=["actor_a", "actor_b", "index", "ci_low", "ci_high"])
     days = covered_dates(store, p, dataset)
     floor = day_floor(len(days), min_days)
-    world = world_dyads(store, p, dataset)
+    world = world_values(store, p, dataset)
     rate = BaseRate.of(world)
     hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
     hist = tones(daily_scores(store, actors, hist_p, dataset)).set_index(["actor_a", "actor_b"]) if hist_p else None
-    mine = set(actors)
-    focus = world[world["actor_a"].isin(mine) & world["actor_b"].isin(mine)]
     daily = daily_scores(store, actors, p, dataset)
+    focus = tones(daily)
+    focus = focus[focus["volume"] > 0]
     ci = tone_intervals(daily, days, n_boot, seed).set_index(["actor_a", "actor_b"])
     rel = {(a, b): (i, lo, hi) for a, b, i, lo, hi in frame[["actor_a", "actor_b", "index", "ci_low", "ci_high"]]
            .itertuples(index=False)}

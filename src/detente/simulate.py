@@ -272,7 +272,7 @@ _HINDCASTS: dict[tuple, dict] = {}
 def monthly_states(store: Any, actors: list[str] | None = None, dataset: str = network.DEFAULT_DATASET,
                    case: Any = "south_caucasus", start: Any = None, end: Any = None) -> dict:
     """The measured network of every calendar month (network.build, each built once and cached; the world's
-    monthly rows read in one query): ``months`` (Periods), ``nodes``, ``S`` (months x n x n strengths, NaN
+    weekly sums read once by relations.Reader): ``months`` (Periods), ``nodes``, ``S`` (months x n x n strengths, NaN
     where a dyad has no data or is low evidence) and ``sign`` (the networks' certain signs, 0 elsewhere)."""
     from detente.periods import cut
 
@@ -281,7 +281,6 @@ def monthly_states(store: Any, actors: list[str] | None = None, dataset: str = n
     s = network.resolve_period(start, periods).start if start else None
     e = network.resolve_period(end, periods).end if end else None
     months = cut("month", max(lo, s or lo), min(hi, e or hi))
-    network.prefill_months(store, dataset)
     first = network.build(store, actors, months[0], dataset=dataset, case=case, with_index=False)
     nets = [first] + [network.build(store, first.nodes, p, dataset=dataset, case=None, with_index=False)
                       for p in months[1:]]
