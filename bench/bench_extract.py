@@ -1,6 +1,10 @@
 """Extraction quality and speed on hand-annotated texts we wrote: precision/recall of (actor pair, polarity).
 
     python bench/bench_extract.py [--repeat 3] [--split dev|heldout|all] [--errors] [--claims STORE.duckdb]
+    python bench/bench_extract.py --baseline OLD_extract.py --baseline-lexicon OLD_polarity.tsv
+
+``--baseline`` scores another extractor module (e.g. the previous one: ``git show 32ed73d:src/detente/extract.py``
+and ``git show 32ed73d:src/detente/data/polarity.tsv``) on the same gold, for comparison.
 
 The validation set is tests/fixtures/texts/validation/ (12 texts, six regions, gold.yaml; a dev half the rules
 were developed on and a held-out half scored only). A predicted claim matches a gold relation when it comes from
@@ -90,7 +94,8 @@ def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def run(split: str = "all", repeat: int = 1) -> tuple[list, dict[str, dict]]:
+def run(split: str = "all", repeat: int = 1, extract=None) -> tuple[list, dict[str, dict]]:
+    extract = extract or extract_claims
     rows, totals = [], {}
     for name, g in gold_set().items():
         if split != "all" and g["split"] != split:
@@ -99,7 +104,7 @@ def run(split: str = "all", repeat: int = 1) -> tuple[list, dict[str, dict]]:
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
-            pred = extract_claims(text, when=WHEN)
+            pred = extract(text, when=WHEN)
             times.append(time.perf_counter() - t)
         s = score(pred, g["relations"])
         tot = totals.setdefault(g["split"], dict.fromkeys(KEYS, 0))
@@ -115,7 +120,12 @@ def main() -> None:
     ap.add_argument("--split", default="all", choices=["all", "dev", "heldout", "legacy"])
     ap.add_argument("--errors", action="store_true", help="print each missed and each extra relation")
     ap.add_argument("--claims", type=Path, help="a store: also time evaluating the built-in case on it")
+    ap.add_argument("--baseline", type=Path, help="another extractor module (a file with extract_claims) to score")
+    ap.add_argument("--baseline-lexicon", type=Path, help="the polarity.tsv that baseline module reads")
     args = ap.parse_args()
+    if args.baseline:
+        baseline(args.baseline, args.baseline_lexicon)
+        return
     extract_claims("Iran and Armenia signed a deal.", when=WHEN)  # warm caches (lexicon, actor tables)
     rows, totals = run(args.split, args.repeat)
     print("| text | split | region | words | gold | predicted | matched | precision | recall | F1 | median ms |")
@@ -143,6 +153,27 @@ def main() -> None:
                       f"{e['sentence'][:110]}")
     if args.claims:
         bench_claims(args.claims, max(1, args.repeat // 2))
+
+
+def baseline(module: Path, lexicon_tsv: Path | None) -> None:
+    import csv
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(module.parent))
+    spec = importlib.util.spec_from_file_location(module.stem, module)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[module.stem] = mod
+    spec.loader.exec_module(mod)
+    if lexicon_tsv:
+        with lexicon_tsv.open(encoding="utf-8") as fh:
+            lex = {r["form"]: int(r["polarity"]) for r in csv.DictReader(fh, delimiter="\t")}
+        mod.lexicon = lambda: lex
+    _, totals = run("all", 1, extract=lambda text, when: mod.extract_claims(text, when=when))
+    print(f"| baseline {module.name} | gold | predicted | matched | precision | recall | F1 |\n|---|---|---|---|---|---|---|")
+    for sp, t in totals.items():
+        p, r, f = prf(t["tp"], t["predicted"], t["gold"])
+        print(f"| {sp} | {t['gold']} | {t['predicted']} | {t['tp']} | {p:.2f} | {r:.2f} | {f:.2f} |")
 
 
 def bench_claims(path: Path, repeat: int) -> None:
