@@ -155,10 +155,11 @@ class Coder:
     def mentions(self, tok: Tokens, when: date | None) -> list[Mention]:
         words = tok.words
         ext: dict[int, tuple[int, ActorRef]] = {}
-        if self.external is not None:
+        found = self.external(tok.text, when) if self.external is not None else ()
+        if found:
             starts = {s: i for i, (s, _) in enumerate(tok.spans)}
             ends = {e: i + 1 for i, (_, e) in enumerate(tok.spans)}
-            for s, e, ref in self.external(tok.text, when):
+            for s, e, ref in found:
                 i = starts.get(s)
                 j = ends.get(e)
                 if i is None or j is None:
@@ -231,8 +232,9 @@ class Coder:
             tok.words, tok.spans = tok.words[:MAX_TOKENS], tok.spans[:MAX_TOKENS]
             res.truncated = True
         words = tok.words
-        for i in range(len(words)):
-            if self.discards.exact.get(words[i]) and self.discards.match(words, i):
+        heads = self.discards.exact
+        for i in (k for k, w in enumerate(words) if w in heads):
+            if self.discards.match(words, i):
                 res.status = "discarded"
                 return res
         ments = self.mentions(tok, when)
