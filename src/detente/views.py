@@ -451,16 +451,23 @@ def claims(store: Any, case: Any = "south_caucasus", cache: dict | None = None) 
     """Verdicts for every claim of the case (``claims.evaluate``), with counts per verdict."""
 
     def body() -> dict:
-        rows = [claim_row(r) for r in _evaluate(store, case, cache)]
+        from detente import report_summary as rs
+
+        results = _evaluate(store, case, cache)
+        rows = [claim_row(r) for r in results]
         counts = {v.replace(" ", "_"): 0 for v in VERDICT_ORDER}
         for r in rows:
             counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-        items = [{k: r[k] for k in ("id", "text", "verdict", "verdict_text", "effect", "summary")} for r in rows]
+        items = [{**{k: r[k] for k in ("id", "text", "verdict", "verdict_text", "effect", "summary")},
+                  **{k: v for k, v in rs.claim_summary(res).items() if k not in ("id", "text", "verdict")}}
+                 for r, res in zip(rows, results, strict=True)]
         if cache is not None:
             cache[("claims_summary", str(case) if isinstance(case, str) else id(case))] = counts
+        legend = [{"verdict": k.replace(" ", "_"), "text": k, "meaning": m} for k, m in rs.LEGEND]
         if not items:
-            return {"counts": counts, "items": [], "note": "the case has no testable claims: nothing to evaluate"}
-        return {"counts": counts, "items": items}
+            return {"counts": counts, "items": [], "legend": legend,
+                    "note": "the case has no testable claims: nothing to evaluate"}
+        return {"counts": counts, "items": items, "legend": legend}
 
     out = section("Claims and verdicts", body)
     out["store"] = str(store.path)
@@ -473,8 +480,12 @@ def claim(store: Any, case: Any, claim_id: str, cache: dict | None = None) -> di
     rows = _evaluate(store, case, cache)
     for r in rows:
         if str(r.get("id")).upper() == claim_id.upper():
+            from detente import report_summary as rs
+
             out = claim_row(r)
-            out["store"] = str(store.path)
+            out["store"] = str(getattr(store, "path", ""))
+            out["summary_first"] = rs.claim_summary(r)
+            out["legend"] = [{"verdict": k.replace(" ", "_"), "text": k, "meaning": m} for k, m in rs.LEGEND]
             c = case_summary(load_case(case, cache))
             out["periods"] = c["periods"]
             out["charts"] = claim_charts(store, r, c["periods"])
@@ -539,8 +550,13 @@ def _pairs(case: Any, c: dict, cache: dict | None) -> list[dict]:
 def overview(store: Any, case: Any = "south_caucasus", cache: dict | None = None) -> dict:
     c = load_case_or_setup(case, cache)
     done = (cache or {}).get(("claims_summary", str(case)))
+    from detente import report_summary as rs
+
+    cov = section("What the data cover", lambda: {"items": rs.coverage_warnings(
+        _cached(cache, ("coverage",), lambda: rs.coverage(store)), c["periods"], c.get("datasets"))})
     return {"store": str(store.path), "case": c, "pairs": _pairs(case, c, cache), "verdicts": done,
-            "sources": section("Data in the store", lambda: sources(store))}
+            "legend": [{"verdict": k.replace(" ", "_"), "text": k, "meaning": m} for k, m in rs.LEGEND],
+            "coverage": cov, "sources": section("Data in the store", lambda: sources(store))}
 
 
 def dyad_choices(store: Any, case: Any = "south_caucasus", cache: dict | None = None) -> dict:
@@ -566,13 +582,34 @@ def dyad_page(store: Any, case: Any, a: str, b: str, freq: str = "month", period
         end = end or (date.fromisoformat(match[0]["end"]) if match[0]["end"] else None)
     d = dyad(store, a, b, freq=freq, start=start, end=end, cache=cache)
     d = {**d, "period": period, "periods": c["periods"], "store": str(store.path)}
+    lo, hi = (start.isoformat() if start else None), (end.isoformat() if end else None)
+    bands = [p for p in c["periods"] if (not hi or (p["start"] or "0001") <= hi) and (not lo or (p["end"] or "9999") >= lo)]
     d["events"] = section("Strongest events", lambda: strongest_events(store, d["a"], d["b"], start, end, 10))
     try:
         mod = stage("anomalies")
         found = records(mod.anomalies(store, [d["a"], d["b"]], start=start, end=end).rows)
         found.sort(key=lambda r: -abs(r.get("score") or 0))
-        d["marks"] = sorted(({"date": r["date"], "label": f"{r['direction']} crisis (z={r['score']:.1f})"}
+        word = {"conflictual": "conflict spike", "cooperative": "cooperation spike"}
+        d["marks"] = sorted(({"date": r["date"], "kind": "crisis",
+                              "label": f"{word.get(r['direction'], 'unusual day')} (robust z = {r['score']:.1f})"}
                              for r in found[:8]), key=lambda m: m["date"])
     except (Unavailable, UserError) as e:
         d["marks"], d["marks_reason"] = [], str(e).splitlines()[0]
+    d["chart"] = dyad_chart(d, bands)
     return d
+
+
+def dyad_chart(d: dict, bands: list[dict]) -> dict:
+    """The chart spec of a dyad page: one line per dataset (at most four) with its interval, gaps undrawn."""
+    from detente import report_figures as figs
+
+    by: dict[str, list] = {}
+    for p in d.get("points") or []:
+        ok = p.get("covered") is not False
+        by.setdefault(p.get("dataset") or "", []).append(
+            [p["period"], p.get("index") if ok else None, p.get("ci_low") if ok else None,
+             p.get("ci_high") if ok else None])
+    lines = [{"name": ds or "index", "points": pts} for ds, pts in by.items()][:figs.MAX_LINES]
+    return figs.line_chart(lines, title=f"{d['a']}–{d['b']}: {d['freq']}ly index with 95% interval",
+                           ylabel="index (‰ of world volume)", xlabel=d["freq"], bands=bands,
+                           marks=[{**m, "kind": m.get("kind", "crisis")} for m in d.get("marks") or []])
