@@ -218,7 +218,8 @@ def _share_component(comps: list[Component], dataset: str, exp: str, name: str) 
 
 @register
 class Association(Kind):
-    """Lagged response of y to x (weekly): y_t on x_t..x_{t-L}, y_{t-1} and the world's news volume.
+    """Lagged response of y to x's shocks (weekly): y_t on s_t..s_{t-L}, y_{t-1} and the world's news volume,
+    where s = x's AR(1) residual (the week's surprise in x).
 
     Only weeks inside the listed periods are used (list the periods to leave a war window out); the world's
     weekly volume (log) and its change are controls, so a news surge that moves every dyad is not read as a
@@ -254,9 +255,14 @@ class Association(Kind):
         for b0, b1 in spans:  # weeks (ending Sunday) whose days lie inside one of the periods
             inside |= (wx.index >= pd.Timestamp(b0) + pd.Timedelta(days=6)) & (wx.index <= pd.Timestamp(b1))
         z = lambda s: (s - s.mean()) / (s.std() or 1.0)  # noqa: E731
+        # x's shocks: the part of each week's x its own last week does not predict (AR(1) residual)
+        zx = z(wx)
+        ok = zx.notna() & zx.shift(1).notna()
+        rho = float(np.dot(zx[ok], zx.shift(1)[ok]) / max(np.dot(zx.shift(1)[ok], zx.shift(1)[ok]), 1e-12))
+        shock = zx - rho * zx.shift(1)
         df = pd.DataFrame({"y": z(wy), "y1": z(wy).shift(1)})
         for k in range(self.lags + 1):
-            df[f"x{k}"] = z(wx).shift(k)
+            df[f"x{k}"] = shock.shift(k)
         ctl: list[str] = []
         if self.controls == "world":
             lw = np.log(ctx.source.world_weekly(dataset, lo, hi).reindex(wx.index))
@@ -272,7 +278,8 @@ class Association(Kind):
         excluded = [p for p in self.case.periods if p not in self.periods]
         run.components.append(fit_component(
             name, dataset, res, w, len(df), exp, self.margin, 30,
-            "sum of distributed-lag coefficients on standardised weekly series, y lag 1"
+            f"sum of distributed-lag coefficients of y on x's shocks (AR(1) residuals, rho {rho:.2f}) on "
+            "standardised weekly series, y lag 1"
             + (" and the world's weekly news volume (log, change)" if ctl else "") + " as controls, Newey-West HAC"
             + (f"; periods left out: {', '.join(excluded)}" if excluded else "")))
         s = 1 if exp == "greater" else -1
