@@ -654,11 +654,11 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
 
 def relations(sentence: str, when: date | None = None, drop_spans: list[tuple[int, int]] = (),
               time_spans: list[tuple[int, int]] = ()) -> list[Relation]:
-    """The relations one sentence asserts (module doc), deduplicated per (pair, polarity).
+    """The relations one sentence asserts (module doc), one per direction and polarity, in order of mention.
 
     >>> [(r.a, r.b, r.sign, r.via) for r in relations("Analysts point to the deepening ties between Turkey's "
     ...                                               "ally Azerbaijan and Iran's adversary Israel.")]
-    [('TUR', 'AZE', 1, 'apposition'), ('IRN', 'ISR', -1, 'apposition'), ('AZE', 'ISR', 1, 'joint')]
+    [('TUR', 'AZE', 1, 'apposition'), ('AZE', 'ISR', 1, 'joint'), ('IRN', 'ISR', -1, 'apposition')]
     """
     found = _actors_in(sentence, when)
     if len({c for *_, c in found}) < 2:

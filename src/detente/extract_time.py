@@ -13,14 +13,15 @@ tested on, never after the text's date ``on``:
 
 * a one-off event: a short window around it (two weeks around a day, the stated month or year);
 * a level: the stated window; "since X" = X..on; "currently" or no anchor = the latest year up to ``on``;
-* a change: the year before the anchor against the year after it (or the stated span after it).
+* a change: the year before the anchor against the year after it; a stated span ("in August 2019") against
+  the same length before it (at least 90 days).
 
 >>> a = anchors("In August 2019 India revoked the special status.", date(2024, 1, 1))[0]
 >>> (a.text, a.start, a.end, a.precision)
 ('In August 2019', datetime.date(2019, 8, 1), datetime.date(2019, 8, 31), 'month')
 >>> w = window("change", a, date(2024, 1, 1))
 >>> (w.before, w.after)
-((datetime.date(2018, 8, 1), datetime.date(2019, 7, 31)), (datetime.date(2019, 8, 1), datetime.date(2019, 8, 31)))
+((datetime.date(2019, 5, 3), datetime.date(2019, 7, 31)), (datetime.date(2019, 8, 1), datetime.date(2019, 8, 31)))
 """
 
 from __future__ import annotations
@@ -128,10 +129,11 @@ def dates(s: str) -> list[tuple[int, int, date, date, str]]:
     taken: list[tuple[int, int]] = []
 
     def add(m: re.Match, lo: date, hi: date, prec: str) -> None:
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        start = m.start() + len(m.group()) - len(m.group().lstrip(" -"))
+        if any(a < m.end() and start < b for a, b in taken):
             return
-        taken.append((m.start(), m.end()))
-        out.append((m.start(), m.end(), lo, hi, prec))
+        taken.append((start, m.end()))
+        out.append((start, m.end(), lo, hi, prec))
 
     for m in _DAY1.finditer(s):
         try:
