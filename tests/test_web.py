@@ -10,7 +10,7 @@ import httpx
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 from detente.web.app import create_app
 from out_fixtures import BIBTEX, serve, shared_site, tiny_store
@@ -138,12 +138,25 @@ def api_schema(tiny: Path):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-@schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-def test_api_fuzz_finds_no_server_error(case) -> None:
-    from schemathesis.checks import not_a_server_error
+FUZZ_EXAMPLES = 100  # per operation; 14 operations, a few with small input spaces: >= 1,000 examples in all
+FUZZ_CALLS: list[str] = []
 
-    case.call_and_validate(checks=[not_a_server_error])
+
+@schema.parametrize()
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None)  # health checks on
+def test_api_fuzz_finds_no_server_error(case) -> None:
+    from schemathesis import checks as sc
+
+    FUZZ_CALLS.append(case.operation.label)
+    case.call_and_validate(checks=[sc.not_a_server_error, sc.status_code_conformance, sc.content_type_conformance,
+                                   sc.response_headers_conformance, sc.response_schema_conformance])
+
+
+def test_api_fuzz_ran_at_least_1000_examples() -> None:
+    if not FUZZ_CALLS:
+        pytest.skip("run together with test_api_fuzz_finds_no_server_error")
+    print(f"schemathesis: {len(FUZZ_CALLS)} examples over {len(set(FUZZ_CALLS))} operations")
+    assert len(FUZZ_CALLS) >= 1000, f"{len(FUZZ_CALLS)} examples over {len(set(FUZZ_CALLS))} operations"
 
 
 # -- the bundled real data: API equals the stage functions, pages equal their JSON twins -------------

@@ -383,7 +383,7 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
     from detente.web import api, pages
 
     app.include_router(api.router)
-    app.include_router(pages.router)
+    app.include_router(pages.router, responses=api.ERRORS)  # the pages' JSON twins send the same error codes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 
