@@ -285,7 +285,7 @@ class Coder:
                     saw_be = True
                 j -= 1
             v.passive = saw_be and _participle(v.form)
-            g = by_end.get(j + 1)
+            g = by_end.get(j + 1) or by_end.get(v.at)  # 'Iran today threatened': the chunk took the adverb
             if g is None and j >= 0 and words[j] == ",":
                 # an appositive between commas: 'Armenia, a founding member, said ...'
                 for back in range(j - 1, max(j - 12, -1), -1):

@@ -18,7 +18,7 @@ PREPOSITIONS = {"OF", "IN", "ON", "AT", "BY", "WITH", "FROM", "FOR", "AGAINST", 
                 "AMONG", "AMID", "WITHOUT", "WITHIN", "VIA", "UPON", "NEAR", "SINCE", "UNTIL", "DESPITE", "TO",
                 "ALONG", "BEYOND", "AROUND", "OUTSIDE", "INSIDE", "BEHIND", "LIKE", "PER", "AS"}
 CONJUNCTIONS = {"AND", "OR", "NOR", "BUT", "THAT", "WHICH", "WHO", "WHOM", "WHOSE", "WHILE", "WHEN", "WHERE",
-                "IF", "BECAUSE", "ALTHOUGH", "THOUGH", "WHETHER", "NEITHER", "EITHER", "THEN", "SO"}
+                "IF", "BECAUSE", "ALTHOUGH", "THOUGH", "WHETHER", "NEITHER", "EITHER", "THEN", "SO", "UNLESS", "WHEREAS"}
 BE = {"IS", "ARE", "WAS", "WERE", "BE", "BEEN", "BEING", "'S", "GET", "GOT", "GETS", "GOTTEN"}
 AUX = BE | {"HAS", "HAVE", "HAD", "HAVING", "WILL", "WOULD", "SHALL", "SHOULD", "CAN", "COULD", "MAY", "MIGHT",
             "MUST", "DO", "DOES", "DID", "'LL", "'D", "'VE", "'RE", "WO", "CA", "AM"}
