@@ -117,7 +117,7 @@ def run(split: str = "all", repeat: int = 1, extract=None) -> tuple[list, dict[s
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--split", default="all", choices=["all", "dev", "heldout", "legacy"])
+    ap.add_argument("--split", default="all", choices=["all", "dev", "heldout", "fresh", "legacy"])
     ap.add_argument("--errors", action="store_true", help="print each missed and each extra relation")
     ap.add_argument("--claims", type=Path, help="a store: also time evaluating the built-in case on it")
     ap.add_argument("--baseline", type=Path, help="another extractor module (a file with extract_claims) to score")
