@@ -172,7 +172,8 @@ def score_petrarch(coder: Coder, records: list[Gold]) -> Score:
 
 
 # The gold file is PLOVER 0.5b1 (2016): it has DEMAND and DISAPPROVE where the 2021 crosswalk that
-# detente.cameo uses says REQUEST (CAMEO 10) and ACCUSE (CAMEO 11); the other type names are the same.
+# detente.cameo uses says REQUEST (CAMEO 10) and ACCUSE (CAMEO 11), and FIGHT for CAMEO 19 where 2021 says
+# ASSAULT (which 2016 kept for CAMEO 18 and 20); the other type names are the same.
 PLOVER_2016 = {"REQUEST": "DEMAND", "ACCUSE": "DISAPPROVE"}
 _IGO = {"UNO", "NATO", "EU", "EUR", "AU", "ASEAN", "OSCE", "CIS", "CSTO", "OPEC", "WTO", "IMF", "WBK", "ICC"}
 
@@ -196,7 +197,11 @@ def score_plover(coder: Coder, records: list[Gold], strict: bool = False) -> Sco
 
     def type_of(code: str) -> str:
         t = _cameo(code)["plover_type"] or ""
-        return t if strict else PLOVER_2016.get(t, t)
+        if strict:
+            return t
+        if t == "ASSAULT" and code.startswith("19"):
+            return "FIGHT"  # 2016 FIGHT (CAMEO 19, conventional force) was merged into ASSAULT in 2021
+        return PLOVER_2016.get(t, t)
 
     return _score(coder, records, type_of, same_actor, _same, _same)
 
