@@ -210,21 +210,31 @@ def test_gold_set_no_event_sentences_left_empty(coder):
         assert s["no_event_left_empty"] >= 0.9, (half, s)
 
 
-def test_gold_set_floors(coder):
-    """Measured (docs/coding.md): tune exact 0.73 root 0.89 P 0.68 R 0.69; holdout exact 0.63 root 0.76
-    P 0.56 R 0.54. Floors just below, so a regression fails; the 0.7 targets are the xfail test below."""
+def test_gold_set_tune_half_meets_targets_holdout_floors(coder):
+    """Measured (docs/coding.md): tune exact 0.78 root 0.91 P 0.73 R 0.73 (the targets); holdout exact 0.65
+    root 0.76 P 0.56 R 0.54: floors just below, so a regression fails; its targets are the xfail test below."""
     tune = evaluate.score_gold(coder, evaluate.gold_records(GOLD, "tune")).as_dict()
     hold = evaluate.score_gold(coder, evaluate.gold_records(GOLD, "holdout")).as_dict()
-    _targets(tune, 0.71, 0.87, 0.66)
-    _targets(hold, 0.61, 0.74, 0.52)
-
-
-@pytest.mark.xfail(strict=True, reason="not met yet: holdout exact 0.63, P/R 0.56/0.54 (docs/coding.md)")
-def test_gold_set_meets_targets(coder):
-    _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD)).as_dict())
+    _targets(tune)
+    _targets(hold, 0.62, 0.74, 0.53)
 
 
 @pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
-@pytest.mark.xfail(strict=True, reason="not met: PLOVER type 0.38, P/R 0.31 (docs/coding.md)")
+def test_plover_gold_floors(coder):
+    """Measured: PLOVER type 0.40, precision 0.31, recall 0.32 (0.30 / 0.17 / 0.18 strict on the old code)."""
+    s = evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")).as_dict()
+    _targets(s, 0.38, 0.38, 0.29)
+    strict = evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json", strict=True),
+                                   strict=True).as_dict()
+    assert strict["exact_code_accuracy"] >= 0.32 and strict["precision"] >= 0.2
+
+
+@pytest.mark.xfail(strict=True, reason="not met yet: holdout exact 0.65, P/R 0.56/0.54 (docs/coding.md)")
+def test_gold_set_holdout_meets_targets(coder):
+    _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD, "holdout")).as_dict())
+
+
+@pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
+@pytest.mark.xfail(strict=True, reason="not met: PLOVER type 0.40, P/R 0.31/0.32 (docs/coding.md)")
 def test_plover_gold_meets_targets(coder):
     _targets(evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")).as_dict())
