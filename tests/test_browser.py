@@ -57,7 +57,19 @@ def ready(pg) -> None:
     pg.wait_for_selector("body[data-ready='1']", timeout=60_000)
 
 
-def test_pick_a_dyad_and_see_its_chart(site: str, page, tmp_path: Path) -> None:
+GAP_CROSSED = """() => {
+  // every icews line piece lies wholly on one side of every icews gap: no line is drawn across a gap
+  const svg = document.querySelector('#chart svg');
+  const gaps = [...svg.querySelectorAll('rect.gap')].filter(r => r.textContent.startsWith('icews'))
+    .map(r => [+r.getAttribute('x'), +r.getAttribute('x') + +r.getAttribute('width')]);
+  const pieces = [...svg.querySelectorAll('path.line')].filter(p => p.textContent === 'icews')
+    .map(p => p.getAttribute('d').slice(1).split(' L').map(xy => +xy.split(',')[0]));
+  const crossed = pieces.some(xs => gaps.some(([a, b]) => Math.min(...xs) < a && Math.max(...xs) > b));
+  return {gaps: gaps.length, pieces: pieces.length, crossed: crossed};
+}"""
+
+
+def test_pick_a_dyad_and_see_its_chart_with_the_icews_gap(site: str, page, tmp_path: Path) -> None:
     page.goto(site + "/")
     ready(page)
     page.click("nav >> text=Dyads")
@@ -69,32 +81,43 @@ def test_pick_a_dyad_and_see_its_chart(site: str, page, tmp_path: Path) -> None:
     page.wait_for_url("**/dyads/IRN/ARM?period=post-war*")
     ready(page)
     twin = httpx.get(site + "/dyads/IRN/ARM.json", params={"period": "post-war", "freq": "month"}, timeout=60).json()
-    lines = page.locator("#chart svg path.line")
     datasets = {p["dataset"] for p in twin["points"] if p["value"] is not None}
-    assert lines.count() == len(datasets) >= 1
-    assert len(lines.first.get_attribute("d")) > 100
+    names = {p.text_content() for p in page.locator("#chart svg path.line").all()}
+    assert names == datasets == {"gdelt_network", "icews"}
     assert page.locator("#chart svg rect.band").count() == 1  # the post-war period, shaded
+    assert twin["chart"]["gaps"] == [{"series": "icews", "start": "2021-09-01", "end": "2021-12-01"}]
+    seen = page.evaluate(GAP_CROSSED)
+    assert seen == {"gaps": 1, "pieces": 2, "crossed": False}  # icews: Jan-Aug 2021 and Jan-Aug 2022, apart
+    assert "icews 2021-09..2021-12" in page.inner_text("#gaps")
+    assert page.locator("#chart svg .ylabel").text_content() == "index (‰ of world volume)"
     shot = page.screenshot(path=str(tmp_path / "dyad.png"), full_page=True)
     assert not_blank(shot) > 100
     assert page.errors == []
 
 
-def test_open_a_claims_evidence(site: str, page, tmp_path: Path) -> None:
+def test_claims_page_reads_as_a_summary_with_a_legend(site: str, page) -> None:
     page.goto(site + "/claims")
     ready(page)
     twin = httpx.get(site + "/claims.json").json()
     assert page.locator("#claims tbody tr").count() == len(twin["items"]) == 13
+    assert [t.strip() for t in page.locator("#legend td:first-child").all_inner_texts()] == [
+        "supported", "contradicted", "mixed", "undecided", "insufficient data"]
+    for c in twin["items"]:
+        row = page.locator(f"#claims tr[data-id='{c['id']}']")
+        assert row.locator(".verdict").inner_text() == c["verdict"].replace("_", " ")
+        for d in c["decisive"]:  # the decisive test with its unit, as the twin says
+            assert d["unit"] in row.inner_text()
     page.click("#claims a:text-is('C1')")
     page.wait_for_url("**/claims/C1")
     ready(page)
     c1 = httpx.get(site + "/claims/C1.json").json()
     assert page.inner_text("#verdict") == c1["verdict"].replace("_", " ")
+    assert page.inner_text("#words") == c1["summary_first"]["words"]
+    assert page.inner_text("#robustness") == c1["summary_first"]["robustness"]["label"]
     assert page.locator("#evidence tr").count() == len(c1["facts"])
-    assert c1["charts"]  # C1 compares dyad series: it always has a chart
-    if c1["charts"]:
-        assert page.locator("#chart-0 svg path.line").count() == len(c1["charts"][0]["series"])
-    shot = page.screenshot(path=str(tmp_path / "claim.png"), full_page=True)
-    assert not_blank(shot) > 100
+    assert c1["charts"] and all(len(ch["series"]) <= 4 for ch in c1["charts"])
+    names = {p.text_content() for p in page.locator("#chart-0 svg path.line").all()}
+    assert names == {s["name"] for s in c1["charts"][0]["series"] if any(p[1] is not None for p in s["points"])}
     assert page.errors == []
 
 
@@ -102,6 +125,28 @@ def test_network_page_draws_every_actor(site: str, page) -> None:
     page.goto(site + "/network?period=post-war")
     ready(page)
     twin = httpx.get(site + "/network.json", params={"period": "post-war"}).json()
-    assert page.locator("#chart svg circle.node").count() == len(twin["nodes"])
+    assert page.locator("#chart svg circle.node").count() == len(twin["nodes"]) == len(twin["chart"]["nodes"])
     assert page.locator("#chart svg line").count() == len(twin["edges"])
     assert page.errors == []
+
+
+def test_report_first_screen_shows_verdicts_not_bibtex(bundled_store_path: Path, browser, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    out = tmp_path / "report.html"
+    r = CliRunner().invoke(app, ["report", "--store", str(bundled_store_path), "--out", str(out), "--no-cache"])
+    assert r.exit_code == 0, r.output
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = ctx.new_page()
+    pg.goto(out.as_uri())
+    box = pg.evaluate("""() => Object.fromEntries(['legend', 'summary-table', 'bibtex', 'claims'].map(
+        id => [id, document.getElementById(id).getBoundingClientRect().top]))""")
+    assert box["legend"] < box["summary-table"] < 900 < box["claims"] < box["bibtex"]
+    first = pg.locator("#summary-table tbody tr").first
+    assert first.bounding_box()["y"] < 900 and first.locator(".verdict").inner_text()
+    assert pg.evaluate("() => document.elementFromPoint(600, 450).closest('section').id") == "summary"
+    shot = pg.screenshot(path=str(tmp_path / "first.png"))
+    assert not_blank(shot) > 100
+    ctx.close()
