@@ -79,7 +79,8 @@ ANALYST = {
              "friends", "backer", "backers", "welcome", "welcomed", "outreach", "alongside", "loan", "aid",
              "hub", "business", "hosts", "channel", "visit", "visited", "envoys", "purchases", "arms sales",
              "supplied", "shipped", "established", "appointed", "normalised", "normalized", "defend", "defends",
-             "defended", "defending", "protect", "protects", "protected", "together with", "side by side"),
+             "defended", "defending", "protect", "protects", "protected", "together with", "side by side",
+             "turned to", "turns to", "turning to", "turn to"),
     # everyday words CAMEO gives a narrow sense that analyst prose rarely means: neutral here (0 = no cue)
     **_forms(0, 0.0, "revoked", "regards", "regarded", "regard", "see", "sees", "saw", "treated", "treats",
              "view", "views", "viewed", "considers", "considered", "relations", "watched", "kept", "held",

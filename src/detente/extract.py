@@ -80,6 +80,11 @@ ACCUSE = {"accused", "accuses", "accuse", "blamed", "blames", "blame", "suspecte
           "thanked", "criticised", "criticized", "condemned"}
 SUBORD = {"after", "when", "as", "since", "because", "although", "though", "if", "before", "once", "until",
           "whenever", "unless", "whereas"}
+FRONTED = {"in", "at", "during", "with", "under", "despite", "unlike", "following", "amid", "for", "on", "by",
+           "without", "like", "to", "from", "over", "within", "throughout", "against", "beyond", "having"}
+NOUN_START = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those", "some", "many",
+              "most", "one", "another", "other", "such", "no"}
+PREPOSITIONS = {"to", "towards", "toward", "with", "from", "against", "on", "for", "into", "at", "alongside"}
 LOCATIVE = {"in", "near", "across", "through", "inside", "within", "throughout", "along", "off", "via", "into"}
 AT_ORGS = {"UNO", "UN", "AU", "EU", "NATO", "OSCE", "ASEAN", "CSTO", "SCO", "GCC", "ARL", "OIC", "BRICS", "G20", "G7"}
 PLACE_NEXT = {"ocean", "sea", "strait", "straits", "gulf", "peninsula", "basin", "coast", "coastline", "river",
@@ -231,8 +236,8 @@ def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
     for s, e, code in sorted(found):
         nxt = re.match(r"[\s-]*([\w']+)", low[e:])
         prev = low[max(0, s - 9):s]
-        if nxt and nxt.group(1) in PLACE_NEXT:
-            continue  # "Indian Ocean", "Azeri Muslim people", "Taiwan Strait"
+        if nxt and nxt.group(1) in PLACE_NEXT and not re.match(r"[\s-]*coast[\s-]+guard", low[e:]):
+            continue  # "Indian Ocean", "Azeri Muslim people", "Taiwan Strait" (not "the Chinese coast guard")
         if prev.endswith(PLACE_PREV):
             continue  # "Sea of Japan", "Port Sudan", "inter-Korean"
         if nxt and nxt.group(1) == "china" and sentence[e:e + 7].lower().startswith(" china sea"):
@@ -517,8 +522,9 @@ def _clauses(items: list[Item]) -> list[list[Item]]:
             if nxt is None or nxt.kind != "A" or (after is not None and after.kind == "W"
                                                   and after.low not in ("and", "or")):
                 split = True
-        elif it.kind == "P" and it.text == "," and out[-1] and out[-1][0].low in SUBORD:
-            split = True  # "After Nancy Pelosi visited Taipei in August 2022, China staged ...": a fronted clause
+        elif it.kind == "P" and it.text == "," and out[-1] and (out[-1][0].low in SUBORD or (
+                out[-1][0].low in FRONTED and not any(x.kind == "A" for x in out[-1]))):
+            split = True  # "After Nancy Pelosi visited Taipei, China ...", "In a meeting brokered by ..., A and B"
         elif it.kind == "W" and it.low == "that" and i and items[i - 1].low in REPORTING and \
                 not any(x.kind == "A" for x in out[-1]):
             split = True  # "Critics argue that Turkey armed Azerbaijan": the reported clause
@@ -560,9 +566,13 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
     """Subject-predicate-object relations of one clause; returns them and the clause's subject."""
     groups = _groups(clause)
     words_idx = [k for k, x in enumerate(clause) if x.kind == "W" and not x.drop]
-    first_cue = next((k for k in words_idx if _cue_at([clause[k].low], 0) and
-                      (_cue_at([clause[k].low], 0) or ("", 0))[1] != 0 or clause[k].low in CHANGE_UP | CHANGE_DOWN),
-                     None)
+    wl = [clause[k].low for k in words_idx]
+    first_cue = None
+    for n, k in enumerate(words_idx):
+        hit = _cue_at(wl, n)
+        if (hit and (hit[1] != 0 or hit[0] in CHANGE_PHRASES)) or wl[n] in CHANGE_UP | CHANGE_DOWN:
+            first_cue = k
+            break
     subject, s_end = None, -1
     for lo, hi, grp in groups:
         if first_cue is not None and lo > first_cue:
@@ -572,8 +582,9 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
         subject, s_end = grp, hi
         break
     if subject is None and inherited and clause and clause[0].low in ("and", "but", "while", "whereas", "yet",
-                                                                      "although", "though"):
-        subject, s_end = inherited, -1
+                                                                      "although", "though") and (
+            len(clause) < 2 or clause[1].low not in NOUN_START):
+        subject, s_end = inherited, -1  # "..., and sought a loan from India"; "and all three turned to Russia"
     out: list[Relation] = []
     if subject is None:
         return out, None
@@ -590,7 +601,7 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
             span_items = span_items[commas[-1] + 1:]
         words = [x.low for x in span_items if x.kind == "W"]
         if words and words[0] in ("and", "or") and len(words) <= 3 and not any(
-                w in RECIPROCAL for w in words):  # "a victorious Azerbaijan and a humiliated Armenia": two mentions
+                w in RECIPROCAL or w in PREPOSITIONS for w in words):  # "a victorious A and a humiliated B"
             boundary = hi
             continue
         text = " ".join(x.low for x in span_items)
@@ -615,6 +626,8 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
             sign, cues = -1, cues + ["against"]
         elif words and (words[-1] == "alongside" or words[-2:] == ["together", "with"]) and sign:
             sign, cues = 1, cues + ["alongside"]
+        elif words and words[-1] in ("towards", "toward") and (not sign or words[0] in ("and", "but")):
+            sign, cues = 1, ["towards"]  # "turned away from China and towards Washington"
         if not sign:
             if prev is not None and all(w in ("and", "or", "as", "well", "the") for w in words):
                 sign, change, negated, cues = prev.sign, prev.change, prev.negated, prev.cues
