@@ -62,13 +62,14 @@ def main() -> None:
         src = Source(s)
         evaluate(src, case, robustness=robust)
         cold = time.perf_counter() - t
-        warm = []
+        warm, cpu = [], []
         for _ in range(a.repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             evaluate(src, case, robustness=robust)
             warm.append(time.perf_counter() - t)
-        print(f"robustness={robust}: cold {cold:.2f} s, warm median {statistics.median(warm):.2f} s "
-              f"({a.repeat} runs)")
+            cpu.append(time.process_time() - c)
+        print(f"robustness={robust}: cold {cold:.2f} s, warm median {statistics.median(warm):.2f} s wall, "
+              f"{statistics.median(cpu):.2f} s CPU ({a.repeat} runs)")
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ class Alignment(Kind):
 
             eff, best = _fit_gap(M, named, alt)
             n, L = len(M), resample.block_length(len(M))
-            boots = [_fit_gap(M[ix], named, alt)[0] for ix in resample.indices(n, min(ctx.B, 500), ctx.seed)]
+            boots = _fit_gaps(M, named, alt, resample.counts(n, min(ctx.B, 500), [ctx.seed, n]))
             clo, chi = np.quantile(boots, [0.025, 0.975])
             p = float(min(1.0, 2 * min(np.mean(np.array(boots) <= 0) + 1 / len(boots),
                                        np.mean(np.array(boots) >= 0) + 1 / len(boots))))
@@ -95,6 +95,16 @@ def _fit_gap(m: np.ndarray, named: np.ndarray, alt: np.ndarray) -> tuple[float, 
     tot = np.abs(w).sum() or 1.0
     fit_alt = alt @ w / tot
     return float(named @ w / tot - fit_alt.max()), int(fit_alt.argmax())
+
+
+def _fit_gaps(m: np.ndarray, named: np.ndarray, alt: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """:func:`_fit_gap` for every resample at once: C (weeks x B) = how often each week is drawn."""
+    ok = ~np.isnan(m)
+    with np.errstate(all="ignore"):
+        w = np.nan_to_num((np.where(ok, m, 0.0).T @ C) / (ok.T.astype(float) @ C)).T  # (B, dyads)
+    tot = np.abs(w).sum(axis=1)
+    tot[tot == 0] = 1.0
+    return (w @ named) / tot - (w @ alt.T).max(axis=1) / tot
 
 
 def _two_blocs(n: int) -> np.ndarray:
