@@ -171,21 +171,27 @@ class Coder:
         i = 0
         n = len(words)
         skip = self._no_mention
+        act, agt = self.actors.may_start, self.agents.may_start
         while i < n:
-            if not words[i][0].isalnum() or (words[i] in skip and i not in ext):
+            w = words[i]
+            if not w[0].isalnum() or (w in skip and i not in ext):
+                i += 1
+                continue
+            is_act, is_agt = act(w), agt(w)
+            if not (is_act or is_agt or i in ext):
                 i += 1
                 continue
             best: Mention | None = None
             if i in ext:
                 j, ref = ext[i]
                 best = Mention(i, j, "actor", ref)
-            hit = self.actors.match(words, i)
+            hit = self.actors.match(words, i) if is_act else None
             if hit and (best is None or hit[0] > best.end):
                 codes = hit[1]
                 assert isinstance(codes, ActorCodes)
                 code = codes.code_on(when)
                 best = Mention(i, hit[0], "actor", ActorRef(code, i, hit[0])) if code else Mention(i, hit[0], "null", None)
-            ag = self.agents.match(words, i)
+            ag = self.agents.match(words, i) if is_agt else None
             if ag and (best is None or ag[0] > best.end):
                 best = Mention(i, ag[0], "agent", ag[1])
             if best is None:

@@ -103,6 +103,14 @@ class PhraseIndex:
     def finish(self) -> None:
         pass
 
+    def may_start(self, w: str) -> bool:
+        """Whether some phrase can start with word ``w`` (the quick test ``match`` begins with)."""
+        if w in self.root:
+            return True
+        if self._stem_heads is None:
+            self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
+        return w[:MIN_STEM] in self._stem_heads
+
     def match(self, words: list[str], i: int) -> tuple[int, object, None] | None:
         """(end index exclusive, value, None) of the longest phrase starting at ``i``."""
         w0 = words[i]
