@@ -174,7 +174,10 @@ def test_cli_network_json_plot_and_errors(net_store, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "unknown period 'nowhen'" in r.output
     r = CliRunner().invoke(app, ["network", "--store", str(net_store.path), "--actors", ",".join(ACT), "--period", JAN_SPAN,
                                  "--plot", str(tmp_path / "n.jpg")])
-    assert r.exit_code == 2 and ".png or .svg" in r.output
+    assert r.exit_code == 2 and ".png, .svg or .pdf" in r.output
+    r = CliRunner().invoke(app, ["network", "--store", str(net_store.path), "--actors", ",".join(ACT), "--period", JAN_SPAN,
+                                 "--plot", str(tmp_path / "n.svg")])
+    assert r.exit_code == 0 and (tmp_path / "n.svg").read_text().startswith("<svg")
 
 
 # ---------------------------------------------------------------------------------------- real data
@@ -272,3 +275,20 @@ def test_real_edge_numbers_are_relations_numbers(real_store) -> None:
         assert e["index"] == pytest.approx(relations.period_value(r, a, b, "gdelt_network", p.start, p.end, "index"))
         base = relations.base_rate(r, "gdelt_network", p.start, p.end, "tone", e["volume"])
         assert e["expected_world"] == pytest.approx(base["median"])
+
+
+def test_pagerank_is_networkx_pagerank(net_jan: network.SignedNetwork) -> None:
+    nx = pytest.importorskip("networkx")
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        A = rng.random((8, 8)) * (rng.random((8, 8)) < 0.4)
+        A = np.triu(A, 1) + np.triu(A, 1).T
+        ref = nx.pagerank(nx.from_numpy_array(A), weight="weight")
+        assert network.pagerank(A) == pytest.approx([ref[i] for i in range(8)], abs=1e-9)
+    g = net_jan.to_networkx()
+    assert sorted(g.nodes) == ACT and g.edges["AZE", "TUR"]["sign"] == 1 and g.number_of_edges() == 4
+    st = {r["actor"]: r["pagerank_pos"] for r in network.actor_stats(net_jan)}
+    ref = nx.pagerank(nx.Graph([(a, b, d) for a, b, d in g.edges(data=True) if d["sign"] > 0]), weight="weight")
+    assert st["AZE"] == pytest.approx(ref["AZE"], abs=1e-9) and st["IRN"] == pytest.approx(ref["IRN"], abs=1e-9)

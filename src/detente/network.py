@@ -308,6 +308,19 @@ class SignedNetwork:
         a, b = sorted((a, b))
         return next((e for e in self.edges if e["actor_a"] == a and e["actor_b"] == b), None)
 
+    def to_networkx(self, uncertain: str = "drop") -> Any:
+        """A networkx Graph (nodes = actors, edges with ``sign`` and ``weight``); needs networkx."""
+        try:
+            import networkx as nx
+        except ImportError:
+            raise UserError("SignedNetwork.to_networkx needs networkx: pip install networkx") from None
+        g = nx.Graph()
+        g.add_nodes_from(self.nodes)
+        A = self.matrix(weighted=True, uncertain=uncertain)
+        for i, j in zip(*np.nonzero(np.triu(A, 1)), strict=True):
+            g.add_edge(self.nodes[i], self.nodes[j], sign=int(np.sign(A[i, j])), weight=float(abs(A[i, j])))
+        return g
+
     def without(self, drop: list[str]) -> SignedNetwork:
         keep = [n for n in self.nodes if n not in drop]
         es = [e for e in self.edges if e["actor_a"] in keep and e["actor_b"] in keep]
@@ -476,16 +489,34 @@ def balance_of(net: SignedNetwork, weighted: bool = False, method: str = "auto",
             "edges_used": fr.n_edges}
 
 
+def pagerank(W: np.ndarray, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
+    """PageRank of a non-negative weighted adjacency matrix by power iteration, as networkx.pagerank computes it
+    (uniform teleport, dangling nodes spread uniformly, stop when the L1 change < n * tol).
+
+    >>> [round(x, 4) for x in pagerank(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0.0]]))]
+    [0.4865, 0.2568, 0.2568]
+    """
+    n = len(W)
+    if n == 0:
+        return np.zeros(0)
+    out = W.sum(axis=1)
+    if not out.any():
+        return np.full(n, 1 / n)
+    P = np.divide(W, out[:, None], out=np.zeros_like(W, dtype=float), where=out[:, None] > 0)
+    dangling = out == 0
+    x = np.full(n, 1 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ P + x[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - last).sum() < n * tol:
+            break
+    return x / x.sum()
+
+
 def actor_stats(net: SignedNetwork) -> list[dict]:
     """Per actor: positive/negative strength and degree, PageRank on the positive layer, share of interactions."""
-    import networkx as nx
-
     A = net.matrix(weighted=True)
-    g = nx.Graph()
-    g.add_nodes_from(net.nodes)
-    for i, j in zip(*np.nonzero(np.triu(A > 0, 1)), strict=True):
-        g.add_edge(net.nodes[i], net.nodes[j], weight=A[i, j])
-    pr = nx.pagerank(g, weight="weight") if g.number_of_edges() else {n: 1 / len(net.nodes) for n in net.nodes}
+    pr = dict(zip(net.nodes, pagerank(np.clip(A, 0, None)), strict=True))
     vol = {n: 0.0 for n in net.nodes}
     for e in net.edges:
         vol[e["actor_a"]] += e["volume"]
@@ -675,34 +706,18 @@ def change_test(store: Any, actors: list[str], before: Period, after: Period, da
 # ------------------------------------------------------------------------------------ picture
 def plot(net: SignedNetwork, blocs: list[list[str]], path: str | Path, title: str | None = None) -> Path:
     """Circle in ISO3 order (positions depend only on the node set, so two periods compare); green +, red -,
-    grey dotted uncertain; node colour = bloc."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    grey dashed uncertain, low-evidence edges left out; node colour = bloc (grey: in no bloc). Drawn by
+    report_figures (SVG needs nothing; PNG/PDF need Pillow)."""
+    from detente import report_figures
 
     path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise UserError(f"--plot takes a .png or .svg file name, not {path.name}")
-    order = sorted(net.nodes)
-    ang = {n: np.pi / 2 - 2 * np.pi * k / len(order) for k, n in enumerate(order)}
-    xy = {n: (np.cos(a), np.sin(a)) for n, a in ang.items()}
-    fig, ax = plt.subplots(figsize=(6, 6))
-    for e in net.edges:
-        (x1, y1), (x2, y2) = xy[e["actor_a"]], xy[e["actor_b"]]
-        style = {1: ("tab:green", "-"), -1: ("tab:red", "--"), 0: ("grey", ":")}[e["sign"]]
-        ax.plot([x1, x2], [y1, y2], color=style[0], ls=style[1], lw=0.8 + 4 * e["weight"], alpha=0.8, zorder=1)
-    colours = plt.get_cmap("tab10")
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UserError(f"--plot takes a .png, .svg or .pdf file name, not {path.name}")
     bloc_of = {a: k for k, b in enumerate(blocs) for a in b}
-    for n, (x, y) in xy.items():
-        ax.scatter([x], [y], s=900, color=colours(bloc_of.get(n, 9) % 10), zorder=2, edgecolor="black")
-        ax.text(x, y, n, ha="center", va="center", fontsize=9, zorder=3, color="white", weight="bold")
-    ax.set_xlim(-1.3, 1.3)
-    ax.set_ylim(-1.3, 1.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
     p = net.period
-    ax.set_title(title or (f"{p.name} ({p.start}..{p.end})" if p else "signed network"))
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
-    return path
+    spec = report_figures.network_chart(
+        [{"id": n, "bloc": bloc_of.get(n)} for n in sorted(net.nodes)],
+        [{"a": e["actor_a"], "b": e["actor_b"], "sign": e["sign"], "weight": e["weight"]}
+         for e in net.edges if not e.get("low_evidence")],
+        title=title or (f"{p.name} ({p.start}..{p.end})" if p else "signed network"))
+    return report_figures.save(spec, path)
