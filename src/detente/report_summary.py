@@ -20,12 +20,15 @@ LEGEND = [
     ("insufficient data", "no dataset covers the claim's actors and periods well enough to test it"),
 ]
 GLOSSARY = [
+    ("tone (-1 .. +1)", "sum of the dyad's scores / sum of their absolute values over the period: -1 all "
+     "conflictual, +1 all cooperative, whatever the news volume"),
     ("net cooperation (-1 .. +1)", "per day with any interaction: (cooperative - conflictual) / all; the period "
      "value is the mean over such days, so -1 is all conflict and +1 all cooperation, whatever the news volume"),
     ("interaction rate (per day)", "GDELT network: share of days on which the pair interacted at all; event "
      "data: events per day"),
     ("Goldstein score (-10 .. +10)", "intensity of an event, -10 most conflictual, +10 most cooperative"),
     ("index (‰ of world volume)", "1000 x the dyad's net score / all countries' absolute score on the same days"),
+    ("volume (‰ of world news)", "1000 x the dyad's absolute score / all countries' absolute score"),
     ("95% interval", "moving-block bootstrap of daily values (2,000 draws); a test is decided when the interval "
      "excludes the null (0 unless stated)"),
 ]
@@ -121,10 +124,14 @@ def coverage_warnings(cov: list[dict], periods: list[dict], used: list[str] | No
 
 # -- units ------------------------------------------------------------------------------------------
 MEASURE_WORDS = {
+    "tone": "tone (-1 .. +1)",
     "net": "net cooperation (-1 .. +1)",
     "goldstein": "Goldstein score (-10 .. +10)",
+    "index": "index (‰ of world volume)",
+    "volume": "volume (‰ of world news)",
     "count": "interaction rate (per day)",
 }
+DEFAULT_MEASURE = "tone"  # claims' default when a test names none
 
 
 def _measure_of(r: dict, c: dict) -> str:
@@ -133,7 +140,7 @@ def _measure_of(r: dict, c: dict) -> str:
             dyads = [str(v) for k, v in s.items() if k in ("x", "y", "dyad") and isinstance(v, str)]
             if not dyads or any(d in (c.get("name") or "") for d in dyads):
                 return str(s["measure"])
-    return "net"
+    return str((c.get("extra") or {}).get("measure") or r.get("measure") or DEFAULT_MEASURE)
 
 
 def unit(r: dict, c: dict) -> str:
@@ -153,7 +160,7 @@ def unit(r: dict, c: dict) -> str:
         return "standard deviations of the second series per SD of the first (lags summed)"
     if "sign agreement" in method:
         return "difference in weighted sign agreement (-1 .. 1)"
-    m = MEASURE_WORDS.get(_measure_of(r, c), "index")
+    m = MEASURE_WORDS.get(_measure_of(r, c), _measure_of(r, c))
     if "shift" in name:
         return "weekly mean shift in " + m
     if " - " in name and not name.rstrip().endswith("- 0.0"):
@@ -293,11 +300,18 @@ def would_change(r: dict) -> list[str]:
 def robustness(r: dict) -> dict:
     """The claims stage's robustness label when it gives one; else how many datasets could decide the claim."""
     rb = r.get("robustness")
-    if isinstance(rb, dict):
-        label = rb.get("label") or rb.get("value") or ""
-        detail = rb.get("detail") or rb.get("text") or "; ".join(f"{k}: {v}" for k, v in rb.items()
-                                                                 if k not in ("label", "value"))
-        return {"label": str(label), "detail": str(detail), "source": "claims"}
+    if isinstance(rb, dict) and rb:
+        label = rb.get("label") or rb.get("value") or rb.get("summary") or ""
+        flips, variants = rb.get("flips") or {}, rb.get("variants") or {}
+        if flips:
+            detail = "the verdict changes under " + "; ".join(f"{k} ({v})" for k, v in flips.items())
+        elif variants:
+            detail = f"the same verdict under {len(variants)} variants: {', '.join(variants)}"
+        else:
+            detail = str(rb.get("detail") or rb.get("summary") or "")
+        agree = str(r.get("agreement") or "")
+        return {"label": str(label), "detail": detail + (f"; {agree}" if agree else ""), "source": "claims",
+                "flips": flips}
     if isinstance(rb, str) and rb:
         return {"label": rb, "detail": str(r.get("agreement") or ""), "source": "claims"}
     decided = [d for d, b in (r.get("datasets") or {}).items() if (b or {}).get("verdict") != "insufficient data"]
@@ -314,9 +328,12 @@ def claim_summary(r: dict) -> dict:
     """Everything the first screen shows for one claim."""
     v = str(r.get("verdict") or "insufficient data").replace("_", " ")
     dec = [describe(r, c) for c in decisive(r)]
+    rb = robustness(r)
+    change = [f"Under the variant {k} the verdict would be {str(w).replace('_', ' ')}."
+              for k, w in (rb.get("flips") or {}).items()] + would_change(r)
     return {"id": r.get("id"), "text": r.get("claim") or r.get("text"), "verdict": v.replace(" ", "_"),
             "verdict_text": v, "words": WORDS.get(v, f"Verdict: {v}."), "decisive": dec,
-            "robustness": robustness(r), "coverage": claim_coverage(r), "would_change": would_change(r)}
+            "robustness": rb, "coverage": claim_coverage(r), "would_change": change}
 
 
 def summary(results: list[dict], cov: list[dict], periods: list[dict], datasets_used: list[str] | None) -> dict:
