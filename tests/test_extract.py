@@ -314,6 +314,19 @@ def test_check_says_no_data_when_the_store_lacks_the_dyad(tmp_path, bundled_stor
     assert row["effect"] == ""  # never an index of 0
 
 
+def test_check_with_a_case_file_adds_its_context(tmp_path, bundled_store_path):
+    f = tmp_path / "arg.txt"
+    f.write_text("In March 2023 Riyadh and Tehran agreed to restore diplomatic relations.\n", encoding="utf-8")
+    case = tmp_path / "ctx.yaml"
+    case.write_text("name: gulf\nactors: [SAU, IRN, ARE]\nperiods:\n  y2022: {start: 2022-01-01, end: 2022-12-31}\n"
+                    "datasets: [gdelt_network]\nhypotheses: []\n", encoding="utf-8")
+    res = runner.invoke(app, ["check", str(f), "--on", "2023-12-31", "--case-file", str(case),
+                              "--store", str(bundled_store_path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    (r,) = json.loads(res.stdout)
+    assert r["dyad"] == "SAU-IRN" and list(r["datasets"]) == ["gdelt_network"]  # the case file's datasets
+
+
 def test_cli_extract_yaml_has_only_the_texts_actors(tmp_path):
     f = tmp_path / "pul.txt"
     f.write_text(REGIONS[0][1], encoding="utf-8")
