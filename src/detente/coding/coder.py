@@ -103,6 +103,7 @@ class Coder:
         self._anchors: dict[int, tuple[dict[str, list[Pattern]], list[Pattern]]] = {}
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self._context_cache: dict[str, str] = {}
+        self._reach: dict[int, bool] = {}  # id(pattern) -> has an actor slot after the verb
         self._cand_cache: dict[tuple[int, frozenset[str]], list[Pattern]] = {}
         # frequent words that start no actor, agent or discard phrase: skipped by the mention scan
         self._no_mention = frozenset(w for w in _FREQUENT if not any(
@@ -326,13 +327,22 @@ class Coder:
                    by_start: dict[int, Group], by_end: dict[int, Group], grs: list[Group],
                    keys: frozenset[str]) -> None:
         best: tuple[Pattern, dict[str, Group]] | None = None
+        light = _light_noun(words, v, limit)
+        if light is not None and not v.negated:
+            self._code_light(words, v, light, limit, by_start, grs)
+            return
+        reqs = self._req
+        reach = self._reach
         for p in self._candidates(v.form.block, keys):
-            req = self._req[id(p)]
+            req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
                 continue
             slots: dict[str, Group] = {}
             # a pattern reaches into a following clause only through an explicit actor slot
-            stop = len(words) if any(e.kind in ("src", "tgt", "cmp") for e in p.post) else limit
+            r = reach.get(id(p))
+            if r is None:
+                r = reach[id(p)] = any(e.kind in ("src", "tgt", "cmp") for e in p.post)
+            stop = len(words) if r else limit
             if match(p.post, words, v.end, stop, 1, by_start, by_end, self.verbs.synsets, slots) and \
                     match(p.pre, words, v.at - 1, -1, -1, by_start, by_end, self.verbs.synsets, slots):
                 if "cmp" in slots and len(slots["cmp"].members) < 2:
@@ -345,10 +355,6 @@ class Coder:
         rev: str | None = None
         slots = {}
         line = None
-        light = _light_noun(words, v, limit)
-        if light is not None and not v.negated:
-            self._code_light(words, v, light, limit, by_start, grs)
-            return
         if best is not None:
             p, slots = best
             code, rev, line = p.code, p.reverse_code, p.line
