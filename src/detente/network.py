@@ -493,7 +493,7 @@ def pagerank(W: np.ndarray, alpha: float = 0.85, tol: float = 1e-6, max_iter: in
     """PageRank of a non-negative weighted adjacency matrix by power iteration, as networkx.pagerank computes it
     (uniform teleport, dangling nodes spread uniformly, stop when the L1 change < n * tol).
 
-    >>> [round(x, 4) for x in pagerank(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0.0]]))]
+    >>> [round(float(x), 4) for x in pagerank(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0.0]]))]
     [0.4865, 0.2568, 0.2568]
     """
     n = len(W)
