@@ -1,9 +1,17 @@
-"""Report cold-run time: `detente report` on the bundled case in a fresh process, median of N runs.
+"""`detente report` wall time on the bundled store: cold, warm (sections cached in the store) and for a text.
 
-    python bench/bench_report.py [--store FILE] [--runs 3] [--pdf] [--markdown]
+    python bench/bench_report.py [--store FILE] [--runs 5] [--text FILE] [--src DIR] [--markdown]
+    python bench/bench_report.py --screenshot docs/report-first-screen.png
 
-Each run is a new Python process (imports, store open, every section computed from scratch: no cache
-survives between runs), exactly what a user's `detente report` does once the store exists.
+Each run is a new Python process (`python -m detente report`), exactly what a user runs once the store exists:
+
+* cold: every section computed (``--no-cache``; a tree without the cache is always cold);
+* warm: the second and later runs of the same report, sections read from the store's ``report_cache``;
+* text: ``--text FILE`` (an analyst's text turned into a case), cold and warm.
+
+``--src DIR`` runs another source tree (``DIR/src`` first on PYTHONPATH), e.g. ``git archive REV src | tar -x
+-C DIR`` for a before/after comparison on the same store and machine. Medians of ``--runs`` runs, with the
+machine's load average, since other jobs on a shared machine slow every run.
 """
 
 from __future__ import annotations
@@ -11,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -19,51 +26,79 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = ROOT / "tests" / "fixtures" / "texts" / "caucasus_commentary.txt"
+
+
+def run(cmd: list[str], env: dict) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - t
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, default=None)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--pdf", action="store_true", help="also time --pdf (Chromium)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--text", type=Path, default=TEXT)
+    ap.add_argument("--src", type=Path, default=None, help="another source tree to time (DIR/src)")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--screenshot", type=Path, default=None, help="write the report's first screen (1200x900) "
+                                                                  "to this PNG and stop")
     args = ap.parse_args()
     from detente.store import default_path
 
-    store = args.store or default_path()
+    store = args.store or Path(os.environ.get("DETENTE_STORE") or default_path())
     if not store.exists():
         raise SystemExit(f"no store at {store}; run `detente init` or pass --store")
-    modes = [("html", [])] + ([("pdf", ["--pdf"])] if args.pdf else [])
-    results, cpu = {}, {}
-    sections: dict[str, list[float]] = {}
+    env = dict(os.environ)
+    if args.src:
+        env["PYTHONPATH"] = str(args.src / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    base = [sys.executable, "-m", "detente", "report", "--store", str(store)]
+    helptext = subprocess.run(base + ["--help"], capture_output=True, text=True, env=env).stdout
+    has_cache = "--no-cache" in helptext
     with tempfile.TemporaryDirectory() as tmp:
-        for name, extra in modes:
-            times, cpus = [], []
-            for i in range(args.runs):
-                out = Path(tmp) / f"r{i}.html"
-                t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-                subprocess.run([sys.executable, "-m", "detente", "report", "--store", str(store), "--out", str(out),
-                                *extra], check=True, capture_output=True)
-                times.append(time.perf_counter() - t)
-                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpus.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
-                if name == "html":
-                    prov = json.loads(out.with_suffix(".json").read_text())["provenance"]
-                    for k, v in prov["section_seconds"].items():
-                        sections.setdefault(k, []).append(v)
-            results[name], cpu[name] = times, cpus
+        out = Path(tmp) / "r.html"
+        if args.screenshot:
+            return screenshot(base + ["--out", str(out)], env, out, args.screenshot)
+        cold = base + ["--out", str(out)] + (["--no-cache"] if has_cache else [])
+        modes = {"cold": [run(cold, env) for _ in range(args.runs)]}
+        sections = json.loads(out.with_suffix(".json").read_text())["provenance"].get("section_seconds", {})
+        if has_cache:
+            run(base + ["--out", str(out)], env)  # fill the cache
+            modes["warm"] = [run(base + ["--out", str(out)], env) for _ in range(args.runs)]
+        text = base + ["--out", str(out), "--text", str(args.text)]
+        modes["text cold"] = [run(text + (["--no-cache"] if has_cache else []), env) for _ in range(args.runs)]
+        if has_cache:
+            run(text, env)
+            modes["text warm"] = [run(text, env) for _ in range(args.runs)]
     load = os.getloadavg()[0]
+    tree = str(args.src) if args.src else "this tree"
     if args.markdown:
-        print(f"load average at the end: {load:.1f}\n")
-        print("| run | median wall s | runs (s) | median CPU s (user+sys, this process tree) |\n|---|---|---|---|")
-        for name, times in results.items():
-            print(f"| `detente report`{' --pdf' if name == 'pdf' else ''} (cold process) | "
-                  f"{statistics.median(times):.1f} | {', '.join(f'{t:.1f}' for t in times)} | "
-                  f"{statistics.median(cpu[name]):.1f} |")
-        print("\n| section | median s |\n|---|---|")
-        for k, v in sections.items():
-            print(f"| {k} | {statistics.median(v):.2f} |")
+        print(f"source: {tree}; runs per mode: {args.runs}; load average at the end: {load:.1f}\n")
+        print("| run | median wall s | runs (s) |\n|---|---|---|")
+        for name, times in modes.items():
+            print(f"| `detente report` {name} | {statistics.median(times):.2f} | "
+                  f"{', '.join(f'{t:.2f}' for t in times)} |")
+        print("\nsections of the last cold run (s): " + ", ".join(f"{k} {v}" for k, v in sections.items()))
     else:
-        print(json.dumps({"runs": results, "cpu": cpu, "sections": sections, "load": load}, indent=1))
+        print(json.dumps({"tree": tree, "runs": modes, "sections": sections, "load": load}, indent=1))
+    return 0
+
+
+def screenshot(cmd: list[str], env: dict, out: Path, png: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            pg = b.new_page(viewport={"width": 1200, "height": 900})
+            pg.goto(out.as_uri())
+            pg.screenshot(path=str(png))
+        finally:
+            b.close()
+    print(f"wrote {png}")
     return 0
 
 
