@@ -139,6 +139,12 @@ def test_rather_than_compares_two_dyads():
      {"before": "2021-05-02..2021-08-31", "after": "2021-09-01..2021-12-31"}),
     ("After the 44-day war, ties between Turkey and Azerbaijan deepened.", "change",
      {"before": "2019-09-28..2020-09-26", "after": "2020-11-11..2021-11-10"}),
+    ("In the two years after the 44-day war, trade between Iran and Armenia grew.", "change",
+     {"before": "2019-09-28..2020-09-26", "after": "2020-11-11..2022-11-10"}),
+    ("Tensions between Russia and Ukraine rose in the months before the invasion.", "change",
+     {"before": "2020-08-28..2021-08-27", "after": "2021-08-28..2022-02-23"}),
+    ("Before the 2022 invasion, Russia and Ukraine still traded gas.", "level", {"span": "2020-02-25..2022-02-23"}),
+    ("India and China clashed at Galwan on 15 June 2020.", "event", {"span": "2020-06-08..2020-06-22"}),
 ])
 def test_windows(sentence, aspect, window):
     c = one(sentence)

@@ -260,9 +260,10 @@ def anchors(s: str, on: date, actors: tuple[str, ...] = (), previous: Anchor | N
             a.start = date(lo.year + 1, 1, 1)  # "after 2020": from 2021
         out.append(a)
     # "for nearly 30 years", "for three decades", "over the past decade"
-    m = re.search(r"\b(?:for|over|in)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:nearly|almost|about|around|over|more than|"
-                  r"some|roughly|well over)?\s*(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|"
-                  r"twenty|thirty|a few|several)?\s*(years?|decades?)\b", low)
+    m = re.search(r"\b(?:for|(?:over|in|during)\s+the\s+(?:past|last))\s+(?:the\s+)?(?:nearly|almost|about|around|"
+                  r"over|more than|some|roughly|well over)?\s*(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+                  r"fifteen|twenty|thirty|a few|several)?\s*(years?|decades?)\b(?!\s+(?:after|since|that|following|"
+                  r"before))", low)
     if m and (m.group(1) or m.group(0).find("past") >= 0 or m.group(0).find("last") >= 0):
         n = NUMBERS.get(m.group(1) or "a") or (int(m.group(1)) if (m.group(1) or "").isdigit() else 1)
         years = n * (10 if m.group(2).startswith("decade") else 1)
@@ -360,9 +361,13 @@ def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None
             return Window(aspect, before=before, after=after, why="a change with no date: " + latest_why +
                           " against the year before")
         pivot = _pivot(a) if a.kind in ("after", "since") else a.start
-        if a.kind == "before":
-            pivot = (a.end or a.start) + days
         length = a.length or DEFAULT_SPAN
+        if a.kind == "before":  # "tensions rose before the invasion": the months before it against a year earlier
+            n = a.length or 180
+            after = (pivot - timedelta(days=n), pivot - days)
+            before = (after[0] - timedelta(days=DEFAULT_SPAN), after[0] - days)
+            return Window(aspect, before=before, after=after,
+                          why=f"the {n} days before {pivot} ({what}) against the {DEFAULT_SPAN} days before them")
         if a.kind in ("point",) and a.end and a.end > a.start and a.precision != "event":
             after = clip(a.start, a.end)  # "worsened in late 2021": that stated span
             n = (after[1] - after[0]).days + 1
