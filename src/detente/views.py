@@ -371,7 +371,7 @@ def dyad_key(a: str, b: str, freq: str, start: date | None, end: date | None, da
 
 
 # -- claims ---------------------------------------------------------------------------------------
-VERDICT_ORDER = ("supported", "contradicted", "mixed", "insufficient data")
+VERDICT_ORDER = ("supported", "contradicted", "mixed", "undecided", "insufficient data")
 
 
 def _evaluate(store: Any, case: Any, cache: dict | None) -> list[dict]:

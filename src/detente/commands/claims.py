@@ -25,7 +25,7 @@ def _emit_results(results: list, fmt: Fmt) -> None:
         sys.stdout.write(to_json([r.as_dict() for r in results]) + "\n")
     else:
         emit([r.row() for r in results], fmt, title="claims: verdicts (supported / contradicted / mixed / "
-                                                    "insufficient data)")
+                                                    "undecided / insufficient data)")
 
 
 def _when(on: str | None) -> date | None:
