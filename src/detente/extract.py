@@ -720,7 +720,7 @@ def check_prose(text: str) -> None:
         share = sum(w in common for w in words) / len(words)
         if share < 0.08:
             raise UserError(f"the text does not read as English ({100 * share:.0f}% common English words, "
-                            f"expected 20% or more): detente extracts claims from English prose only; translate it")
+                            f"English prose has 20% or more): detente extracts claims from English prose only; translate it")
 
 
 def analyse(text: str, when: date | None = None, data_end: date | None = None) -> Extraction:
