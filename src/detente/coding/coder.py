@@ -492,6 +492,21 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
         return "1722"
     if code in ("080", "084") and verb in ("PARDON", "RELEASE", "FREE", "FREED"):
         return "0841"
+    if verb in ("SENTENCE", "CONVICT") and code.startswith("17"):
+        return "116"  # a sentence is a finding of guilt (116), not an administrative sanction
+    if code == "020" and "FOR" in words:
+        after = set(obj[obj.index("FOR") + 1:])
+        if after & _MILITARY or after & {"AIR", "MISSILE", "ARTILLERY"}:
+            return "0212"
+        if after & _ECONOMIC:
+            return "0211"
+        if after & {"AID", "HELP", "ASSISTANCE", "SUPPORT"}:
+            return "023"
+    if code == "030" and words & {"RELATIONS", "TIES", "DIALOGUE", "COOPERATION"}:
+        return "032"  # intent to cooperate diplomatically ('pledged to improve relations')
+    if code == "140" and source is not None and source.members and verb in ("PROTEST", "DEMONSTRATE", "RALLY") \
+            and all(m.code[3:6] in _PROTESTERS for m in source.members):
+        return "141"  # people protesting in the street: a demonstration
     if code.startswith(("18", "19")) and code not in ("194", "195") and source is not None and \
             source.members and all(m.code[3:6] in _PROTESTERS for m in source.members):
         return "145"  # protesters attacking: a violent protest
@@ -554,7 +569,8 @@ def _refused_support(words: list[str], v: _Verb, limit: int) -> str | None:
 
 
 _REFUSE = {"REFUSE", "DECLINE"}
-_NOT_AN_EVENT = ("01", "02", "03", "10", "12", "13")  # statements, appeals, intents, demands, rejections, threats
+# statements, appeals, intents, demands, rejections, threats, protests ('marched to demand ...')
+_NOT_AN_EVENT = ("01", "02", "03", "10", "12", "13", "14")
 
 
 def _refusals(words: list[str], verbs: list[_Verb]) -> None:

@@ -56,7 +56,8 @@ def sentence_country(words: list[str], mentions: list[Mention], context: str | N
 
 # nouns that stand for the group the agent word before them names ('rebel positions', 'army units')
 HEADS = {"POSITIONS", "POSITION", "BASES", "BASE", "HEADQUARTERS", "STRONGHOLD", "STRONGHOLDS", "CAMP", "CAMPS",
-         "UNITS", "UNIT", "FIGHTERS", "CONVOY", "POSTS", "POST", "LEADERS", "LEADER", "SUPPORTERS", "MEMBERS"}
+         "UNITS", "UNIT", "FIGHTERS", "CONVOY", "POSTS", "POST", "LEADERS", "LEADER", "SUPPORTERS", "MEMBERS",
+         "PARTY", "PARTIES", "GROUP", "GROUPS", "MOVEMENT", "COALITION", "ALLIANCE", "BLOC", "FACTION"}
 
 
 def fill_null_actors(words: list[str], chs: list[Chunk], country: str, agent_words: set[str]) -> int:
