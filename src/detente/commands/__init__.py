@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-MODULES = ("relations", "network", "claims", "coding", "fetch", "report", "serve")
+MODULES = ("relations", "network", "claims", "coding", "fetch", "report", "serve", "update")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,204 @@
+"""`detente update`: from the store's last covered day, GDELT 2.0 exports fetched from a real local HTTP server
+(files built from the real rows of shared/data/gdelt2-events-sample, laid out as GDELT publishes them), ingested
+for the case's actors with their SOURCEURL, verdicts re-run; interrupted and re-run -> no duplicate events."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from detente import case as case_mod
+from detente import fetch, update
+from detente.store import Store
+from gdelt_server import GdeltServer, V2Archive, md5, zip_rows
+
+SAMPLE = "gdelt2-events-sample/2020-11-13.csv"
+
+
+def _sample_rows(shared) -> list[list[str]]:
+    """The sample's 61 export fields (its leading index column and trailing mention field dropped)."""
+    with open(shared / SAMPLE, newline="", encoding="utf-8") as fh:
+        r = csv.reader(fh)
+        next(r)
+        return [row[1:62] for row in r]
+
+
+def _redate(row: list[str], slot: str) -> list[str]:
+    d = datetime.strptime(slot, "%Y%m%d%H%M%S")
+    out = list(row)
+    out[1], out[2], out[3] = d.strftime("%Y%m%d"), d.strftime("%Y%m"), str(d.year)
+    out[4] = f"{d.year + (d.timetuple().tm_yday - 1) / 365:.4f}"
+    out[59] = slot
+    return out
+
+
+def _archive(server, shared, days: list[date], per_slot: int = 200, slots_per_day: int = 3) -> V2Archive:
+    rows = _sample_rows(shared)
+    arc = V2Archive(server)
+    k = 0
+    for day in days:
+        t = datetime(day.year, day.month, day.day)
+        for _ in range(slots_per_day):
+            slot = t.strftime("%Y%m%d%H%M%S")
+            chunk = [_redate(r, slot) for r in rows[k:k + per_slot]]
+            k += per_slot
+            name = f"{slot}.export.CSV.zip"
+            arc.add_slot(slot, body=zip_rows(name[:-4], chunk))
+            t += timedelta(minutes=15)
+    arc.publish()
+    return arc
+
+
+@pytest.fixture
+def seeded(tmp_path, shared):
+    """A store whose GDELT 2.0 coverage ends on 2024-02-23 (one real slot ingested)."""
+    s = Store(tmp_path / "u.duckdb")
+    with GdeltServer() as srv:
+        arc = _archive(srv, shared, [date(2024, 2, 23)], slots_per_day=1)
+        fetch.fetch_gdelt(2, date(2024, 2, 23), date(2024, 2, 23), tmp_path / "seed", store=s, base_url=arc.base)
+    yield s
+    s.close()
+
+
+CASE = """
+name: update_test
+title: ARM-AZE and RUS-TUR in late February 2024
+actors: {ARM: Armenia, AZE: Azerbaijan, RUS: Russia, TUR: Turkey}
+periods:
+  before: {start: 2024-02-23, end: 2024-02-23}
+  after: {start: 2024-02-24, end: null}
+datasets: [gdelt2]
+hypotheses:
+  - {id: U1, claim: Armenia and Azerbaijan stay hostile, kind: compare, x: ARM-AZE, y: 0, periods: all, expect: less}
+  - {id: U2, claim: Russia and Turkey cooperate, kind: compare, x: RUS-TUR, y: 0, periods: all, expect: greater}
+"""
+
+
+def _case():
+    return case_mod.loads(CASE)
+
+
+def test_update_fetches_ingests_and_reports_changes(seeded, tmp_path, shared):
+    assert update.last_covered_day(seeded) == date(2024, 2, 23)
+    with GdeltServer() as srv:
+        arc = _archive(srv, shared, [date(2024, 2, 24), date(2024, 2, 25)])
+        res = update.update(seeded, _case(), until=date(2024, 2, 25), dest=tmp_path / "dl", base_url=arc.base,
+                            opts=fetch.Options(workers=2))
+    assert (res.start, res.end) == (date(2024, 2, 24), date(2024, 2, 25))
+    # the sample joins events to their mentions, so one event can repeat: folded as reports of one event
+    assert res.rows_stored > 0
+    ids, distinct = seeded.con.execute("SELECT count(*), count(DISTINCT event_id) FROM events").fetchall()[0]
+    assert ids == distinct
+    assert update.last_covered_day(seeded) == date(2024, 2, 25)
+    # every stored row has a case actor on both sides and keeps its source URL
+    acts = sorted(_case().actors)
+    n, with_url = seeded.con.execute(
+        "SELECT count(*), count(source_url) FROM events WHERE dataset = 'gdelt2' AND date >= '2024-02-24'").fetchall()[0]
+    assert n == res.rows_stored and with_url == n
+    assert res.new_evidence and all(e["source_url"].startswith("http") for e in res.new_evidence)
+    assert {e["actor_a"] for e in res.new_evidence} <= set(acts)
+    # one change record per claim of the case, each with its verdict before and after
+    assert [c.id for c in res.changes] == [h.id for h in _case().hypotheses]
+    assert all(c.verdict_after for c in res.changes)
+    # before the update the 'after' period had no data: no verdicts then, and the result says why
+    assert all(c.verdict_before is None for c in res.changes) and "period after" in res.note
+    # a second run has nothing to do
+    again = update.update(seeded, _case(), until=date(2024, 2, 25), dest=tmp_path / "dl", base_url=arc.base,
+                          verdicts=False)
+    assert again.current and again.rows_stored == 0
+
+
+class _StopAfter:
+    """A reporter that presses Ctrl-C after the first verified file (what SIGINT does to the command)."""
+
+    def __init__(self):
+        self.done = 0
+
+    def start(self, files, total_bytes):
+        pass
+
+    def advance(self, nbytes):
+        pass
+
+    def file_done(self, result):
+        self.done += 1
+        if self.done == 2:
+            raise KeyboardInterrupt
+
+
+def test_interrupted_update_resumes_without_duplicates(seeded, tmp_path, shared):
+    days = [date(2024, 2, 24), date(2024, 2, 25)]
+    with GdeltServer() as srv:
+        arc = _archive(srv, shared, days)
+        with pytest.raises(fetch.FetchInterrupted):
+            update.update(seeded, _case(), until=days[-1], dest=tmp_path / "dl", base_url=arc.base,
+                          opts=fetch.Options(workers=1), reporter=_StopAfter(), verdicts=False)
+        partial = seeded.con.execute("SELECT count(*) FROM events WHERE dataset = 'gdelt2'").fetchall()[0][0]
+        # the re-run starts after the last ingested day and fetches the rest; re-listed files are skipped by hash
+        fetch.fetch_gdelt(2, days[0], days[-1], tmp_path / "dl", actors=sorted(_case().actors), store=seeded,
+                          base_url=arc.base)
+    total, distinct = seeded.con.execute(
+        "SELECT count(*), count(DISTINCT event_id) FROM events WHERE dataset = 'gdelt2'").fetchall()[0]
+    assert total == distinct > partial
+
+
+def test_corrupt_file_is_never_ingested(seeded, tmp_path, shared):
+    with GdeltServer() as srv:
+        arc = V2Archive(srv)
+        good = _sample_rows(shared)[:50]
+        slot = "20240224000000"
+        body = zip_rows(f"{slot}.export.CSV", [_redate(r, slot) for r in good])
+        arc.add_slot(slot, body=body[: len(body) // 2], list_md5=md5(body), list_size=len(body))
+        arc.publish()
+        with pytest.raises(Exception, match="not downloaded"):
+            update.update(seeded, _case(), until=date(2024, 2, 24), dest=tmp_path / "dl", base_url=arc.base,
+                          opts=fetch.Options(workers=1, retries=1, timeout=2), verdicts=False)
+    assert seeded.con.execute("SELECT count(*) FROM events WHERE date >= '2024-02-24'").fetchall()[0][0] == 0
+
+
+def test_already_current_and_empty_store(tmp_path):
+    s = Store(tmp_path / "e.duckdb")
+    try:
+        with pytest.raises(Exception, match="covers no GDELT day yet"):
+            update.update(s, _case())
+    finally:
+        s.close()
+
+
+def test_cli_update_and_polecat_folder(tmp_path, shared):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    path = tmp_path / "c.duckdb"
+    s = Store(path)
+    with GdeltServer() as srv:
+        arc = _archive(srv, shared, [date(2024, 2, 23), date(2024, 2, 24)], slots_per_day=2)
+        fetch.fetch_gdelt(2, date(2024, 2, 23), date(2024, 2, 23), tmp_path / "seed", store=s, base_url=arc.base)
+        s.close()
+        cf = tmp_path / "case.yaml"
+        cf.write_text(CASE)
+        res = CliRunner().invoke(app, ["update", "--case-file", str(cf), "--until", "2024-02-24", "--base-url",
+                                       arc.base, "--dest", str(tmp_path / "dl"), "--store", str(path), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout if hasattr(res, "stdout") else res.output)
+    assert out["start"] == "2024-02-24" and out["rows_stored"] > 0 and len(out["changes"]) == 2
+    # POLECAT: a folder of downloaded files; the second run stores nothing new
+    folder = tmp_path / "polecat"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "polecat_fixture.tsv", folder / "polecat_2021_01.tsv")
+    s = Store(path)
+    try:
+        first = update.update_polecat(s, folder, _case(), verdicts=False)
+        second = update.update_polecat(s, folder, _case(), verdicts=False)
+    finally:
+        s.close()
+    assert first.rows_stored > 0 and second.rows_stored == 0
+    bad = CliRunner().invoke(app, ["update", "--source", "polecat", "--store", str(path)])
+    assert bad.exit_code == 2 and "needs the folder" in bad.output
