@@ -95,3 +95,30 @@ def test_case_from_dict_and_errors() -> None:
     with pytest.raises(case.CaseError, match=r"c.yaml:4: periods.p: period p starts after it ends"):
         case.loads("name: x\nactors: [RUS, UKR]\nperiods:\n  p: {start: 2022-02-02, end: 2022-01-01}\n"
                    "hypotheses: []\n", "c.yaml")
+
+
+def test_import_graph_runs_one_way() -> None:
+    """case -> periods -> relations -> (network) -> claims: no module imports a later stage, even lazily."""
+    import ast
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "detente"
+    stages = {"case": 0, "periods": 1, "resample": 1, "relations": 2, "network": 3, "claims": 4, "views": 5,
+              "report": 6, "web": 6, "cli": 7, "commands": 7}
+    files = {"case": src / "case.py", "periods": src / "periods.py", "resample": src / "resample.py",
+             "relations": src / "relations.py",
+             # claims/plot.py draws with views' helpers (a presentation module, not the claims stage's logic)
+             **{f"claims/{p.stem}": p for p in (src / "claims").glob("*.py") if p.stem != "plot"}}
+    for name, path in files.items():
+        me = stages[name.split("/")[0]]
+        for n in ast.walk(ast.parse(path.read_text())):
+            mods = [n.module] if isinstance(n, ast.ImportFrom) and n.module else \
+                [a.name for a in n.names] if isinstance(n, ast.Import) else []
+            for m in mods:
+                parts = m.split(".")
+                if parts[0] != "detente" or len(parts) < 2:
+                    continue
+                first = parts[1]
+                if first == "claims" and name.startswith("claims/"):
+                    continue
+                assert stages.get(first, -1) <= me, f"{name} imports {m} (a later stage)"
