@@ -23,6 +23,7 @@ format, so :func:`case_from_text` builds a case with only the text's actors, win
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -212,6 +213,16 @@ def sentences(text: str) -> list[tuple[int, str]]:
 # ------------------------------------------------------------------------------------------------ actors
 def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
     """Actor mentions (start, end, code) that stand for a party: places that are not actors are dropped."""
+    return list(_actors_cached(sentence, when))
+
+
+_METONYM_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(n) for n in METONYMS), key=len, reverse=True)) + r")\b",
+                         re.I)
+_HEDGE_RE = re.compile(r"\b(" + "|".join(re.escape(h) for h in HEDGES) + r")\b")
+
+
+@functools.lru_cache(maxsize=4096)
+def _actors_cached(sentence: str, when: date | None) -> tuple[tuple[int, int, str], ...]:
     from detente import actors
 
     spaced = re.sub(r"(?<=[A-Za-z])[-–/](?=[A-Z])", " ", sentence)  # "Turkish-Azerbaijani", "Iran/Armenia"
@@ -224,14 +235,14 @@ def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
             code = "EU"  # the EU's seat, not Belgium, in foreign-affairs prose
         found.append((s, e, code))
     low = spaced.lower()
-    for name, code in METONYMS.items():
-        for m in re.finditer(rf"\b{re.escape(name)}\b", low):
-            if m.group()[0].isalpha() and not spaced[m.start():m.start() + 1].isupper() and \
-                    not name.startswith("the "):
-                continue
-            if not any(s < m.end() and m.start() < e for s, e, _ in found):
-                off = 4 if name.startswith("the ") else 0
-                found.append((m.start() + off, m.end(), code))
+    for m in _METONYM_RE.finditer(spaced):
+        name = m.group().lower()
+        code = METONYMS[name]
+        if not name.startswith("the ") and not spaced[m.start()].isupper():
+            continue
+        if not any(s < m.end() and m.start() < e for s, e, _ in found):
+            off = 4 if name.startswith("the ") else 0
+            found.append((m.start() + off, m.end(), code))
     keep = []
     for s, e, code in sorted(found):
         nxt = re.match(r"[\s-]*([\w']+)", low[e:])
@@ -243,7 +254,7 @@ def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
         if nxt and nxt.group(1) == "china" and sentence[e:e + 7].lower().startswith(" china sea"):
             continue
         keep.append((s, e, code))
-    return keep
+    return tuple(keep)
 
 
 def _items(sentence: str, found: list[tuple[int, int, str]]) -> list[Item]:
@@ -700,8 +711,8 @@ def relations(sentence: str, when: date | None = None, drop_spans: list[tuple[in
 
 
 def _hedges(sentence: str) -> list[str]:
-    s = " " + re.sub(r"\s+", " ", sentence.lower()) + " "
-    return [h for h in HEDGES if re.search(rf"\b{re.escape(h)}\b", s)]
+    found = set(_HEDGE_RE.findall(re.sub(r"\s+", " ", sentence.lower())))
+    return [h for h in HEDGES if h in found]
 
 
 # ------------------------------------------------------------------------------------------------ claims

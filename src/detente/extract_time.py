@@ -27,6 +27,7 @@ tested on, never after the text's date ``on``:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -177,14 +178,14 @@ def dates(s: str) -> list[tuple[int, int, date, date, str]]:
     return sorted(out)
 
 
+_PREP_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(AFTER + BEFORE + IN, key=len, reverse=True))
+                      + r")\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}$")
+
+
 def _prep(before: str) -> str | None:
     """The temporal preposition that ends ``before`` (the text left of a date or event), if any."""
-    b = before.lower()
-    for p in sorted(AFTER + BEFORE + IN, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(p)}\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){{0,3}}$", b) and \
-                re.search(rf"\b{re.escape(p)}\b", b[-40:]):
-            return p
-    return None
+    m = _PREP_RE.search(before.lower()[-60:])
+    return m.group(1) if m else None
 
 
 def _gazetteer(s: str, actors: tuple[str, ...], on: date | None) -> list:
@@ -298,6 +299,7 @@ def _named(text: str) -> bool:
     return any(w[:1].isupper() or w[:1].isdigit() for w in text.split() if w.lower() != "the")
 
 
+@functools.cache
 def _gazetteer_available() -> bool:
     try:
         from detente import gazetteer
