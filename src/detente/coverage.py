@@ -1,0 +1,84 @@
+"""Coverage is data: which days each dataset covers for each actor, computed once per store open.
+
+A dataset "covers" a day when it holds any row that day (its date coverage, ``datasets.coverage_*`` and the days
+with rows). It covers an *actor* only if the actor can appear in it at all: the GDELT daily network is a matrix
+over a fixed list of 249 countries (no Kosovo), so a dyad with an actor outside that list is "no data", never a
+dyad with zero events. Beyond that, how often an actor appears is the evidence behind any number about it:
+:func:`actor_table` gives days present per dataset and actor, and :func:`low_evidence` applies the stated floor.
+
+>>> EVIDENCE_FLOOR_DAYS
+30
+"""
+
+from __future__ import annotations
+
+import weakref
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+EVIDENCE_FLOOR_DAYS = 30  # an actor present on fewer days than this in a dataset and period is low-evidence
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def universe(dataset: str) -> frozenset[str] | None:
+    """The actors a dataset can hold at all (None: any actor, as in event datasets)."""
+    if dataset == "gdelt_network":
+        text = resources.files("detente.data").joinpath("gdelt_network_countries.txt").read_text()
+        return frozenset(x.strip() for x in text.split() if x.strip())
+    return None
+
+
+def actor_table(store: Any) -> pd.DataFrame:
+    """(dataset, actor, first_day, last_day, days): the days each actor appears in each dataset (memoised)."""
+    hit = _CACHE.get(store)
+    key = store.con.execute("SELECT count(*), max(ingested_at) FROM files").fetchall()[0]
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    frame = store.con.execute("""
+        WITH sides AS (
+          SELECT dataset, actor_a AS actor, date FROM dyad_days UNION ALL
+          SELECT dataset, actor_b, date FROM dyad_days UNION ALL
+          SELECT dataset, source_country, date FROM events WHERE source_country IS NOT NULL UNION ALL
+          SELECT dataset, target_country, date FROM events WHERE target_country IS NOT NULL)
+        SELECT dataset, actor, min(date) AS first_day, max(date) AS last_day, count(DISTINCT date) AS days
+        FROM sides GROUP BY ALL ORDER BY ALL""").df()
+    _CACHE[store] = (key, frame)
+    return frame
+
+
+def covers_actor(store: Any, dataset: str, actor: str) -> bool:
+    """Can ``dataset`` say anything about ``actor``? False when the actor is outside the dataset's universe or
+    never appears in it (then every measure of a dyad with it is NULL, "no data")."""
+    u = universe(dataset)
+    if u is not None and actor not in u:
+        return False
+    t = actor_table(store)
+    return bool(((t.dataset == dataset) & (t.actor == actor)).any())
+
+
+def low_evidence(days_present: int | None, floor: int = EVIDENCE_FLOOR_DAYS) -> bool:
+    """True when a number rests on fewer than ``floor`` days with data.
+
+    >>> low_evidence(12), low_evidence(349), low_evidence(None)
+    (True, False, True)
+    """
+    return days_present is None or days_present < floor
+
+
+def describe(store: Any, actors: list[str]) -> list[dict]:
+    """One row per dataset and actor: days present, first and last day, and the low-evidence flag."""
+    t = actor_table(store)
+    datasets = [r[0] for r in store.con.execute("SELECT name FROM datasets ORDER BY name").fetchall()]
+    out = []
+    for ds in datasets:
+        for a in actors:
+            row = t[(t.dataset == ds) & (t.actor == a)]
+            days = int(row.days.iloc[0]) if len(row) else 0
+            if days == 0 and universe(ds) is None and not len(t[t.dataset == ds]):
+                continue  # a signals-only dataset: no actor-days
+            out.append({"dataset": ds, "actor": a, "in_universe": covers_actor(store, ds, a) or days > 0,
+                        "days": days, "first_day": row.first_day.iloc[0] if len(row) else None,
+                        "last_day": row.last_day.iloc[0] if len(row) else None, "low_evidence": low_evidence(days)})
+    return out
