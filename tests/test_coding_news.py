@@ -10,6 +10,7 @@ import pytest
 
 from detente import coding
 from detente.coding import evaluate
+from detente.coding.coder import intent
 from detente.coding.dictionaries import PhraseIndex, phrase, read_actors, read_agents, read_discards
 from detente.coding.verbs import read_verbs
 from detente.errors import UserError
@@ -238,3 +239,10 @@ def test_gold_set_holdout_meets_targets(coder):
 @pytest.mark.xfail(strict=True, reason="not met: PLOVER type 0.40, P/R 0.31/0.32 (docs/coding.md)")
 def test_plover_gold_meets_targets(coder):
     _targets(evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")).as_dict())
+
+
+def test_future_acts_are_intents(coder):
+    """CAMEO 03: an act announced for the future is an intent ('will give a grant' 0331, 'gave' 071)."""
+    assert triples(coder, "Finland will give Tanzania a grant.") == [("FIN", "TZA", "0331")]
+    assert triples(coder, "Finland gave Tanzania a grant.") == [("FIN", "TZA", "071")]
+    assert intent("163") == "1312"  # a hostile act announced is a threat

@@ -82,11 +82,14 @@ def load(statements: bool = False) -> Coder:
 
 
 def validation_coder(folder: Path) -> Coder:
-    """The coder the PETRARCH unit tests were written for (PETR.Validate.* dictionaries in ``folder``)."""
-    return Coder(read_verbs(folder / "PETR.Validate.verbs.txt"),
+    """The coder the PETRARCH unit tests were written for (PETR.Validate.* dictionaries in ``folder``; like
+    PETRARCH it codes 'X will give' as the giving itself, not as an intent)."""
+    c = Coder(read_verbs(folder / "PETR.Validate.verbs.txt"),
                  read_actors([folder / "PETR.Validate.actors.txt"]).index,
                  read_agents([folder / "PETR.Validate.agents.txt"]),
                  read_discards([folder / "PETR.Validate.discards.txt"]))
+    c.intents = False
+    return c
 
 
 def code_sentence(text: str, when: date | None = None, coder: Coder | None = None) -> list[dict]:

@@ -76,6 +76,7 @@ class _Verb:
     negated: bool = False
     events: list[Event] = field(default_factory=list)
     noun: bool = False
+    future: bool = False  # 'will provide', 'would send': an intent (03) or a threat (13), CAMEO's reading
 
     def add(self, a: ActorRef, b: ActorRef, code: str, line: int | None, kind: str = "main") -> None:
         self.events.append(Event(a, b, code, (self.at, self.end), line, kind))
@@ -100,6 +101,9 @@ class Coder:
         self.discards = discards
         self.external = external
         self.statements = statements
+        # 'will give' codes an intent (033), 'will break relations' a threat (CAMEO); PETRARCH's unit tests
+        # code the act itself, so the validation coder turns this off
+        self.intents = True
         self._anchors: dict[int, tuple[dict[str, list[Pattern]], list[Pattern]]] = {}
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self._context_cache: dict[str, str] = {}
@@ -287,6 +291,8 @@ class Coder:
                               or words[j].endswith("LY") or words[j][0].isdigit()):
                 if words[j] in NEGATIONS:
                     v.negated = True
+                elif words[j] in _FUTURE:
+                    v.future = True
                 if words[j] in BE and j == v.at - 1 - _adverbs_between(words, j, v.at) and \
                         "TO" not in words[j + 1: v.at]:  # 'is about to restore' is no passive
                     saw_be = True
@@ -416,6 +422,8 @@ class Coder:
             v.add_among(source.members, code, line)
             return
         code = refine(code, v.form.base, words[v.end: limit], source)
+        if v.future and self.intents and not v.negated:
+            code, rev = intent(code), None
         # a reverse event ([042:043]) only when the target is the verb's own object ('visited Paris'),
         # not an actor reached through a preposition ('attended talks with Aliyev')
         if rev and not (direct or v.passive):
@@ -510,6 +518,32 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
     if code.startswith(("18", "19")) and code not in ("194", "195") and source is not None and \
             source.members and all(m.code[3:6] in _PROTESTERS for m in source.members):
         return "145"  # protesters attacking: a violent protest
+    return code
+
+
+_FUTURE = {"WILL", "WOULD", "'LL", "SHALL"}
+_INTENT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+_INTENT_SUB = {"061": "0311", "062": "0312", "063": "0313", "064": "0314", "071": "0331", "072": "0332",
+               "073": "0333", "074": "0334", "081": "0351", "083": "0353", "084": "0354", "085": "0355",
+               "087": "0356", "086": "0355"}
+_THREAT = {"16": "131", "17": "130", "18": "138", "19": "138", "20": "138"}
+_THREAT_SUB = {"162": "1311", "163": "1312", "161": "1313", "164": "134", "165": "135", "166": "136",
+               "191": "1381", "192": "1382", "180": "1383", "181": "1383", "182": "1383", "183": "1383",
+               "190": "1384", "193": "1384", "194": "1384", "195": "1384", "200": "1385"}
+
+
+def intent(code: str) -> str:
+    """What an act announced for the future codes (CAMEO 03 *Express intent to cooperate* for cooperative acts,
+    13 *Threaten* for hostile ones): 'Finland will give Tanzania a grant' -> 033, not 071.
+
+    >>> intent("071"), intent("0874"), intent("163"), intent("111")
+    ('0331', '0356', '1312', '111')
+    """
+    head = code[:3]
+    if code[:2] in _INTENT:
+        return _INTENT_SUB.get(head, _INTENT[code[:2]])
+    if code[:2] in _THREAT:
+        return _THREAT_SUB.get(head, _THREAT[code[:2]])
     return code
 
 
