@@ -297,6 +297,7 @@ def test_historic_states_keep_their_cow_codes():
     assert actors.from_gw(972) == "TON" and actors.from_gw(55) == "GRD" and actors.from_gw(751) == "HYD"
     # historic rows carry no ISO2 code, so no ISO2 clashes with a modern one ("CS", "DD")
     assert all(not r["iso2"] for r in actors.countries().values() if r["sovereignty"].startswith("historic"))
+    assert actors.from_iso2("") is None and actors.from_iso2("AM") == "ARM"  # a blank code is no historic row
 
 
 def _codes_in(path: Path, cols: tuple[str, ...]) -> set[int]:

@@ -473,8 +473,12 @@ def _candidates(text: str) -> tuple[Candidate, ...]:
         inner = _candidates(m.group(2))
         if inner:
             sector = sector_of(m.group(1))
-            if sector is None:  # "Virgin Islands (US)" is a territory, not "Virgin Islands" of the US
+            if sector is None:  # "Virgin Islands (US)", "Cayman Islands (British)": the territory, not its sovereign
                 iso = _by_bag(t, whole_only=True)
+                head = _by_bag(m.group(1), whole_only=True) if iso is None else None
+                if head and countries()[head]["sovereignty"] in {x for _lo, _hi, a in inner if a.country
+                                                               for x in (a.country, countries()[a.country]["name"])}:
+                    iso = head
                 if iso:
                     return ((None, None, _state(iso)),)
             return _with_sector(inner, sector, t, inner_first=True)
@@ -544,6 +548,8 @@ def iso3(code_or_name: str) -> str | None:
 
 def from_iso2(code: str) -> str | None:
     code = code.strip().upper()
+    if not code:
+        return None  # historic rows have no ISO2 code
     return next((iso for iso, r in countries().items() if r["iso2"] == code), None)
 
 
