@@ -202,3 +202,18 @@ def test_cli_update_and_polecat_folder(tmp_path, shared):
     assert first.rows_stored > 0 and second.rows_stored == 0
     bad = CliRunner().invoke(app, ["update", "--source", "polecat", "--store", str(path)])
     assert bad.exit_code == 2 and "needs the folder" in bad.output
+
+
+def test_renamed_header_sample_is_mapped(shared, tmp_path):
+    """The sample's renamed (and partly misleading) header is recognised whole and mapped by position."""
+    s = Store(tmp_path / "r.duckdb")
+    try:
+        r = s.ingest([shared / SAMPLE])[0]
+        assert (r.format, r.rows_read, r.rows_stored, r.rows_quarantined) == ("gdelt2", 2824, 2824, 0)
+        # the first data row, read by hand: event 954680550, AFG -> GBR, CAMEO 190, Goldstein -10, its URL
+        row = s.con.execute("SELECT source_country, target_country, cameo_code, goldstein, source_url, date"
+                            " FROM events WHERE event_id = '954680550'").fetchall()[0]
+        assert row[:4] == ("AFG", "GBR", "190", -10.0) and row[4].startswith("https://www.elystandard.co.uk/")
+        assert str(row[5]) == "2020-11-13"
+    finally:
+        s.close()

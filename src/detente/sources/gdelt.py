@@ -11,6 +11,7 @@ full name and coordinates; SOURCEURL. GDELT repeats an event in later files: the
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 from pathlib import Path
@@ -61,10 +62,44 @@ def _head(path: Path, head: bytes) -> str:
     return head.decode("utf-8", "replace")
 
 
+# Renamed headers seen in the wild, mapped to GDELT's own fields BY POSITION after the whole header has been
+# matched: their names are not GDELT's and some mislead (in this one, "Actor_1_Country_Code" heads the Actor1Code
+# field and "Mention_Type" the ActionGeo_Type field; checked against the rows). A leading pandas index column and
+# trailing mention fields are kept as unused extras.
+RENAMED_HEADERS: dict[tuple[str, ...], tuple[int, int]] = {  # header -> (fields before GLOBALEVENTID, after SOURCEURL)
+    ("", "Global_Event_ID", "Day", "YYYYMM", "YYYY", "Day_Time", "Actor_1_Country_Code", "Actor_1_Name",
+     "Actor_1_Country_ABBR", "Actor_1_Known_Group_Code", "Actor_1_Ethnic_Code", "Actor_1_Religion_Code",
+     "Actor_1_Religion_2_Code", "Actor_1_Role", "Actor_1_Role2", "Actor_1_Role3", "Actor_2_Country_Code",
+     "Actor_2_Name", "Actor_2_Country_ABBR", "Actor_2_Know_Group_Code", "Actor_2_Ethnic_Code",
+     "Actor_2_Religion_Code", "Actor_2_Religion_2_Code", "Actor_2_Role", "Actor_2_Role2", "Actor_2_Role3",
+     "Is_Root_Event", "Event_Code", "Event_Base_Code", "Event_Root_Code", "Quad_Class", "Goldstein_Scale",
+     "Num_Mentions", "Num_Sources", "Num_Articles", "AVG_TONE", "Actor_1_Geo_Type", "Actor_1_Geo_FullName",
+     "Actor_1_Geo_Country_Code", "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long",
+     "Actor1Geo_FeatureID", "Actor_2_Geo_Type", "Actor_2_Geo_FullName", "Actor_2_Geo_Country_Code",
+     "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID",
+     "Mention_Type", "ST_PR_CNTRY", "Country", "ADM1Code_Extra", "ADM2Code_Extra", "Lat_Extra", "Long_Extra",
+     "ActorGeo_FeaturID_Extra", "Date_Added", "Source_URL", "Confidence"): (1, 1),
+}
+
+
+def _renamed(first: str, known: tuple[tuple[str, ...], ...]) -> Layout | None:
+    names = tuple(x.strip().strip('"') for x in next(csv.reader([first])))
+    for header, (lead, tail) in RENAMED_HEADERS.items():
+        if names == header:
+            for cols in known:
+                if len(cols) == len(names) - lead - tail:
+                    return Layout(tuple(f"_lead{i}" for i in range(lead)) + cols
+                                  + tuple(f"_extra{i}" for i in range(tail)), True, ",", '"')
+    return None
+
+
 def layout_of(head: str, known: tuple[tuple[str, ...], ...]) -> Layout | None:
     """The layout of a file that starts with ``head``, among ``known`` column lists."""
     head = head.lstrip("\ufeff")
     first = head.split("\n", 1)[0].rstrip("\r")
+    renamed = _renamed(first, known) if "," in first else None
+    if renamed is not None:
+        return renamed
     if first.startswith("GLOBALEVENTID"):
         delim = "\t" if "\t" in first else ","
         names = tuple(x.strip().strip('"') for x in first.split(delim))
