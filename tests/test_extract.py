@@ -176,6 +176,14 @@ def test_named_events_resolve_through_the_gazetteer_and_unresolved_ones_are_repo
     assert ext.claims and ext.claims[0]["window"]["span"].startswith("2022-06-01")  # the date beside it is used
 
 
+def test_a_generic_named_event_resolves_through_the_texts_actors():
+    got = extract_claims("Armenia and Azerbaijan fought a war over Karabakh in 2020. Relations between Iran and "
+                         "Azerbaijan deteriorated sharply after the war.", when=WHEN)
+    assert [(c["source"], c["target"], c["polarity"]) for c in got] == [
+        ("ARM", "AZE", "conflictual"), ("IRN", "AZE", "conflictual")]  # Karabakh is what they fought over
+    assert got[1]["anchor"]["event"] and got[1]["window"]["after"] == "2020-11-11..2021-11-10"
+
+
 def test_since_then_takes_the_previous_sentences_date():
     got = extract_claims("Israel and the Emirates normalised relations in August 2020. Since then trade between "
                          "the Emirates and Israel has grown.", when=WHEN)

@@ -85,6 +85,9 @@ FRONTED = {"in", "at", "during", "with", "under", "despite", "unlike", "followin
            "without", "like", "to", "from", "over", "within", "throughout", "against", "beyond", "having"}
 NOUN_START = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those", "some", "many",
               "most", "one", "another", "other", "such", "no"}
+DISPUTE = {"war", "wars", "dispute", "disputes", "clashed", "clash", "clashes", "fought", "fight", "fighting",
+           "quarrel", "quarrelled", "quarreled", "tensions", "tension", "conflict", "row", "standoff", "feud",
+           "competition", "rivalry"}
 PREPOSITIONS = {"to", "towards", "toward", "with", "from", "against", "on", "for", "into", "at", "alongside"}
 LOCATIVE = {"in", "near", "across", "through", "inside", "within", "throughout", "along", "off", "via", "into"}
 AT_ORGS = {"UNO", "UN", "AU", "EU", "NATO", "OSCE", "ASEAN", "CSTO", "SCO", "GCC", "ARL", "OIC", "BRICS", "G20", "G7"}
@@ -645,6 +648,8 @@ def _svo(clause: list[Item], inherited: list[Item] | None) -> tuple[list[Relatio
             else:
                 boundary = hi if words else boundary
                 continue
+        if words and words[-1] == "over" and any(w in DISPUTE for w in words):
+            continue  # "fought a war over Karabakh", "tensions over Kashmir": the issue, not a party
         if cues and cues[0] in ACCUSE and len(words) >= 3 and words[-1] in ("of", "on", "against") and \
                 words[-2] not in ACCUSE:  # "condemned the shelling of Armenian villages": the victim, not the target
             boundary = hi
@@ -749,13 +754,19 @@ def analyse(text: str, when: date | None = None, data_end: date | None = None) -
     context: Anchor | None = None
     previous: Anchor | None = None
     para = 0
-    for idx, (off, sent) in enumerate(sentences(text)):
+    sents = sentences(text)
+    counts: dict[str, int] = {}
+    for _, sent in sents:
+        for *_, c in _actors_in(sent, when):
+            counts[c] = counts.get(c, 0) + 1
+    topic = tuple(sorted(counts, key=lambda c: -counts[c])[:4])  # whom the text is about: "the war" is theirs
+    for idx, (off, sent) in enumerate(sents):
         p = sum(1 for x in paragraphs if x < off)
         if p != para:
             para, context = p, None
         found = _actors_in(sent, when)
         codes = tuple(dict.fromkeys(c for *_, c in found))
-        ancs = anchors(sent, when, codes, previous)
+        ancs = anchors(sent, when, tuple(dict.fromkeys(codes + topic)), previous)
         for a in ancs:
             for u in a.unresolved:
                 if u not in unresolved:
@@ -800,7 +811,8 @@ def _anchor_for(r: Relation, sent: str, ancs: list[Anchor]) -> Anchor | None:
     sentence's first dated one, else its first."""
     if not ancs:
         return None
-    bounds = [0] + [m.end() for m in re.finditer(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:but|while)\b", sent)]
+    bounds = [0] + [m.end() for m in re.finditer(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:but|while|although|"
+                                                 r"though|whereas)\b", sent)]
     bounds.append(len(sent))
     lo = max(b for b in bounds if b <= r.pos)
     hi = min(b for b in bounds if b > r.pos) if any(b > r.pos for b in bounds) else len(sent)
@@ -808,7 +820,10 @@ def _anchor_for(r: Relation, sent: str, ancs: list[Anchor]) -> Anchor | None:
     pick = [a for a in inside if a.start] or inside
     if pick:
         return pick[0]
-    return next((a for a in ancs if a.start), ancs[0])
+    # a fronted anchor ("In 2022, ...", "After the war, A did x and B did y") covers the whole sentence
+    first = min(bounds[1:])
+    fronted = [a for a in ancs if a.pos < first and a.pos < 3 + sent.find(",") and sent.find(",") > 0]
+    return fronted[0] if fronted else None
 
 
 def _hypothesis(c: Claim) -> tuple[dict, list[str]]:

@@ -265,6 +265,10 @@ def anchors(s: str, on: date, actors: tuple[str, ...] = (), previous: Anchor | N
                   r"over|more than|some|roughly|well over)?\s*(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|"
                   r"fifteen|twenty|thirty|a few|several)?\s*(years?|decades?)\b(?!\s+(?:after|since|that|following|"
                   r"before))", low)
+    bare = re.search(r"\bfor (decades|years)\b(?!\s+(?:after|since|that|following|before))", low)
+    if bare and not m:  # "for decades": at least two; "for years": a few
+        out.append(Anchor(s[bare.start():bare.end()], _years_before(on, 20 if bare.group(1) == "decades" else 5), on,
+                          "duration", "year", pos=bare.start()))
     if m and (m.group(1) or m.group(0).find("past") >= 0 or m.group(0).find("last") >= 0):
         n = NUMBERS.get(m.group(1) or "a") or (int(m.group(1)) if (m.group(1) or "").isdigit() else 1)
         years = n * (10 if m.group(2).startswith("decade") else 1)
