@@ -81,10 +81,12 @@ def register(app: typer.Typer) -> None:
         on: OnOpt = None,
         encoding: EncOpt = None,
         yaml_out: Annotated[bool, typer.Option("--yaml", help="Print a complete case file instead")] = False,
+        case_file: CaseFileOpt = None,
         format: FmtOpt = Fmt.table,
     ) -> None:
         """Turn an analyst's prose into candidate claims (actors, polarity, time anchor and window, hedges)."""
         from detente import extract
+        from detente.claims import load_case
 
         text = extract.read_text(file, encoding)
         ext = extract.analyse(text, when=_when(on))
@@ -94,7 +96,8 @@ def register(app: typer.Typer) -> None:
             raise UserError(_no_claims_msg(file))
         found = ext.claims
         if yaml_out:
-            sys.stdout.write(extract.case_yaml(found, name=file.stem))
+            base = load_case(case_file) if case_file else None  # its actors and periods as context
+            sys.stdout.write(extract.case_yaml(found, base, name=file.stem))
             return
         if format is Fmt.json:
             sys.stdout.write(to_json(found) + "\n")
