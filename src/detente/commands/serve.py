@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
             "--queue-wait", help="Seconds a query may wait for a worker; a busier server answers 503 with "
                                  "Retry-After at once", min=0.0)] = 1.0,
         cache_mb: Annotated[int, typer.Option("--cache-mb", help="Memory for cached per-query answers (MB); "
-                                                                 "case-wide results are kept apart", min=1)] = 128,
+                                                                 "case-wide results are kept apart", min=1)] = 64,
         store: StoreOpt = None,
     ) -> None:
         """Serve the dashboard (/), the JSON API (/api/...) and its OpenAPI docs (/docs) from the store."""

@@ -6,6 +6,7 @@ lanes). Links (``next``) come from the app's configured ``base_url``, never from
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from enum import StrEnum
@@ -89,6 +90,25 @@ def json_bytes(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
+def remember(request: Request, key: tuple, body: bytes) -> None:
+    """Keep an answer's bytes in the LRU, gzipped (about 6x smaller: 6x more answers in the same memory)."""
+    request.app.state.handle.cache.lru.put(key, Gzipped(gzip.compress(body, 1)))
+
+
+class Gzipped(bytes):
+    """A cached answer, gzip-compressed."""
+
+
+def send(request: Request, body: bytes) -> Response:
+    """``body`` (plain or :class:`Gzipped`) as JSON; gzipped as it is when the client accepts gzip."""
+    headers = {"Vary": "Accept-Encoding"}
+    if isinstance(body, Gzipped):
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(bytes(body), media_type="application/json", headers={**headers, "Content-Encoding": "gzip"})
+        body = gzip.decompress(body)
+    return Response(body, media_type="application/json", headers=headers)
+
+
 def _dates(start: date | None, end: date | None) -> None:
     if start and end and start > end:
         raise views.UserError(f"start {start} is after end {end}; send start <= end")
@@ -158,10 +178,10 @@ async def dyad(
         out = dict(out)
         paged = page(out.pop("points"), limit, offset, request)
         body = dumps({**out, "points": paged.pop("items"), **paged})  # views.dyad's points are JSON-ready
-        cache.lru.put(key, body)
+        remember(request, key, body)
     elif isinstance(body, Failure):
         body.raise_()
-    return json_bytes(body)
+    return send(request, body)
 
 
 @router.get("/dyads/{a}/{b}/events", summary="Strongest events between two actors", response_model=None)
@@ -181,10 +201,10 @@ async def dyad_events(
             st.handle.cache.lru.put(key, Failure(e))
             raise
         body = dumps(views.jsonable(out))
-        st.handle.cache.lru.put(key, body)
+        remember(request, key, body)
     elif isinstance(body, Failure):
         body.raise_()
-    return json_bytes(body)
+    return send(request, body)
 
 
 @router.get("/anomalies", summary="Anomalous periods and structural breaks of the case's dyads")

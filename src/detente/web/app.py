@@ -44,7 +44,7 @@ log = logging.getLogger("detente.web")
 HERE = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_QUEUE_WAIT = 1.0
-DEFAULT_CACHE_BYTES = 128 << 20
+DEFAULT_CACHE_BYTES = 64 << 20
 DEFAULT_CASE = "south_caucasus"
 
 
@@ -194,6 +194,7 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
     ``timeout``: seconds a computation may run; ``queue_wait``: seconds it may wait for a worker before the
     request is answered 503 + Retry-After; ``base_url``: the server's public URL, for ``next`` links.
     """
+    limit_arenas()
     handle = StoreHandle(Path(store_path) if store_path else None, workers=workers, cache_bytes=cache_bytes)
     name = case_name(case)
 
@@ -402,6 +403,18 @@ def trim_memory() -> None:
         pass
 
 
+def limit_arenas(n: int = 2) -> None:
+    """At most ``n`` glibc malloc arenas (``mallopt(M_ARENA_MAX)``): worker threads otherwise each grow their own
+    heap, and RSS with them, for memory that is free but never returned."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(-8, n)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def warm_catalogue(store: Any, fast: Fast) -> None:
     """The fast path's catalogue and the world's daily totals of every dataset."""
     for info in fast.datasets(store):
@@ -409,46 +422,80 @@ def warm_catalogue(store: Any, fast: Fast) -> None:
     fast.known_actors(store)
 
 
-def evaluate_in_child(store_path: Path, case: str, timeout: float = 600) -> list[dict]:
-    """``views._evaluate`` of a named (or file) case in a child process: its peak memory (~300 MB for the
-    built-in case) is the child's, not the server's. Returns the JSON-ready claim rows."""
+def case_answers(store: Any, case: Any, cache: Any) -> dict:
+    """Every case-wide answer: the claim rows and verdicts, one network per period (and the whole span), the
+    case's anomalies (or the client error they give)."""
+    from detente import views
+
+    obj = views.load_case(case, cache) if isinstance(case, str) else case
+    rows = views._evaluate(store, case, cache)
+    out: dict[str, Any] = {"rows": rows, "claims": views.claims(store, case, cache=cache), "networks": []}
+    try:
+        periods = [p["name"] for p in views.load_case_or_setup(obj, cache)["periods"]]
+    except (UserError, views.Unavailable, LookupError):
+        periods = []
+    for period in [None, *periods]:
+        out["networks"].append([period, views.network(store, case, period, cache=cache)])
+    try:
+        out["anomalies"] = views.anomalies(store, case, cache=cache)
+    except (UserError, LookupError, views.Unavailable) as e:
+        out["anomalies_failure"] = str(e)
+    return out
+
+
+def warm_main(argv: list[str] | None = None) -> None:
+    """Child-process entry: ``STORE CASE`` -> :func:`case_answers` as JSON on stdout."""
+    import json
+    import sys
+
+    from detente import views
+    from detente.store import Store
+
+    store_path, case = (argv or sys.argv[1:])[:2]
+    s = Store(store_path, read_only=True)
+    try:
+        sys.stdout.write(json.dumps(case_answers(s, case, {}), default=views.jsonable))
+    finally:
+        s.close()
+
+
+def answers_in_child(store_path: Path, case: str, timeout: float = 900) -> dict:
+    """:func:`case_answers` of a named (or file) case in a child process, so that its peak memory (~300 MB for
+    the built-in case: claims, networks, anomalies) is the child's, not the server's."""
     import json
     import subprocess
     import sys
 
-    code = ("import json, sys; from detente import views; from detente.store import Store; "
-            "s = Store(sys.argv[1], read_only=True); "
-            "sys.stdout.write(json.dumps(views._evaluate(s, views.load_case(sys.argv[2]), None)))")
+    code = "from detente.web.app import warm_main; warm_main()"
     out = subprocess.run([sys.executable, "-c", code, str(store_path), case], capture_output=True, text=True,
                          timeout=timeout, check=False)
     if out.returncode != 0:
-        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "claims child failed")
+        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "warm-up child failed")
     return json.loads(out.stdout)
 
 
 def warm_case(store: Any, case: Any, name: str, cache: Tiered) -> None:
-    """Every case-wide answer (claims, one network per period, the case's anomalies), pinned under the keys the
-    API reads; the claims evaluated in a child process when the case has a name or a file."""
+    """Every case-wide answer pinned under the keys the API reads, computed in a child process when the case
+    has a name or a file (else here)."""
     from detente import views
 
+    got = None
     if isinstance(case, str):
         try:
-            obj = views.load_case(case, cache)
-            cache[views._claims_key(case, obj)] = evaluate_in_child(store.path, case)
-        except (RuntimeError, OSError, ValueError, views.Unavailable) as e:  # evaluated in-process below instead
-            log.warning("claims not evaluated in a child process (%s); evaluating them here", e)
-    cache[("api_claims", name)] = views.claims(store, case, cache=cache)
-    trim_memory()
-    try:
-        periods = [p["name"] for p in views.load_case_or_setup(case, cache)["periods"]]
-    except (UserError, views.Unavailable, LookupError):
-        periods = []
-    for period in [None, *periods]:
-        cache[("api_network", name, period)] = views.network(store, case, period, cache=cache)
-    try:
-        cache[("api_anomalies", name)] = views.anomalies(store, case, cache=cache)
-    except (UserError, LookupError, views.Unavailable) as e:
-        cache[("api_anomalies", name)] = Failure(e)
+            got = answers_in_child(store.path, case)
+        except (RuntimeError, OSError, ValueError) as e:  # computed in-process below instead
+            log.warning("case answers not computed in a child process (%s); computing them here", e)
+    if got is None:
+        got = case_answers(store, case, cache)
+    obj = views.load_case(case, cache)
+    cache[views._claims_key(case, obj)] = got["rows"]  # where views._evaluate looks (claim pages read them)
+    cache[("api_claims", name)] = got["claims"]
+    for period, net in got["networks"]:
+        cache[("api_network", name, period)] = net
+    if "anomalies_failure" in got:
+        cache[("api_anomalies", name)] = Failure(UserError(got["anomalies_failure"]))
+    else:
+        cache[("api_anomalies", name)] = got["anomalies"]
     trim_memory()
 
 

@@ -40,6 +40,21 @@ def _np_days(values: Any) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[D]")
 
 
+def _fetch(store: Any, sql: str, params: dict) -> list[np.ndarray]:
+    """The columns of a query as NumPy arrays (NULL as NaN in floats, 0 in integers). ``execute``, not ``sql``:
+    it also runs after an earlier statement on the cursor left a result unfetched (``fetchone``)."""
+    cols = store.con.execute(sql, params).fetchnumpy()
+    out = []
+    for v in cols.values():
+        if np.issubdtype(v.dtype, np.datetime64):
+            out.append(np.asarray(v).astype("datetime64[D]"))
+        elif np.issubdtype(v.dtype, np.floating):
+            out.append(np.ma.filled(np.ma.asarray(v, dtype=np.float64), np.nan))
+        else:
+            out.append(np.ma.filled(np.ma.asarray(v), 0))
+    return out
+
+
 class Fast:
     """Catalogue, world totals and bootstrap draws of one open (read-only) store; see the module doc."""
 
@@ -99,9 +114,7 @@ class Fast:
         if info.start is not None:
             sql += " AND date >= $cs AND date <= $ce"
             params |= {"cs": info.start, "ce": info.end}
-        tab = store.con.sql(sql + " GROUP BY date ORDER BY date", params=params).to_arrow_table()
-        days = _np_days(tab.column(0).to_numpy(zero_copy_only=False))
-        wabs = tab.column(1).to_numpy(zero_copy_only=False).astype(np.float64)
+        days, wabs = _fetch(store, sql + " GROUP BY date ORDER BY date", params)
         with self._lock:
             self._world[info.name] = (days, wabs)
         return days, wabs
@@ -180,9 +193,7 @@ class Fast:
         if info.start is not None:
             sql += " AND date >= $cs AND date <= $ce"
             params |= {"cs": info.start, "ce": info.end}
-        tab = store.con.sql(sql, params=params).to_arrow_table()
-        r_day = _np_days(tab.column(0).to_numpy(zero_copy_only=False))
-        score = tab.column(1).to_numpy(zero_copy_only=False).astype(np.float64)
+        r_day, score, quad = _fetch(store, sql, params)
         o_row = np.searchsorted(starts, r_day, side="right") - 1
         keep = (o_row >= 0) & (r_day <= ends[np.clip(o_row, 0, None)])
         r_day, score, o_row = r_day[keep], score[keep], o_row[keep]
@@ -194,7 +205,7 @@ class Fast:
         cols: dict[str, Any] = {"_o": pa.array(at, pa.int64()), "actor_a": pa.array([x_a] * len(at)),
                                 "actor_b": pa.array([x_b] * len(at)), "value": pa.array(sums[at], pa.float64())}
         if info.kind == "events":
-            q = tab.column(2).to_numpy(zero_copy_only=False)[keep]
+            q = quad[keep]
             cols["n_events"] = pa.array(rows_per[at], pa.int64())
             for k, m in enumerate(relations.EVENT_MEASURES[1:5], start=1):
                 cols[m] = pa.array(np.bincount(o_row, weights=(q == k), minlength=n_per)[at].astype(np.int64))
