@@ -571,8 +571,10 @@ def dyad_choices(store: Any, case: Any = "south_caucasus", cache: dict | None = 
 
 
 def dyad_page(store: Any, case: Any, a: str, b: str, freq: str = "month", period: str | None = None,
-              start: date | None = None, end: date | None = None, cache: dict | None = None) -> dict:
-    """A dyad's series (one period of the case, or start..end), its crises and its strongest events."""
+              start: date | None = None, end: date | None = None, cache: dict | None = None,
+              rel: Any = None) -> dict:
+    """A dyad's series (one period of the case, or start..end), its crises and its strongest events.
+    ``rel``: as for :func:`dyad` (the server passes its fast path)."""
     c = load_case_or_setup(case, cache)
     if period:
         match = [p for p in c["periods"] if p["name"] == period]
@@ -580,7 +582,7 @@ def dyad_page(store: Any, case: Any, a: str, b: str, freq: str = "month", period
             raise UserError(f"unknown period {period!r}; send one of {', '.join(p['name'] for p in c['periods'])}")
         start = start or (date.fromisoformat(match[0]["start"]) if match[0]["start"] else None)
         end = end or (date.fromisoformat(match[0]["end"]) if match[0]["end"] else None)
-    d = dyad(store, a, b, freq=freq, start=start, end=end, cache=cache)
+    d = dyad(store, a, b, freq=freq, start=start, end=end, cache=cache, rel=rel)
     d = {**d, "period": period, "periods": c["periods"], "store": str(store.path)}
     lo, hi = (start.isoformat() if start else None), (end.isoformat() if end else None)
     bands = [p for p in c["periods"] if (not hi or (p["start"] or "0001") <= hi) and (not lo or (p["end"] or "9999") >= lo)]
