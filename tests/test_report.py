@@ -65,14 +65,15 @@ def test_case_without_testable_claims_still_renders(tiny: Store, tmp_path: Path)
 def test_text_becomes_claims_in_the_report(tiny: Store) -> None:
     from detente.extract import extract_claims
 
-    text = ("Since the war Iran has steadily deepened its cooperation with Armenia. "
+    # the claim's window (April 2021) lies inside the tiny store's data (2021-03-01..2021-05-06)
+    text = ("In April 2021 Iran signed a transit deal with Armenia. "
             "Nothing in this second sentence names a state.")
     rep = report.build(tiny, text=text)
     want = extract_claims(text)
     got = rep.data["sections"]["claims"]["items"]
     assert len(got) == len(want) >= 1
     assert [(c["id"], c["text"]) for c in got] == [(w["id"], w["sentence"]) for w in want]
-    assert len(got) == 1 and got[0]["text"].startswith("Since the war Iran")  # the second sentence names no state
+    assert len(got) == 1 and got[0]["text"].startswith("In April 2021 Iran")  # the second sentence names no state
 
 
 def test_pdf_from_html_with_chromium(tmp_path: Path) -> None:
