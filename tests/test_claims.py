@@ -412,3 +412,16 @@ def test_case_defaults_are_checked_with_their_line():
         loads_case(head + "defaults: {bootstrap: lots}\nhypotheses: []\n", "c.yaml")
     assert loads_case(head + "defaults: {measure: count, seed: 3}\nhypotheses: []\n").defaults == {
         "measure": "count", "seed": 3}
+
+
+def test_unchanged_can_be_supported_by_an_equivalence_test(synth):
+    """AAA-BBB keeps P(+) = 0.85 while its sizes grow 4x after SPLIT: its tone is unchanged, and the
+    equivalence test (interval inside +/- the smallest effect of interest) supports "did not change"; AAA-DDD,
+    which flips, contradicts it."""
+    text = CASE_HEAD + ("  - {id: same, claim: c, kind: change, dyad: AAA-BBB, before: p1, after: p2, expect: none}\n"
+                        "  - {id: flip, claim: c, kind: change, dyad: AAA-DDD, before: p1, after: p2, expect: none}\n")
+    res = {r.id: r for r in evaluate(synth, loads_case(text, "eq.yaml"), datasets=["net"], robustness=False)}
+    same = res["same"].datasets["net"]["components"][0]
+    assert res["same"].verdict == "supported", same
+    assert same.lo >= -same.margin and same.hi <= same.margin and 0 < same.margin < 0.5
+    assert res["flip"].verdict == "contradicted"
