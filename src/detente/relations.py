@@ -22,7 +22,7 @@ a dyad with no events in a covered period has 0 events and index 0. Counts and s
 same days. ``index`` = 1000 x dyad score / the absolute score of ALL international interactions of the
 dataset on the same covered days (per mille of the world's volume; event datasets use Goldstein, the
 GDELT network its daily score), so twice the world's news does not look twice as friendly. ``ci_low`` /
-``ci_high``: 95% circular block bootstrap over covered days (block length ceil(n^(1/3)), ``n_boot``
+``ci_high``: 95% circular block bootstrap over covered days (``detente.resample``: block max(14, ceil(n^(1/3)))), ``n_boot``
 resamples, seeded per period: deterministic and backend independent). See docs/relations.md.
 """
 
