@@ -13,6 +13,10 @@ Public API (stable; other stages call these):
 * ``dyad_series(store, a, b, freq="month", start=None, end=None, dataset=None, directed=False, ...)``
   — the same for one dyad over calendar periods (start/end default to the dataset's coverage).
 * ``datasets(store) -> list[DatasetInfo]`` and ``check_actors(store, actors) -> list[str]``.
+* the daily layer claims and network measure from: ``Reader(store).daily(dataset, a, b, directed=False)``
+  (one row per covered day: value, abs, n, coop, conf, world_abs), ``daily(store, a, b, dataset, ...)``,
+  ``measure_parts(frame, measure, kind)`` (each of ``MEASURES`` as a ratio of two daily sums),
+  ``period_value(...)`` and ``base_rate(reader, dataset, lo, hi, measure, volume)``.
 
 Rules. A day is *covered* by a dataset when it lies in the dataset's coverage_start..coverage_end and the
 dataset has at least one row that day (so the GDELT network's missing days and the gap between two ICEWS
