@@ -9,6 +9,10 @@ slot's day so the file is consistent with its name; every other field is the rea
 Faults (``server.fault(path, kind, times)``): 404, 500, truncate (full Content-Length, half the
 body, then close), reset (TCP RST before any answer), stall (headers, then silence), slow
 (``server.throttle`` bytes every ``throttle_delay`` s).
+
+Hostile modes: ``redirect:<url>`` (a fault kind: 302 to that URL), ``server.no_length`` (no
+Content-Length: the body runs until the connection closes, so only the client can stop it),
+``server.html_lists`` (every list file answered with an HTML portal page).
 """
 
 from __future__ import annotations
@@ -92,6 +96,20 @@ class Handler(BaseHTTPRequestHandler):
         kind = owner.next_fault(path)
         if owner.latency:
             time.sleep(owner.latency)
+        if kind and kind.startswith("redirect:"):
+            self.send_response(302)
+            self.send_header("Location", kind.split(":", 1)[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if owner.html_lists and path.rsplit("/", 1)[-1] in ("masterfilelist.txt", "filesizes", "md5sums"):
+            page = b"<!DOCTYPE html><html><head><title>Portal</title></head><body>Sign in</body></html>\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+            return
         if kind == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
@@ -119,7 +137,11 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.send_response(200)
         chunk = body[start:]
-        self.send_header("Content-Length", str(len(chunk)))
+        if owner.no_length:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(chunk)))
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
         if kind == "stall":
@@ -131,12 +153,13 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        step = owner.throttle or len(chunk) or 1
+        throttle = owner.throttle if path.endswith(owner.throttle_suffix) else None
+        step = throttle or len(chunk) or 1
         for i in range(0, len(chunk), step):
             if owner.stopping.is_set():
                 return
             self.wfile.write(chunk[i: i + step])
-            if owner.throttle:
+            if throttle:
                 self.wfile.flush()
                 time.sleep(owner.throttle_delay)
 
@@ -163,8 +186,11 @@ class GdeltServer:
         self.latency = 0.0
         self.throttle: int | None = None  # with throttle_delay: send this many bytes, then pause
         self.throttle_delay = 0.05
+        self.throttle_suffix = ""  # throttle only the paths ending with this ("": every path)
         self.stall_seconds = 5.0
         self.ignore_range = False
+        self.no_length = False
+        self.html_lists = False
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self.httpd = _Server(("127.0.0.1", 0), Handler)

@@ -527,3 +527,126 @@ def test_actor_filter_while_ingesting(server, tmp_path, store):
                         store=store, actors=["NKR"])
     s = rep.summary()
     assert (s["files_without_actor_rows"], s["rows_filtered_out"], s["rows_read"], s["ingest_failed"]) == (2, 63, 0, 0)
+
+
+# -- hostile servers: nothing deleted, nothing unbounded, nothing outside --dest -------------------------
+def one_slot(server: GdeltServer, slot: str = "20210328000000", **kw) -> tuple[V2Archive, bytes]:
+    arc = V2Archive(server)
+    data = arc.add_slot(slot, rows=2, **kw)
+    arc.publish()
+    return arc, data
+
+
+def tree_bytes(root: Path) -> int:
+    return sum(p.lstat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def test_verified_file_is_kept_when_the_list_changes_and_the_server_fails(server, tmp_path):
+    arc, data = one_slot(server)
+    name = "20210328000000.export.CSV.zip"
+    assert run2(server, tmp_path, date(2021, 3, 28)).count("downloaded") == 1
+    new = zip_rows(name[:-4], [r for r in arc.take(3)])
+    arc.lines[0] = f"{len(new)} {md5(new)} http://data.gdeltproject.org/gdeltv2/{name}"  # the list's MD5 changes
+    arc.publish()
+    server.fault("/gdeltv2/" + name, "500", times=None)  # ... and the server then answers 500
+    rep = run2(server, tmp_path, date(2021, 3, 28))
+    (res,) = rep.results
+    assert not res.ok and "earlier copy" in res.reason
+    assert (tmp_path / name).read_bytes() == data  # main deleted it with no replacement
+    server.sticky.clear()
+    server.files["/gdeltv2/" + name] = new
+    assert run2(server, tmp_path, date(2021, 3, 28)).count("downloaded") == 1
+    assert (tmp_path / name).read_bytes() == new  # replaced once the new copy verified
+
+
+def test_bytes_are_capped_at_the_listed_size(server, tmp_path):
+    name = "20210328000000.export.CSV.zip"
+    one_slot(server, body=b"PK\x03\x04" + b"x" * 5_000_000, list_size=475, list_md5="0" * 32)
+    server.no_length = True  # no Content-Length: only the client can stop the body
+    rep = run2(server, tmp_path / "d", date(2021, 3, 28), opts=F.Options(workers=1, timeout=2, retries=1,
+                                                                          backoff=0.01))
+    (res,) = rep.results
+    assert not res.ok and "more than the list's 475 bytes" in res.reason
+    assert tree_bytes(tmp_path / "d") <= 475 and not (tmp_path / "d" / name).exists()
+    server.no_length = False  # with a Content-Length the transfer is refused before any byte is written
+    rep = run2(server, tmp_path / "e", date(2021, 3, 28), opts=F.Options(workers=1, timeout=2, retries=0))
+    assert "offers 5000004 bytes" in rep.results[0].reason and tree_bytes(tmp_path / "e") == 0
+
+
+def test_bytes_are_capped_at_the_ceiling_when_the_list_has_no_size(server, tmp_path):
+    arc = V1Archive(server)
+    arc.add("20130401.export.CSV.zip", b"PK\x03\x04" + b"y" * 3_000_000)
+    arc.publish()
+    server.files["/events/filesizes"] = b""  # no sizes
+    server.no_length = True
+    with pytest.raises(F.FetchError):  # an empty filesizes is not a list
+        F.fetch_gdelt(1, date(2013, 4, 1), date(2013, 4, 1), tmp_path, base_url=arc.base, opts=FAST)
+    del server.files["/events/filesizes"]  # no filesizes at all: sizes unknown, md5 known
+    opts = F.Options(workers=1, timeout=2, retries=0, max_bytes=100_000)
+    rep = F.fetch_gdelt(1, date(2013, 4, 1), date(2013, 4, 1), tmp_path, base_url=arc.base, opts=opts)
+    (res,) = rep.results
+    assert not res.ok and "100000-byte ceiling" in res.reason and tree_bytes(tmp_path) <= 100_000
+
+
+def test_a_dripping_server_hits_the_overall_deadline(server, tmp_path):
+    one_slot(server)
+    server.throttle, server.throttle_delay = 1, 1.5  # 1 byte every 1.5 s: never silent for --timeout 2
+    server.throttle_suffix = ".zip"
+    t = time.monotonic()
+    rep = run2(server, tmp_path, date(2021, 3, 28), opts=F.Options(workers=1, timeout=2, retries=0))
+    took = time.monotonic() - t
+    (res,) = rep.results
+    assert not res.ok and res.reason.startswith("too slow") and took < 10  # main: never timed out
+
+
+def test_cross_host_redirect_is_refused_unless_allowed(server, tmp_path):
+    name = "20210328000000.export.CSV.zip"
+    with GdeltServer() as other:
+        _, data = one_slot(server)
+        other.files["/mirror/" + name] = data
+        target = other.url.replace("127.0.0.1", "localhost") + "/mirror/" + name
+        server.fault("/gdeltv2/" + name, f"redirect:{target}", times=None)
+        rep = run2(server, tmp_path, date(2021, 3, 28))
+        (res,) = rep.results
+        assert not res.ok and "redirects to another host (localhost)" in res.reason
+        assert not other.log  # main followed it
+        rep = run2(server, tmp_path, date(2021, 3, 28), opts=F.Options(workers=1, timeout=2, retries=0,
+                                                                        allow_hosts=("localhost",)))
+        assert rep.count("downloaded") == 1 and (tmp_path / name).read_bytes() == data
+        server.sticky.clear()
+        server.fault("/gdeltv2/" + name, "redirect:/gdeltv2/elsewhere.zip", times=1)  # same host: followed
+        server.files["/gdeltv2/elsewhere.zip"] = data
+        (tmp_path / name).unlink()
+        assert run2(server, tmp_path, date(2021, 3, 28)).count("downloaded") == 1
+
+
+def test_part_symlink_is_never_followed_out_of_dest(server, tmp_path):
+    name = "20210328000000.export.CSV.zip"
+    _, data = one_slot(server)
+    dest, outside = tmp_path / "dest", tmp_path / "outside"
+    dest.mkdir()
+    outside.mkdir()
+    victim = outside / "victim.txt"
+    victim.write_bytes(b"keep me")
+    (dest / (name + ".part")).symlink_to(victim)
+    (dest / F.MANIFEST).symlink_to(outside / "manifest-victim")
+    with pytest.raises(F.FetchError, match="is a symbolic link; detente does not write through links"):
+        run2(server, dest, date(2021, 3, 28))  # the manifest link: refused with one line
+    assert victim.read_bytes() == b"keep me" and sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+    assert not (dest / (name + ".part")).is_symlink()  # the planted link was removed, never written through
+    (dest / F.MANIFEST).unlink()
+    rep = run2(server, dest, date(2021, 3, 28))  # the file went in before the manifest was refused
+    assert rep.count("present") == 1 and (dest / name).read_bytes() == data
+    assert victim.read_bytes() == b"keep me" and tree_bytes(outside) == len(b"keep me")
+
+
+def test_html_page_as_the_master_list_is_one_line_error(server, tmp_path):
+    one_slot(server)
+    server.html_lists = True
+    with pytest.raises(F.FetchError, match="is an HTML page, not a GDELT file list") as e:
+        run2(server, tmp_path, date(2021, 3, 28))
+    assert "\n" not in str(e.value) and not list(tmp_path.iterdir())
+    server.html_lists = False
+    server.files["/gdeltv2/masterfilelist.txt"] = b"hello\nworld\n"
+    with pytest.raises(F.FetchError, match="none of its first lines reads SIZE MD5 URL"):
+        run2(server, tmp_path, date(2021, 3, 28))

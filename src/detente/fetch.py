@@ -7,6 +7,13 @@ Guarantees (tested against a local HTTP server in ``tests/test_fetch.py``):
 - a re-run downloads only what is missing or corrupt, resuming a ``.part`` with an HTTP Range request;
 - transient faults (timeouts, resets, truncation, 5xx, 429) are retried with bounded exponential backoff;
   404 and a source-side corrupt file are reported, not retried forever;
+- a verified file is never deleted before its replacement verifies (a list whose MD5 changed, then a 500,
+  keeps the old copy);
+- bounded: at most the list's size in bytes (``Options.max_bytes`` when the list gives none), an overall
+  deadline per attempt (``timeout`` + bytes / ``min_rate``: a server dripping 1 byte a second times out),
+  redirects to another host refused unless allowed (``allow_hosts``), ``.part`` files opened without
+  following symlinks and nothing written outside ``dest``; a list that is not a GDELT list (an HTML
+  page) is refused with one line;
 - expected 15-minute (2.0) or daily (1.0) slots absent from the list are reported, never skipped silently;
 - with a store, only verified files are ingested, one transaction per file.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import stat
 import threading
 import time
 import zipfile
@@ -33,6 +41,7 @@ from detente.errors import UserError
 from detente.gdelt_lists import FileEntry, FileList, filter_zip, keep_row, slot_ranges  # noqa: F401 (re-exported)
 
 CHUNK = 1 << 16
+LIST_MAX = 2 * 10**9  # bytes of a list file (GDELT 2.0's masterfilelist.txt is ~ 200 MB)
 MANIFEST = ".detente-verified.tsv"
 FORMATS = {1: "gdelt1", 2: "gdelt2"}
 
@@ -163,6 +172,9 @@ class Options:
     retries: int = 4  # extra attempts after the first
     backoff: float = 1.0  # first wait; doubles each retry
     max_backoff: float = 30.0
+    max_bytes: int = 2 * 10**9  # per file when the list gives no size (GDELT 1.0's largest yearly zip is < 1 GB)
+    min_rate: float = 4096.0  # bytes/s: an attempt's overall deadline is timeout + bytes / min_rate
+    allow_hosts: tuple[str, ...] = ()  # hosts a redirect may lead to besides the one asked
 
 
 def md5_file(path: Path) -> str:
@@ -206,6 +218,41 @@ class _Retry(Exception):
     pass
 
 
+class _Refused(Exception):
+    """A final answer for one file (a redirect to another host): reported, not retried."""
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _lsize(path: Path) -> int | None:
+    """Size of a regular file at ``path`` without following a symlink; a symlink (or anything else) is removed
+    (it can only be planted: detente writes plain files), None when nothing is there."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(st.st_mode):
+        return st.st_size
+    if stat.S_ISLNK(st.st_mode):
+        path.unlink()  # the link, never its target
+        return None
+    raise FetchError(f"{path} exists and is not a regular file; move it out of the way and re-run")
+
+
+def _open_nofollow(path: Path, append: bool):  # noqa: ANN202 (a binary file object)
+    """Open ``path`` for writing without following a symlink at it (O_NOFOLLOW: ELOOP instead)."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | (os.O_APPEND if append else os.O_TRUNC)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise FetchError(f"{path} is a symbolic link; detente does not write through links, remove it and "
+                             "re-run") from None
+        raise
+    return os.fdopen(fd, "ab" if append else "wb")
+
+
 class Downloader:
     """Downloads a list of files into ``dest`` with a bounded thread pool."""
 
@@ -215,7 +262,7 @@ class Downloader:
         self.opts = opts
         self.reporter = reporter or NullReporter()
         self.client = client or httpx.Client(
-            timeout=httpx.Timeout(opts.timeout), follow_redirects=True,
+            timeout=httpx.Timeout(opts.timeout), follow_redirects=False,  # followed by hand: hosts are checked
             limits=httpx.Limits(max_connections=max(opts.workers, 1) + 1),
             headers={"User-Agent": "detente-fetch (+https://github.com/detente)"},
         )
@@ -223,6 +270,24 @@ class Downloader:
         self.rate = RateLimit(opts.rate)
         self._lock = threading.Lock()
         self.manifest = self._load_manifest()
+
+    # -- requests ----------------------------------------------------------------------------
+    def _send(self, url: str, headers: dict | None = None, stream: bool = False) -> httpx.Response:
+        """GET ``url``, following at most 5 redirects, each to the same host (or one of ``allow_hosts``)."""
+        origin = httpx.URL(url).host
+        for _ in range(6):
+            r = self.client.send(self.client.build_request("GET", url, headers=headers), stream=stream)
+            if r.status_code not in REDIRECTS or "location" not in r.headers:
+                return r
+            r.close()
+            nxt = r.url.join(r.headers["location"])
+            if nxt.host != origin and nxt.host not in self.opts.allow_hosts:
+                raise _Refused(f"{url} redirects to another host ({nxt.host}); refused (pass --allow-host "
+                               f"{nxt.host} if you trust it)")
+            if nxt.scheme not in ("http", "https"):
+                raise _Refused(f"{url} redirects to {nxt.scheme}: URLs; refused")
+            url = str(nxt)
+        raise _Refused(f"{url}: more than 5 redirects; refused")
 
     # -- list files ------------------------------------------------------------------------
     def get_text(self, url: str, required: bool = True) -> str | None:
@@ -233,10 +298,29 @@ class Downloader:
                 self._sleep(attempt)
             self.rate.wait(self.stop)
             try:
-                r = self.client.get(url)
+                r = self._send(url, stream=True)
             except httpx.TransportError as e:
                 last = _describe(e, self.opts.timeout)
                 continue
+            except _Refused as e:
+                raise FetchError(f"{e}; check --base-url") from None
+            try:
+                if r.status_code < 400:
+                    body = bytearray()
+                    start = time.monotonic()
+                    for chunk in r.iter_bytes():
+                        body += chunk
+                        if time.monotonic() - start > self.opts.timeout + len(body) / self.opts.min_rate:
+                            raise httpx.ReadTimeout(f"too slow: {len(body)} bytes in {time.monotonic() - start:.1f} s")
+                        if len(body) > LIST_MAX:
+                            raise FetchError(f"{url}: longer than {LIST_MAX // 10**6} MB, not a GDELT file list; "
+                                             "check --base-url")
+                    text = body.decode(r.encoding or "utf-8", "replace")
+            except httpx.TransportError as e:
+                last = _describe(e, self.opts.timeout)
+                continue
+            finally:
+                r.close()
             if r.status_code == 404:
                 if not required:
                     return None
@@ -246,7 +330,7 @@ class Downloader:
                 continue
             if r.status_code >= 400:
                 raise FetchError(f"{url}: HTTP {r.status_code}; check --base-url")
-            return r.text
+            return text
         raise FetchError(f"{url}: {last} after {self.opts.retries + 1} attempts; check the connection and re-run")
 
     # -- verified-file manifest -----------------------------------------------------------
@@ -264,8 +348,8 @@ class Downloader:
         st = path.stat()
         with self._lock:
             self.manifest[path.name] = (st.st_size, md5, st.st_mtime_ns)
-            with (self.dest / MANIFEST).open("a") as fh:
-                fh.write(f"{path.name}\t{st.st_size}\t{md5}\t{st.st_mtime_ns}\n")
+            with _open_nofollow(self.dest / MANIFEST, append=True) as fh:
+                fh.write(f"{path.name}\t{st.st_size}\t{md5}\t{st.st_mtime_ns}\n".encode())
 
     def _problem(self, path: Path, entry: FileEntry, trust_manifest: bool = True) -> str | None:
         """Why the file at ``path`` does not match ``entry`` (None when it does)."""
@@ -305,12 +389,13 @@ class Downloader:
         final = self.dest / entry.name
         part = self.dest / (entry.name + ".part")
         res = FileResult(entry.name, entry.key, "failed")
+        old = None  # a copy in dest that does not match the list: replaced only once the new one verifies
         if final.exists():
             why = self._problem(final, entry)
             if why is None:
                 res.status = "present"
                 return res
-            final.unlink()  # corrupt copy from an earlier tool or a bad disk: fetch it again
+            old = why
         for attempt in range(self.opts.retries + 1):
             if self.stop.is_set():
                 raise KeyboardInterrupt
@@ -322,12 +407,15 @@ class Downloader:
             except _Retry as e:
                 res.reason = str(e)
                 continue
+            except _Refused as e:
+                res.reason = str(e)
+                return self._kept(res, old)
             except httpx.TransportError as e:
                 res.reason = _describe(e, self.opts.timeout)
                 continue
             if got is not None:  # 404 or another final answer
                 res.status, res.reason = got
-                return res
+                return self._kept(res, old)
             res.bytes = part.stat().st_size
             why = self._problem(part, entry)
             if why is None:
@@ -339,7 +427,7 @@ class Downloader:
             if entry.size is not None and part.stat().st_size < entry.size:
                 continue  # short: resume from where it stopped
             self.reporter.advance(-part.stat().st_size)
-            part.unlink()
+            part.unlink(missing_ok=True)
             if why.startswith(("not a zip", "zip ", "unreadable zip")) and entry.md5 is not None:
                 res.status = "corrupt"  # the bytes match the list's MD5: the source itself is broken
                 res.reason = f"{why} although its MD5 matches the list (corrupt at the source)"
@@ -347,11 +435,22 @@ class Downloader:
         if res.reason and "the list says" in res.reason:
             res.status = "corrupt"
         res.reason = f"{res.reason}; gave up after {res.attempts} attempts, re-run to retry"
+        return self._kept(res, old)
+
+    def _kept(self, res: FileResult, old: str | None) -> FileResult:
+        """A failed result that says the earlier copy in dest was kept (never deleted before a replacement)."""
+        if old is not None and res.reason:
+            res.reason += f" (the earlier copy in {self.dest} is kept: {old})"
         return res
 
     def _transfer(self, entry: FileEntry, part: Path) -> tuple[str, str] | None:
-        """Fetch (the rest of) ``entry`` into ``part``; a (status, reason) tuple for a final answer."""
-        offset = part.stat().st_size if part.exists() else 0
+        """Fetch (the rest of) ``entry`` into ``part``; a (status, reason) tuple for a final answer.
+
+        Bounded: never more than the list's size (or ``max_bytes``), an overall deadline of
+        ``timeout + bytes / min_rate`` seconds, ``part`` opened without following a symlink.
+        """
+        offset = _lsize(part) or 0
+        cap = entry.size if entry.size is not None else self.opts.max_bytes
         if entry.size is not None and offset >= entry.size:
             if offset == entry.size:
                 return None  # complete already: just verify
@@ -359,7 +458,8 @@ class Downloader:
             offset = 0
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         self.rate.wait(self.stop)
-        with self.client.stream("GET", entry.url, headers=headers) as r:
+        r = self._send(entry.url, headers=headers, stream=True)
+        try:
             if r.status_code == 404:
                 return "not_found", f"404 not found at {entry.url}"
             if r.status_code == 416:
@@ -369,19 +469,37 @@ class Downloader:
                 raise _Retry(f"HTTP {r.status_code}")
             if r.status_code >= 400:
                 return "failed", f"{entry.url}: HTTP {r.status_code}"
-            mode = "ab" if r.status_code == 206 and offset else "wb"
-            if mode == "wb" and offset:
+            append = r.status_code == 206 and bool(offset)
+            if not append and offset:
                 self.reporter.advance(-offset)
+                offset = 0
+            what = f"the list's {cap} bytes" if entry.size is not None else f"the {cap}-byte ceiling (max_bytes)"
+            length = r.headers.get("content-length", "")
+            if length.isdigit() and offset + int(length) > cap:
+                part.unlink(missing_ok=True)
+                raise _Retry(f"the server offers {offset + int(length)} bytes, more than {what}")
+            start, got = time.monotonic(), 0
             try:
-                with part.open(mode) as fh:
+                with _open_nofollow(part, append) as fh:
                     for chunk in r.iter_raw():  # as received: a cut connection keeps what arrived
                         if self.stop.is_set():
                             raise KeyboardInterrupt
+                        got += len(chunk)
+                        if offset + got > cap:
+                            fh.close()
+                            part.unlink(missing_ok=True)
+                            raise _Retry(f"the server sent more than {what}; stopped there")
                         self._write(fh, chunk, part)
                         self.reporter.advance(len(chunk))
+                        elapsed = time.monotonic() - start
+                        if elapsed > self.opts.timeout + got / self.opts.min_rate:
+                            raise _Retry(f"too slow: {got} bytes in {elapsed:.1f} s (the deadline is --timeout "
+                                         f"{self.opts.timeout:g} s + 1 s per {self.opts.min_rate:g} bytes)")
             except FetchError:
                 part.unlink(missing_ok=True)
                 raise
+        finally:
+            r.close()
         return None
 
     # -- many files -------------------------------------------------------------------------
@@ -389,8 +507,7 @@ class Downloader:
         """Download ``entries`` with the pool; ``on_done`` runs in this (the calling) thread."""
         self.dest.mkdir(parents=True, exist_ok=True)
         pending_bytes = sum((e.size or 0) for e in entries if not (self.dest / e.name).exists())
-        resumed = sum((self.dest / (e.name + ".part")).stat().st_size
-                      for e in entries if (self.dest / (e.name + ".part")).exists())
+        resumed = sum(_lsize(self.dest / (e.name + ".part")) or 0 for e in entries)
         self.reporter.start(len(entries), pending_bytes)
         self.reporter.advance(resumed)
         ex = ThreadPoolExecutor(max_workers=max(1, self.opts.workers), thread_name_prefix="fetch")
@@ -416,11 +533,17 @@ class Downloader:
 def list_files(dl: Downloader, version: int, start: date, end: date, base_url: str | None) -> FileList:
     if version == 2:
         base = base_url or gdelt_lists.V2_BASE
-        text = dl.get_text(gdelt_lists.join(base, "masterfilelist.txt"))
+        url = gdelt_lists.join(base, "masterfilelist.txt")
+        text = dl.get_text(url)
+        gdelt_lists.check_list(text or "", url, "SIZE MD5 URL", FetchError)
         return gdelt_lists.parse_master_v2((text or "").splitlines(), start, end, base_url)
     base = base_url or gdelt_lists.V1_BASE
     sizes = dl.get_text(gdelt_lists.join(base, "filesizes"), required=False)
     md5s = dl.get_text(gdelt_lists.join(base, "md5sums"), required=False)
+    if sizes is not None:
+        gdelt_lists.check_list(sizes, gdelt_lists.join(base, "filesizes"), "SIZE NAME", FetchError)
+    if md5s is not None:
+        gdelt_lists.check_list(md5s, gdelt_lists.join(base, "md5sums"), "MD5  NAME", FetchError)
     index = dl.get_text(gdelt_lists.join(base, "index.html"), required=sizes is None or md5s is None)
     return gdelt_lists.parse_v1(sizes, md5s, start, end, base, index)
 
@@ -479,14 +602,16 @@ def fetch_gdelt(
 
 def ingest_one(store: Any, path: Path, fmt: str, actors: Sequence[str] | None) -> dict:
     """Ingest one verified file (filtered to ``actors``); errors are recorded, not raised."""
+    from detente import limits
     from detente.store import StoreError
 
     filtered_out = 0
     src = path
     tmp = None
+    scratch = limits.scratch()
     try:
-        if actors:
-            tmp = path.parent / ".filtered" / path.name
+        if actors:  # the filtered copy goes to scratch space (removed on any exit), never beside the downloads
+            tmp = scratch.__enter__() / path.name
             read, kept = filter_zip(path, tmp, actors)
             filtered_out, src = read - kept, tmp
             if kept == 0:  # nothing for these actors: no file to store, but the count is reported
@@ -500,4 +625,4 @@ def ingest_one(store: Any, path: Path, fmt: str, actors: Sequence[str] | None) -
         return {"file": path.name, "error": msg}
     finally:
         if tmp is not None:
-            tmp.unlink(missing_ok=True)
+            scratch.__exit__(None, None, None)

@@ -105,6 +105,28 @@ def v1_key(name: str) -> str | None:
     return None
 
 
+def check_list(text: str, url: str, layout: str, error: type[Exception] | None = None) -> None:
+    """Refuse, with one line, a list file that is not one: an HTML page (a portal, a login or error page),
+    or text in which no line has the list's layout (``SIZE MD5 URL`` or ``SIZE NAME`` / ``MD5  NAME``)."""
+    from detente.errors import UserError
+
+    UserError = error or UserError  # noqa: N806 (the caller's error class)
+    head = text.lstrip()[:512].lower()
+    first = text.strip().split("\n", 1)[0][:80]
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
+        raise UserError(f"{url} is an HTML page, not a GDELT file list ({layout} lines); check --base-url "
+                        "(a proxy or portal may have answered instead)")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise UserError(f"{url} is empty, not a GDELT file list ({layout} lines); check --base-url")
+    want = {"SIZE MD5 URL": re.compile(r"^\s*\d+\s+[0-9a-fA-F]{32}\s+\S+\s*$"),
+            "SIZE NAME": re.compile(r"^\s*\d+\s+\S+\s*$"),
+            "MD5  NAME": re.compile(r"^\s*[0-9a-fA-F]{32}\s+\*?\S+\s*$")}[layout]
+    if not any(want.match(ln) for ln in lines[:1000]):
+        raise UserError(f"{url} is not a GDELT file list: none of its first lines reads {layout} (first: "
+                        f"{first!r}); check --base-url")
+
+
 def parse_master_v2(lines: Iterable[str], start: date, end: date, base_url: str | None = None) -> FileList:
     """Export files of ``masterfilelist.txt`` lines within ``start``..``end`` (UTC), and the slots it lacks.
 
@@ -249,22 +271,28 @@ def keep_row(fields: list[bytes], actors: frozenset[bytes]) -> bool:
 def filter_zip(src: Path, dst: Path, actors: Iterable[str]) -> tuple[int, int]:
     """Copy the zip ``src`` to ``dst`` keeping only rows involving ``actors``; (rows read, rows kept).
 
-    ``dst`` is deterministic (fixed member timestamp, stored), so the same filter on the same file
-    gives the same bytes and the store recognises it as already ingested.
+    Streams line by line (flat memory whatever the member's size) through the decompression limits of
+    ``detente.limits``; ``dst`` is deterministic (fixed member timestamp, stored), so the same filter on
+    the same file gives the same bytes and the store recognises it as already ingested.
     """
+    from detente import limits
+    from detente.sources.delimited import open_zip_member
+
     want = frozenset(a.strip().upper().encode() for a in actors if a.strip())
     read = kept = 0
-    with zipfile.ZipFile(src) as zin:
-        member = zin.namelist()[0]
-        out = []
-        with zin.open(member) as fh:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    member = open_zip_member(src)
+    info = zipfile.ZipInfo(member.name, date_time=(1980, 1, 1, 0, 0, 0))
+    try:
+        with limits.limited(member, f"{src.name} (zip)", src.stat().st_size) as fh, \
+                zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_STORED) as zout, \
+                zout.open(info, "w", force_zip64=True) as out:
             for line in fh:
                 read += 1
                 if keep_row(line.rstrip(b"\r\n").split(b"\t"), want):
                     kept += 1
-                    out.append(line)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
-    with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_STORED) as zout:
-        zout.writestr(info, b"".join(out))
+                    out.write(line)
+    except BaseException:
+        dst.unlink(missing_ok=True)
+        raise
     return read, kept

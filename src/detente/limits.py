@@ -18,6 +18,7 @@ stages a file (``clean_stale``: directories whose process is gone).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from detente.errors import UserError
 
@@ -106,68 +108,32 @@ class Meter:
                         f"{self.max_ratio:g}")
 
 
-class LimitedReader:
-    """A binary file object whose reads are counted by a ``Meter`` (wraps gzip/zip member streams)."""
+class LimitedReader(io.RawIOBase):
+    """A raw binary stream whose reads are counted by a ``Meter`` (wraps gzip/zip member streams);
+    ``limited(raw, meter)`` gives the buffered file object to use."""
 
-    def __init__(self, raw, meter: Meter):
+    def __init__(self, raw: IO[bytes], meter: Meter):
+        super().__init__()
         self.raw, self.meter = raw, meter
-
-    def read(self, n: int = -1) -> bytes:
-        if n is None or n < 0:
-            n = 1 << 20
-            parts = []
-            while block := self.read(n):
-                parts.append(block)
-            return b"".join(parts)
-        block = self.raw.read(n)
-        self.meter.add(len(block))
-        return block
-
-    def read1(self, n: int = -1) -> bytes:
-        return self.read(n if n and n > 0 else 1 << 16)
-
-    def readinto(self, b) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
 
     def readable(self) -> bool:
         return True
 
-    def seekable(self) -> bool:
-        return False
-
-    def writable(self) -> bool:
-        return False
-
-    @property
-    def closed(self) -> bool:
-        return bool(getattr(self.raw, "closed", False))
-
-    def flush(self) -> None:
-        pass
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        data = self.raw.read(len(b))
+        self.meter.add(len(data))
+        b[: len(data)] = data
+        return len(data)
 
     def close(self) -> None:
-        self.raw.close()
+        if not self.closed:
+            self.raw.close()
+        super().close()
 
-    def __enter__(self) -> LimitedReader:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __iter__(self) -> Iterator[bytes]:
-        buf = b""
-        while True:
-            block = self.read(1 << 16)
-            if not block:
-                break
-            buf += block
-            *lines, buf = buf.split(b"\n")
-            for line in lines:
-                yield line + b"\n"
-        if buf:
-            yield buf
+def limited(raw: IO[bytes], label: str, compressed: int | None) -> io.BufferedReader:
+    """``raw`` (a decompressing stream) read through the archive limits, as a buffered binary file."""
+    return io.BufferedReader(LimitedReader(raw, Meter(label, compressed)), buffer_size=1 << 20)
 
 
 # -- scratch space --------------------------------------------------------------------------

@@ -241,6 +241,14 @@ class Store:
         path = Path(path)
         if not path.exists():
             raise StoreError(f"{path}: no such file; check the path")
+        if path.is_file():  # a corrupt archive or an empty file: one clear line before any reader guesses
+            from detente.sources.delimited import archive_problem
+
+            if path.stat().st_size == 0:
+                raise StoreError(f"{path}: the file is empty (0 bytes); nothing to ingest, check the file")
+            problem = archive_problem(path)
+            if problem:
+                raise StoreError(f"{path}: {problem}; the store is unchanged")
         try:
             mod = sources.detect(path) if fmt == "auto" else sources.reader(fmt)
         except (ValueError, OSError) as e:

@@ -82,6 +82,11 @@ def gdelt(
     rate: Annotated[float | None, typer.Option(help="At most this many requests per second")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds without data before a retry")] = 30.0,
     retries: Annotated[int, typer.Option(help="Retries per file (exponential backoff)")] = 4,
+    max_bytes: Annotated[int, typer.Option(help="Most bytes per file when the list gives no size")] = 2 * 10**9,
+    min_rate: Annotated[float, typer.Option(
+        help="Bytes/s below which an attempt gives up (deadline: --timeout + bytes / this)")] = 4096.0,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="A host a redirect may lead to (repeatable); others are refused")] = None,
     store: StoreOpt = None,
     output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
 ) -> None:
@@ -96,7 +101,8 @@ def gdelt(
     st = open_store(store) if ingest else None
     dest = dest or (store or default_path()).parent / f"gdelt{version}"
     rep = RichReporter()
-    opts = F.Options(workers=workers, rate=rate, timeout=timeout, retries=retries)
+    opts = F.Options(workers=workers, rate=rate, timeout=timeout, retries=retries, max_bytes=max_bytes,
+                     min_rate=min_rate, allow_hosts=tuple(allow_host or ()))
     try:
         report = F.fetch_gdelt(version, s, e, dest, actors=codes, store=st, base_url=base_url, opts=opts,
                                reporter=rep)

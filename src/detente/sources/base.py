@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,17 +96,17 @@ def open_text(path: Path) -> io.TextIOBase:
     Bytes that are not UTF-8 become U+FFFD so the row can be quarantined with its line number
     instead of the whole file failing.
     """
+    from detente import limits
+    from detente.sources.delimited import open_zip_member
+
     raw: io.BufferedIOBase
     with path.open("rb") as fh:
         magic = fh.read(4)
-    if magic[:2] == b"\x1f\x8b":
-        raw = gzip.open(path, "rb")  # type: ignore[assignment]
+    size = path.stat().st_size
+    if magic[:2] == b"\x1f\x8b":  # decompressed through the size and ratio limits (zip and gzip bombs)
+        raw = limits.limited(gzip.open(path, "rb"), "the gzip stream", size)  # type: ignore[arg-type]
     elif magic == b"PK\x03\x04":
-        zf = zipfile.ZipFile(path)
-        names = [n for n in zf.namelist() if not n.endswith("/")]
-        if len(names) != 1:
-            raise ValueError(f"{path}: zip holds {len(names)} files; expected one")
-        raw = zf.open(names[0])  # type: ignore[assignment]
+        raw = limits.limited(open_zip_member(path), "the zip archive", size)
     else:
         raw = path.open("rb")
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")

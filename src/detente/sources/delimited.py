@@ -32,6 +32,7 @@ import bisect
 import codecs
 import csv
 import gzip
+import os
 import shutil
 import tempfile
 import threading
@@ -45,11 +46,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from detente import limits
 from detente.schema import EVENTS
 from detente.sources.base import BATCH_ROWS, StageContext
 
 BLOCK = 1 << 20
-GZIP, ZIP = b"\x1f\x8b", b"PK\x03\x04"
+GZIP, ZIP, EMPTY_ZIP = b"\x1f\x8b", b"PK\x03\x04", b"PK\x05\x06"
 
 
 @dataclass(frozen=True)
@@ -84,21 +86,72 @@ def head_text(path: Path, size: int = 65536) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _open_compressed(path: Path) -> tuple[object, str] | None:
+def archive_problem(path: Path) -> str | None:
+    """Why a file that starts like a gzip or zip archive cannot be read as one (None: it can, or it is plain).
+
+    One clear sentence for each way an archive goes wrong (truncated, not an archive after its magic
+    bytes, several members, no member, encrypted, a CRC error in its first block), checked before any
+    reader runs so that none reports a corrupt archive as a file with "1 field".
+    """
     with path.open("rb") as fh:
         magic = fh.read(4)
-    if magic[:2] == GZIP:
-        return gzip.open(path, "rb"), "gzip"
-    if magic == ZIP:
-        try:
-            zf = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as e:
-            raise ValueError(f"not a readable zip file ({e}); download it again") from None
-        names = [n for n in zf.namelist() if not n.endswith("/")]
-        if len(names) != 1:
-            raise ValueError(f"zip holds {len(names)} files; expected one")
-        return zf.open(names[0]), "zip"
+    try:
+        if magic[:2] == GZIP:
+            d = zlib.decompressobj(wbits=31)
+            with path.open("rb") as fh:
+                head = d.decompress(fh.read(1 << 16), 1 << 16)
+            if not head and d.eof:
+                return "the gzip stream is empty (0 bytes inside); nothing to ingest"
+            if not head:
+                return "the gzip stream is cut short before its first block; download the file again"
+            return None
+        if magic == EMPTY_ZIP:
+            return "the zip archive is empty (no file in it); nothing to ingest"
+        if magic == ZIP:
+            with open_zip_member(path) as fh:
+                fh.read(1 << 16)
+    except zlib.error as e:
+        return f"corrupt {'gzip' if magic[:2] == GZIP else 'zip'} data ({e}); download the file again"
+    except ValueError as e:
+        return str(e).removeprefix(f"{path.name}: ")
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        return f"corrupt zip data ({e}); download the file again"
     return None
+
+
+def _open_compressed(path: Path) -> tuple[object, str] | None:
+    """A gzip or single-member zip opened through the decompression limits (``detente.limits``); None if plain."""
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    size = path.stat().st_size
+    if magic[:2] == GZIP:
+        return limits.limited(gzip.open(path, "rb"), "the gzip stream", size), "gzip"  # type: ignore[arg-type]
+    if magic == ZIP:
+        return limits.limited(open_zip_member(path), "the zip archive", size), "zip"  # type: ignore[arg-type]
+    return None
+
+
+def open_zip_member(path: Path):  # noqa: ANN201 (a zipfile.ZipExtFile)
+    """The one member of a zip archive, opened; a one-line ValueError saying what is wrong otherwise."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as e:
+        raise ValueError(f"{path.name}: not a readable zip archive although it starts like one ({e}); "
+                         "download it again") from None
+    except (OSError, EOFError) as e:
+        raise ValueError(f"{path.name}: cannot read the zip archive ({e}); download it again") from None
+    names = [n for n in zf.namelist() if not n.endswith("/")]
+    if len(names) != 1:
+        zf.close()
+        shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+        raise ValueError(f"{path.name}: the zip holds {len(names)} files ({shown or 'none'}); detente reads a zip "
+                         "of exactly one file: unzip it and ingest the files")
+    try:
+        return zf.open(names[0])
+    except (NotImplementedError, RuntimeError, zipfile.BadZipFile) as e:  # encrypted, unknown compression
+        zf.close()
+        raise ValueError(f"{path.name}: cannot open its member {names[0]} ({e}); unzip it yourself and ingest "
+                         "the plain file") from None
 
 
 @dataclass
@@ -231,14 +284,15 @@ def plain_copy(path: Path) -> Iterator[tuple[Path, Scanned]]:
         yield path, Scanned(scan)
         return
     src, kind = opened
-    tmpdir = tempfile.mkdtemp(prefix="detente-ingest-")
+    limits.clean_stale()  # scratch directories of processes that were killed
+    tmpdir = tempfile.mkdtemp(prefix=f"{limits.PREFIX}{os.getpid()}-")
     out = Path(tmpdir) / (path.name + ".txt")
     try:
         with src as fh, out.open("wb") as dst:  # type: ignore[attr-defined]
             while True:
                 try:
                     block = fh.read(BLOCK)
-                except (EOFError, OSError, zipfile.BadZipFile) as e:
+                except (EOFError, OSError, zipfile.BadZipFile, zlib.error) as e:
                     raise ValueError(f"corrupt or truncated {kind} data ({e}); download the file again") from None
                 if not block:
                     break

@@ -61,9 +61,12 @@ USED = ("Event ID", "Event Date", "Source Name", "Source Country", "Event Text",
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    from detente.sources.icews_quads import _text_head
-
-    first = _text_head(head).split("\n", 1)[0].rstrip("\r").lstrip("\ufeff")
+    if not path.is_file():
+        return False
+    # a zip's (or gzip's) head is compressed bytes: read the head of its member instead
+    text = head_text(path, 65536) if head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04" else head.decode(
+        "utf-8", "replace")
+    first = text.split("\n", 1)[0].rstrip("\r").lstrip("\ufeff")
     return first.split("\t")[:3] == list(COLUMNS[:3])
 
 

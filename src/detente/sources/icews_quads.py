@@ -44,7 +44,7 @@ class OriginError(ValueError):
 def _text_head(head: bytes) -> str:
     if head[:2] == b"\x1f\x8b":
         try:
-            head = zlib.decompressobj(wbits=31).decompress(head)
+            head = zlib.decompressobj(wbits=31).decompress(head, 1 << 16)  # bounded
         except zlib.error:
             return ""
     return head.decode("utf-8", "replace")
