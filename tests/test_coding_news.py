@@ -246,3 +246,11 @@ def test_future_acts_are_intents(coder):
     assert triples(coder, "Finland will give Tanzania a grant.") == [("FIN", "TZA", "0331")]
     assert triples(coder, "Finland gave Tanzania a grant.") == [("FIN", "TZA", "071")]
     assert intent("163") == "1312"  # a hostile act announced is a threat
+
+
+def test_what_was_demanded_is_not_an_event(coder):
+    # a demand on the subject of a 'that' clause; the clause's own act (the withdrawal) is not coded
+    assert triples(coder, "Greece demanded that Turkey withdraw its troops from Cyprus.") == [("GRC", "TUR", "1056")]
+    # 'X said Y must ...' is X's demand on Y (CAMEO 10)
+    assert triples(coder, "Russia said Sudan must return the helicopter.") == [("RUS", "SDN", "100")]
+    assert triples(coder, "Georgia said Russia attacked Ukraine.") == [("RUS", "UKR", "190")]  # attribution unchanged

@@ -411,7 +411,15 @@ class Coder:
             # ... but not past another noun phrase: 'Iran said the plan to build a railway through Armenia was'
             if nxt is not None and nxt.subject is not None and nxt.subject.start >= v.end and \
                     not {"THE", "A", "AN"} & set(words[v.end: nxt.subject.start]):
-                if not nxt.events:
+                modal = {"MUST", "SHOULD"} & set(words[nxt.subject.end: nxt.at])
+                if code[:2] in ("02", "10") or (code == "010" and modal and self.intents):
+                    # 'demanded that the US match ...', 'said Sudan must return ...': a demand (or appeal) on
+                    # the clause's subject; what was demanded is not an event
+                    if code == "010":
+                        code = "100"
+                    target = nxt.subject
+                    nxt.events = []
+                elif not nxt.events:
                     target = nxt.subject
                 elif self.statements and best is None:
                     for a in source.members:
@@ -435,6 +443,10 @@ class Coder:
                 v.add(a, b, code, line)
                 if rev:
                     v.add(b, a, rev, line, "reciprocal")
+        if code[:2] in ("02", "10"):  # 'demanded that Turkey withdraw': the withdrawal is what was demanded
+            for n in later:
+                if n.direct and n.subject is target:
+                    n.events = []
 
     def _code_light(self, words: list[str], v: _Verb, light: tuple[int, str], limit: int,
                     by_start: dict[int, Group], grs: list[Group]) -> None:
