@@ -110,16 +110,16 @@ DYAD_DAYS = Table(
 
 SIGNALS = Table(
     "signals",
-    "Non-event alignment signals: UN General Assembly votes, alliance dyad-years, armed-conflict dyad-years, state-system membership.",
+    "Non-event alignment signals: UN General Assembly votes, alliance dyad-years, armed-conflict dyad-years, state-system membership, arms transfers (SIPRI), bilateral trade, UN ideal points.",
     (
-        Col("kind", "VARCHAR", "un_vote | alliance | armed_conflict | state_member", True),
+        Col("kind", "VARCHAR", "un_vote | alliance | armed_conflict | state_member | arms_transfer | trade_export | trade_import | ideal_point", True),
         Col("actor_a", "VARCHAR", "Actor (ISO3); the voting state for un_vote, the member for state_member", True),
         Col("actor_b", "VARCHAR", "Second actor (ISO3) for dyadic signals, else NULL"),
         Col("year", "INTEGER", "Year the signal holds for", True, lo=EARLIEST.year),
         Col("date", "DATE", "Exact date where known (vote date, conflict start, membership start)", lo=EARLIEST),
         Col("end_date", "DATE", "End date where known (membership end)", lo=EARLIEST),
         Col("item", "VARCHAR", "What the signal belongs to: roll call as s<session>/rc<rcid>, alliance source, UCDP conflict id, COW code"),
-        Col("value", "DOUBLE", "un_vote: 1 yes, 0.5 abstain, 0 no; alliance: 1; armed_conflict: UCDP intensity 1 (minor) or 2 (war)", finite=True),
+        Col("value", "DOUBLE", "un_vote: 1 yes, 0.5 abstain, 0 no; alliance: 1; armed_conflict: UCDP intensity 1 (minor) or 2 (war); arms_transfer: delivered SIPRI TIV; trade_*: thousand USD; ideal_point: Voeten idealpointall", finite=True),
         Col("label", "VARCHAR", "Readable value: yes/abstain/no, alliance types, conflict incompatibility"),
         *PROVENANCE,
     ),
