@@ -425,3 +425,15 @@ def test_unchanged_can_be_supported_by_an_equivalence_test(synth):
     assert res["same"].verdict == "supported", same
     assert same.lo >= -same.margin and same.hi <= same.margin and 0 < same.margin < 0.5
     assert res["flip"].verdict == "contradicted"
+
+
+def test_directed_claims_on_undirected_data_say_so(builtin):
+    notes = builtin["C3"].datasets["gdelt_network"]["notes"]
+    assert any("undirected scores only" in n and "AZE>IRN" in n for n in notes), notes
+    assert not any("undirected" in n for n in builtin["C3"].datasets["icews"]["notes"])  # ICEWS is directed
+
+
+def test_influence_is_partner_share_not_volume_share(builtin):
+    c = builtin["C6"].datasets["gdelt_network"]["components"][0]
+    assert "partners" in c.name and 0 < c.extra["before"] < 0.5 and 0 < c.extra["after"] < 0.5
+    assert builtin["C6"].verdict == "undecided"  # +0.3 points, interval across the 1-point margin
