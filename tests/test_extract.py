@@ -341,6 +341,21 @@ def test_check_with_a_case_file_adds_its_context(tmp_path, bundled_store_path):
     assert r["dyad"] == "SAU-IRN" and list(r["datasets"]) == ["gdelt_network"]  # the case file's datasets
 
 
+def test_check_tests_a_repeated_claim_once(tmp_path, bundled_store_path):
+    f = tmp_path / "rep.txt"
+    f.write_text((REGIONS[0][1] + " ") * 50, encoding="utf-8")
+    res = runner.invoke(app, ["check", str(f), "--on", "2019-12-31", "--store", str(bundled_store_path),
+                              "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert [r["dyad"] for r in json.loads(res.stdout)] == ["IND-PAK"]
+
+
+def test_a_run_on_sentence_is_read_in_bounded_pieces():
+    text = "Iran and Armenia signed a deal in March 2021, Turkey warned Armenia, " * 200
+    assert max(len(s) for _, s in sentences(text)) <= 1500
+    assert {(c["source"], c["target"]) for c in extract_claims(text, when=WHEN)} >= {("IRN", "ARM"), ("TUR", "ARM")}
+
+
 def test_cli_extract_yaml_has_only_the_texts_actors(tmp_path):
     f = tmp_path / "pul.txt"
     f.write_text(REGIONS[0][1], encoding="utf-8")

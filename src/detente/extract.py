@@ -117,6 +117,7 @@ METONYMS = {"new delhi": "IND", "delhi": "IND", "abu dhabi": "ARE", "dubai": "AR
             "washington": "USA", "brussels": "EU", "the pentagon": "USA", "whitehall": "GBR", "downing street": "GBR",
             "the elysee": "FRA", "zhongnanhai": "CHN", "ramallah": "PSE", "the holy see": "VAT"}
 MAX_CHARS = 2_000_000  # about 300,000 words: a longer text is split by the caller
+MAX_SENTENCE = 1_500  # characters: longer runs are read in pieces, so time per sentence stays bounded
 _WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]|[,;:()—–]")
 
 
@@ -208,8 +209,14 @@ def sentences(text: str) -> list[tuple[int, str]]:
     out = []
     for m in re.finditer(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)", protected):
         s = m.group().replace("\x00", ".").strip()
+        off = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        while len(s) > MAX_SENTENCE:  # a run-on "sentence" (a list, a table) is read in bounded pieces
+            cut = s.rfind(" ", 0, MAX_SENTENCE)
+            cut = cut if cut > 0 else MAX_SENTENCE
+            out.append((off, s[:cut]))
+            off, s = off + cut + 1, s[cut + 1:]
         if len(s) > 2:
-            out.append((m.start() + (len(m.group()) - len(m.group().lstrip())), s))
+            out.append((off, s))
     return out
 
 

@@ -130,7 +130,11 @@ def register(app: typer.Typer) -> None:
             ext = extract.analyse(text, when=_when(on), data_end=cov.end)
             if not ext.claims:
                 raise UserError(_no_claims_msg(file, "; nothing to test"))
-            testable, left_out = cov.split(ext.claims)
+            testable, left_out = cov.split(_distinct(ext.claims))
+            if len(testable) > MAX_CHECK:
+                left_out.append(f"tested the first {MAX_CHECK} of {len(testable)} distinct claims (bounded time); "
+                                f"split the text to test the rest")
+                testable = testable[:MAX_CHECK]
             for note in ext.notes + left_out:
                 err.print(note, highlight=False, soft_wrap=True)
             if not testable:
@@ -168,6 +172,21 @@ def register(app: typer.Typer) -> None:
                          "interval": row["interval"], "datasets": gone or row["datasets"], "claim": row["claim"]})
         emit(rows, format, title="check: each claim on the window it speaks of (supported / contradicted / mixed / "
                                  "insufficient data / no data)")
+
+
+MAX_CHECK = 200  # claims one `check` run tests
+
+
+def _distinct(found: list[dict]) -> list[dict]:
+    """One claim per distinct test (the same dyad, kind, windows and expectation said twice is tested once)."""
+    seen, out = set(), []
+    for c in found:
+        h = {k: v for k, v in c["hypothesis"].items() if k not in ("id", "claim")}
+        key = repr(sorted(h.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _no_claims_msg(file: Path, then: str = "") -> str:
