@@ -205,8 +205,10 @@ def plain(n: Node) -> Any:
 
 
 def parse_yaml(text: str, file: str = "<case>") -> Node:
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when present
+    from detente import yamlsafe
+
+    try:  # size, alias-expansion and recursive-alias limits first (billion laughs); libyaml when present
+        root = yamlsafe.compose(text, file)
     except yaml.YAMLError as e:
         mark, ctx = getattr(e, "problem_mark", None), getattr(e, "context_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file

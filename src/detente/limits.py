@@ -8,7 +8,7 @@ it, and a one-line error naming both (``LimitError``).
 | bytes read from a pipe, FIFO or stdin | ``DETENTE_MAX_STDIN`` | 16 GB |
 | seconds to wait for a FIFO's first byte | ``DETENTE_FIFO_WAIT`` | 30 |
 | bytes of a YAML document | ``DETENTE_MAX_YAML`` | 4 MB |
-| YAML alias expansions | ``DETENTE_MAX_YAML_ALIASES`` | 1000 |
+| nodes YAML aliases expand to | ``DETENTE_MAX_YAML_ALIASES`` | 1000 |
 
 Also the scratch space ingest decompresses into: ``scratch()`` makes a directory named after the
 process (``$TMPDIR/detente-ingest-<pid>-*``), removed on any normal exit, on SIGTERM (the CLI turns
@@ -39,7 +39,7 @@ DEFAULTS: dict[str, str] = {
     "DETENTE_MAX_STDIN": "16GB",
     "DETENTE_FIFO_WAIT": "30",
     "DETENTE_MAX_YAML": "4MB",
-    "DETENTE_MAX_YAML_ALIASES": "1000",
+    "DETENTE_MAX_YAML_ALIASES": "1000",  # nodes that aliases expand to, all aliases together
 }
 RATIO_FLOOR = 64 * 10**6  # the ratio limit applies once this many bytes came out (tiny files can be ~1000:1)
 PREFIX = "detente-ingest-"
