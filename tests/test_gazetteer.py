@@ -103,6 +103,9 @@ def test_find_in_running_text():
         ("the Beijing-brokered deal", "resolved", "saudi-iran-deal-2023")]
     assert spans("Yerevan and Baku have clashed repeatedly since the 2020 war.", ["ARM", "AZE"]) == [
         ("the 2020 war", "resolved", "karabakh-war-2020")]
+    # a longer specific name beats a generic phrase it starts with; reference periods before 2018 are named too
+    assert spans("Moscow cited the war in Donbas and the Cold War.", ["RUS", "UKR"]) == [
+        ("the war in Donbas", "resolved", "donbas-war"), ("the Cold War", "resolved", "cold-war")]
     text = "After the Pulwama attack, Delhi ordered the Balakot airstrike."
     (a, b) = gazetteer.find(text)
     assert text[a.start:a.end] == "the Pulwama attack" and text[b.start:b.end] == "the Balakot airstrike"

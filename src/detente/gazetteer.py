@@ -330,8 +330,13 @@ def find(text: str, actors: tuple[str, ...] | list[str] = (), on: date | None = 
     ctx = frozenset(actors)
     out: list[Match] = []
     i = 0
-    while i < len(toks):
-        start_i = i + 1 if keys[i] == "the" else i
+    n_toks = len(toks)
+    while i < n_toks:
+        k0 = keys[i]
+        if k0 not in idx and k0 != "the" and k0 != "operation" and not (k0.isdigit() and len(k0) == 4):
+            i += 1  # fast path: most words start no event name
+            continue
+        start_i = i + 1 if k0 == "the" else i
         if start_i >= len(toks):
             break
         j, year = start_i, None
@@ -343,8 +348,8 @@ def find(text: str, actors: tuple[str, ...] | list[str] = (), on: date | None = 
                 n = len(phrase)
                 if tuple(keys[p0:p0 + n]) != phrase:
                     continue
-                if not generic and not _proper(toks[p0][2]):
-                    continue  # a specific name starts with a capital or digit ("the Abraham Accords", "44-day war")
+                if not generic and n == 1 and not _proper(toks[p0][2]):
+                    continue  # a one-word name is capitalised ("Brexit"); longer ones may not be ("war in Donbas")
                 got = _choose(evs, ctx, on, year if p0 == j else None, generic)
                 hit = (p0 + n, got, evs)  # a generic phrase no event fits is reported, with its candidates
                 break
