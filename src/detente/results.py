@@ -1,0 +1,87 @@
+"""Results as tables a notebook user can take anywhere: one tidy frame per result kind, and converters.
+
+``claims_frame(results)`` turns :func:`detente.claims.evaluate`'s results into one row per claim with numeric
+``effect``, ``ci_low``, ``ci_high``, ``p`` and the robustness label (never intervals as strings);
+:func:`to_polars` and :func:`to_arrow` convert any pandas frame detente returns (polars is optional: ``pip install
+polars``). :func:`short_repr` is the one-line summary the result classes print.
+
+>>> import pandas as pd
+>>> to_arrow(pd.DataFrame({"a": [1, 2]})).num_rows
+2
+>>> short_repr("ClaimResult", id="C1", verdict="supported", effect=0.1234567, ci=(0.05, 0.2))
+'<ClaimResult C1 verdict=supported effect=0.1235 ci=[0.05, 0.2]>'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from detente.errors import UserError
+
+CLAIM_COLUMNS = ("id", "claim", "kind", "verdict", "effect", "ci_low", "ci_high", "p", "robustness", "flipped_by",
+                 "datasets", "headline")
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def _robustness(rob: Any) -> tuple[str | None, str | None]:
+    if isinstance(rob, str):
+        return rob, None
+    if isinstance(rob, dict):
+        flips = rob.get("flips") or rob.get("flipped_by")
+        if isinstance(flips, list | tuple):
+            flips = "; ".join(str(f.get("variant", f)) if isinstance(f, dict) else str(f) for f in flips) or None
+        return rob.get("label"), flips
+    return None, None
+
+
+def claims_frame(results: Iterable[Any]) -> pd.DataFrame:
+    """One row per claim result (objects with ``as_dict()``, or their dicts), columns :data:`CLAIM_COLUMNS`."""
+    rows = []
+    for r in results:
+        d = r.as_dict() if hasattr(r, "as_dict") else dict(r)
+        lo, hi = (list(d.get("interval") or [None, None]) + [None, None])[:2]
+        label, flips = _robustness(d.get("robustness"))
+        rows.append({"id": d.get("id"), "claim": d.get("claim"), "kind": d.get("kind"), "verdict": d.get("verdict"),
+                     "effect": _num(d.get("effect")), "ci_low": _num(lo), "ci_high": _num(hi), "p": _num(d.get("p")),
+                     "robustness": label, "flipped_by": flips,
+                     "datasets": ",".join(d.get("datasets") or {}) or None, "headline": d.get("headline")})
+    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+
+
+def to_arrow(frame: pd.DataFrame):
+    """A pyarrow Table of ``frame`` (no index column)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def to_polars(frame: pd.DataFrame):
+    """A polars DataFrame of ``frame``, through Arrow (no copy of numeric columns where polars can avoid one)."""
+    try:
+        import polars as pl
+    except ImportError:
+        raise UserError("to_polars needs polars: pip install polars") from None
+    return pl.from_arrow(to_arrow(frame))
+
+
+def short_repr(kind: str, **fields: Any) -> str:
+    """``<Kind a=b ...>`` with floats to 4 significant digits and intervals as ``[lo, hi]``; the first field bare."""
+    parts = []
+    for i, (k, v) in enumerate(fields.items()):
+        if isinstance(v, float):
+            v = f"{v:.4g}"
+        elif isinstance(v, tuple | list):
+            v = "[" + ", ".join(f"{x:.4g}" if isinstance(x, float) else str(x) for x in v) + "]"
+        parts.append(str(v) if i == 0 else f"{k}={v}")
+    return f"<{kind} " + " ".join(parts) + ">"
