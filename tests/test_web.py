@@ -261,6 +261,28 @@ def test_overview_lists_every_dataset(api: str, bundled_store) -> None:
     assert re.search(r"/dyads/[A-Z]{3}/[A-Z]{3}", httpx.get(f"{api}/").text)
 
 
+def test_pages_carry_the_summary_and_their_chart_specs(api: str) -> None:
+    index = httpx.get(f"{api}/index.json", timeout=60).json()
+    assert [x["text"] for x in index["legend"]] == ["supported", "contradicted", "mixed", "undecided",
+                                                    "insufficient data"]
+    icews = next(w for w in index["coverage"]["items"] if w["dataset"] == "icews")
+    assert icews["gaps"] == [["2021-09", "2021-12"]] and "2021-09..2021-12" in icews["text"]
+    assert icews["text"] in httpx.get(f"{api}/", timeout=60).text
+    dyad = httpx.get(f"{api}/dyads/IRN/ARM.json", timeout=60).json()
+    assert dyad["chart"]["gaps"] == [{"series": "icews", "start": "2021-09-01", "end": "2021-12-01"}]
+    assert dyad["chart"]["ylabel"] == "index (‰ of world volume)" and len(dyad["chart"]["series"]) <= 4
+    page = httpx.get(f"{api}/dyads/IRN/ARM", timeout=60).text
+    assert page.count('class="gap"') == 1 and "<script src=\"/static/chart.js\"" not in page
+    claims = httpx.get(f"{api}/claims.json", timeout=300).json()
+    assert all(c["words"] and c["robustness"]["label"] for c in claims["items"])
+    rows = table(httpx.get(f"{api}/claims", timeout=60).text, "claims")[1:]
+    for r, c in zip(rows, claims["items"], strict=True):
+        assert all(d["unit"] in r[3] for d in c["decisive"])
+        assert r[4].startswith(c["robustness"]["label"])
+    one = httpx.get(f"{api}/claims/C1.json", timeout=60).json()
+    assert one["summary_first"]["verdict"] == one["verdict"] and one["summary_first"]["decisive"]
+
+
 def test_detente_serve_command(tiny: Path) -> None:
     import subprocess
     import sys
