@@ -366,3 +366,14 @@ def test_places_and_peoples_named_after_a_state_are_not_the_state():
     assert mentions("Armenian troops and the Azerbaijani government") == [("Armenian troops", "ARM", "MIL"),
                                                                            ("Azerbaijani government", "AZE", "GOV")]
     assert mentions("India and Pakistan") == [("India", "IND", None), ("Pakistan", "PAK", None)]
+
+
+def test_icews_names_the_new_rules_touch():
+    # the ten ICEWS 2021 names that newly resolve, and the regional parliament that stays Belgian
+    assert code_sector("Citizen (Virgin Islands, U.S.)") == ("VIR", "CVL")
+    assert code_sector("Police (Virgin Islands, U.S.)") == ("VIR", "COP")
+    assert code_sector("Knesset") == ("ISR", "LEG") and code_sector("Bundestag") == ("DEU", "LEG")
+    assert code_sector("St. Vincent") == ("VCT", None)
+    assert code_sector("Brussels Parliament") == ("BEL", "LEG")
+    assert code_sector("Government Coalition (Zanzibar)", date(2021, 3, 1)) == ("TZA", "GOV")
+    assert actors.resolve("Arab Israelis") is None  # a people, not Israel

@@ -353,7 +353,7 @@ _DESIGNATION = frozenset({"rep", "dem", "ppl", "fed", "kingdom", "state", "islam
                           "territorial", "collectivity"})
 # ... of which these may be dropped from a whole name ("Republic of Guyana"); "democratic", "people's" and
 # "united" tell states apart ("Democratic Yemen", "Korea, Dem. Rep."), so they are never dropped
-_DROPPABLE = _DESIGNATION - {"dem", "ppl", "united", "states", "union"}
+_DROPPABLE = _DESIGNATION - {"dem", "ppl", "united", "states", "union", "arab"}  # "Arab Israelis" is no state
 _QUALIFIERS = frozenset({"former", "historic", "historical", "old", "obsolete", "dutch", "french"})
 _BAG_PHRASES = (("special administrative region", "sar"), ("united states of america", "us"),
                 ("united states", "us"), ("united kingdom", "uk"), ("u.s.a.", "us"), ("u.s.", "us"),
