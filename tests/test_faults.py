@@ -19,7 +19,6 @@ import sys
 import time
 import zipfile
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -135,3 +134,208 @@ def test_yaml_size_limit_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DETENTE_MAX_YAML_ALIASES", "100000")
     monkeypatch.setenv("DETENTE_MAX_YAML", "1MB")
     assert len(yamlsafe.safe_load("a: &a [1, 2, 3]\n" + "".join(f"k{i}: *a\n" for i in range(500)))) == 501
+
+
+# -- fuzzed CSVs and archives (in-process, bounded by hypothesis) -------------------------------------
+def _mutate(data: bytes, ops: list[tuple[int, int, int]]) -> bytes:
+    b = bytearray(data)
+    for kind, at, val in ops:
+        if not b:
+            break
+        i = at % len(b)
+        if kind == 0:
+            b[i] = val  # overwrite a byte
+        elif kind == 1:
+            del b[i:]  # truncate
+        elif kind == 2:
+            b[i:i] = bytes([val]) * (1 + val % 7)  # insert a run
+        else:
+            del b[i:i + 1 + val % 50]  # cut a span
+    return bytes(b)
+
+
+OPS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6)
+
+
+def _zip(data: bytes, name: str = "20130401.export.CSV") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _fuzz_case(tmp: Path, name: str, data: bytes, fmt: str) -> None:
+    """Ingest ``data`` into a store holding one earlier file: balanced on success, unchanged on failure,
+    one-line error, no scratch directory of this process left behind."""
+    db = tmp / f"fz{CASES['fuzz']}.duckdb"
+    with Store(db) as s:
+        s.ingest_file(DAILY if fmt != "icews" else TAB, fmt)
+        before = snapshot(s)
+        f = tmp / name
+        f.write_bytes(data)
+        try:
+            s.ingest_file(f, fmt)
+        except (StoreError, limits.LimitError) as e:
+            assert "\n" not in str(e)
+            assert snapshot(s) == before
+        balanced(s)
+    mine = [p for p in Path(limits.tempfile.gettempdir()).glob(f"{limits.PREFIX}{os.getpid()}-*")]
+    assert not mine, mine
+    for p in tmp.glob("fz*.duckdb*"):
+        p.unlink()
+    CASES["fuzz"] += 1
+
+
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(ops=OPS)
+def test_fuzzed_gdelt_csv(tmp_path: Path, ops) -> None:
+    _fuzz_case(tmp_path, "20130402.export.CSV", _mutate(DAILY.read_bytes(), ops), "gdelt1")
+
+
+@SETTINGS
+@given(ops=OPS)
+def test_fuzzed_icews_tab(tmp_path: Path, ops) -> None:
+    _fuzz_case(tmp_path, "events.2018.fuzz.tab", _mutate(TAB.read_bytes(), ops), "icews")
+
+
+@SETTINGS
+@given(ops=OPS, kind=st.sampled_from(["zip", "gzip"]))
+def test_fuzzed_archives(tmp_path: Path, ops, kind: str) -> None:
+    data = DAILY.read_bytes().replace(b"\t20130401\t", b"\t20130402\t")
+    packed = _zip(data) if kind == "zip" else gzip.compress(data)
+    _fuzz_case(tmp_path, f"20130402.export.CSV.{'zip' if kind == 'zip' else 'gz'}", _mutate(packed, ops), "gdelt1")
+
+
+# -- decompression bombs (child processes: peak memory and temp space measured) ------------------------
+def _store_with_one_file(db: Path) -> dict:
+    with Store(db) as s:
+        s.ingest_file(DAILY, "gdelt1")  # not empty: the child does not build the bundle first
+        return snapshot(s)
+
+
+def _bomb(kind: str, out_bytes: int) -> bytes:
+    line = DAILY.read_text().split("\n")[0].encode() + b"\n"
+    block = line * (4 * 2**20 // len(line))
+    if kind == "gzip":
+        buf = io.BytesIO()
+        with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as gz:
+            for _ in range(out_bytes // len(block)):
+                gz.write(block)
+        return buf.getvalue()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+            zf.open("20130403.export.CSV", "w", force_zip64=True) as fh:
+        for _ in range(out_bytes // len(block)):
+            fh.write(block)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind,env,limit", [
+    ("zip", {}, "DETENTE_MAX_RATIO"),
+    ("gzip", {}, "DETENTE_MAX_RATIO"),
+    ("zip", {"DETENTE_MAX_UNPACKED": "20MB", "DETENTE_MAX_RATIO": "100000"}, "DETENTE_MAX_UNPACKED"),
+])
+def test_decompression_bomb_stops_at_the_limit(tmp_path: Path, kind: str, env: dict, limit: str) -> None:
+    db = tmp_path / "s.duckdb"
+    before = _store_with_one_file(db)
+    bomb = tmp_path / f"20130403.export.CSV.{'zip' if kind == 'zip' else 'gz'}"
+    bomb.write_bytes(_bomb(kind, 400 * 2**20))  # ~0.4 MB that unpacks to 400 MB (ratio ~ 1000)
+    assert bomb.stat().st_size < 2 * 2**20
+    code, err, peak = child(["ingest", str(bomb), "--store", str(db)], tmp_path / "tmp", env=env)
+    assert code == 2 and limit in err and len(err.strip().splitlines()) == 1, err
+    assert peak <= PEAK_LIMIT and temp_entries(tmp_path / "tmp") == []
+    with Store(db, read_only=True) as s:
+        assert snapshot(s) == before
+    CASES["bomb"] += 1
+
+
+def test_actor_filter_on_a_bomb_is_bounded(tmp_path: Path) -> None:
+    bomb = tmp_path / "20130403.export.CSV.zip"
+    bomb.write_bytes(_bomb("zip", 400 * 2**20))
+    code = (f"from pathlib import Path; from detente.gdelt_lists import filter_zip; "
+            f"filter_zip(Path({str(bomb)!r}), Path({str(tmp_path / 'out.zip')!r}), ['ARM'])")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    p = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmp)})
+    _, status, usage = os.wait4(p.pid, 0)
+    err = p.stderr.read().decode()
+    assert os.waitstatus_to_exitcode(status) == 1 and "DETENTE_MAX_RATIO" in err
+    assert usage.ru_maxrss * 1024 <= PEAK_LIMIT and not (tmp_path / "out.zip").exists()  # main: 2.8 GB
+    CASES["bomb"] += 1
+
+
+# -- SIGKILL / SIGTERM at random points of an ingest ---------------------------------------------------
+@pytest.mark.skipif(not GEORGIA.exists(), reason="needs ../shared/data")
+def test_sigkill_and_sigterm_at_random_points(tmp_path: Path) -> None:
+    rng = random.Random(18)
+    db = tmp_path / "s.duckdb"
+    base = _store_with_one_file(db)
+    src = tmp_path / "georgia.csv.gz"
+    src.write_bytes(GEORGIA.read_bytes())  # 105,444 real rows, gzip: decompressed into scratch space
+    t = time.monotonic()
+    code, err, peak = child(["ingest", str(src), "--store", str(tmp_path / "probe.duckdb")], tmp_path / "t0")
+    full = time.monotonic() - t  # includes building the bundle into the probe store
+    assert code == 0, err
+    for i, sig in enumerate([signal.SIGKILL, signal.SIGTERM] * 3):
+        tmp = tmp_path / f"t{i + 1}"
+        at = rng.uniform(0.5, max(1.0, full * 0.6))
+        code, err, peak = child(["ingest", str(src), "--store", str(db)], tmp, kill_after=at, sig=sig)
+        assert peak <= PEAK_LIMIT
+        with Store(db, read_only=True) as s:
+            balanced(s)
+            files = s.con.execute("SELECT file FROM files ORDER BY file").fetchall()
+            now = snapshot(s)
+        if code == 0:  # finished before the signal: the file is in, whole
+            assert ("georgia.csv.gz",) in files
+        elif ("georgia.csv.gz",) not in files:
+            assert now == base  # killed: the store is exactly as before
+        if sig == signal.SIGTERM:
+            assert code in (0, 143), err  # the transaction rolled back, scratch removed, exit 128 + 15
+            assert temp_entries(tmp) == []
+        else:
+            code2, err2, _ = child(["ingest", str(DAILY), "--store", str(db)], tmp)  # the next open cleans up
+            assert code2 == 0, err2
+            assert temp_entries(tmp) == [], "stale scratch space of the killed process was not removed"
+        if ("georgia.csv.gz",) in files:
+            with Store(db) as s:
+                s.remove("georgia.csv.gz")
+                assert snapshot(s) == base
+        CASES[f"signal {signal.Signals(sig).name}"] += 1
+
+
+# -- concurrent `init --force` -------------------------------------------------------------------------
+@pytest.mark.skipif(not GEORGIA.exists(), reason="needs ../shared/data")
+def test_concurrent_init_force_never_loses_an_ingest(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    _store_with_one_file(db)
+    src = tmp_path / "georgia.csv.gz"
+    src.write_bytes(GEORGIA.read_bytes())
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    ing = subprocess.Popen([sys.executable, "-m", "detente", "ingest", str(src), "--store", str(db), "-o", "json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(2.5)  # the ingest holds the store's lock by now
+    inits = [subprocess.Popen([sys.executable, "-m", "detente", "init", "--force", "--store", str(db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in inits]
+    out, err = ing.communicate(timeout=300)
+    assert ing.returncode == 0, err
+    for p, (_, e) in zip(inits, outs, strict=True):
+        assert p.returncode == 2 and "in use by another process" in e, e  # main: deleted the store under it
+    with Store(db, read_only=True) as s:
+        n = s.con.execute("SELECT rows_stored FROM files WHERE file = 'georgia.csv.gz'").fetchall()
+        assert n and f'"rows_stored": {n[0][0]}' in out  # what the ingest reported is in the store
+        balanced(s)
+    # two at once on a free store: both finish, the store is whole afterwards
+    inits = [subprocess.Popen([sys.executable, "-m", "detente", "init", "--force", "--store", str(db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    codes = [p.wait(timeout=300) for p in inits]
+    assert all(c in (0, 2) for c in codes) and 0 in codes
+    with Store(db, read_only=True) as s:
+        assert not s.is_empty() and not s.con.execute(
+            "SELECT 1 FROM files WHERE file = 'georgia.csv.gz'").fetchall()  # rebuilt from the bundle
+    assert not list(tmp_path.glob(".s.duckdb.rebuild-*"))
+    CASES["init --force"] += 3
