@@ -151,3 +151,15 @@ def test_bad_files_give_one_line_errors(tmp_path, body, msg):
     with pytest.raises(GazetteerError) as e:
         gazetteer.load_extra(write(tmp_path, body))
     assert msg in str(e.value) and "\n" not in str(e.value)
+
+
+def test_an_alias_bomb_is_refused_in_one_line(tmp_path):
+    from detente.errors import UserError
+
+    lol = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    p = tmp_path / "bomb.yaml"
+    p.write_text(lol + "events: []\n", encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        gazetteer.load_extra(p)
+    assert "bomb.yaml" in str(e.value) and "\n" not in str(e.value)

@@ -276,6 +276,9 @@ def _load_yaml(path: Path) -> list[tuple[str, Candidate]]:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise ActorDictError(f"{path}: cannot read the actor dictionary ({e.strerror}); check ${ENV_VAR}") from None
+    from detente import yamlsafe
+
+    yamlsafe.check(text, str(path))  # size and alias-expansion limits for a user file (one-line LimitError)
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:

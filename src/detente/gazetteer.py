@@ -113,6 +113,9 @@ def _date(v: object, where: str, key: str) -> date:
 
 def parse(text: str, path: str) -> list[Event]:
     """Validate gazetteer YAML text; errors are one line: ``path:LINE: entry: problem; what to do``."""
+    from detente import yamlsafe
+
+    yamlsafe.check(text, path)  # size and alias-expansion limits (one-line LimitError)
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as e:
