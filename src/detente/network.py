@@ -156,11 +156,20 @@ def _daily_sql(store: Any, actors: list[str] | None, p: Period, dataset: str) ->
 
 
 def tones(daily: pd.DataFrame) -> pd.DataFrame:
-    """Per dyad: days with data, volume (sum |score|) and tone = sum(score) / sum(|score|) in [-1, 1]."""
-    g = daily.assign(abs=daily["score"].abs()).groupby(["actor_a", "actor_b"], as_index=False).agg(
-        n_days=("score", "size"), total=("score", "sum"), volume=("abs", "sum"))
-    g["tone"] = (g["total"] / g["volume"].where(g["volume"] > 0)).fillna(0.0)
-    return g[["actor_a", "actor_b", "n_days", "volume", "tone"]]
+    """Per dyad: days with data, volume (sum |score|) and tone = sum(score) / sum(|score|) in [-1, 1]
+    (dyads sorted by actor_a, actor_b; numpy sums over factorised pairs)."""
+    ca, ua = pd.factorize(daily["actor_a"], sort=True)
+    cb, ub = pd.factorize(daily["actor_b"], sort=True)
+    code = ca.astype(np.int64) * max(len(ub), 1) + cb
+    keys, inv = np.unique(code, return_inverse=True)
+    s = daily["score"].to_numpy(float)
+    total = np.bincount(inv, weights=s, minlength=len(keys))
+    volume = np.bincount(inv, weights=np.abs(s), minlength=len(keys))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tone = np.where(volume > 0, total / np.where(volume > 0, volume, 1), 0.0)
+    return pd.DataFrame({"actor_a": np.asarray(ua, dtype=object)[keys // max(len(ub), 1)],
+                         "actor_b": np.asarray(ub, dtype=object)[keys % max(len(ub), 1)],
+                         "n_days": np.bincount(inv, minlength=len(keys)), "volume": volume, "tone": tone})
 
 
 # ------------------------------------------------------------------------------------ base rate
@@ -255,13 +264,43 @@ def day_floor(covered_days: int, min_days: int = MIN_DAYS) -> int:
 
 
 def covered_dates(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> list[date]:
-    """Days of ``period`` on which the dataset has any row (relations' covered-day rule)."""
+    """Days of ``period`` the dataset covers (relations.Reader.days: relations' covered-day rule)."""
     key = (_key(store), dataset)
     if key not in _DAYS:
-        _DAYS[key] = np.array([r[0] for r in _con(store).execute(
-            "SELECT DISTINCT date FROM dyad_days WHERE dataset = ? ORDER BY 1", [dataset]).fetchall()], dtype=object)
+        _DAYS[key] = np.array([d.date() for d in reader(store).days(dataset)], dtype=object)
     d = _DAYS[key]
     return list(d[(d >= period.start) & (d <= period.end)]) if len(d) else []
+
+
+def focus_daily(store: Any, actors: list[str], period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
+    """The days with data of every dyad of ``actors`` in ``period`` (date, actor_a, actor_b, score), read from
+    relations' daily layer (``relations.Reader.daily``: one query for all the actors; the whole coverage is
+    assembled once per actor set, sorted by date, and sliced)."""
+    acts = sorted(actors)
+    key = (_key(store), dataset, tuple(acts), "relations")
+    if key not in _FULL:
+        r = reader(store)
+        r.preload(dataset, acts)
+        parts: list[tuple] = []
+        for i, a in enumerate(acts):
+            for b in acts[i + 1:]:
+                d = r.daily(dataset, a, b)
+                m = d["abs"].to_numpy() > 0
+                if m.any():
+                    parts.append((d.index.to_numpy()[m], a, b, d["value"].to_numpy(float)[m]))
+        dates = np.concatenate([x[0] for x in parts]) if parts else np.array([], dtype="datetime64[ns]")
+        order = np.argsort(dates, kind="stable")
+        _FULL[key] = pd.DataFrame({
+            "date": dates[order],
+            "actor_a": np.concatenate([np.full(len(x[0]), x[1], dtype=object) for x in parts])[order] if parts
+            else np.array([], dtype=object),
+            "actor_b": np.concatenate([np.full(len(x[0]), x[2], dtype=object) for x in parts])[order] if parts
+            else np.array([], dtype=object),
+            "score": np.concatenate([x[3] for x in parts])[order] if parts else np.array([], dtype=float)})
+    full = _FULL[key]
+    d = full["date"].to_numpy()
+    lo_i, hi_i = np.searchsorted(d, np.datetime64(period.start)), np.searchsorted(d, np.datetime64(period.end), "right")
+    return full.iloc[lo_i:hi_i].reset_index(drop=True)
 
 
 def tone_intervals(daily: pd.DataFrame, days: list[date], n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
@@ -428,8 +467,8 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     world = world_values(store, p, dataset)
     rate = BaseRate.of(world)
     hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
-    hist = tones(daily_scores(store, actors, hist_p, dataset)).set_index(["actor_a", "actor_b"]) if hist_p else None
-    daily = daily_scores(store, actors, p, dataset)
+    hist = tones(focus_daily(store, actors, hist_p, dataset)).set_index(["actor_a", "actor_b"]) if hist_p else None
+    daily = focus_daily(store, actors, p, dataset)
     focus = tones(daily)
     focus = focus[focus["volume"] > 0]
     ci = tone_intervals(daily, days, n_boot, seed).set_index(["actor_a", "actor_b"])
