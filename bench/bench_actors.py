@@ -58,6 +58,17 @@ if variants.exists():
         runs.append(time.perf_counter() - t0)
     print(f"name variants ({len(rows)} forms, cold caches): median {statistics.median(runs) * 1e3:.0f} ms, "
           f"{ok}/{len(rows)} = {ok / len(rows):.2%} correct")
+held_out = variants.with_name("name_variants_translations.tsv")
+if held_out.exists():
+    import csv
+
+    rows = list(csv.DictReader([x for x in held_out.read_text(encoding="utf-8").splitlines() if not x.startswith("#")],
+                               delimiter="\t"))
+    got = [getattr(actors.resolve(r["name"]), "country", None) for r in rows]
+    right = sum(g == r["expected"] for g, r in zip(got, rows, strict=True))
+    wrong = [(r["name"], r["expected"], g) for g, r in zip(got, rows, strict=True) if g and g != r["expected"]]
+    print(f"held-out translated names ({len(rows)}, iso-codes de/fr/es/it/ru/tr): {right} = {right / len(rows):.1%} "
+          f"right, {len(wrong)} wrong state: {wrong}")
 try:
     from detente import gazetteer
 except ImportError:
