@@ -114,18 +114,18 @@ class PhraseIndex:
     def match(self, words: list[str], i: int) -> tuple[int, object, None] | None:
         """(end index exclusive, value, None) of the longest phrase starting at ``i``."""
         w0 = words[i]
-        if w0 not in self.root:
-            if self._stem_heads is None:
-                self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
-            if w0[:MIN_STEM] not in self._stem_heads:
-                return None  # no phrase starts with this word: the common case, answered at once
+        if self._stem_heads is None:
+            self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
+        root_stem = w0[:MIN_STEM] in self._stem_heads
+        if not root_stem and w0 not in self.root:
+            return None  # no phrase starts with this word: the common case, answered at once
         best = None
         node = self.root
         j = i
         n = len(words)
         while j < n:
             w = words[j]
-            stems = node.get(self._STEMS)
+            stems = node.get(self._STEMS) if (j > i or root_stem) else None
             if stems:
                 for k in range(len(w), MIN_STEM - 1, -1):
                     v = stems.get(w[:k])
