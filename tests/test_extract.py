@@ -395,6 +395,13 @@ def test_no_recognisable_claim_is_one_line(tmp_path):
         assert "no claim found" in _one_line_error(runner.invoke(app, cmd))
 
 
+def test_a_text_whose_claims_all_postdate_on_says_so(tmp_path):
+    f = tmp_path / "future.txt"
+    f.write_text("In May 2024 Iran signed a gas deal with Armenia.\n", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(f), "--on", "2023-01-01"])
+    assert res.exit_code == 2 and "after the text's date 2023-01-01" in res.stderr and "check --on" in res.stderr
+
+
 def test_another_language_is_one_line(tmp_path):
     f = tmp_path / "de.txt"
     f.write_text("Die Beziehungen zwischen Armenien und Aserbaidschan haben sich nach dem Krieg deutlich "

@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         for note in ext.notes:
             err.print(note, highlight=False, soft_wrap=True)
         if not ext.claims:
-            raise UserError(_no_claims_msg(file))
+            raise UserError(_no_claims_msg(file, dropped=ext.notes))
         found = ext.claims
         if yaml_out:
             base = load_case(case_file) if case_file else None  # its actors and periods as context
@@ -129,7 +129,9 @@ def register(app: typer.Typer) -> None:
             cov = extract.Coverage(s, base.datasets if base else None)
             ext = extract.analyse(text, when=_when(on), data_end=cov.end)
             if not ext.claims:
-                raise UserError(_no_claims_msg(file, "; nothing to test"))
+                for note in ext.notes:
+                    err.print(note, highlight=False, soft_wrap=True)
+                raise UserError(_no_claims_msg(file, "; nothing to test", ext.notes))
             testable, left_out = cov.split(_distinct(ext.claims))
             if len(testable) > MAX_CHECK:
                 left_out.append(f"tested the first {MAX_CHECK} of {len(testable)} distinct claims (bounded time); "
@@ -189,7 +191,9 @@ def _distinct(found: list[dict]) -> list[dict]:
     return out
 
 
-def _no_claims_msg(file: Path, then: str = "") -> str:
+def _no_claims_msg(file: Path, then: str = "", dropped: list[str] | None = None) -> str:
+    if dropped and any("after the text's date" in n for n in dropped):
+        return f"{file}: no claim left to test: every claim's window is after the text's date (see above); check --on"
     return (f"{file}: no claim found: no sentence names two states with a predicate linking them (e.g. 'India "
             f"accused Pakistan of ...'){then}; check the names or rephrase")
 
