@@ -122,39 +122,6 @@ def bounded(store: Any, period: Span | Period, dataset: str = DEFAULT_DATASET) -
     return Period(period.name, start, end)
 
 
-def daily_scores(store: Any, actors: list[str] | None, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:
-    """Daily undirected dyad scores (date, actor_a, actor_b, score) among ``actors`` (None: all). With actors,
-    their whole coverage is read once (cached) and sliced, so a network and its history cost one query."""
-    p = bounded(store, period, dataset)
-    if actors is not None:
-        key = (_key(store), dataset, tuple(sorted(actors)))
-        if key not in _FULL:
-            if len(_FULL) > 64:
-                _FULL.clear()
-            lo, hi = coverage(store, dataset)
-            _FULL[key] = _daily_sql(store, sorted(actors), Period("coverage", lo, hi), dataset)
-        full = _FULL[key]
-        d = full["date"].to_numpy()
-        lo_i, hi_i = np.searchsorted(d, np.datetime64(p.start)), np.searchsorted(d, np.datetime64(p.end), "right")
-        return full.iloc[lo_i:hi_i].reset_index(drop=True)
-    return _daily_sql(store, None, p, dataset)
-
-
-def _daily_sql(store: Any, actors: list[str] | None, p: Period, dataset: str) -> pd.DataFrame:
-    sql = ("SELECT date, actor_a, actor_b, sum(score) AS score FROM dyad_days WHERE dataset = ? "
-           "AND date BETWEEN ? AND ? AND actor_a <> actor_b")
-    args: list[Any] = [dataset, p.start, p.end]
-    if actors is not None:
-        sql += " AND actor_a IN (SELECT unnest(?)) AND actor_b IN (SELECT unnest(?))"
-        args += [actors, actors]
-    df = _con(store).execute(sql + " GROUP BY ALL ORDER BY actor_a, actor_b, date", args).df()
-    swap = df["actor_a"] > df["actor_b"]  # directed rows folded onto the undirected pair
-    df.loc[swap, ["actor_a", "actor_b"]] = df.loc[swap, ["actor_b", "actor_a"]].to_numpy()
-    df = df.groupby(["date", "actor_a", "actor_b"], as_index=False)["score"].sum()  # sorted by date
-    df["date"] = pd.to_datetime(df["date"])
-    return df
-
-
 def tones(daily: pd.DataFrame) -> pd.DataFrame:
     """Per dyad: days with data, volume (sum |score|) and tone = sum(score) / sum(|score|) in [-1, 1]
     (dyads sorted by actor_a, actor_b; numpy sums over factorised pairs)."""
@@ -697,7 +664,8 @@ def change_test(store: Any, actors: list[str], before: Period, after: Period, da
     / (1 + n_perm).
     """
     p1, p2 = bounded(store, before, dataset), bounded(store, after, dataset)
-    d1, d2 = daily_scores(store, actors, p1, dataset), daily_scores(store, actors, p2, dataset)
+    acts = relations.check_actors(store, sorted({a.upper() for a in actors}))
+    d1, d2 = focus_daily(store, acts, p1, dataset), focus_daily(store, acts, p2, dataset)
     n1 = d1.groupby(["actor_a", "actor_b"]).size()
     n2 = d2.groupby(["actor_a", "actor_b"]).size()
     dyads = sorted(set(n1[n1 >= min_days].index) & set(n2[n2 >= min_days].index))
