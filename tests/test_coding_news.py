@@ -47,6 +47,11 @@ def test_null_country_actors_from_dateline_and_sentence(coder):
         ("AZELEG", "GEO", "057")]
     # the country named in the sentence ('in Syria')
     assert triples(coder, "The government condemned the attack by rebels in Syria.") == [("SYRGOV", "SYRREB", "111")]
+    # a place in the sentence ('in Baku') when there is no dateline; the dateline first when there is one
+    assert triples(coder, "Demonstrators protested outside the French embassy in Baku.") == [
+        ("AZEOPP", "FRAGOV", "141")]
+    assert triples(coder, "Demonstrators protested outside the French embassy in Baku.", "TBILISI") == [
+        ("GEOOPP", "FRAGOV", "141")]
     # 'the ambassador of Iran' is Iran's, the president the dateline's
     assert triples(coder, "The president met the ambassador of Iran.", "BAKU")[0] == ("AZEGOV", "IRNGOV", "040")
 

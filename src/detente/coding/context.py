@@ -4,9 +4,10 @@ CAMEO codes such an actor with the country the text places it in (Schrodt 2012, 
 actor codes: a role code follows the country code, ``---`` when the country is unknown). We take the
 country, in this order, from
 
-1. a place named in the sentence after a locative preposition ('... protested *in Baku*': AZE);
-2. the document's context: its dateline ('BAKU, March 3 -'), else the country of the previous
-   sentences' actors when they all agree (document mode, ``coding.code_article``);
+1. the document's context: its dateline ('BAKU, March 3 -'), else the country of the previous
+   sentences' sources when they agree (document mode, ``coding.code_article``) — a YEREVAN story's
+   "the government" is Armenia's even when the shelling it condemns was "in Nakhchivan";
+2. a place named in the sentence after a locative preposition ('... protested *in Baku*': AZE);
 3. the only country the sentence names ('Syrian government forces were attacked by rebels': SYR).
 
 Without any of these the agent stays uncoded (no ``---REB`` events: they cannot enter a country dyad).
@@ -35,6 +36,8 @@ def country_of(code: str) -> str | None:
 
 def sentence_country(words: list[str], mentions: list[Mention], context: str | None) -> str | None:
     """The country for null-country actors of one sentence (rules 1-3 of the module docstring)."""
+    if context:
+        return context
     countries: list[str] = []
     for m in mentions:
         if m.kind != "actor":
@@ -47,8 +50,6 @@ def sentence_country(words: list[str], mentions: list[Mention], context: str | N
         if m.start > 0 and words[m.start - 1] in LOCATIVE:
             return c
         countries.append(c)
-    if context:
-        return context
     if len(set(countries)) == 1:
         return countries[0]
     return None
