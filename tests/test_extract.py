@@ -88,6 +88,16 @@ def test_mentions_without_a_predicate_linking_them_give_nothing(sentence):
     assert extract_claims(sentence, when=WHEN) == []
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("Beijing has stepped up pressure on Taipei.", {("CHN", "TWN", "conf")}),
+    ("Washington and Seoul held their largest joint exercises in years.", {("KOR", "USA", "coop")}),
+    ("Japan and South Korea remain at odds over wartime history.", {("JPN", "KOR", "conf")}),
+    ("Tehran continues to arm the Houthis, who have fired missiles at Saudi Arabia.", set()),  # not Iran's act
+])
+def test_phrasal_predicates_and_relative_clauses(sentence, expected):
+    assert rels(sentence) == expected
+
+
 def test_places_that_stand_for_actors_and_places_that_do_not():
     assert rels("Brussels imposed new sanctions on Minsk.") == {("EU", "BLR", "conf")}
     assert rels("NATO warned Moscow against escalation.") == {("NATO", "RUS", "conf")}

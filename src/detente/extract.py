@@ -55,7 +55,8 @@ CHANGE_DOWN = {"weaken", "weakened", "weakening", "weakens", "deteriorate", "det
 CHANGE_PHRASES = {"moved towards": 1, "moved toward": 1, "shifted towards": 1, "tilted towards": 1,
                   "moved away": -1, "drifted away": -1, "moved closer": 1, "grew closer": 1, "drifting away": -1,
                   "drifts away": -1, "drift away": -1, "moving away": -1, "moves away": -1, "moving closer": 1,
-                  "moves closer": 1, "drawing closer": 1, "drew closer": 1}
+                  "moves closer": 1, "drawing closer": 1, "drew closer": 1, "stepped up": 1, "steps up": 1,
+                  "step up": 1, "ramped up": 1, "scaled back": -1, "scaled down": -1, "wound down": -1}
 STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "with", "its", "their", "his", "her", "as", "by",
         "at", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "it", "from", "or",
         "but", "which", "who", "will", "would", "also", "more", "most", "than", "so", "such", "into", "over"}
@@ -330,8 +331,10 @@ def _polarity(words: list[str]) -> tuple[int, int, bool, list[str], bool, bool]:
     while i < len(words):
         w = words[i]
         if w in STOP and w not in ("has", "have", "had"):
-            i += 1
-            continue
+            multi = _cue_at(words, i)
+            if not (multi and " " in multi[0] and multi[1] != 0):  # "at odds", "in protest" start with a stop word
+                i += 1
+                continue
         ph2 = " ".join(words[i:i + 2])
         if ph2 in CHANGE_PHRASES:
             if not change:
@@ -546,6 +549,9 @@ def _clauses(items: list[Item]) -> list[list[Item]]:
         elif it.kind == "P" and it.text == "," and out[-1] and (out[-1][0].low in SUBORD or (
                 out[-1][0].low in FRONTED and not any(x.kind == "A" for x in out[-1]))):
             split = True  # "After Nancy Pelosi visited Taipei, China ...", "In a meeting brokered by ..., A and B"
+        elif it.kind == "P" and it.text == "," and i + 1 < n and items[i + 1].low in ("who", "which") and \
+                i and items[i - 1].kind != "A":
+            split = True  # "arms the Houthis, who have fired missiles at Saudi Arabia": another subject
         elif it.kind == "W" and it.low == "that" and i and items[i - 1].low in REPORTING and \
                 not any(x.kind == "A" for x in out[-1]):
             split = True  # "Critics argue that Turkey armed Azerbaijan": the reported clause
