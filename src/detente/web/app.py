@@ -496,6 +496,15 @@ def warm_case(store: Any, case: Any, name: str, cache: Tiered) -> None:
         cache[("api_anomalies", name)] = Failure(UserError(got["anomalies_failure"]))
     else:
         cache[("api_anomalies", name)] = got["anomalies"]
+    from detente.web.api import dumps
+
+    for item in got["claims"].get("items", []):  # each claim's page, as the bytes /api/claims/{id} sends
+        cid = str(item.get("id"))
+        try:
+            cache[("claim_bytes", name, cid.upper())] = dumps(views.jsonable(views.claim(store, case, cid,
+                                                                                         cache=cache)))
+        except (UserError, LookupError, views.Unavailable, ValueError, TypeError) as e:
+            log.warning("claim %s not prepared (%s)", cid, e)
     trim_memory()
 
 
