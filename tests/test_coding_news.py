@@ -259,3 +259,19 @@ def test_what_was_demanded_is_not_an_event(coder):
     # 'X said Y must ...' is X's demand on Y (CAMEO 10)
     assert triples(coder, "Russia said Sudan must return the helicopter.") == [("RUS", "SDN", "100")]
     assert triples(coder, "Georgia said Russia attacked Ukraine.") == [("RUS", "UKR", "190")]  # attribution unchanged
+
+
+def test_jsonl_articles(coder, tmp_path):
+    import json
+
+    f = tmp_path / "news.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "a1", "date": "2023-06-03", "title": "Border shooting", "dateline": "YEREVAN",
+         "paragraphs": ["The government accused Azerbaijan of shelling border villages.",
+                        "The government accused Azerbaijan of shelling border villages."], "url": "https://example.org/a1"},
+        {"id": "s1", "date": "2023-06-04", "text": "Turkey condemned Azerbaijan."},
+    ]) + "\n", encoding="utf-8")
+    rows, s = coding.code_file(f, coder=coder)
+    got = [(r["doc_id"], r["source_code"], r["target_code"], r["cameo_code"], r["source_url"]) for r in rows]
+    assert got == [("a1", "ARMGOV", "AZE", "1123", "https://example.org/a1"), ("s1", "TUR", "AZE", "111", None)]
+    assert s.duplicates == 1 and s.sentences == 4

@@ -223,8 +223,15 @@ def read_records(raw_lines: Iterable[bytes], jsonl: bool, default_date: date | N
                 if not isinstance(obj, dict):
                     raise ValueError("not a JSON object")
                 text = obj.get("text")
+                paras = obj.get("paragraphs")
+                if isinstance(paras, list) and all(isinstance(x, str) for x in paras) and text is None:
+                    text = "\n\n".join(paras)
                 if not isinstance(text, str):
-                    raise ValueError("no 'text' string")
+                    raise ValueError("no 'text' string (or 'paragraphs' list of strings)")
+                if obj.get("title") is not None or obj.get("dateline") is not None or paras is not None:
+                    # an article: title, dateline, paragraphs (document mode)
+                    text = _ARTICLE + json.dumps({"title": str(obj.get("title") or ""), "text": text,
+                                                  "dateline": obj.get("dateline")})
                 if obj.get("date"):
                     when = _parse_date(str(obj["date"]))
                 doc = None if obj.get("id") is None else str(obj["id"])
@@ -236,7 +243,7 @@ def read_records(raw_lines: Iterable[bytes], jsonl: bool, default_date: date | N
                 continue
         else:
             text = line
-        if len(text) > MAX_LINE_CHARS:
+        if len(text) > MAX_LINE_CHARS and not text.startswith(_ARTICLE):
             summary.long_lines_cut += 1
             summary.problems.append(f"line {n}: {len(text)} characters, cut to the first {MAX_LINE_CHARS}")
             text = text[:MAX_LINE_CHARS]
@@ -259,6 +266,18 @@ def code_lines(raw_lines: Iterable[bytes], jsonl: bool = False, when: date | Non
     summary = CodeSummary()
     rows: list[dict] = []
     for n, text, day, doc, url in read_records(raw_lines, jsonl, when, summary):
+        if text.startswith(_ARTICLE):
+            a = json.loads(text[len(_ARTICLE):])
+            art = read_article(f"{a['title']}\n\n{a['text']}", day, doc) if a["title"] else \
+                read_article("\n\n" + a["text"], day, doc)
+            if a["dateline"]:
+                art.dateline = str(a["dateline"])
+            rows_a, s_a = code_article(art, coder, url=url, line=n)
+            for k in ("sentences", "sentences_with_events", "events", "no_actor", "no_verb", "no_event",
+                      "discarded", "negated", "long_sentences_cut", "duplicates"):
+                setattr(summary, k, getattr(summary, k) + getattr(s_a, k))
+            rows += rows_a
+            continue
         for sent in split_sentences(text):
             res = coder.code(sent, day)
             summary.sentences += 1
@@ -280,7 +299,8 @@ def is_jsonl(head: bytes) -> bool:
 
 
 def code_file(path: Path, when: date | None = None, coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
-    """Code a text file (one sentence/paragraph a line) or JSONL of {id, date, text, url}."""
+    """Code a text file (one sentence/paragraph a line) or JSONL of {id, date, text, url}; a JSONL record with
+    a ``title``, ``dateline`` or ``paragraphs`` list is coded as one article (document mode)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file; give a text file or JSONL of {{id, date, text, url}}")
@@ -292,6 +312,7 @@ def code_file(path: Path, when: date | None = None, coder: Coder | None = None) 
 
 # -- articles (document mode) -------------------------------------------------------------------
 
+_ARTICLE = "\0article:"  # marks a JSONL record that is an article (read_records -> code_lines)
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'-]{1,40}?)(?:,[^—–\-\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+")
 
 
@@ -328,7 +349,8 @@ def read_article(text: str, when: date | None = None, doc: str | None = None) ->
     return Article(title, paras, dateline, when, doc)
 
 
-def code_article(article: Article, coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
+def code_article(article: Article, coder: Coder | None = None, url: str | None = None,
+                 line: int | None = None) -> tuple[list[dict], CodeSummary]:
     """Code an article sentence by sentence (title first). Actors named without a country take the
     dateline's country, else the country of the latest sentence whose events all have sources of one
     country; an event (date, source, target, code) reported by several sentences is kept once."""
@@ -362,7 +384,7 @@ def code_article(article: Article, coder: Coder | None = None) -> tuple[list[dic
             res.events = kept
             if kept:
                 summary.sentences_with_events += 1
-                evs = event_rows(res, day, article.doc, None, n)
+                evs = event_rows(res, day, article.doc, url, line if line is not None else n)
                 summary.events += len(evs)
                 rows += evs
     return rows, summary
