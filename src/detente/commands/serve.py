@@ -34,11 +34,19 @@ def register(app: typer.Typer) -> None:
                                                                  "case-wide results are kept apart", min=1)] = 64,
         store: StoreOpt = None,
     ) -> None:
-        """Serve the dashboard (/), the JSON API (/api/...) and its OpenAPI docs (/docs) from the store."""
-        import uvicorn
+        """Serve the dashboard (/), the JSON API (/api/...) and its OpenAPI docs (/docs) from the store.
+
+        Examples: `detente serve`, `detente serve --case-file my_case.yaml --port 8080`.
+        """
+        from detente.errors import UserError
+
+        try:
+            import fastapi  # noqa: F401
+            import uvicorn
+        except ImportError:
+            raise UserError("`detente serve` needs the web extra: pip install 'detente[web]'") from None
 
         from detente.cli import open_store
-        from detente.errors import UserError
         from detente.web.app import case_name, create_app, served_case
 
         if base_url is not None and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", base_url):

@@ -11,8 +11,8 @@ Two layouts, both CSV with a header, values in thousands of US dollars:
 
 Rows in ``signals`` (directed, ``actor_a`` = the reporter): ``trade_export`` (to ``actor_b``) and ``trade_import``
 (from ``actor_b``), ``year``, ``date`` = the month's first day (NULL for annual rows), ``item`` = ``YYYY-MM`` or
-``YYYY``, ``value`` in thousands of USD. The unit of row accounting is one flow of one line (a line with export and
-import columns is two records; "rows read" counts records): a record whose partner no country resolves ("Other
+``YYYY``, ``value`` in thousands of USD. The unit of row accounting is one flow of one line (a line with both an
+export and an import column is two records; "rows read" counts records): a record whose partner no country resolves ("Other
 countries", regions) or whose value is missing is quarantined with the reason, so records read = stored +
 quarantined.
 """
