@@ -207,7 +207,7 @@ def bounds(col: Col, first_day: date | None = None, today: date | None = None) -
     """The (lo, hi) a column's values must lie in (None: unbounded); see the module docstring.
 
     >>> bounds(EVENTS.col("date"), date(1979, 1, 1), today=date(2026, 12, 2))
-    (datetime.date(1979, 1, 1), datetime.date(2027, 12, 2))
+    (datetime.date(1979, 1, 1), datetime.date(2027, 12, 3))
     >>> bounds(EVENTS.col("goldstein"))
     (-10, 10)
     """
