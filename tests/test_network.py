@@ -62,6 +62,8 @@ def test_fixture_network_by_hand(net_jan: network.SignedNetwork) -> None:
     # ARM-TUR -1, AZE-IRN -2/14 (IRN-TUR has no row that week): median 1/17; no history in January
     assert all(x["expected"] == pytest.approx(1 / 17) and x["history"] is None for x in e.values())
     assert net_jan.params["world_dyads"] == 20 and net_jan.params["day_floor"] == 3
+    assert repr(net_jan) == ("<SignedNetwork 2021-01-01:2021-01-10 span=2021-01-01..2021-01-10 nodes=ARM,AZE,IRN,TUR "
+                             "positive=2 negative=2 uncertain=1 low_evidence=1 baseline=world+history>")
     # AZE-TUR: tone 1, 18 of 20 world dyads below and 2 tied -> percentile 19 / 20; evidence 10 / (10 + 30)
     assert e[("AZE", "TUR")]["strength"] == pytest.approx(2 * 19 / 20 - 1)
     assert e[("AZE", "TUR")]["weight"] == pytest.approx((2 * 19 / 20 - 1) * 0.25)

@@ -314,6 +314,17 @@ class SignedNetwork:
         a, b = sorted((a, b))
         return next((e for e in self.edges if e["actor_a"] == a and e["actor_b"] == b), None)
 
+    def __repr__(self) -> str:
+        from detente.results import short_repr
+
+        p = self.period
+        signs = [e["sign"] for e in self.edges]
+        return short_repr("SignedNetwork", period=p.name if p else None, span=f"{p.start}..{p.end}" if p else None,
+                          nodes=",".join(self.nodes), positive=signs.count(1), negative=signs.count(-1),
+                          uncertain=sum(1 for e in self.edges if e["uncertain"]),
+                          low_evidence=sum(1 for e in self.edges if e.get("low_evidence")),
+                          baseline=self.params.get("baseline"))
+
     def to_networkx(self, uncertain: str = "drop") -> Any:
         """A networkx Graph (nodes = actors, edges with ``sign`` and ``weight``); needs networkx."""
         try:
@@ -699,7 +710,7 @@ def change_test(store: Any, actors: list[str], before: Period, after: Period, da
     perms = np.array([stat(rng.permutation(first)) for _ in range(n_perm)])
     i1, i2 = _index_by_dyad(d1), _index_by_dyad(d2)
     return {
-        "statistic": "mean |index change| over dyads", "observed": obs,
+        "statistic": "mean |tone change| over dyads", "observed": obs,
         "null_mean": float(perms.mean()), "null_q95": float(np.quantile(perms, 0.95)),
         "p_value": float((1 + (perms >= obs - 1e-12).sum()) / (1 + n_perm)),
         "n_perm": n_perm, "block_days": block, "dyads": len(dyads),

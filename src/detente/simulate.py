@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from detente import balance, network
+from detente import balance, network, yamlsafe
 from detente.errors import UserError
 
 MODELS = ("balance", "interest")
@@ -61,7 +61,7 @@ def load_scenario(path: str | Path, nodes: list[str] | None = None, max_steps: i
     if not path.exists():
         raise UserError(f"no scenario file {path}; see src/detente/cases/south_caucasus/scenarios/ for examples")
     try:
-        doc = yaml.safe_load(path.read_text())
+        doc = yamlsafe.safe_load(path.read_text(), str(path))
     except yaml.YAMLError as e:
         raise UserError(f"{path.name}: not valid YAML ({str(e).splitlines()[0]})") from e
     return parse_scenario(doc, nodes, source=path.name, max_steps=max_steps)

@@ -88,7 +88,7 @@ def network_cmd(
                   f"(adjusted Rand {f['adjusted_rand']:.2f}, {f['moves']} actor(s) to move)")
     if "compare" in out:
         t = out["compare"]["test"]
-        con.print(f"change to {t['after']['name']}: mean |index change| {t['observed']:.3f}, null mean "
+        con.print(f"change to {t['after']['name']}: mean |tone change| {t['observed']:.3f}, null mean "
                   f"{t['null_mean']:.3f}, p = {t['p_value']:.3g} ({t['n_perm']} block permutations); "
                   f"{out['compare']['sign_changes']} edge sign change(s)")
     if plot:
