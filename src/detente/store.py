@@ -245,7 +245,7 @@ class Store:
             from detente.sources.delimited import archive_problem
 
             if path.stat().st_size == 0:
-                raise StoreError(f"{path}: the file is empty (0 bytes); nothing to ingest, check the file")
+                raise StoreError(f"{path}: the file is empty (0 bytes); nothing to ingest, check the file; the store is unchanged")
             problem = archive_problem(path)
             if problem:
                 raise StoreError(f"{path}: {problem}; the store is unchanged")
