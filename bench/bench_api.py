@@ -271,6 +271,29 @@ async def soak(port: int, pid: int, clients: int, seconds: float, fresh: list[tu
             "rss_after_warmup_max_mb": max(warm, default=None), "rss_last_mb": rss[-1][1] if rss else None}
 
 
+def compare(store: Path, pairs: list[tuple[str, str]]) -> dict:
+    """In this process: ``relations.dyad_series`` vs the server's fast path (``web.series.Fast``, its catalogue,
+    world totals and draws warm after the first dyad) on the same never-seen dyads, monthly, both datasets."""
+    from detente import relations
+    from detente.store import Store
+    from detente.web.series import Fast
+
+    s = Store(store, read_only=True)
+    fast = Fast()
+    fast.dyad_series(s, *pairs[0])
+    rel_t, fast_t = [], []
+    for a, b in pairs[1:]:
+        t = time.perf_counter()
+        relations.dyad_series(s, a, b)
+        rel_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fast.dyad_series(s, a, b)
+        fast_t.append(time.perf_counter() - t)
+    s.close()
+    r, f = statistics.median(rel_t), statistics.median(fast_t)
+    return {"dyads": len(rel_t), "relations_p50_ms": 1000 * r, "fast_p50_ms": 1000 * f, "ratio": r / f}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, default=Path(os.environ.get("DETENTE_STORE", "")) or None)
@@ -282,6 +305,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--queue-wait", type=float, default=1.0)
     ap.add_argument("--port", type=int, default=8799)
+    ap.add_argument("--compare", type=int, default=0, help="also time relations vs the fast path on N dyads")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     from detente.store import default_path
@@ -295,6 +319,12 @@ def main() -> int:
     lists = [rest[i * args.per_client:(i + 1) * args.per_client] for i in range(args.clients)]
     rest = rest[args.clients * args.per_client:]
     fresh, popular, rest = rest[0], rest[1:201], rest[201:]
+    if args.compare:
+        c = compare(store, dyads(store, args.compare + 1, seed=99))
+        print(f"- in-process, {c['dyads']} never-seen dyads (monthly, both datasets, CIs): relations.dyad_series "
+              f"p50 {c['relations_p50_ms']:.0f} ms, fast path p50 {c['fast_p50_ms']:.0f} ms ({c['ratio']:.1f}x)")
+        if not args.single:
+            return 0
     t0 = time.perf_counter()
     proc = start_server(store, args.port, args.workers, args.queue_wait)
     startup = time.perf_counter() - t0
