@@ -413,8 +413,9 @@ def hindcast(store: Any, actors: list[str] | None = None, start: Any = None, tar
         "beats_climatology": bool(beats), "models_beating_persistence": beats_p, "models_beating_both": beats,
         **label_of({"skilful": bool(beats), "verdict": verdict}),
         "verdict": verdict,
-        # the first horizon's figures in the shape the report's table reads
-        "steps": h1["steps"], "dyads_scored": h1["dyad_origins"],
+        # the first horizon's figures in the shape the report's table reads (correct of dyads_scored =
+        # dyad-origins whose target sign is certain)
+        "steps": h1["steps"], "dyads_scored": h1["signed_targets"], "dyad_origins": h1["dyad_origins"],
         "accuracy": {p: {"accuracy": h1[p]["sign_accuracy"], "correct": h1[p]["correct"],
                          "changed_edges_caught": h1[p]["changed_edges_caught"],
                          "mse": h1[p]["mse"]} for p in predictors},
