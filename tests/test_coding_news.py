@@ -275,3 +275,27 @@ def test_jsonl_articles(coder, tmp_path):
     got = [(r["doc_id"], r["source_code"], r["target_code"], r["cameo_code"], r["source_url"]) for r in rows]
     assert got == [("a1", "ARMGOV", "AZE", "1123", "https://example.org/a1"), ("s1", "TUR", "AZE", "111", None)]
     assert s.duplicates == 1 and s.sentences == 4
+
+
+def test_passive_agent_followed_by_a_participle(coder):
+    # the 'by' actor is also the subject of 'armed': it was cut off by that clause's limit before
+    got = triples(coder, "A refugee camp in Armenia was attacked by Azerbaijani soldiers armed with rifles.")
+    assert [(s, t) for s, t, _ in got] == [("AZEMIL", "ARMREF")]
+
+
+def test_trailing_attribution_is_no_target(coder):
+    got = triples(coder, "Armenia restored ties with Turkey after Azerbaijani crowds attacked its embassy, "
+                         "a senior Georgian official said on Saturday.")
+    assert not any(t.startswith("GEO") for _, t, _ in got) and ("ARM", "TUR") in [(s, t) for s, t, _ in got]
+
+
+def test_one_dictionary_entry_naming_several_actors(tmp_path):
+    from detente.coding.verbs import read_verbs
+
+    v = tmp_path / "v.txt"
+    v.write_text("--- PRAISE [051] ---\nPRAISE\n", encoding="utf-8")
+    a = tmp_path / "a.txt"
+    a.write_text("THE_SHIRE_ [FRO/BIL/SAM]\nGONDOR_ [GON]\n", encoding="utf-8")
+    c = coding.Coder(read_verbs(v), read_actors([a]).index, PhraseIndex(), PhraseIndex())
+    assert [(e.source.code, e.target.code) for e in c.code("The Shire praised Gondor.").events] == [
+        ("FRO", "GON"), ("BIL", "GON"), ("SAM", "GON")]

@@ -16,6 +16,7 @@ from detente.coding.parse import (
     DETERMINERS,
     NEGATIONS,
     PREPOSITIONS,
+    SPEECH_WORDS,
     ActorRef,
     Group,
     Mention,
@@ -355,6 +356,9 @@ class Coder:
                     continue  # '%' wants a compound actor
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:
                     continue  # 'SAID + *': the target is this verb's own subject, the source another clause's
+                if any(n.subject is slots.get("tgt") and n.direct and n.form.words[0] in SPEECH_WORDS
+                       for n in later) and slots.get("tgt") is not None:
+                    continue  # '..., a senior Bree official said': the speaker of a trailing attribution
                 best = (p, slots)
                 break
         code: str | None
@@ -382,7 +386,7 @@ class Coder:
             return
         if v.passive:
             agent = None
-            for i in range(v.end, limit - 1):
+            for i in range(v.end, min(limit, len(words) - 1)):  # the agent may start at the limit
                 if words[i] == "BY" and (i + 1) in by_start:
                     agent = by_start[i + 1]
                     break
@@ -410,7 +414,9 @@ class Coder:
             nxt = next((n for n in later if n.direct and n.subject is not None), None)
             # ... but not past another noun phrase: 'Iran said the plan to build a railway through Armenia was'
             if nxt is not None and nxt.subject is not None and nxt.subject.start >= v.end and \
-                    not {"THE", "A", "AN"} & set(words[v.end: nxt.subject.start]):
+                    not {"THE", "A", "AN"} & set(words[v.end: nxt.subject.start]) and \
+                    not (nxt.form.words[0] in SPEECH_WORDS and words[nxt.subject.start - 1] == ","):
+                # (', a senior official said' at the end is an attribution, not a complement clause)
                 modal = {"MUST", "SHOULD"} & set(words[nxt.subject.end: nxt.at])
                 if code[:2] in ("02", "10") or (code == "010" and modal and self.intents):
                     # 'demanded that the US match ...', 'said Sudan must return ...': a demand (or appeal) on

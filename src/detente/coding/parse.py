@@ -152,7 +152,10 @@ def chunks(tokens: Tokens, mentions: list[Mention], verb_at: set[int]) -> list[C
             if m.kind == "actor":
                 ref = m.value
                 assert isinstance(ref, ActorRef)
-                if cur.actors and cur.actors[-1].code[:3] == ref.code[:3]:
+                if "/" in ref.code and not cur.actors:
+                    # a dictionary entry naming several actors ('the Shire' [FRO/BIL/SAM]): one member each
+                    cur.actors.extend(ActorRef(c, ref.start, ref.end) for c in ref.code.split("/") if c)
+                elif cur.actors and cur.actors[-1].code[:3] == ref.code[:3]:
                     if len(ref.code) > len(cur.actors[-1].code):
                         cur.actors[-1] = ref  # 'Iranian President Raisi': the more specific code
                 elif not cur.actors:
