@@ -31,7 +31,7 @@ class Report:
 
 # -- gathering ------------------------------------------------------------------------------------
 def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq: str, rep: Report,
-                  breaks: bool = True, cache: dict | None = None) -> dict:
+                  breaks: bool = True, cache: dict | None = None, marks: Any = None) -> dict:
     """Each dyad's series (one ``dyad_frame`` call for every dyad and period) with its 95% interval, the case's
     periods shaded, gaps in a dataset's coverage left undrawn, crises and breaks marked."""
     rel = views.stage("relations")
@@ -49,11 +49,18 @@ def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq:
         raise UserError("the store holds no dated data; run `detente init`")
     lo, hi = min(d.start for d in cov), max(d.end for d in cov)
     frame = views.records(rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True))
-    try:
-        anomalies = _anomalies(store, pairs, breaks)
-        marks_info = anomalies.pop("_info")
-    except (views.Unavailable, UserError) as e:
-        anomalies, marks_info = {}, {"status": str(e).splitlines()[0]}
+    given = marks() if marks else None
+    if given and "error" in given:
+        anomalies, marks_info = {}, {"status": given["error"]}
+    elif given and "by_pair" in given:  # computed meanwhile by the claims' child process
+        anomalies = {tuple(k.split("-")): v for k, v in given["by_pair"].items()}
+        marks_info = {**given["info"], "computed_in": "the claims' child process"}
+    else:
+        try:
+            anomalies = _anomalies(store, pairs, breaks)
+            marks_info = anomalies.pop("_info")
+        except (views.Unavailable, UserError) as e:
+            anomalies, marks_info = {}, {"status": str(e).splitlines()[0]}
     by_pair: dict[tuple[str, str], list[dict]] = {}
     for r in frame:
         by_pair.setdefault(tuple(sorted((r["actor_a"], r["actor_b"]))), []).append(r)
@@ -238,16 +245,18 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         views.remember_evaluation(cache, case_obj, views.records(results))  # as views._evaluate stores them
         pending = None
     else:
-        pending = _start_claims(store, case, case_obj)
+        pending = _start_claims(store, case, case_obj, pairs, breaks)
     s: dict[str, dict] = {}
     periods = summary["periods"]
-    s["dyads"] = timed("dyads", "Dyad relations over time",
-                       lambda: dyads_section(store, summary, pairs, freq, rep, breaks, cache))
-    s["alignment"] = timed("alignment", "UN vote agreement",
-                           lambda: alignment_section(store, pairs, rep, periods=periods))
+    # the dyads come after the networks: by then the child process has marked their unusual days and breaks
     s["network"] = timed("network", "The regional network per period",
                          lambda: network_section(store, case_obj, summary, rep, cache))
     s["scenarios"] = timed("scenarios", "Scenarios", lambda: scenarios_section(store, case_obj, summary, cache))
+    s["alignment"] = timed("alignment", "UN vote agreement",
+                           lambda: alignment_section(store, pairs, rep, periods=periods))
+    s["dyads"] = timed("dyads", "Dyad relations over time",
+                       lambda: dyads_section(store, summary, pairs, freq, rep, breaks, cache,
+                                             marks=pending.marks if pending else None))
     s["coverage"] = timed("coverage", "Data coverage and citations", lambda: views.sources(store))
     t_wait = time.perf_counter()
     if pending is not None:
@@ -374,32 +383,70 @@ def today() -> str:
 
 
 def evaluate_main(argv: list[str] | None = None) -> None:
-    """Child-process entry: ``STORE CASE`` -> the evaluated claims as JSON on stdout."""
+    """Child-process entry: ``STORE CASE [PAIRS BREAKS]`` -> on stdout one JSON line with the dyads' marks
+    (``PAIRS`` = "A-B,C-D"; unusual days and, when ``BREAKS`` is 1, structural breaks), then one with the
+    evaluated claims. The marks come first: the report's dyad section reads them while the claims run."""
     import json
     import sys
 
     from detente.store import Store
 
-    store_path, case = (argv or sys.argv[1:])[:2]
+    args = (argv or sys.argv[1:])
+    store_path, case = args[:2]
     s = Store(store_path, read_only=True)
     try:
+        if len(args) >= 4:
+            known = set(views.stage("relations").known_actors(s))
+            pairs = [(a, b) for a, b in (p.split("-") for p in args[2].split(",") if p) if a in known and b in known]
+            try:
+                found = _anomalies(s, pairs, args[3] == "1")
+                marks = {"info": found.pop("_info"), "by_pair": {f"{a}-{b}": m for (a, b), m in found.items()}}
+            except (views.Unavailable, UserError) as e:
+                marks = {"error": str(e).splitlines()[0]}
+            sys.stdout.write(json.dumps(views.jsonable(marks)) + "\n")
+            sys.stdout.flush()
         rows = views._evaluate(s, views.load_case(case), None)
     finally:
         s.close()
-    sys.stdout.write(json.dumps(rows))
+    sys.stdout.write(json.dumps(rows) + "\n")
 
 
-def _start_claims(store: Any, case: Any, case_obj: Any) -> Any:
+class Pending:
+    """The claims (and the dyads' marks) being computed meanwhile, in a child process or a thread."""
+
+    def __init__(self, proc: Any = None, future: Any = None, pairs: list | None = None):
+        self.proc, self.future, self.pairs = proc, future, pairs
+        self._marks: dict | None = None
+
+    def marks(self) -> dict | None:
+        """The child's marks ({"info", "by_pair"} or {"error"}), or None when it did not compute them."""
+        if self.proc is None or not self.pairs:
+            return None
+        if self._marks is None:
+            import json
+
+            line = self.proc.stdout.readline()
+            try:
+                self._marks = json.loads(line) if line.strip() else {}
+            except ValueError:
+                self._marks = {}
+        return self._marks or None
+
+
+def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, str]] | None = None,
+                  breaks: bool = True) -> Pending:
     """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path,
-    else in a thread. Returns a handle for :func:`_finish_claims`."""
+    which also marks the dyads' unusual days and breaks first; else in a thread."""
     import subprocess
     import sys
 
     if isinstance(case, str | Path) and Path(getattr(store, "path", "")).is_file():
         code = "from detente.report import evaluate_main; evaluate_main()"
+        extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs else []
         try:
-            return subprocess.Popen([sys.executable, "-c", code, str(store.path), str(case)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), str(case), *extra],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            return Pending(proc=proc, pairs=pairs)
         except OSError:
             pass
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
@@ -407,22 +454,24 @@ def _start_claims(store: Any, case: Any, case_obj: Any) -> Any:
     fut = pool.submit(views._evaluate, side, case_obj, None)
     fut.add_done_callback(lambda _f: side.con.close())
     pool.shutdown(wait=False)
-    return fut
+    return Pending(future=fut)
 
 
-def _finish_claims(handle: Any, case_obj: Any, cache: dict) -> None:
+def _finish_claims(handle: Pending, case_obj: Any, cache: dict) -> None:
     """Put the evaluated claims where ``views._evaluate`` finds them; on any failure leave them to be
     recomputed (and the reason reported) by the claims section."""
     import json
 
     try:
-        if hasattr(handle, "communicate"):
-            out, _err = handle.communicate()
-            if handle.returncode != 0:
+        if handle.proc is not None:
+            handle.marks()  # past the marks line, if there is one
+            out = handle.proc.stdout.read()
+            handle.proc.wait()
+            if handle.proc.returncode != 0 or not out.strip():
                 return
-            rows = json.loads(out)
+            rows = json.loads(out.strip().splitlines()[-1])
         else:
-            rows = handle.result()
+            rows = handle.future.result()
         views.remember_evaluation(cache, case_obj, rows)
     except (UserError, ValueError, LookupError, RuntimeError, OSError):
         pass
