@@ -99,7 +99,10 @@ def test_cli_simulate_scenario_and_errors(net_store, tmp_path: Path) -> None:
                                  ",".join(ACT), "--period", JAN_SPAN, "--steps", "5", "-f", "json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert out["scenario"]["name"] == "war" and out["steps"] == 5
+    assert out["scenario"]["name"] == "war" and out["steps"] == 5 and out["label"] == "exploratory"
+    r = CliRunner().invoke(app, ["simulate", "--store", str(net_store.path), "--scenario", str(f), "--actors",
+                                 ",".join(ACT), "--period", JAN_SPAN, "--steps", "5"])
+    assert r.exit_code == 0 and "[EXPLORATORY]" in r.output and "EXPLORATORY: no hindcast skill" in r.output
     assert {"edges", "balance", "blocs"} <= set(out["projected"])
     f.write_text("name: war\nchanges:\n  - set: [AZE, GEO]\n    value: -1\n")
     r = CliRunner().invoke(app, ["simulate", "--store", str(net_store.path), "--scenario", str(f), "--actors",

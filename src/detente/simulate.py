@@ -39,7 +39,7 @@ MAX_STEPS = 10_000  # model steps per run (issue 18: 1e9 steps ran for minutes);
 HORIZONS = (1, 3, 6)  # months ahead the hindcast scores
 STEPS_PER_MONTH = 1  # model steps per month of horizon (fixed before the first hindcast was run)
 WARMUP_MONTHS = 12  # months of states before the first origin (climatology needs a past)
-EXPLORATORY = ("exploratory: no model beats both persistence and climatology in the rolling-origin hindcast "
+EXPLORATORY = ("no model beats both persistence and climatology in the rolling-origin hindcast "
                "(docs/network.md); read projections as what-if arithmetic, not forecasts")
 SCENARIO_KEYS = {"name", "description", "period", "changes", "remove", "steps", "model"}
 
@@ -216,7 +216,8 @@ def label_of(skill: dict | None) -> dict:
     ``exploratory``."""
     if skill and skill.get("skilful", skill.get("label") == "skilful"):
         return {"label": "skilful", "label_note": skill.get("verdict", "")}
-    note = EXPLORATORY if skill else "exploratory: no hindcast skill measured for this run; see `detente simulate --hindcast`"
+    note = EXPLORATORY if skill else ("no hindcast skill measured for this run (the measured hindcast shows none: "
+                                      "`detente simulate --hindcast`); read it as what-if arithmetic, not a forecast")
     return {"label": "exploratory", "label_note": note}
 
 

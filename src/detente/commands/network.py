@@ -155,7 +155,7 @@ def simulate_cmd(
                   f"frustration {v['frustration']['baseline']:g} -> {v['frustration']['scenario']:g}")
         con.print("blocs without scenario: " + " | ".join(",".join(b) for b in v["blocs"]["baseline"]))
         con.print("blocs with scenario:    " + " | ".join(",".join(b) for b in v["blocs"]["scenario"]))
-        con.print(out["label_note"])
+        con.print(f"{out['label'].upper()}: {out['label_note']}")
 
 
 def register(app: typer.Typer) -> None:
