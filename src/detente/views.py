@@ -269,8 +269,12 @@ def network(store: Any, case: Any = "south_caucasus", period: str | None = None,
             "periods": periods,
             "nodes": [{"id": n, "bloc": bloc_of.get(n)} for n in res["nodes"]],
             "edges": [{"a": e["actor_a"], "b": e["actor_b"], "sign": e["sign"], "weight": e["weight"],
-                       "index": e["index"], "ci_low": e["ci_low"], "ci_high": e["ci_high"], "n_days": e["n_days"]}
+                       "index": e["index"], "ci_low": e["ci_low"], "ci_high": e["ci_high"], "n_days": e["n_days"],
+                       "tone": e.get("tone"), "expected": e.get("expected"), "strength": e.get("strength"),
+                       "low_evidence": e.get("low_evidence", False)}
                       for e in res["edges"]],
+            "low_evidence": res.get("low_evidence", []),
+            "unaligned": res.get("unaligned", []),
             "balance": {k: bal[k] for k in bal if isinstance(bal[k], int | float) and not isinstance(bal[k], bool)},
             "partition": bal.get("partition"),
             "blocs": res["blocs"],
