@@ -301,7 +301,9 @@ def test_sigkill_and_sigterm_at_random_points(tmp_path: Path) -> None:
         elif ("georgia.csv.gz",) not in files:
             assert now == base  # killed: the store is exactly as before
         if sig == signal.SIGTERM:
-            assert code in (0, 143), err  # 143: the transaction rolled back and scratch removed (128 + 15)
+            # 143: the transaction rolled back and scratch removed (128 + 15); -15 only when the signal came
+            # after the commit, while the interpreter was shutting down
+            assert code in (0, 143) or (code == -15 and ("georgia.csv.gz",) in files), err
             terms += code == 143
             assert temp_entries(tmp) == []
         else:
