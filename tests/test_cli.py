@@ -37,7 +37,7 @@ def test_ingest_missing_file_is_one_line_exit_2(tmp_path: Path) -> None:
 def test_ingest_unknown_format_lists_formats(tmp_path: Path) -> None:
     f = tmp_path / "x.txt"
     f.write_text("hello\n")
-    r = run("ingest", str(f), "--format", "nosuch", store=tmp_path / "s.duckdb")
+    r = run("ingest", str(f), "--reader", "nosuch", store=tmp_path / "s.duckdb")
     assert r.returncode == 2 and "gdelt1" in r.stderr
 
 
@@ -67,10 +67,10 @@ def test_ingest_option_sets_the_icews_time_origin(tmp_path: Path, shared: Path) 
     folder.mkdir()
     for name in ("entity2id.txt", "relation2id.txt", "valid.txt.gz"):
         shutil.copy(shared / "icews-samples/icews18_renet" / name, folder / name)
-    r = run("ingest", str(folder), "--format", "icews_quads", "-o", "json", store=tmp_path / "s.duckdb")
+    r = run("ingest", str(folder), "--reader", "icews_quads", "-f", "json", store=tmp_path / "s.duckdb")
     assert r.returncode == 2 and "origin=YYYY-MM-DD" in r.stderr
-    r = run("ingest", str(folder), "--format", "icews_quads", "--option", "origin=2018-01-01",
-            "--option", "step=hour", "-o", "json", store=tmp_path / "s.duckdb")
+    r = run("ingest", str(folder), "--reader", "icews_quads", "--option", "origin=2018-01-01",
+            "--option", "step=hour", "-f", "json", store=tmp_path / "s.duckdb")
     assert r.returncode == 0, r.stderr
     (summary,) = json.loads(r.stdout)
     assert summary["rows_read"] == summary["rows_stored"] + summary["rows_quarantined"] + summary["rows_duplicate"]

@@ -106,12 +106,12 @@ def test_cli_export(small_store_path, tmp_path):
     from detente.cli import app
 
     path = small_store_path
-    r = CliRunner().invoke(app, ["export", "--format", "parquet", "--partition-by", "month", str(tmp_path / "o"),
-                                 "--table", "events", "--store", str(path), "-o", "json"])
+    r = CliRunner().invoke(app, ["export", "--to", "parquet", "--partition-by", "month", str(tmp_path / "o"),
+                                 "--table", "events", "--store", str(path), "-f", "json"])
     assert r.exit_code == 0, r.output
     assert '"rows": 5' in r.output and (tmp_path / "o" / "events" / "year=2022" / "month=1").is_dir()
-    r = CliRunner().invoke(app, ["export", "--format", "csv", str(tmp_path / "o"), "--store", str(path)])
-    assert r.exit_code == 2 and "use parquet" in r.output
+    r = CliRunner().invoke(app, ["export", "--to", "csv", str(tmp_path / "o"), "--store", str(path)])
+    assert r.exit_code == 2 and "use --to parquet" in r.output
 
 
 def test_bundled_dyad_days_round_trip(bundled_store, tmp_path):

@@ -384,7 +384,7 @@ def test_cli_sigint_then_resume(server, tmp_path):
     for f in tmp_path.glob("*.export.CSV.zip"):  # anything under its own name is whole
         assert f.read_bytes() == arc.exports[f.name[:14]]
     server.throttle = None
-    p = _cli(*args, "-o", "json")
+    p = _cli(*args, "-f", "json")
     out, errs = p.communicate(timeout=60)
     assert p.returncode == 0, errs
     import json

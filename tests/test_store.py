@@ -234,13 +234,13 @@ def _stored(store: Path) -> int:
 def test_stdin_and_process_substitution_are_read_not_lost(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     Store(db).close()
-    r = _cli("ingest", "/dev/stdin", "--format", "gdelt1", "--store", str(db), "-o", "json",
+    r = _cli("ingest", "/dev/stdin", "--reader", "gdelt1", "--store", str(db), "-f", "json",
              input=DAILY.read_text())
     assert r.returncode == 0, r.stderr
     assert _stored(db) == 25  # the fixture's 25 rows (main stored 0 and exited 0)
     # process substitution: a /dev/fd/N pipe; same bytes -> recognised as ingested already
-    r = subprocess.run(["bash", "-c", f"{sys.executable} -m detente ingest <(cat {DAILY}) --format gdelt1 "
-                        f"--store {db} -o json"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(["bash", "-c", f"{sys.executable} -m detente ingest <(cat {DAILY}) --reader gdelt1 "
+                        f"--store {db} -f json"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert '"skipped": true' in r.stdout and _stored(db) == 25
 
@@ -248,7 +248,7 @@ def test_stdin_and_process_substitution_are_read_not_lost(tmp_path: Path) -> Non
 def test_empty_stdin_is_refused_not_exit_0(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     Store(db).close()
-    r = _cli("ingest", "-", "--format", "gdelt1", "--store", str(db), input="")
+    r = _cli("ingest", "-", "--reader", "gdelt1", "--store", str(db), input="")
     assert r.returncode == 2 and "empty" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
@@ -257,7 +257,7 @@ def test_fifo_without_writer_is_refused_without_taking_the_lock(tmp_path: Path) 
     Store(db).close()
     fifo = tmp_path / "events.fifo"
     os.mkfifo(fifo)
-    p = subprocess.Popen([sys.executable, "-m", "detente", "ingest", str(fifo), "--format", "gdelt1", "--store",
+    p = subprocess.Popen([sys.executable, "-m", "detente", "ingest", str(fifo), "--reader", "gdelt1", "--store",
                           str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={**os.environ, "DETENTE_FIFO_WAIT": "3"})
     time.sleep(1.0)
@@ -273,7 +273,7 @@ def test_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
     fifo = tmp_path / "events.fifo"
     os.mkfifo(fifo)
     writer = subprocess.Popen(["bash", "-c", f"sleep 0.5; cat {DAILY} > {fifo}"])
-    r = _cli("ingest", str(fifo), "--format", "gdelt1", "--store", str(db))
+    r = _cli("ingest", str(fifo), "--reader", "gdelt1", "--store", str(db))
     writer.wait(timeout=30)
     assert r.returncode == 0, r.stderr
     assert _stored(db) == 25
@@ -286,7 +286,7 @@ def test_directory_ingest_goes_on_past_a_bad_file_and_exits_2(tmp_path: Path) ->
     d.mkdir()
     (d / "a_bad.export.CSV").write_bytes(b"PK\x03\x04 not really a zip")
     (d / "b_good.export.CSV").write_bytes(DAILY.read_bytes())
-    r = _cli("ingest", str(d), "--format", "gdelt1", "--store", str(db), "-o", "json")
+    r = _cli("ingest", str(d), "--reader", "gdelt1", "--store", str(db), "-f", "json")
     assert r.returncode == 2
     assert "1 of 2 files failed" in r.stderr
     assert '"b_good.export.CSV"' in r.stdout and '"a_bad.export.CSV"' in r.stdout  # every file's outcome

@@ -75,6 +75,58 @@ StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="DuckDB store file (default: $DETENTE_STORE, else the user data dir)")
 ]
 FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format")]
+OUTPUT_FORMATS = tuple(f.value for f in Fmt)
+
+
+class Legacy(str):
+    """An old ``--format`` value that named an input (a reader, an export file type) before ``-f/--format``
+    meant the output format on every command; the command reads it as its new option and says so."""
+
+
+class FormatOrLegacy:
+    """Parser of ``-f/--format`` for a command whose ``--format`` once named its input: an output format
+    (table|csv|json), or an old input value (kept working, with a note on stderr) the command renames."""
+
+    def __init__(self, new_option: str, legacy: Callable[[], Sequence[str]]) -> None:
+        self.new_option, self.legacy, self.choices = new_option, legacy, OUTPUT_FORMATS
+
+    def __call__(self, value: Any) -> Fmt | Legacy:
+        if isinstance(value, Fmt | Legacy):
+            return value
+        try:
+            return Fmt(str(value).lower())
+        except ValueError:
+            pass
+        if str(value) in self.legacy():
+            return Legacy(value)
+        hint = f" (the input format is {self.new_option})" if self.new_option else ""
+        raise typer.BadParameter(f"{value!r} is not an output format; use table, csv or json{hint}")
+
+
+def legacy_format(fmt: Fmt | Legacy, new_option: str, old_output: Fmt | None = None) -> tuple[Fmt, str | None]:
+    """(output format, old input value or None) of a parsed ``--format`` (and the old ``-o/--output``, which wins
+    when given); an old input value gets a one-line note."""
+    if isinstance(fmt, Legacy):
+        err.print(f"note: `--format {fmt}` is now `{new_option} {fmt}`; -f/--format is the output format",
+                  highlight=False, markup=False)
+        return Fmt(old_output or Fmt.table), str(fmt)
+    return Fmt(old_output or fmt), None
+
+
+def output_opt(new_option: str, legacy: Callable[[], Sequence[str]], help: str = "Summary format") -> Any:
+    """The ``-f/--format`` output option of a command whose input format is ``new_option``."""
+    return typer.Option("--format", "-f", parser=FormatOrLegacy(new_option, legacy), metavar="[table|csv|json]",
+                        help=f"{help}: table, csv or json")
+
+
+# `-o/--output`, the summary format's old name on ingest/remove/export/fetch: hidden, still read
+OldOutputOpt = Annotated[Fmt | None, typer.Option("--output", "-o", hidden=True, help="Old name of -f/--format")]
+
+
+def _reader_names() -> Sequence[str]:
+    from detente.sources import READERS
+
+    return ("auto", *READERS)
 
 
 def to_json(obj: Any) -> str:
@@ -191,17 +243,24 @@ def init(store: StoreOpt = None, force: bool = typer.Option(False, help="Rebuild
 @app.command()
 @handled
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read")],
-    format: Annotated[str, typer.Option("--format", help="auto or a reader name (see `detente formats`)")] = "auto",
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read ('-' = stdin)", metavar="PATH...")],
+    reader: Annotated[str, typer.Option("--reader", "-r", help="auto or a reader name (see `detente formats`)")
+                      ] = "auto",
     dataset: Annotated[str | None, typer.Option(help="Store under this dataset name")] = None,
     option: Annotated[list[str] | None, typer.Option(
         "--option", help="Reader option KEY=VALUE, repeatable (e.g. origin=2018-01-01 for ICEWS quadruples)")] = None,
     store: StoreOpt = None,
-    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+    format: Annotated[Fmt, output_opt("--reader", _reader_names)] = Fmt.table,
+    old_output: OldOutputOpt = None,
 ) -> None:
-    """Read event or signal files into the store (transactional per file, idempotent)."""
+    """Read event or signal files into the store (transactional per file, idempotent).
+
+    Examples: `detente ingest events.csv --reader gdelt1`, `zcat x.gz | detente ingest - -r icews -f json`.
+    """
     from rich.progress import Progress
 
+    output, old_reader = legacy_format(format, "--reader", old_output)
+    reader = old_reader or reader
     options = {}
     for kv in option or []:
         key, sep, value = kv.partition("=")
@@ -227,7 +286,7 @@ def ingest(
                 failed.append({"file": path.name, "error": _one_line(e)})
 
             try:
-                s.ingest(paths, fmt=format, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
+                s.ingest(paths, fmt=reader, dataset=dataset, on_file=lambda summary: rows.append(summary.as_dict()),
                          options=options or None, on_step=on_step, on_error=on_error)
             finally:
                 s.close()
@@ -246,14 +305,19 @@ def ingest(
 @app.command()
 @handled
 def remove(
-    what: Annotated[str, typer.Argument(help="An ingested file's name (as in the files table) or a dataset name")],
+    what: Annotated[str, typer.Argument(help="An ingested file's name (as in the files table) or a dataset name",
+                                        metavar="FILE|DATASET")],
     store: StoreOpt = None,
-    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+    format: Annotated[Fmt, output_opt("", tuple)] = Fmt.table,
+    old_output: OldOutputOpt = None,
 ) -> None:
-    """Undo an ingest: delete a file's (or a whole dataset's) rows in one transaction; coverage is recomputed."""
+    """Undo an ingest: delete a file's (or a whole dataset's) rows in one transaction; coverage is recomputed.
+
+    Examples: `detente remove events.csv`, `detente remove coded -f json`.
+    """
     s = open_store(store)
     try:
-        emit(s.remove(what), output)
+        emit(s.remove(what), old_output or format)
     finally:
         s.close()
 

@@ -9,7 +9,18 @@ from typing import Annotated, Any
 
 import typer
 
-from detente.cli import Fmt, StoreOpt, emit, err, handled, open_store, split_codes
+from detente.cli import (
+    Fmt,
+    OldOutputOpt,
+    StoreOpt,
+    emit,
+    err,
+    handled,
+    legacy_format,
+    open_store,
+    output_opt,
+    split_codes,
+)
 from detente.errors import UserError
 
 fetch_app = typer.Typer(help="Download source data (GDELT) with verification and resume.", no_args_is_help=True)
@@ -88,11 +99,17 @@ def gdelt(
     allow_host: Annotated[list[str] | None, typer.Option(
         "--allow-host", help="A host a redirect may lead to (repeatable); others are refused")] = None,
     store: StoreOpt = None,
-    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+    output: Annotated[Fmt, output_opt("", tuple)] = Fmt.table,
+    old_output: OldOutputOpt = None,
 ) -> None:
-    """Download GDELT event files for a UTC date range: verified (size + MD5), resumable, optionally ingested."""
+    """Download GDELT event files for a UTC date range: verified (size + MD5), resumable, optionally ingested.
+
+    Examples: `detente fetch gdelt --version 2 --start 2024-01-01 --end 2024-01-07 --ingest --actors AZE,ARM`.
+    """
     from detente import fetch as F
     from detente.store import default_path
+
+    output = old_output or output
 
     s, e = _day(start, "--start"), _day(end, "--end")
     codes = split_codes(actors)
@@ -136,18 +153,24 @@ def gdelt(
 
 def export(
     dest: Annotated[Path, typer.Argument(help="Directory to write (one sub-directory per table)")],
-    format: Annotated[str, typer.Option("--format", help="parquet")] = "parquet",
+    to: Annotated[str, typer.Option("--to", help="File format to write: parquet")] = "parquet",
     partition_by: Annotated[str, typer.Option("--partition-by", help="month | year | none")] = "month",
     table: Annotated[str, typer.Option("--table", help="events | dyad_days | signals | all")] = "all",
     overwrite: Annotated[bool, typer.Option(help="Replace what is already in DEST")] = False,
     store: StoreOpt = None,
-    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary format")] = Fmt.table,
+    output: Annotated[Fmt, output_opt("--to", lambda: ("parquet",))] = Fmt.table,
+    old_output: OldOutputOpt = None,
 ) -> None:
-    """Write the store as Hive-partitioned Parquet that Spark, BigQuery and DuckDB read directly."""
+    """Write the store as Hive-partitioned Parquet that Spark, BigQuery and DuckDB read directly.
+
+    Examples: `detente export out/ --to parquet --partition-by year`, `detente export out/ --table events -f json`.
+    """
     from detente import export as X
 
-    if format != "parquet":
-        raise UserError(f"--format {format!r} is not supported; use parquet")
+    output, old_to = legacy_format(output, "--to", old_output)
+    to = old_to or to
+    if to != "parquet":
+        raise UserError(f"--to {to!r} is not supported; use --to parquet")
     s = open_store(store, read_only=True)
     try:
         rows = X.export_parquet(s, dest, tables=X.tables_arg(table), partition_by=partition_by, overwrite=overwrite)

@@ -2,7 +2,7 @@
 
 Each reader module defines
 
-- ``NAME``: the format name used by ``detente ingest --format NAME``;
+- ``NAME``: the format name used by ``detente ingest --reader NAME``;
 - ``DATASET``: a :class:`detente.sources.base.DatasetInfo` (name, license, citation, ...);
 - ``sniff(path: Path, head: bytes) -> bool``: True when the file looks like this format;
 - ``stage(ctx: StageContext) -> int``: streams the file into the context's staging tables

@@ -1,0 +1,118 @@
+"""CLI conventions that hold on every command (issue 17): -f/--format is the output format, `--on` is the one
+"as of" date, `-` is stdin for input text, every --help shows examples."""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from detente.cli import OUTPUT_FORMATS, FormatOrLegacy, app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def commands() -> Iterator[tuple[str, object]]:
+    """(name, command) for every leaf command registered on the app (sub-apps such as `fetch` walked)."""
+
+    def walk(cmd: object, path: list[str]) -> Iterator[tuple[str, object]]:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path), cmd
+
+    yield from walk(typer.main.get_command(app), [])
+
+
+def format_choices(param: object) -> tuple[str, ...] | None:
+    """The values a `--format` option accepts as output formats (enum members or our parser's choices)."""
+    ann = param.type_descriptor.annotation
+    parser = getattr(param.type_descriptor.parameter_info, "parser", None)
+    if isinstance(parser, FormatOrLegacy):
+        return tuple(parser.choices)
+    if isinstance(ann, type) and issubclass(ann, enum.Enum):
+        return tuple(m.value for m in ann)
+    return None
+
+
+ALL = dict(commands())
+
+
+def flat(text: str) -> str:
+    """Help or error text without Rich's box drawing and line wrapping."""
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
+
+
+def test_the_walk_finds_every_stage_command() -> None:
+    assert {"ingest", "export", "relations", "network", "claims", "code", "check", "extract", "report",
+            "fetch gdelt"} <= set(ALL)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_format_is_the_output_format_with_short_name_f(name: str) -> None:
+    for p in ALL[name].params:
+        if "--format" in p.opts:
+            assert "-f" in p.opts, f"{name}: --format has no -f"
+            assert format_choices(p) == OUTPUT_FORMATS, f"{name}: --format is not table|csv|json"
+        if "-f" in p.opts:
+            assert "--format" in p.opts, f"{name}: -f is not --format"
+
+
+def test_commands_that_print_rows_take_format() -> None:
+    printing = ["sources", "formats", "actors", "relations", "anomalies", "breaks", "votes", "network", "simulate",
+                "claims", "extract", "check", "code", "ingest", "remove", "export", "update", "fetch gdelt"]
+    missing = [n for n in printing if not any("--format" in p.opts for p in ALL[n].params)]
+    assert missing == []
+
+
+def test_no_input_format_is_called_format() -> None:
+    ingest = {o for p in ALL["ingest"].params for o in p.opts}
+    export = {o for p in ALL["export"].params for o in p.opts}
+    assert "--reader" in ingest and "--to" in export
+
+
+DAILY = ROOT / "tests" / "fixtures" / "20130401.export.CSV"
+
+
+def test_old_ingest_format_spelling_still_reads_the_reader(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    old = CliRunner().invoke(app, ["ingest", str(DAILY), "--format", "gdelt1", "--store", db, "-o", "json"])
+    new = CliRunner().invoke(app, ["ingest", str(DAILY), "--reader", "gdelt1", "--store", db, "-f", "json"])
+    assert old.exit_code == 0, old.output
+    assert "is now `--reader gdelt1`" in old.stderr
+    (first,) = json.loads(old.stdout[old.stdout.index("["):])
+    assert first["rows_read"] == first["rows_stored"] + first["rows_quarantined"] + first["rows_duplicate"] > 0
+    assert new.exit_code == 0 and json.loads(new.stdout)[0]["skipped"] is True  # same bytes: already ingested
+
+
+def test_bad_format_value_names_both_options(tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["ingest", str(tmp_path), "--format", "nosuch", "--store", str(tmp_path / "s.duckdb")])
+    assert r.exit_code == 2
+    assert "use table, csv or json (the input format is --reader)" in flat(r.output)
+
+
+@pytest.fixture(scope="module")
+def daily_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from detente.store import Store
+
+    path = tmp_path_factory.mktemp("daily") / "s.duckdb"
+    s = Store(path)
+    s.ingest([DAILY], fmt="gdelt1")
+    s.close()
+    return path
+
+
+def test_export_old_format_parquet_is_to_parquet(daily_store: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["export", str(tmp_path / "o"), "--format", "parquet", "--table", "events",
+                                 "--store", str(daily_store), "-o", "json"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "o" / "events").is_dir() and "`--to parquet`" in r.stderr
+    assert json.loads(r.stdout)[0]["table"] == "events"
