@@ -136,7 +136,7 @@ def breaks(store: Any, a: str, b: str, start: Any = None, end: Any = None, datas
 
 def breaks_in(d: pd.DataFrame, beta: float = 8.0, min_weeks: int = 4) -> pd.DataFrame:
     """Breaks of one dyad's daily index (a frame from :func:`daily` holding that dyad only)."""
-    import ruptures as rpt
+    from detente.numerics import pelt_l2
 
     aa, bb = d["actor_a"].iloc[0], d["actor_b"].iloc[0]
     w = weekly(d.dropna(subset=["value"]))
@@ -145,10 +145,8 @@ def breaks_in(d: pd.DataFrame, beta: float = 8.0, min_weeks: int = 4) -> pd.Data
     y = w.to_numpy(float)
     sigma = 1.4826 * np.median(np.abs(np.diff(y) - np.median(np.diff(y)))) / np.sqrt(2)
     sigma = sigma if sigma > 0 else float(np.std(y)) or 1.0
-    algo = rpt.KernelCPD(kernel="linear", min_size=min_weeks).fit(y)  # = PELT with the l2 cost, in C
-
-    def at(mult: float) -> list[int]:
-        return algo.predict(pen=mult * beta * sigma**2 * np.log(len(y)))[:-1]
+    def at(mult: float) -> list[int]:  # exact penalised l2 change points (numerics.pelt_l2 = ruptures' KernelCPD)
+        return pelt_l2(y, mult * beta * sigma**2 * np.log(len(y)), min_size=min_weeks)
 
     found = at(1.0)
     ladder = {m: at(m) for m in PENALTY_LADDER}

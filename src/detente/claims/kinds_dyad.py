@@ -190,18 +190,18 @@ class Break(Kind):
 
     def _locate(self, run: Run, cols: pd.DataFrame, dataset: str) -> None:
         """Where a single break most likely falls, against the claimed date (within ``window`` days)."""
-        import ruptures
+        from detente.numerics import binseg_one_l2
 
         frame = cols.dropna(how="all").ffill().bfill().dropna(axis=1)
         if len(frame) < 12 or not frame.shape[1]:
             return
         z = ((frame - frame.mean()) / frame.std(ddof=0).replace(0, 1)).to_numpy()
-        bk = ruptures.Binseg(model="l2", min_size=4).fit(z).predict(n_bkps=1)[0]
+        bk = binseg_one_l2(z, min_size=4, jump=5)  # = ruptures' Binseg(model="l2", min_size=4), one break
         found = frame.index[min(bk, len(frame) - 1)].date()
         delta = abs((found - self.date).days)
         run.components.append(Component(
             f"most likely single break: {found}", dataset, float(delta), float(delta), float(delta), None,
-            len(frame), "less", null=float(self.window), method="ruptures binary segmentation (l2) on "
+            len(frame), "less", null=float(self.window), method="binary segmentation (l2) on "
             "standardised weekly series", note=f"{delta} days from {self.date}; tolerance {self.window}"))
 
 

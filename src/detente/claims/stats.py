@@ -135,8 +135,8 @@ def linear_combination(res: Fit, weights: np.ndarray, alpha: float = ALPHA) -> t
 
 def poisson_interval(count: int, alpha: float = ALPHA) -> tuple[float, float]:
     """Exact (Garwood) interval for a Poisson count."""
-    from scipy import stats as sps
+    from detente.numerics import gamma_ppf  # chi2.ppf(q, 2k) / 2 = the gamma(k) quantile
 
-    lo = 0.0 if count == 0 else float(sps.chi2.ppf(alpha / 2, 2 * count) / 2)
-    hi = float(sps.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2)
+    lo = 0.0 if count == 0 else gamma_ppf(alpha / 2, count)
+    hi = gamma_ppf(1 - alpha / 2, count + 1)
     return lo, hi
