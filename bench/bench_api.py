@@ -176,15 +176,31 @@ async def load(port: int, pid: int, clients: int, lists: list[list[tuple[str, st
             peak.append(rss_mb(pid))
             await asyncio.sleep(0.5)
 
+    probe_lat: list[float] = []
+    probe_codes: dict[int, int] = {}
+
+    async def probe() -> None:  # cached answers and sources while the clients load the compute lane
+        c = Conn(port)
+        while not done.is_set():
+            for path in ("/api/claims/C1", "/api/sources", "/api/claims"):
+                t = time.perf_counter()
+                status, _h, _b = await c.get(path)
+                probe_lat.append(time.perf_counter() - t)
+                probe_codes[status] = probe_codes.get(status, 0) + 1
+            await asyncio.sleep(0.2)
+        c.close()
+
     done = asyncio.Event()
     t0 = time.perf_counter()
     cpu0 = cpu_seconds(pid)
     samp = asyncio.create_task(sampler())
+    prb = asyncio.create_task(probe())
     await asyncio.gather(*(client(items) for items in lists))
     wall = time.perf_counter() - t0
     cpu = cpu_seconds(pid) - cpu0
     done.set()
     await samp
+    await prb
     # CPU idle after the clients stop: first 0.5 s window with < 5 % of one core
     t_end = time.monotonic()
     idle_after = float("nan")
@@ -198,7 +214,8 @@ async def load(port: int, pid: int, clients: int, lists: list[list[tuple[str, st
         prev = now
     return {"clients": clients, "requests": sum(statuses.values()), "statuses": statuses, "conn_errors": conn_errors,
             "503_without_retry_after": no_retry, "ok_p50_ms": 1000 * q(ok_lat, 50), "ok_p99_ms": 1000 * q(ok_lat, 99),
-            "ok_max_ms": 1000 * max(ok_lat, default=float("nan")), "busy_max_ms": 1000 * max(busy_lat, default=0),
+            "ok_max_ms": 1000 * max(ok_lat, default=float("nan")), "probe_statuses": probe_codes,
+            "probe_p50_ms": 1000 * q(probe_lat, 50), "probe_p99_ms": 1000 * q(probe_lat, 99), "busy_max_ms": 1000 * max(busy_lat, default=0),
             "wall_s": wall, "ok_per_s": len(ok_lat) / wall, "server_cpu_s": cpu,
             "server_cpu_ms_per_200": 1000 * cpu / max(1, len(ok_lat)), "rss_peak_mb": max(peak), "cpu_idle_after_s": idle_after}
 
@@ -353,6 +370,8 @@ def main() -> int:
               f"{ld['server_cpu_ms_per_200']:.0f} ms per 200 incl. the 503s); slowest 503 "
               f"{ld['busy_max_ms']:.0f} ms; server RSS peak {ld['rss_peak_mb']:.0f} MB; CPU idle "
               f"{ld['cpu_idle_after_s']:.1f} s after the clients stopped")
+        print(f"- meanwhile, cached answers and sources (`/api/claims/C1`, `/api/sources`, `/api/claims` every "
+              f"0.2 s): statuses {ld['probe_statuses']}, p50 {ld['probe_p50_ms']:.1f} ms, p99 {ld['probe_p99_ms']:.1f} ms")
         print(f"- after {res['distinct_dyads_asked']} distinct dyads: /api/claims/C1 p50 {af['claims_C1_p50_ms']:.1f} ms;"
               " first answer per endpoint (status, ms): " + ", ".join(
                   f"`{k}` {v[0]} {v[1]:.0f}" for k, v in af.items() if isinstance(v, tuple)))

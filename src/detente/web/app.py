@@ -444,17 +444,18 @@ def case_answers(store: Any, case: Any, cache: Any) -> dict:
 
 
 def warm_main(argv: list[str] | None = None) -> None:
-    """Child-process entry: ``STORE CASE`` -> :func:`case_answers` as JSON on stdout."""
+    """Child-process entry: ``STORE CASE OUT`` -> :func:`case_answers` as JSON in the file OUT (not stdout: a
+    solver may print its banner there)."""
     import json
     import sys
 
     from detente import views
     from detente.store import Store
 
-    store_path, case = (argv or sys.argv[1:])[:2]
+    store_path, case, out = (argv or sys.argv[1:])[:3]
     s = Store(store_path, read_only=True)
     try:
-        sys.stdout.write(json.dumps(case_answers(s, case, {}), default=views.jsonable))
+        Path(out).write_text(json.dumps(case_answers(s, case, {}), default=views.jsonable))
     finally:
         s.close()
 
@@ -465,13 +466,17 @@ def answers_in_child(store_path: Path, case: str, timeout: float = 900) -> dict:
     import json
     import subprocess
     import sys
+    import tempfile
 
     code = "from detente.web.app import warm_main; warm_main()"
-    out = subprocess.run([sys.executable, "-c", code, str(store_path), case], capture_output=True, text=True,
-                         timeout=timeout, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "warm-up child failed")
-    return json.loads(out.stdout)
+    with tempfile.TemporaryDirectory(prefix="detente-warm-") as d:
+        out = Path(d) / "answers.json"
+        run = subprocess.run([sys.executable, "-c", code, str(store_path), case, str(out)], capture_output=True,
+                             text=True, timeout=timeout, check=False)
+        if run.returncode != 0 or not out.exists():
+            err = run.stderr.strip().splitlines()
+            raise RuntimeError(err[-1] if err else "warm-up child failed")
+        return json.loads(out.read_text())
 
 
 def warm_case(store: Any, case: Any, name: str, cache: Tiered) -> None:
