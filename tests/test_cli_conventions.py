@@ -116,3 +116,73 @@ def test_export_old_format_parquet_is_to_parquet(daily_store: Path, tmp_path: Pa
     assert r.exit_code == 0, r.output
     assert (tmp_path / "o" / "events").is_dir() and "`--to parquet`" in r.stderr
     assert json.loads(r.stdout)[0]["table"] == "events"
+
+
+# -- one "as of" date option: --on --------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_as_of_dates_are_called_on(name: str) -> None:
+    for p in ALL[name].params:
+        old = {"--date", "--when", "--as-of"} & set(p.opts)
+        if old:
+            assert p.opts[0] == "--on", f"{name}: {sorted(old)} is an alias; the option is --on"
+
+
+def test_code_on_and_its_old_name_date_agree(tmp_path: Path) -> None:
+    f = tmp_path / "news.txt"
+    f.write_text("Azerbaijan attacked Armenia.\n", encoding="utf-8")
+    new = CliRunner().invoke(app, ["code", str(f), "--on", "2021-05-12", "-f", "json"])
+    old = CliRunner().invoke(app, ["code", str(f), "--date", "2021-05-12", "-f", "json"])
+    assert new.exit_code == 0, new.output
+    rows = json.loads(new.stdout)
+    assert [(r["date"], r["cameo_code"], r["source_actor"], r["target_actor"]) for r in rows] == [
+        ("2021-05-12", "190", "AZE", "ARM")]
+    assert json.loads(old.stdout) == rows
+    bad = CliRunner().invoke(app, ["code", str(f), "--on", "12/05/2021"])
+    assert bad.exit_code == 2 and "--on 2021-05-12" in bad.stderr
+
+
+# -- `-` is stdin for input text --------------------------------------------------------------------------
+
+TEXT = "In April 2021 Iran signed a transit deal with Armenia. Nothing in this second sentence names a state.\n"
+
+
+def test_code_reads_stdin(tmp_path: Path) -> None:
+    f = tmp_path / "news.txt"
+    body = "Azerbaijan attacked Armenia.\n\nIran and Armenia signed a trade agreement.\n"
+    f.write_text(body, encoding="utf-8")
+    piped = CliRunner().invoke(app, ["code", "-", "--on", "2021-05-12", "-f", "json"], input=body)
+    filed = CliRunner().invoke(app, ["code", str(f), "--on", "2021-05-12", "-f", "json"])
+    assert piped.exit_code == 0, piped.output
+    cols = ("date", "cameo_code", "source_actor", "target_actor", "sentence")
+    got = [tuple(r[c] for c in cols) for r in json.loads(piped.stdout)]
+    assert got == [tuple(r[c] for c in cols) for r in json.loads(filed.stdout)]
+    assert [g[1] for g in got] == ["190", "0311", "0311"]
+
+
+def test_extract_reads_stdin_as_it_reads_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(TEXT, encoding="utf-8")
+    piped = CliRunner().invoke(app, ["extract", "-", "--on", "2021-06-01", "-f", "json"], input=TEXT)
+    filed = CliRunner().invoke(app, ["extract", str(f), "--on", "2021-06-01", "-f", "json"])
+    assert piped.exit_code == 0, piped.output
+    claims = json.loads(piped.stdout)
+    assert claims == json.loads(filed.stdout)
+    assert {(c["source"], c["target"]) for c in claims} == {("IRN", "ARM")}
+
+
+def test_check_reads_stdin(bundled_store_path: Path) -> None:
+    r = CliRunner().invoke(app, ["check", "-", "--on", "2021-06-01", "--store", str(bundled_store_path),
+                                 "-f", "json"], input=TEXT)
+    assert r.exit_code == 0, r.output
+    (res,) = json.loads(r.stdout)
+    assert res["verdict"] in {"supported", "contradicted", "mixed", "undecided", "insufficient data"}
+
+
+@pytest.mark.parametrize("args", [["check", "-"], ["extract", "-"], ["code", "-"], ["report", "--text", "-"]])
+def test_empty_stdin_is_one_line_error(args: list[str], tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, [*args, "--store", str(tmp_path / "s.duckdb")] if args[0] in ("check", "report")
+                           else args, input="")
+    assert r.exit_code == 2
+    assert "stdin is empty" in flat(r.stderr)
+    assert not (tmp_path / "s.duckdb").exists()  # refused before any store is built

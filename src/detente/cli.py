@@ -217,6 +217,34 @@ def open_store(path: Path | None, read_only: bool = False, build: bool = True):
     return bundle.ensure(Store, path, read_only=read_only, build=build)
 
 
+def input_path(path: Path | None, what: str = "a text file") -> Path | None:
+    """``path`` as given, or for ``-`` stdin's bytes copied to a temporary ``stdin.txt`` (removed at exit), so
+    every reader (which may open its input twice) sees all of it. Empty or terminal stdin is a one-line error."""
+    if path is None or str(path) != "-":
+        return path
+    import atexit
+    import shutil
+    import tempfile
+
+    from detente import limits
+
+    stream = sys.stdin
+    if stream is None or stream.isatty():
+        raise UserError(f"`-` reads {what} from stdin, but stdin is a terminal; pipe it in "
+                        f"(`cat notes.txt | detente check -`) or give a file path")
+    cap = int(limits.get("DETENTE_MAX_STDIN"))
+    data = stream.buffer.read(cap + 1) if hasattr(stream, "buffer") else stream.read(cap + 1).encode()
+    if not data:
+        raise UserError(f"stdin is empty: pipe {what} in (`cat notes.txt | detente check -`) or give a file path")
+    if len(data) > cap:
+        raise UserError(f"stdin holds more than DETENTE_MAX_STDIN={cap} bytes; write it to a file and give its path")
+    folder = Path(tempfile.mkdtemp(prefix="detente-stdin-"))
+    atexit.register(shutil.rmtree, folder, True)
+    out = folder / "stdin.txt"
+    out.write_bytes(data)
+    return out
+
+
 def split_codes(s: str | None) -> list[str] | None:
     return [x.strip().upper() for x in s.split(",") if x.strip()] if s else None
 

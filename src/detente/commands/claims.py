@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import Fmt, FmtOpt, StoreOpt, emit, err, handled, open_store, to_json
+from detente.cli import Fmt, FmtOpt, StoreOpt, emit, err, handled, input_path, open_store, to_json
 from detente.errors import UserError
 
 CaseOpt = Annotated[str, typer.Option("--case", help="Built-in case name")]
@@ -17,7 +17,7 @@ CaseFileOpt = Annotated[Path | None, typer.Option("--case-file", help="Your own 
 OnOpt = Annotated[str | None, typer.Option("--on", help="Date the text was written (YYYY-MM-DD; default today): "
                                                          "anchors 'for 30 years' and resolves leaders")]
 EncOpt = Annotated[str | None, typer.Option("--encoding", help="Text encoding if not UTF-8 (e.g. latin-1)")]
-TextArg = Annotated[Path, typer.Argument(help="A text file of analysis (UTF-8)")]
+TextArg = Annotated[Path, typer.Argument(help="A text file of analysis (UTF-8); - reads stdin", metavar="FILE")]
 
 
 def _emit_results(results: list, fmt: Fmt) -> None:
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         from detente import extract
         from detente.claims import load_case
 
-        text = extract.read_text(file, encoding)
+        text = extract.read_text(input_path(file), encoding)
         ext = extract.analyse(text, when=_when(on))
         for note in ext.notes:
             err.print(note, highlight=False, soft_wrap=True)
@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
         """Extract the claims in a text, test each on the window it speaks of, and print the verdicts."""
         from detente import claims, extract
 
-        text = extract.read_text(file, encoding)
+        text = extract.read_text(input_path(file), encoding)
         base = claims.load_case(case_file) if case_file else None
         s = open_store(store, read_only=True)
         try:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import Fmt, StoreOpt, emit, err, handled, open_store
+from detente.cli import Fmt, StoreOpt, emit, err, handled, input_path, open_store
 from detente.errors import UserError
 
 OUT_COLS = ("event_id", "date", "source_text", "source_code", "source_actor", "target_text", "target_code",
@@ -23,9 +23,11 @@ def register(app: typer.Typer) -> None:
     @app.command("code")
     @handled
     def code_cmd(
-        file: Annotated[Path, typer.Argument(help="Text (one sentence or paragraph a line) or JSONL of {id, date, text, url}")],
+        file: Annotated[Path, typer.Argument(help="Text (one sentence or paragraph a line) or JSONL of "
+                                             "{id, date, text, url}; - reads stdin", metavar="FILE")],
         format: Annotated[Fmt, typer.Option("--format", "-f", help="Output format (json: all fields)")] = Fmt.csv,
-        on: Annotated[str | None, typer.Option("--date", help="Date of the text (YYYY-MM-DD); JSONL dates win")] = None,
+        on: Annotated[str | None, typer.Option("--on", "--date", help="Date of the text (YYYY-MM-DD); JSONL dates win")
+                      ] = None,
         ingest: Annotated[bool, typer.Option("--ingest", help="Store the events as dataset `coded`")] = False,
         statements: Annotated[bool, typer.Option(help="Also code 'X said ...' as X's statement event")] = False,
         article: Annotated[bool, typer.Option(
@@ -33,13 +35,18 @@ def register(app: typer.Typer) -> None:
             "('BAKU, May 2 - ...'); actors without a country take the dateline's, repeated events count once")] = False,
         store: StoreOpt = None,
     ) -> None:
-        """Code news sentences into CAMEO events (who did what to whom) with PLOVER types."""
+        """Code news sentences into CAMEO events (who did what to whom) with PLOVER types.
+
+        Examples: `detente code news.txt --on 2021-05-12`, `curl -s URL | detente code - --article -f json`.
+        """
         from detente import coding
+
+        file = input_path(file, "news text")
 
         try:
             when = date.fromisoformat(on) if on else None
         except ValueError:
-            raise UserError(f"bad --date {on!r}: use YYYY-MM-DD, e.g. --date 2021-05-12") from None
+            raise UserError(f"bad --on {on!r}: use YYYY-MM-DD, e.g. --on 2021-05-12") from None
         coder = coding.with_statements(coding.load()) if statements else coding.load()
         if article:
             try:
@@ -52,7 +59,7 @@ def register(app: typer.Typer) -> None:
         if ingest:
             undated = sum(1 for r in rows if not r["date"])
             if undated:
-                err.print(f"warning: {undated} events have no date and will be quarantined; pass --date "
+                err.print(f"warning: {undated} events have no date and will be quarantined; pass --on "
                           "YYYY-MM-DD or give JSONL with a date field", highlight=False)
             s = open_store(store, build=False)
             with tempfile.TemporaryDirectory() as tmp:

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         case: Annotated[str, typer.Option(help="Built-in case name")] = "south_caucasus",
         case_file: Annotated[Path | None, typer.Option("--case-file", help="Your own case file (YAML)")] = None,
         text: Annotated[Path | None, typer.Option("--text", help="An analyst's text: its claims are extracted "
-                                                                 "and tested")] = None,
+                                                                 "and tested (- reads stdin)")] = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="Report file (.html, or .pdf with --pdf)")] = Path(
             "detente-report.html"),
         pdf: Annotated[bool, typer.Option("--pdf", help="Write PDF (needs Chromium) instead of HTML")] = False,
@@ -48,9 +48,10 @@ def register(app: typer.Typer) -> None:
             load_case(case)  # a bad case name fails now, with the known names, before the store is opened
         body = None
         if text:
+            from detente.cli import input_path
             from detente.extract import read_text
 
-            body = read_text(text)
+            body = read_text(input_path(text))
         the_case = str(case_file) if case_file else case
         s = open_store(store, read_only=True)
         try:

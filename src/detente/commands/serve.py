@@ -46,12 +46,12 @@ def register(app: typer.Typer) -> None:
         except ImportError:
             raise UserError("`detente serve` needs the web extra: pip install 'detente[web]'") from None
 
-        from detente.cli import open_store
+        from detente.cli import input_path, open_store
         from detente.web.app import case_name, create_app, served_case
 
         if base_url is not None and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", base_url):
             raise UserError(f"--base-url {base_url!r} is not an http(s) URL; give e.g. https://detente.example.org")
-        the_case = served_case(case, case_file, text)
+        the_case = served_case(case, case_file, input_path(text))
         s = open_store(store, read_only=True)  # builds the bundled store on first use, then checks it opens
         path = s.path
         s.close()
