@@ -59,7 +59,7 @@ METHODS: dict[str, Method] = {
   author = {Cartwright, Dorwin and Harary, Frank},
   title = {Structural Balance: A Generalization of {Heider}'s Theory},
   journal = {Psychological Review}, volume = {63}, number = {5}, pages = {277--293}, year = {1956}}"""),
-    "pelt": Method("structural breaks (anomalies.py, via ruptures)", """@article{killick2012,
+    "pelt": Method("structural breaks (anomalies.py, numerics.pelt_l2)", """@article{killick2012,
   author = {Killick, Rebecca and Fearnhead, Paul and Eckley, Idris A.},
   title = {Optimal Detection of Changepoints With a Linear Computational Cost},
   journal = {Journal of the American Statistical Association}, volume = {107}, number = {500},
