@@ -8,8 +8,9 @@
   |x| of the dyad's non-zero days (so a run of zero days cannot make one event infinitely surprising).
   direction = conflictual when z < 0, cooperative when z > 0; flagged when |z| >= ``threshold``.
 * ``anomalies(...)`` — the flagged rows plus the flag rate (flagged / scored dyad-days).
-* ``breaks(store, a, b, ...)`` — structural breaks of the weekly mean of the daily index (ruptures
-  KernelCPD with the linear kernel: PELT on the l2 cost, penalty = beta x sigma^2 x log n with sigma from the MAD of first differences); confidence of each
+* ``breaks(store, a, b, ...)`` — structural breaks of the weekly mean of the daily index (exact
+  penalised change points on the l2 cost, :func:`detente.numerics.pelt_l2`, the same as ruptures' KernelCPD with the
+  linear kernel, penalty = beta x sigma^2 x log n with sigma from the MAD of first differences); confidence of each
   break = share of a ladder of penalties (beta/4 .. 4 beta) that still finds a break within +-2 weeks.
 """
 
