@@ -12,8 +12,9 @@ from detente.case import load as load_plain
 from detente.claims import CaseError, evaluate, load_case
 
 VALIDATION = Path(__file__).parent / "cases" / "validation.yaml"
-TARGET = 0.90  # issue 12's bar
-FLOOR = 0.85  # what the engine reaches today (23/26 = 0.885, see docs/claims.md); it must not fall below
+TARGET = 0.90  # issue 12's bar for the whole set: not reached (33/38 = 0.868, see docs/claims.md)
+FLOOR = 0.85  # what the whole set reaches today; it must not fall below
+FLOOR_V = 0.90  # V1-V26, the set the method was chosen on (24/26 = 0.923)
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +30,42 @@ def test_validation_set_is_large_and_balanced(scored):
     assert len(answers) >= 20
     assert sum(a == "contradicted" for a in answers.values()) >= 6  # false claims too, not only true ones
     assert set(answers.values()) <= {"supported", "contradicted"}
+    new = [k for k in answers if k.startswith("W")]  # written after the method changed, never tuned on
+    assert len(new) >= 6 and any(answers[k] == "contradicted" for k in new)
 
 
 def test_validation_score(scored):
     answers, got = scored
-    right = [k for k in answers if got[k] == answers[k]]
-    score = len(right) / len(answers)
+    right = {k for k in answers if got[k] == answers[k]}
     wrong = {k: (answers[k], got[k]) for k in answers if k not in right}
-    print(f"validation: {len(right)}/{len(answers)} = {score:.3f}; wrong: {wrong}")
+    for part in ("V", "W"):
+        ids = [k for k in answers if k.startswith(part)]
+        ok = sum(k in right for k in ids)
+        print(f"validation {part}: {ok}/{len(ids)} = {ok / len(ids):.3f}")
+    score = len(right) / len(answers)
+    print(f"validation whole set: {len(right)}/{len(answers)} = {score:.3f}; wrong: {wrong}")
     assert score >= FLOOR, wrong
-    # no false claim may come out supported and no true one contradicted (the errors are 'undecided' or a
-    # saturated measure, never a reversed answer on a well-documented change) -- except those listed
+    old = [k for k in answers if k.startswith("V")]
+    assert sum(k in right for k in old) / len(old) >= FLOOR_V, wrong
+    # no false claim may come out supported and no true one contradicted: the errors are 'undecided'
     reversed_ = {k for k, (a, g) in wrong.items() if {a, g} == {"supported", "contradicted"}}
-    assert reversed_ <= {"V4"}, reversed_  # V4: ARM-AZE tone is at its floor (-0.96) before the 2020 war
+    assert not reversed_, reversed_
+
+
+def test_intensity_sees_a_change_from_a_saturated_level(bundled_store):
+    """ARM-AZE tone is at its floor before the 2020 war, so tone cannot fall further; intensity (the default of
+    `change`) is not bounded and falls several-fold."""
+    from datetime import date
+
+    from detente import relations
+
+    before = (date(2020, 3, 1), date(2020, 9, 26))
+    war = (date(2020, 9, 27), date(2020, 11, 10))
+    tone = [relations.period_value(bundled_store, "ARM", "AZE", "gdelt_network", *b, "tone") for b in (before, war)]
+    inten = [relations.period_value(bundled_store, "ARM", "AZE", "gdelt_network", *b, "intensity")
+             for b in (before, war)]
+    assert tone[0] < -0.9 and tone[1] >= -1.0
+    assert inten[1] < 2 * inten[0] < 0
 
 
 BASE = """name: bad

@@ -412,10 +412,13 @@ def dyad_series(store: Any, a: str, b: str, freq: str = "month", start: str | da
 # Every number claims, network and the views quote for a dyad comes from these daily sums. A measure is a
 # ratio of two daily sums over a period's covered days (NUM / DEN below), so the period value, its
 # resampled interval (detente.resample) and the world's base rate all come from the same columns.
-DAILY_COLUMNS = ("value", "abs", "n", "coop", "conf", "world_abs")
-MEASURES = ("tone", "goldstein", "net", "index", "volume", "count")
+DAILY_COLUMNS = ("value", "abs", "n", "coop", "conf", "world_abs", "typical")
+MEASURES = ("intensity", "tone", "goldstein", "net", "index", "volume", "count")
 MEASURE_HELP = {
-    "tone": "sum(score) / sum(|score|) over the period, in [-1, 1] (events: Goldstein; the default)",
+    "intensity": "the score in units of the dyad's own typical volume: sum(score) / (the dyad's usual share of "
+                 "the world's |score| x the world's |score| on the same days); bounded in neither direction, "
+                 "world news volume cancels (claims' default)",
+    "tone": "sum(score) / sum(|score|) over the period, in [-1, 1] (events: Goldstein; saturates at +/-1)",
     "goldstein": "events: mean Goldstein per event; dyad_days: the score per mille of the world's volume",
     "net": "(cooperative - conflictual) / both, in [-1, 1] (events: QuadClass; dyad_days: days by sign)",
     "index": "1000 x score / the world's absolute score on the same days (relations' index)",
@@ -430,6 +433,8 @@ def measure_parts(d: pd.DataFrame, measure: str, kind: str) -> tuple[np.ndarray,
     if measure not in MEASURES:
         raise UserError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
     v = d["value"].to_numpy(float)
+    if measure == "intensity":
+        return v, d["typical"].to_numpy(float) * d["world_abs"].to_numpy(float)
     if measure == "tone":
         return v, d["abs"].to_numpy(float)
     if measure == "index" or (measure == "goldstein" and kind == "dyad_days"):
@@ -545,7 +550,9 @@ class Reader:
 
         Columns: ``value`` (sum of scores / Goldstein), ``abs`` (sum of |score|), ``n`` (events; dyad_days:
         1 if the pair has a non-zero score), ``coop`` / ``conf`` (cooperative / conflictual events by QuadClass;
-        dyad_days: 1 if the day's score is > 0 / < 0), ``world_abs`` (the world's |score| that day).
+        dyad_days: 1 if the day's score is > 0 / < 0), ``world_abs`` (the world's |score| that day), ``typical``
+        (the dyad's share of the world's |score| over every covered day: the unit of ``intensity``, the same on
+        every row).
         ``directed`` keeps a -> b only; undirected data (the GDELT network) cannot be directed (UserError).
         """
         info = self.info(dataset)
@@ -568,6 +575,8 @@ class Reader:
             w = self.world(dataset)
             out = g.rename(columns={"s": "value"}).reindex(w.index).fillna(0.0)
             out["world_abs"] = w["world_abs"]
+            tw = float(out["world_abs"].sum())
+            out["typical"] = float(out["abs"].sum()) / tw if tw else math.nan
             self._dyads[key] = out[list(DAILY_COLUMNS)]
         return self._dyads[key]
 
@@ -612,6 +621,15 @@ class Reader:
                                   **{c: df[c].to_numpy(float) for c in ("value", "abs", "coop", "conf", "n")}}
         return self._periods[key]
 
+    def _typical(self, dataset: str) -> np.ndarray:
+        """Every world pair's share of the world's |score| over all covered days (the unit of ``intensity``)."""
+        key = (dataset, "typical")
+        if key not in self._periods:
+            ww = self._weekly_world(dataset)
+            tot = np.bincount(ww["pair"], weights=ww["abs"], minlength=len(ww["keys"]))
+            self._periods[key] = tot / (float(self.world(dataset)["world_abs"].sum()) or 1.0)
+        return self._periods[key]
+
     def period_sums(self, dataset: str, lo: date, hi: date) -> pd.DataFrame:
         """Every dyad of the world in the weeks of ``lo..hi`` (weeks starting Monday on or after lo - 3 days and
         on or before hi - 3 days: the weeks mostly inside the period): sums of the daily columns, for base
@@ -631,6 +649,7 @@ class Reader:
             ab = pd.Series(ww["keys"][present]).str.split("|", expand=True)
             df = pd.DataFrame({"a": ab[0].to_numpy() if len(ab) else [], "b": ab[1].to_numpy() if len(ab) else [],
                                **{c: v[present] for c, v in sums.items()}})
+            df["typical"] = self._typical(dataset)[present]
             wd = self.world(dataset)
             sel = wd[(wd.index >= pd.Timestamp(lo)) & (wd.index <= pd.Timestamp(hi))]
             df["world_abs"] = float(sel["world_abs"].sum())
@@ -684,6 +703,8 @@ def _world_values(reader: Reader, dataset: str, lo: date, hi: date, measure: str
     num, den = measure_parts(ps.assign(n=ps["n"] if kind == "events" else ps["n"]), measure, kind)
     if measure == "count":
         den = np.full(len(ps), float(ps.attrs.get("days", 1)) or 1.0)
+    elif measure == "intensity":
+        den = ps["typical"].to_numpy(float) * ps["world_abs"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         val = np.where(den != 0, num / np.where(den != 0, den, 1), np.nan)
     out = pd.DataFrame({"a": ps.a, "b": ps.b, "volume": ps["abs"].to_numpy(float), "value": val})
@@ -707,3 +728,25 @@ def base_rate(reader: Reader, dataset: str, lo: date, hi: date, measure: str, vo
     q1, med, q3 = np.quantile(vals, [0.25, 0.5, 0.75])
     return {"median": float(med), "q1": float(q1), "q3": float(q3), "n": len(vals), "values": vals,
             "volume_range": (float(w.volume.iloc[lo_i]), float(w.volume.iloc[min(lo_i + k, len(w)) - 1]))}
+
+
+def base_drift(reader: Reader, dataset: str, before: tuple[date, date], after: tuple[date, date], measure: str,
+               volume: float, k: int = BASE_K) -> dict:
+    """The world's drift between two periods for dyads like this one: the ``k`` world dyads nearest in log
+    volume in ``before``, each followed into ``after`` (the same dyads, so who is compared does not change);
+    median, quartiles and values of their after - before differences (dyads without a value in both left out).
+    """
+    wb = world_values(reader, dataset, before[0], before[1], measure)
+    if not len(wb):
+        return {"median": math.nan, "q1": math.nan, "q3": math.nan, "n": 0, "values": np.array([])}
+    lv = np.log1p(wb.volume.to_numpy())
+    i = int(np.searchsorted(lv, math.log1p(max(volume, 0.0))))
+    lo_i = max(0, min(i - k // 2, len(wb) - k))
+    near = wb.iloc[lo_i:lo_i + k]
+    wa = world_values(reader, dataset, after[0], after[1], measure)
+    both = near.merge(wa[["a", "b", "value"]], on=["a", "b"], suffixes=("_b", "_a"))
+    diffs = (both.value_a - both.value_b).to_numpy(float)
+    if not len(diffs):
+        return {"median": math.nan, "q1": math.nan, "q3": math.nan, "n": 0, "values": diffs}
+    q1, med, q3 = np.quantile(diffs, [0.25, 0.5, 0.75])
+    return {"median": float(med), "q1": float(q1), "q3": float(q3), "n": len(diffs), "values": diffs}

@@ -27,7 +27,7 @@ from detente.claims.verdict import Component
 KINDS: dict[str, type[Kind]] = {}
 MIN_DAYS = 10
 SESOI_IQR = 0.25  # smallest effect of interest: a quarter of the spread (IQR) between similar world dyads
-COOPERATION = ("tone", "goldstein", "net")  # measures of how cooperative a dyad is: robustness variants
+COOPERATION = ("intensity", "tone", "goldstein", "net")  # measures of how cooperative a dyad is: robustness variants
 Bounds = tuple[date, date]
 
 
@@ -186,7 +186,7 @@ def build(n: Node, case: Case, skip: set[str] | frozenset = frozenset()) -> Kind
         if key not in values:
             if prm.required:
                 raise n.fail(f"kind {cls.name} needs '{key}'", f"{key}: {prm.expected}")
-            values[key] = case.defaults.get(key, DEFAULT_MEASURE) if key == "measure" else prm.default
+            values[key] = case.defaults.get(key, prm.default or DEFAULT_MEASURE) if key == "measure" else prm.default
             if key == "periods" and values[key] is None:
                 values[key] = list(case.periods)
     return cls(values, case)

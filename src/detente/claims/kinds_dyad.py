@@ -88,7 +88,7 @@ class Change(Kind):
         "dyad": P.DYAD,
         "before": P.PERIOD,
         "after": P.PERIOD,
-        "measure": P.MEASURE,
+        "measure": P.CHANGE_MEASURE,
         "expect": P.CHANGE,
         "margin": P.Param(P.number, "smallest change that matters (default: a quarter of the IQR of similar "
                                     "world dyads)"),
@@ -115,7 +115,9 @@ class Change(Kind):
         rate = vol_b / max(1, len(clip(ctx.source.days(dataset).to_series(), *bb)))
         base_b = ctx.base(dataset, m, bb, vol_b)
         base_a = ctx.base(dataset, m, ba, rate * len(clip(ctx.source.days(dataset).to_series(), *ba)))
-        drift = base_a["median"] - base_b["median"] if self.baseline == "world" else 0.0
+        # the drift of those same dyads (followed from before into after), not of two different sets
+        moved = relations.base_drift(ctx.source.reader, dataset, bb, ba, m, vol_b)
+        drift = moved["median"] if self.baseline == "world" else 0.0
         drift = drift if drift == drift else 0.0
         est = stats.ratio_diff(pa_, pb_, ctx.B, ctx.seed)
         est = stats.Estimate(est.effect - drift, est.lo - drift, est.hi - drift, est.p, est.n,
@@ -123,7 +125,8 @@ class Change(Kind):
         run.components.append(diff_component(
             name, dataset, est, exp, ctx.sesoi(base_a, self.margin), period=f"{self.before}->{self.after}",
             extra={"measure": m, "before": relations.ratio(*pb_), "after": relations.ratio(*pa_),
-                   "world_drift": drift, "base_before": base_b["median"], "base_after": base_a["median"]}))
+                   "world_drift": drift, "drift_dyads": moved["n"], "base_before": base_b["median"],
+                   "base_after": base_a["median"]}))
         sign = {"greater": 1, "less": -1}.get(exp, 1)
         run.evidence.append(Evidence(self.dyad, sign, *ba))  # what happened after, on the claimed side
         run.series[str(self.dyad)] = ctx.source.weekly(dataset, self.dyad, m).dropna()

@@ -135,7 +135,9 @@ def one_of(*options: str) -> Param:
 
 
 # parameters several kinds share
-MEASURE = Param(measure, " | ".join(MEASURES), default="tone")
+MEASURE = Param(measure, " | ".join(MEASURES), default="tone")  # levels: judged by rank among similar dyads
+# changes: tone cannot fall below -1 or rise above +1, so a change from a saturated level would not show
+CHANGE_MEASURE = Param(measure, " | ".join(MEASURES), default="intensity")
 PERIODS = Param(periods, "[period, ...] or all")
 PERIOD = Param(period, "a period name", required=True)
 DYAD = Param(dyad, "a dyad", required=True)

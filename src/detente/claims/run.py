@@ -114,7 +114,7 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
              seed: int | None = None, bootstrap: int | None = None, robustness: bool = True) -> list[ClaimResult]:
     """Test every hypothesis of ``case`` against the store; one ClaimResult per hypothesis.
 
-    ``robustness``: each claim is also judged under the other cooperation measures (tone, goldstein, net in
+    ``robustness``: each claim is also judged under the other cooperation measures (intensity, tone, goldstein, net in
     place of the written one) and with every period boundary moved by -/+ SHIFT_DAYS; the result's
     ``robustness`` says robust (every variant gives the same verdict) or fragile (and which variant flips it).
     """
