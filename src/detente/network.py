@@ -92,7 +92,8 @@ def _con(store: Any) -> Any:
 
 
 def _key(store: Any) -> str:
-    return str(getattr(store, "path", id(store)))
+    """Cache key of a store: its file and the open handle (a reopened store, e.g. after an ingest, reads afresh)."""
+    return f"{getattr(store, 'path', '')}#{id(store)}"
 
 
 _COVERAGE: dict[tuple, tuple[date, date]] = {}
@@ -571,6 +572,9 @@ def analyse(net: SignedNetwork, weighted: bool = False, method: str = "auto", un
     low = low_evidence_actors(net)
     core = net.without(low)
     bal = balance_of(core, weighted=weighted, method=method, uncertain=uncertain)
+    # every optimal two-bloc split (up to 16 actors): ties are the data's, a solver's tie-break is not a finding
+    bal["all_optimal"] = ([blocs_of(core, lab) for lab in balance.all_optima(
+        core.matrix(weighted=weighted, uncertain=uncertain), weighted=weighted)[1]] if len(core.nodes) <= 16 else None)
     A = core.matrix(weighted=True, uncertain=uncertain)
     labels = balance.correlation_clusters(A) if core.nodes else []
     # an actor with no signed edge this period has no side: list it apart instead of in an arbitrary bloc
