@@ -186,3 +186,28 @@ def test_empty_stdin_is_one_line_error(args: list[str], tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert "stdin is empty" in flat(r.stderr)
     assert not (tmp_path / "s.duckdb").exists()  # refused before any store is built
+
+
+# -- --help: examples, no <bool> placeholders ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_every_help_has_examples_and_no_bool_placeholder(name: str) -> None:
+    r = CliRunner().invoke(app, [*name.split(), "--help"], env={"COLUMNS": "160"})
+    assert r.exit_code == 0, r.output
+    text = flat(r.output)
+    assert "Examples: `detente " in text, f"{name} --help has no Examples: line"
+    rows = [line for line in r.output.splitlines() if "<bool>" in line]
+    assert all("--help" in line or "completion" in line for line in rows), rows  # typer's own options only
+
+
+def test_examples_use_existing_options() -> None:
+    """Every `--option` an Examples: line shows is an option of that command (or the root's)."""
+    root = {o for p in typer.main.get_command(app).params for o in (*p.opts, *p.secondary_opts)}
+    for name, cmd in ALL.items():
+        line = (cmd.help or "").split("Examples:", 1)[1]
+        known = root | {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+        calls = [part.split(">")[0] for ex in re.findall(r"`([^`]*)`", line) for part in ex.split("|")
+                 if part.strip().startswith(f"detente {name}")]
+        assert calls, f"{name}: no example calls `detente {name}`"
+        used = {o for c in calls for o in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", c)}
+        assert used <= known, f"{name}: {sorted(used - known)}"

@@ -255,7 +255,10 @@ def split_codes(s: str | None) -> list[str] | None:
 @app.command()
 @handled
 def init(store: StoreOpt = None, force: bool = typer.Option(False, help="Rebuild even if the store exists")) -> None:
-    """Build the store from the bundled South Caucasus data (done automatically on first use)."""
+    """Build the store from the bundled South Caucasus data (done automatically on first use).
+
+    Examples: `detente init`, `detente init --store my.duckdb --force` (rebuild).
+    """
     from detente import bundle
     from detente.store import Store, default_path, rebuild
 
@@ -353,7 +356,10 @@ def remove(
 @app.command()
 @handled
 def sources(store: StoreOpt = None, format: FmtOpt = Fmt.table) -> None:
-    """List the datasets in the store with rows, coverage and license."""
+    """List the datasets in the store with rows, coverage and license.
+
+    Examples: `detente sources`, `detente sources -f json`.
+    """
     s = open_store(store, read_only=True)
     rows = s.sources()
     if format is Fmt.table:  # the terminal view keeps what fits; csv/json carry every field
@@ -381,7 +387,10 @@ def cite(
 @app.command()
 @handled
 def schema(markdown: bool = typer.Option(False, help="Print the data dictionary as Markdown")) -> None:
-    """Show the tables detente stores (the data dictionary)."""
+    """Show the tables detente stores (the data dictionary).
+
+    Examples: `detente schema`, `detente schema --markdown > data.md`.
+    """
     from detente.schema import TABLES, data_dictionary
 
     if markdown:
@@ -394,7 +403,10 @@ def schema(markdown: bool = typer.Option(False, help="Print the data dictionary 
 @app.command()
 @handled
 def formats(format: FmtOpt = Fmt.table) -> None:
-    """List the input formats `detente ingest` reads."""
+    """List the input formats `detente ingest` reads.
+
+    Examples: `detente formats`, `detente formats -f csv`.
+    """
     from detente.sources import READERS, reader
 
     rows = []
@@ -417,7 +429,10 @@ def actors_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """Resolve an actor name, or list the actor text in the store that did not resolve."""
+    """Resolve an actor name, or list the actor text in the store that did not resolve.
+
+    Examples: `detente actors --resolve 'Nikol Pashinyan' --on 2021-06-01`, `detente actors --unresolved --limit 20`.
+    """
     from detente import actors
     from detente.periods import to_date
 
@@ -448,3 +463,38 @@ def main() -> None:
 from detente.commands import register  # noqa: E402
 
 register(app)
+
+
+def _no_bool_placeholders(typer_app: typer.Typer) -> None:
+    """Flags show no ``<bool>`` type in ``--help``: an empty metavar on every bool option of every command
+    (typer's own --help/--install-completion keep theirs)."""
+    import inspect
+    import typing
+
+    from typer.models import OptionInfo
+
+    callbacks = [c.callback for c in typer_app.registered_commands]
+    callbacks += [typer_app.registered_callback.callback] if typer_app.registered_callback else []
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _no_bool_placeholders(group.typer_instance)
+    for fn in filter(None, callbacks):
+        fn = inspect.unwrap(fn)
+        # string annotations (``from __future__ import annotations``) are evaluated anew on each read, so
+        # the evaluated ones are written back for the bool parameters whose OptionInfo gets the metavar
+        evaluated = inspect.get_annotations(fn, eval_str=True)
+        for param in inspect.signature(fn).parameters.values():
+            ann, infos = evaluated.get(param.name), [param.default]
+            if typing.get_origin(ann) is typing.Annotated:
+                base, *meta = typing.get_args(ann)
+                infos += meta
+            else:
+                base = ann
+            if base is bool and any(isinstance(i, OptionInfo) for i in infos):
+                for info in infos:
+                    if isinstance(info, OptionInfo) and info.metavar is None:
+                        info.metavar = ""
+                fn.__annotations__[param.name] = ann
+
+
+_no_bool_placeholders(app)

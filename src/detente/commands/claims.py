@@ -52,7 +52,10 @@ def register(app: typer.Typer) -> None:
         store: StoreOpt = None,
         format: FmtOpt = Fmt.table,
     ) -> None:
-        """Test a case's claims against the store: a verdict, effect and interval per claim, with evidence."""
+        """Test a case's claims against the store: a verdict, effect and interval per claim, with evidence.
+
+        Examples: `detente claims`, `detente claims --only C1,C7 -f json`, `detente claims --case-file my_case.yaml`.
+        """
         from detente import claims
 
         if kinds:
@@ -84,7 +87,10 @@ def register(app: typer.Typer) -> None:
         case_file: CaseFileOpt = None,
         format: FmtOpt = Fmt.table,
     ) -> None:
-        """Turn an analyst's prose into candidate claims (actors, polarity, time anchor and window, hedges)."""
+        """Turn an analyst's prose into candidate claims (actors, polarity, time anchor and window, hedges).
+
+        Examples: `detente extract argument.txt --on 2021-06-01`, `pbpaste | detente extract - --yaml > case.yaml`.
+        """
         from detente import extract
         from detente.claims import load_case
 
@@ -119,7 +125,10 @@ def register(app: typer.Typer) -> None:
         store: StoreOpt = None,
         format: FmtOpt = Fmt.table,
     ) -> None:
-        """Extract the claims in a text, test each on the window it speaks of, and print the verdicts."""
+        """Extract the claims in a text, test each on the window it speaks of, and print the verdicts.
+
+        Examples: `detente check argument.txt --on 2021-06-01`, `cat notes.txt | detente check - --report r.html`.
+        """
         from detente import claims, extract
 
         text = extract.read_text(input_path(file), encoding)

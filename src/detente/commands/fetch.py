@@ -190,7 +190,10 @@ def bigquery_sql(
     undirected: Annotated[bool, typer.Option(help="Fold A->B and B->A into one dyad")] = False,
     dialect: Annotated[str, typer.Option(help="bigquery, or duckdb to run it locally")] = "bigquery",
 ) -> None:
-    """Print the dyad x month index SQL for GDELT's public BigQuery table (pipe it into `bq query`)."""
+    """Print the dyad x month index SQL for GDELT's public BigQuery table (pipe it into `bq query`).
+
+    Examples: `detente bigquery-sql --actors AZE,ARM --start 2020-01-01 --end 2020-12-31 | bq query --use_legacy_sql=false`.
+    """
     from detente import export as X
 
     sql = X.dyad_month_sql(

@@ -42,7 +42,10 @@ def network_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """The signed network of a period: edges, structural balance, blocs, actor influence."""
+    """The signed network of a period: edges, structural balance, blocs, actor influence.
+
+    Examples: `detente network --period post-war`, `detente network --period war --compare post-war -f json`.
+    """
     from detente import network
 
     if uncertain not in ("drop", "point"):
@@ -111,7 +114,10 @@ def simulate_cmd(
     format: FmtOpt = Fmt.table,
 ) -> None:
     """Alignment dynamics from a period's measured network: a scenario, or the rolling-origin hindcast.
-    Every output carries a label: exploratory unless the hindcast shows skill (docs/network.md)."""
+    Every output carries a label: exploratory unless the hindcast shows skill (docs/network.md).
+
+    Examples: `detente simulate --hindcast`, `detente simulate --scenario scenario.yaml --steps 12 -f json`.
+    """
     from detente import network, simulate
 
     if not scenario and not hindcast:

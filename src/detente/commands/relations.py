@@ -42,7 +42,10 @@ def relations_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """Relations of one dyad per period: counts, Goldstein, the volume-normalised index and its 95% interval."""
+    """Relations of one dyad per period: counts, Goldstein, the volume-normalised index and its 95% interval.
+
+    Examples: `detente relations AZE ARM`, `detente relations IRN ARM --freq quarter --start 2020-01-01 -f csv`.
+    """
     from detente import periods as P
     from detente import relations as R
 
@@ -89,7 +92,10 @@ def anomalies_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """Days on which a dyad's relations jump away from their trailing baseline (robust z, median/MAD)."""
+    """Days on which a dyad's relations jump away from their trailing baseline (robust z, median/MAD).
+
+    Examples: `detente anomalies --dyad AZE ARM --start 2020-01-01 --end 2020-12-31`.
+    """
     from detente import anomalies as AN
 
     names = list(dyad) if dyad else split_codes(actors)
@@ -113,7 +119,10 @@ def breaks_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """Structural breaks in a dyad's weekly index (PELT), with confidence from penalty sensitivity."""
+    """Structural breaks in a dyad's weekly index (PELT), with confidence from penalty sensitivity.
+
+    Examples: `detente breaks ARM AZE`, `detente breaks ARM TUR --start 2019-01-01 --plot breaks.png`.
+    """
     from detente import anomalies as AN
     from detente.relations import check_actors
 
@@ -143,7 +152,10 @@ def votes_cmd(
     store: StoreOpt = None,
     format: FmtOpt = Fmt.table,
 ) -> None:
-    """UN General Assembly vote agreement per year: % agreement, exact agreement and Signorino-Ritter S."""
+    """UN General Assembly vote agreement per year: % agreement, exact agreement and Signorino-Ritter S.
+
+    Examples: `detente votes AZE TUR`, `detente votes ARM IRN --start 2015 --end 2019 -f json`.
+    """
     from detente import actors as _actors
     from detente import alignment as AL
 

@@ -29,7 +29,10 @@ def register(app: typer.Typer) -> None:
                                                                       "same store contents, case and code")] = True,
         store: StoreOpt = None,
     ) -> None:
-        """Write a self-contained report (HTML or PDF) and its JSON twin with the same numbers."""
+        """Write a self-contained report (HTML or PDF) and its JSON twin with the same numbers.
+
+        Examples: `detente report`, `detente report --text argument.txt -o argument.html`, `detente report --pdf -o r.pdf`.
+        """
         from detente import report as rpt
         from detente.errors import UserError
 
