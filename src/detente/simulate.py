@@ -330,7 +330,7 @@ def hindcast(store: Any, actors: list[str] | None = None, start: Any = None, tar
 
     st = monthly_states(store, actors, dataset, case, start, target)
     months, nodes, S, sign = st["months"], st["nodes"], st["S"], st["sign"]
-    key = (str(getattr(store, "path", id(store))), tuple(nodes), months[0], months[-1], dataset, horizons,
+    key = (network._key(store), tuple(nodes), months[0], months[-1], dataset, horizons,
            steps_per_month, steps, n_boot, seed, tuple(sorted(kw.items())))
     if key in _HINDCASTS:
         return _HINDCASTS[key]
