@@ -211,3 +211,33 @@ def test_examples_use_existing_options() -> None:
         assert calls, f"{name}: no example calls `detente {name}`"
         used = {o for c in calls for o in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", c)}
         assert used <= known, f"{name}: {sorted(used - known)}"
+
+
+# -- progress on stderr ------------------------------------------------------------------------------------
+
+def test_progress_shows_on_a_terminal_only_and_not_when_quiet() -> None:
+    import io
+    import time
+
+    from rich.console import Console
+
+    from detente.cli import working
+
+    def shown(quiet: bool, terminal: bool) -> str:
+        buf = io.StringIO()
+        con = Console(file=buf, force_terminal=terminal, width=100)
+        with working("testing claims", quiet, console=con):
+            time.sleep(0.3)
+        return buf.getvalue()
+
+    assert "testing claims" in shown(quiet=False, terminal=True)
+    assert shown(quiet=True, terminal=True) == ""
+    assert shown(quiet=False, terminal=False) == ""  # a pipe or CI log gets no spinner
+
+
+def test_claims_and_report_take_quiet(bundled_store_path: Path) -> None:
+    for name in ("claims", "report"):
+        assert {"--quiet", "-q"} <= {o for p in ALL[name].params for o in p.opts}, name
+    r = CliRunner().invoke(app, ["claims", "--only", "C1", "-q", "--store", str(bundled_store_path), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert [c["id"] for c in json.loads(r.stdout)] == ["C1"] and r.stderr == ""

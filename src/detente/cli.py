@@ -7,12 +7,13 @@ become one line on stderr and exit code 2, here at the edge only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -215,6 +216,25 @@ def open_store(path: Path | None, read_only: bool = False, build: bool = True):
         raise UserError(f"--store {path}: folder {Path(path).expanduser().parent} does not exist; check the path, "
                         f"or build a store there with `detente init --store {path}`")
     return bundle.ensure(Store, path, read_only=read_only, build=build)
+
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display on stderr")]
+
+
+@contextlib.contextmanager
+def working(text: str, quiet: bool = False, console: Console | None = None) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while a slow step runs (removed when it ends); nothing when
+    ``quiet`` or stderr is not a terminal (pipes, CI logs)."""
+    console = console or err
+    if quiet or not console.is_terminal:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        bar.add_task(text, total=None)
+        yield
 
 
 def input_path(path: Path | None, what: str = "a text file") -> Path | None:

@@ -9,7 +9,19 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import Fmt, FmtOpt, StoreOpt, emit, err, handled, input_path, open_store, to_json
+from detente.cli import (
+    Fmt,
+    FmtOpt,
+    QuietOpt,
+    StoreOpt,
+    emit,
+    err,
+    handled,
+    input_path,
+    open_store,
+    to_json,
+    working,
+)
 from detente.errors import UserError
 
 CaseOpt = Annotated[str, typer.Option("--case", help="Built-in case name")]
@@ -51,6 +63,7 @@ def register(app: typer.Typer) -> None:
         = None,
         store: StoreOpt = None,
         format: FmtOpt = Fmt.table,
+        quiet: QuietOpt = False,
     ) -> None:
         """Test a case's claims against the store: a verdict, effect and interval per claim, with evidence.
 
@@ -66,7 +79,8 @@ def register(app: typer.Typer) -> None:
         try:
             ids = [x.strip() for x in only.split(",")] if only else None
             ds = [x.strip() for x in dataset.split(",")] if dataset else None
-            results = claims.evaluate(s, c, ids=ids, datasets=ds, bootstrap=bootstrap)
+            with working(f"testing {len(ids) if ids else 'the'} claims of {c.name}", quiet):
+                results = claims.evaluate(s, c, ids=ids, datasets=ds, bootstrap=bootstrap)
         finally:
             s.close()
         if plot:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import StoreOpt, err, handled, open_store
+from detente.cli import QuietOpt, StoreOpt, err, handled, open_store, working
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse sections computed before for the "
                                                                       "same store contents, case and code")] = True,
         store: StoreOpt = None,
+        quiet: QuietOpt = False,
     ) -> None:
         """Write a self-contained report (HTML or PDF) and its JSON twin with the same numbers.
 
@@ -67,7 +68,8 @@ def register(app: typer.Typer) -> None:
                     from detente.claims.casefile import load_case
 
                     load_case(case_file)  # a bad case file is one line, not a failed section
-                rep = rpt.build(s, case=the_case, text=body, freq=freq, breaks=breaks)
+                with working("report: claims, networks, hindcast (a minute on a cold store)", quiet):
+                    rep = rpt.build(s, case=the_case, text=body, freq=freq, breaks=breaks)
         finally:
             s.close()
         note = "read from the store's cache" if hit else None
