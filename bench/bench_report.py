@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,10 +31,20 @@ ROOT = Path(__file__).resolve().parent.parent
 TEXT = ROOT / "tests" / "fixtures" / "texts" / "caucasus_commentary.txt"
 
 
+CPU: list[float] = []  # user + sys seconds of each run's process tree, in run order
+
+
 def run(cmd: list[str], env: dict) -> float:
-    t = time.perf_counter()
+    t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, check=True, capture_output=True, env=env)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
     return time.perf_counter() - t
+
+
+def timed(cmd: list[str], env: dict, n: int) -> tuple[list[float], list[float]]:
+    walls = [run(cmd, env) for _ in range(n)]
+    return walls, CPU[-n:]
 
 
 def main() -> int:
@@ -43,6 +54,7 @@ def main() -> int:
     ap.add_argument("--text", type=Path, default=TEXT)
     ap.add_argument("--src", type=Path, default=None, help="another source tree to time (DIR/src)")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--modes", default="cold,warm,text", help="comma-separated: cold, warm, text")
     ap.add_argument("--screenshot", type=Path, default=None, help="write the report's first screen (1200x900) "
                                                                   "to this PNG and stop")
     args = ap.parse_args()
@@ -61,25 +73,30 @@ def main() -> int:
         out = Path(tmp) / "r.html"
         if args.screenshot:
             return screenshot(base + ["--out", str(out)], env, out, args.screenshot)
+        want = set(args.modes.split(","))
         cold = base + ["--out", str(out)] + (["--no-cache"] if has_cache else [])
-        modes = {"cold": [run(cold, env) for _ in range(args.runs)]}
-        sections = json.loads(out.with_suffix(".json").read_text())["provenance"].get("section_seconds", {})
-        if has_cache:
+        modes: dict[str, tuple[list[float], list[float]]] = {}
+        sections: dict = {}
+        if "cold" in want:
+            modes["cold"] = timed(cold, env, args.runs)
+            sections = json.loads(out.with_suffix(".json").read_text())["provenance"].get("section_seconds", {})
+        if has_cache and "warm" in want:
             run(base + ["--out", str(out)], env)  # fill the cache
-            modes["warm"] = [run(base + ["--out", str(out)], env) for _ in range(args.runs)]
+            modes["warm"] = timed(base + ["--out", str(out)], env, args.runs)
         text = base + ["--out", str(out), "--text", str(args.text)]
-        modes["text cold"] = [run(text + (["--no-cache"] if has_cache else []), env) for _ in range(args.runs)]
-        if has_cache:
-            run(text, env)
-            modes["text warm"] = [run(text, env) for _ in range(args.runs)]
+        if "text" in want:
+            modes["text cold"] = timed(text + (["--no-cache"] if has_cache else []), env, args.runs)
+            if has_cache:
+                run(text, env)
+                modes["text warm"] = timed(text, env, args.runs)
     load = os.getloadavg()[0]
     tree = str(args.src) if args.src else "this tree"
     if args.markdown:
         print(f"source: {tree}; runs per mode: {args.runs}; load average at the end: {load:.1f}\n")
-        print("| run | median wall s | runs (s) |\n|---|---|---|")
-        for name, times in modes.items():
+        print("| run | median wall s | runs (s) | median CPU s (user+sys) |\n|---|---|---|---|")
+        for name, (times, cpu) in modes.items():
             print(f"| `detente report` {name} | {statistics.median(times):.2f} | "
-                  f"{', '.join(f'{t:.2f}' for t in times)} |")
+                  f"{', '.join(f'{t:.2f}' for t in times)} | {statistics.median(cpu):.2f} |")
         print("\nsections of the last cold run (s): " + ", ".join(f"{k} {v}" for k, v in sections.items()))
     else:
         print(json.dumps({"tree": tree, "runs": modes, "sections": sections, "load": load}, indent=1))
