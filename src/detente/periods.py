@@ -60,7 +60,27 @@ class Period:
 
 
 def to_date(s: str | date | None, end: bool = False, what: str = "date") -> date | None:
-    """ISO date, ``YYYY-MM`` or ``YYYY`` (the first day, or with ``end=True`` the last day)."""
+    """ISO date, ``YYYY-MM`` or ``YYYY`` (the first day, or with ``end=True`` the last day).
+
+    Parameters
+    ----------
+    s : str, date or None
+        The text to read; a date or None is returned as is.
+    end : bool
+        Read ``YYYY-MM`` / ``YYYY`` as the last day of the month / year.
+    what : str
+        What the date is, for the error message (e.g. ``"--on date"``).
+
+    Returns
+    -------
+    date or None
+        A malformed text raises :class:`detente.errors.UserError`.
+
+    Examples
+    --------
+    >>> to_date("2021-03"), to_date("2021", end=True)
+    (datetime.date(2021, 3, 1), datetime.date(2021, 12, 31))
+    """
     if s is None or isinstance(s, date):
         return s
     t = str(s).strip()
@@ -76,7 +96,15 @@ def to_date(s: str | date | None, end: bool = False, what: str = "date") -> date
 
 
 def span(start: str | date | None, end: str | date | None) -> tuple[date | None, date | None]:
-    """Parse and check a start..end pair."""
+    """Parse and check a start..end pair (``YYYY``/``YYYY-MM`` ends are read as the whole year/month).
+
+    Examples
+    --------
+    >>> span("2020", "2020-06")
+    (datetime.date(2020, 1, 1), datetime.date(2020, 6, 30))
+    >>> span(None, "2021")
+    (None, datetime.date(2021, 12, 31))
+    """
     lo, hi = to_date(start, what="start date"), to_date(end, end=True, what="end date")
     if lo and hi and lo > hi:
         raise UserError(f"start {lo} is after end {hi}; swap --start and --end")
@@ -84,7 +112,26 @@ def span(start: str | date | None, end: str | date | None) -> tuple[date | None,
 
 
 def cut(freq: str, start: date, end: date) -> list[Period]:
-    """Calendar periods of ``freq`` that overlap ``start..end``, clipped to it."""
+    """Calendar periods of ``freq`` that overlap ``start..end``, clipped to it.
+
+    Parameters
+    ----------
+    freq : str
+        day, week (ISO weeks), month, quarter or year.
+    start, end : date
+        First and last day, both included.
+
+    Returns
+    -------
+    list of Period
+        Named ``2020-Q1``, ``2020-03``, ``2020-W09``, ``2020`` or the ISO day.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> [(p.name, str(p.start), str(p.end)) for p in cut("quarter", date(2020, 2, 10), date(2020, 7, 1))]
+    [('2020-Q1', '2020-02-10', '2020-03-31'), ('2020-Q2', '2020-04-01', '2020-06-30'), ('2020-Q3', '2020-07-01', '2020-07-01')]
+    """
     if freq not in FREQS:
         raise UserError(f"unknown frequency {freq!r}; use one of {', '.join(FREQS)}")
     out: list[Period] = []
@@ -122,7 +169,19 @@ def _load_case(name: str) -> Any:
 
 
 def case_periods(case: Any, start: date | None = None, end: date | None = None) -> list[Period]:
-    """Named periods of a case (mapping/object with ``periods``, or the built-in case's name)."""
+    """Named periods of a case (mapping/object with ``periods``, or the built-in case's name).
+
+    Open-ended periods are closed by ``start``/``end``; every period is clipped to them and those wholly
+    outside are left out.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> [p.name for p in case_periods("south_caucasus", date(2018, 1, 1), date(2024, 12, 31))]
+    ['pre-war', 'war', 'post-war', 'after']
+    >>> case_periods({"periods": {"war": {"start": "2020-09-27", "end": "2020-11-10"}}})
+    [Period(name='war', start=datetime.date(2020, 9, 27), end=datetime.date(2020, 11, 10))]
+    """
     if case is None:
         case = "south_caucasus"
     if isinstance(case, str):
@@ -157,7 +216,15 @@ def case_periods(case: Any, start: date | None = None, end: date | None = None) 
 
 def parse(spec: str | list[Period], case: Any = None, start: str | date | None = None,
           end: str | date | None = None) -> list[Period]:
-    """Turn a frequency, ``START:END``, ``case`` or a list of Period into periods (see module doc)."""
+    """Turn a frequency, ``START:END``, ``case`` or a list of Period into periods (see module doc).
+
+    Examples
+    --------
+    >>> [p.name for p in parse("month", start="2021-01-15", end="2021-02")]
+    ['2021-01', '2021-02']
+    >>> parse("2020-09-27:2020-11-10")
+    [Period(name='2020-09-27..2020-11-10', start=datetime.date(2020, 9, 27), end=datetime.date(2020, 11, 10))]
+    """
     lo, hi = span(start, end)
     if isinstance(spec, list | tuple):
         periods = [p if isinstance(p, Period) else Period(*p) for p in spec]
