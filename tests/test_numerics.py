@@ -55,3 +55,15 @@ def test_milp_matches_scipy_on_a_small_knapsack():
     ref = scipy_milp(-value, integrality=np.ones(7), bounds=Bounds(0, 1),
                      constraints=LinearConstraint(sparse.csr_array(-weight.reshape(1, -1)), -10, np.inf))
     assert ours.status == 0 and value @ ours.x == pytest.approx(-ref.fun)
+
+
+def test_milp_prints_nothing_on_stdout():
+    """HiGHS' banner goes to C stdout on first use: it must not reach a command's (JSON) output."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from detente import numerics as N; "
+            "r = N.milp(np.array([1.0]), [0], [0], [1.0], 1, np.array([1.0]), np.zeros(1), np.ones(1), "
+            "np.ones(1, bool)); print('x=', r.x.tolist())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout == "x= [1.0]\n", out.stdout

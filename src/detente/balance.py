@@ -10,7 +10,7 @@ balance using integer programming optimisation"; 2020, "A modeling and computati
 frustration index in signed networks", Networks 75(1)) -- one binary label per node, one frustration
 variable per edge bounded below by |x_i - x_j| (positive edge) or |x_i + x_j - 1| (negative edge),
 the label of the highest-degree node fixed to break the symmetry, and one cut per unbalanced triangle.
-Our own code, solved with ``scipy.optimize.milp`` (HiGHS).
+Our own code, solved with HiGHS through :func:`detente.numerics.milp`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from detente.errors import UserError
+from detente.numerics import assignment_max, milp
 
 EXACT_LIMIT = 80  # nodes; larger networks go to the heuristic (see bench/bench_balance.py)
 
@@ -160,19 +159,12 @@ def frustration_exact(
             vals.append(1)
         lo.append(1)
         r += 1
-    M = sparse.csr_array((vals, (rows, cols)), shape=(r, n + m))
     deg = np.count_nonzero(A, axis=1)
     ub = np.ones(n + m)
     lb = np.zeros(n + m)
     ub[int(np.argmax(deg))] = 0  # symmetry: the busiest node is in bloc 0
     integrality = np.concatenate([np.ones(n), np.zeros(m)])
-    res = milp(
-        c,
-        integrality=integrality,
-        bounds=Bounds(lb, ub),
-        constraints=LinearConstraint(M, np.asarray(lo, float), np.inf),
-        options={"time_limit": time_limit, "disp": False},
-    )
+    res = milp(c, rows, cols, vals, r, np.asarray(lo, float), lb, ub, integrality.astype(bool), time_limit)
     secs = time.perf_counter() - t0
     if res.x is None:
         raise UserError(
@@ -371,7 +363,5 @@ def moves_between(a: list, b: list) -> int:
     ub, ib = np.unique(np.asarray(b, dtype=str), return_inverse=True)
     table = np.zeros((len(ua), len(ub)))
     np.add.at(table, (ia, ib), 1)
-    from scipy.optimize import linear_sum_assignment
-
-    r, c = linear_sum_assignment(-table)
+    r, c = assignment_max(table)
     return int(len(a) - table[r, c].sum())

@@ -180,6 +180,34 @@ def assignment_max(table: Sequence[Sequence[float]] | np.ndarray) -> tuple[list[
 
 
 # -- integer programs ---------------------------------------------------------------------------------------
+_QUIET: dict[str, bool] = {}
+
+
+def _highs():
+    """A silent HiGHS instance: the first one prints a copyright banner on file descriptor 1 (C stdout), which
+    would corrupt a command's JSON output, so that one is made with descriptor 1 pointed at /dev/null."""
+    import os
+    import sys
+
+    import highspy
+
+    if _QUIET.get("banner_done"):
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _QUIET["banner_done"] = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 @dataclass
 class MilpResult:
     x: np.ndarray | None
@@ -193,8 +221,7 @@ def milp(c: np.ndarray, rows: Sequence[int], cols: Sequence[int], vals: Sequence
     """Minimise c.x subject to A x >= row_lo (A from COO triplets), lb <= x <= ub, x integer where ``integer``."""
     import highspy
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _highs()
     h.setOptionValue("time_limit", float(time_limit))
     nv = len(c)
     inf = highspy.kHighsInf
