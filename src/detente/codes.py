@@ -34,7 +34,25 @@ def _check(scheme: str) -> str:
 
 
 def convert(code: Any, scheme: str = "iso3") -> Any:
-    """``code`` (ISO3) in ``scheme``; a code without a number in that scheme is returned unchanged."""
+    """``code`` (ISO3) in ``scheme``; a code without a number in that scheme is returned unchanged.
+
+    Parameters
+    ----------
+    code : str
+        An ISO3 code (non-strings, e.g. None, pass through).
+    scheme : str
+        ``iso3``, ``cow`` (Correlates of War) or ``gw`` (Gleditsch-Ward); anything else is a UserError.
+
+    Returns
+    -------
+    str
+        The number as text, or ``code`` itself when the scheme has none for it.
+
+    Examples
+    --------
+    >>> convert("AZE", "cow"), convert("AZE", "gw"), convert("NKR", "gw")
+    ('373', '373', 'NKR')
+    """
     s = _check(scheme)
     if s == "iso3" or not isinstance(code, str):
         return code
@@ -46,7 +64,13 @@ def convert(code: Any, scheme: str = "iso3") -> Any:
 
 
 def recode_rows(rows: Sequence[dict], scheme: str) -> list[dict]:
-    """Rows with their actor columns (:data:`ACTOR_COLUMNS`) in ``scheme``; other columns untouched."""
+    """Rows with their actor columns (:data:`ACTOR_COLUMNS`) in ``scheme``; other columns untouched.
+
+    Examples
+    --------
+    >>> recode_rows([{"source": "IRN", "target": "ARM", "events": 3}], "gw")
+    [{'source': '630', 'target': '371', 'events': 3}]
+    """
     s = _check(scheme)
     if s == "iso3":
         return list(rows)
@@ -54,7 +78,21 @@ def recode_rows(rows: Sequence[dict], scheme: str) -> list[dict]:
 
 
 def add_columns(frame: Any, schemes: Sequence[str] = ("cow", "gw")) -> Any:
-    """A copy of a pandas ``frame`` with ``<col>_<scheme>`` beside every actor column (ISO3 kept)."""
+    """A copy of a pandas ``frame`` with ``<col>_<scheme>`` beside every actor column (ISO3 kept).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame; its columns named in :data:`ACTOR_COLUMNS` are read as ISO3 codes.
+    schemes : sequence of str
+        Code schemes to add (``cow``, ``gw``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> add_columns(pd.DataFrame({"actor_a": ["ARM"], "actor_b": ["NKR"], "v": [1]})).to_dict("records")
+    [{'actor_a': 'ARM', 'actor_a_cow': '371', 'actor_a_gw': '371', 'actor_b': 'NKR', 'actor_b_cow': 'NKR', 'actor_b_gw': 'NKR', 'v': 1}]
+    """
     out = frame.copy()
     for col in [c for c in frame.columns if c in ACTOR_COLUMNS]:
         pos = list(out.columns).index(col) + 1
