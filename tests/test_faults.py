@@ -45,10 +45,13 @@ def summary_line(request):
     parts = ", ".join(f"{k} {v}" for k, v in sorted(CASES.items()))
     line = f"fault suite: {total} cases tried ({parts})"
     rep = request.config.pluginmanager.get_plugin("terminalreporter")
-    if rep is not None:
-        rep.write_line(line)
-    else:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if rep is None or capture is None:
         print(line)
+        return
+    with capture.global_and_fixture_disabled():  # past pytest's output capture, onto the terminal
+        rep.write_line("")
+        rep.write_line(line)
 
 
 # -- invariants -----------------------------------------------------------------------------------
