@@ -357,6 +357,12 @@ def test_builtin_claims_get_valid_verdicts(builtin):
             assert r.robustness["label"] == "fragile" and "measure=goldstein" in flips
 
 
+def test_claim_result_repr_is_short(builtin):
+    r = builtin["C9"]
+    assert repr(r).startswith("<ClaimResult C9 verdict=undecided effect=1 ci=[1, inf] robustness=")
+    assert max(len(repr(x)) for x in builtin.values()) < 200
+
+
 def test_c7_turkey_azerbaijan_is_cooperative_in_both_datasets(builtin):
     r = builtin["C7"]
     for ds in ("gdelt_network", "icews"):

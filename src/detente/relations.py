@@ -512,8 +512,11 @@ class Reader:
         return self.world(dataset).index
 
     def coverage(self, dataset: str) -> tuple[date, date] | None:
-        d = self.days(dataset)
-        return (d[0].date(), d[-1].date()) if len(d) else None
+        key = (dataset, "coverage")
+        if key not in self._periods:
+            d = self.days(dataset)
+            self._periods[key] = (d[0].date(), d[-1].date()) if len(d) else None
+        return self._periods[key]
 
     def actors(self, dataset: str) -> set[str]:
         if dataset not in self._actors:
@@ -717,11 +720,25 @@ BASE_K = 200
 def base_rate(reader: Reader, dataset: str, lo: date, hi: date, measure: str, volume: float,
               k: int = BASE_K) -> dict:
     """The world's base rate for a dyad of ``volume`` in lo..hi: median, quartiles and values of the ``k``
-    world dyads nearest in log volume (``similar``)."""
+    world dyads nearest in log volume (``similar``). Memoised on the reader."""
+    key = (dataset, lo, hi, measure, float(volume), k, "base_rate")
+    if key not in reader._periods:
+        reader._periods[key] = _base_rate(reader, dataset, lo, hi, measure, volume, k)
+    return reader._periods[key]
+
+
+def _log_volume(reader: Reader, dataset: str, lo: date, hi: date, measure: str) -> np.ndarray:
+    key = (dataset, lo, hi, measure, "log_volume")
+    if key not in reader._periods:
+        reader._periods[key] = np.log1p(world_values(reader, dataset, lo, hi, measure).volume.to_numpy())
+    return reader._periods[key]
+
+
+def _base_rate(reader: Reader, dataset: str, lo: date, hi: date, measure: str, volume: float, k: int) -> dict:
     w = world_values(reader, dataset, lo, hi, measure)
     if not len(w):
         return {"median": math.nan, "q1": math.nan, "q3": math.nan, "n": 0, "values": np.array([])}
-    lv = np.log1p(w.volume.to_numpy())
+    lv = _log_volume(reader, dataset, lo, hi, measure)
     i = int(np.searchsorted(lv, math.log1p(max(volume, 0.0))))
     lo_i = max(0, min(i - k // 2, len(w) - k))
     vals = w.value.to_numpy()[lo_i:lo_i + k]
@@ -735,17 +752,27 @@ def base_drift(reader: Reader, dataset: str, before: tuple[date, date], after: t
     """The world's drift between two periods for dyads like this one: the ``k`` world dyads nearest in log
     volume in ``before``, each followed into ``after`` (the same dyads, so who is compared does not change);
     median, quartiles and values of their after - before differences (dyads without a value in both left out).
+    Memoised on the reader.
     """
+    key = (dataset, tuple(before), tuple(after), measure, float(volume), k, "base_drift")
+    if key not in reader._periods:
+        reader._periods[key] = _base_drift(reader, dataset, before, after, measure, volume, k)
+    return reader._periods[key]
+
+
+def _base_drift(reader: Reader, dataset: str, before: tuple[date, date], after: tuple[date, date], measure: str,
+                volume: float, k: int) -> dict:
     wb = world_values(reader, dataset, before[0], before[1], measure)
     if not len(wb):
         return {"median": math.nan, "q1": math.nan, "q3": math.nan, "n": 0, "values": np.array([])}
-    lv = np.log1p(wb.volume.to_numpy())
+    lv = _log_volume(reader, dataset, before[0], before[1], measure)
     i = int(np.searchsorted(lv, math.log1p(max(volume, 0.0))))
     lo_i = max(0, min(i - k // 2, len(wb) - k))
     near = wb.iloc[lo_i:lo_i + k]
     wa = world_values(reader, dataset, after[0], after[1], measure)
-    both = near.merge(wa[["a", "b", "value"]], on=["a", "b"], suffixes=("_b", "_a"))
-    diffs = (both.value_a - both.value_b).to_numpy(float)
+    after_of = pd.Series(wa.value.to_numpy(), index=pd.MultiIndex.from_arrays([wa.a, wa.b]))
+    got = after_of.reindex(pd.MultiIndex.from_arrays([near.a, near.b])).to_numpy(float)
+    diffs = (got - near.value.to_numpy(float))[np.isfinite(got)]
     if not len(diffs):
         return {"median": math.nan, "q1": math.nan, "q3": math.nan, "n": 0, "values": diffs}
     q1, med, q3 = np.quantile(diffs, [0.25, 0.5, 0.75])

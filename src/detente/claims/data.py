@@ -59,6 +59,7 @@ class Source:
         self.shape = {n: i.kind for n, i in self.reader.infos().items()}
         self._events: dict = {}
         self._weeks: dict = {}
+        self._volumes: dict = {}
 
     def datasets(self) -> list[str]:
         return sorted(self.shape)
@@ -158,6 +159,11 @@ class Source:
 
 def clip(s: pd.Series | pd.DataFrame, start: date | None, end: date | None) -> pd.Series | pd.DataFrame:
     """The part of a daily series inside [start, end] (None = open)."""
+    idx = s.index
+    if isinstance(idx, pd.DatetimeIndex) and idx.is_monotonic_increasing:  # every series here: binary search
+        i = idx.searchsorted(pd.Timestamp(start), "left") if start is not None else 0
+        j = idx.searchsorted(pd.Timestamp(end), "right") if end is not None else len(idx)
+        return s.iloc[i:j]
     m = np.ones(len(s), dtype=bool)
     if start is not None:
         m &= s.index >= pd.Timestamp(start)

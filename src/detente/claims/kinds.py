@@ -61,6 +61,7 @@ class Context:
                  measure: str | None = None, shift: int = 0):
         self.source, self.case, self.seed, self.B = source, case, seed, bootstrap
         self.swap, self.shift = measure, shift  # a robustness variant: another cooperation measure, moved bounds
+        self.runs: dict = {}  # test runs shared by one evaluation's variants (claims.run._run)
 
     def m(self, measure: str) -> str:
         """The measure a test uses: the variant's cooperation measure in place of the written one."""
@@ -81,8 +82,12 @@ class Context:
         return (lo, hi) if lo <= hi else None
 
     def volume(self, dataset: str, dyad: Dyad, b: Bounds) -> float:
-        """The dyad's absolute volume (sum |score|) in the bounds."""
-        return float(clip(self.source.frame(dataset, dyad), *b)["abs"].sum())
+        """The dyad's absolute volume (sum |score|) in the bounds (memoised on the source)."""
+        key = (dataset, dyad, b)
+        got = self.source._volumes.get(key)
+        if got is None:
+            got = self.source._volumes[key] = float(clip(self.source.frame(dataset, dyad), *b)["abs"].sum())
+        return got
 
     def base(self, dataset: str, measure: str, b: Bounds, volume: float) -> dict:
         """The world's base rate of ``measure`` for dyads of similar volume in the same days."""

@@ -34,6 +34,13 @@ class ClaimResult:
     periods: dict[str, dict] = field(default_factory=dict)
     robustness: dict = field(default_factory=dict)  # label (robust | fragile), variants -> verdict, flips
 
+    def __repr__(self) -> str:
+        """Short: ``<ClaimResult C8 verdict=supported effect=-0.28 ci=[-0.6, -0.0037] robustness=fragile>``."""
+        from detente.results import short_repr
+
+        return short_repr("ClaimResult", id=self.id, verdict=self.verdict, effect=self.effect, ci=self.interval,
+                          robustness=self.robustness.get("label", "-"))
+
     def as_dict(self) -> dict:
         """JSON-ready: dates as ISO text, NaN and infinities as None."""
         return _json({
@@ -134,6 +141,8 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
         variants = [(f"measure={m}", Context(source, case, seed, B, measure=m)) for m in COOPERATION]
         variants += [(f"boundaries {s:+d} d", Context(source, case, seed, B, shift=s))
                      for s in (-SHIFT_DAYS, SHIFT_DAYS)]
+        for _, vctx in variants:
+            vctx.runs = ctx.runs
         for h, r in zip(hyps, out, strict=True):
             uses = {ctx.m(getattr(t, "measure", None) or "") for t in h.tests} & set(COOPERATION)
             got = {}
@@ -162,7 +171,7 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
                                    note=f"dataset {ds} is not in the store; run `detente sources`"))
         else:
             for t in h.tests:
-                r = t.run(ctx, ds)
+                r = _run(ctx, t, ds)
                 comps += r.components
                 notes += r.notes
                 specs += r.evidence
@@ -187,6 +196,17 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
         spec=[t.spec() for t in h.tests],
         periods={k: p.as_dict() for k, p in ctx.case.periods.items()},
     )
+
+
+def _run(ctx: Context, t: Any, ds: str) -> Any:
+    """``t.run(ctx, ds)``, memoised within one evaluation: a robustness variant that swaps the cooperation measure
+    leaves a test without one (presence, volume, influence) unchanged, so its run is reused, not redone."""
+    m = getattr(t, "measure", None) or ""
+    key = (id(t), ds, ctx.m(m), ctx.shift, ctx.B, ctx.seed)
+    runs = ctx.runs
+    if key not in runs:
+        runs[key] = (t, t.run(ctx, ds))  # t kept alive so its id is never reused by another test
+    return runs[key][1]
 
 
 def _headline(per: dict[str, dict]) -> Component | None:
