@@ -54,7 +54,13 @@ class ActorDictError(UserError):
 # -- normalisation -----------------------------------------------------------------------------------
 @lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive key: 'Erdoğan' -> 'erdogan', ' U.S. ' -> 'u.s.'."""
+    """Case-, accent- and spacing-insensitive key: 'Erdoğan' -> 'erdogan', ' U.S. ' -> 'u.s.'.
+
+    Examples
+    --------
+    >>> fold("Erdoğan"), fold(" U.S. ")
+    ('erdogan', 'u.s.')
+    """
     if text.isascii():
         return " ".join(text.casefold().split()).strip(" \t,;:")
     s = unicodedata.normalize("NFKD", text.replace("’", "'").replace("ı", "i"))
@@ -83,7 +89,14 @@ def _read(name: str) -> str:
 # -- reference tables --------------------------------------------------------------------------------
 @cache
 def countries() -> dict[str, dict]:
-    """ISO3 -> row of countries.csv (iso3, iso2, cameo, cow, cow_abb, gw, gw_abb, name, sovereignty, aliases, ...)."""
+    """ISO3 -> row of countries.csv (iso3, iso2, cameo, cow, cow_abb, gw, gw_abb, name, sovereignty, aliases, ...).
+
+    Examples
+    --------
+    >>> row = countries()["ARM"]
+    >>> row["name"], row["cow"], row["gw"]
+    ('Armenia', '371', '371')
+    """
     out = {}
     for r in csv.DictReader(_read("countries.csv").splitlines()):
         for k in ("aliases", "demonyms", "capitals"):
@@ -153,7 +166,13 @@ _SECTOR_KEYWORDS = [(re.compile(p, re.I), s) for p, s in (
 
 @lru_cache(maxsize=1 << 14)
 def sector_of(word: str) -> str | None:
-    """CAMEO agent code for an ICEWS sector word ('Foreign Affairs' -> 'GOV'), by table then keyword."""
+    """CAMEO agent code for an ICEWS sector word, by table then keyword; None when neither knows it.
+
+    Examples
+    --------
+    >>> sector_of("Foreign Affairs")
+    'GOV'
+    """
     hit = _sector_words().get(fold(word))
     if hit:
         return hit
@@ -526,12 +545,38 @@ def resolve(text: str, when: date | None = None) -> Actor | None:
     """The actor a name or code denotes on `when` (None: any time), or None.
 
     A leader's name resolves only within a term of office; without a date, to the latest role.
+
+    Parameters
+    ----------
+    text : str
+        A country name, code (ISO3/ISO2/CAMEO/COW/GW abbreviation), demonym, capital or a person's name.
+    when : date, optional
+        The day the text speaks of.
+
+    Returns
+    -------
+    Actor or None
+        ``code`` (country or organisation), ``country``, ``sector`` (CAMEO agent, e.g. GOV) and ``name``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> resolve("Nikol Pashinyan", date(2021, 6, 1))
+    Actor(code='ARM', country='ARM', sector='GOV', name='Nikol Pashinyan')
+    >>> resolve("Nikol Pashinyan", date(2010, 1, 1)) is None  # not yet in office
+    True
     """
     return _pick(_candidates(text), when)
 
 
 def resolution_rows(texts: Iterable[str]) -> list[tuple[str, date | None, date | None, str, str | None, str | None]]:
-    """(text, valid_from, valid_to, actor_code, country, sector) for each period in which a text resolves."""
+    """(text, valid_from, valid_to, actor_code, country, sector) for each period in which a text resolves.
+
+    Examples
+    --------
+    >>> resolution_rows(["Nikol Pashinyan"])
+    [('Nikol Pashinyan', datetime.date(2018, 5, 8), None, 'ARM', 'ARM', 'GOV')]
+    """
     rows = []
     for t in texts:
         for lo, hi, a in _candidates(t):
@@ -541,7 +586,13 @@ def resolution_rows(texts: Iterable[str]) -> list[tuple[str, date | None, date |
 
 # -- code helpers ------------------------------------------------------------------------------------
 def iso3(code_or_name: str) -> str | None:
-    """ISO3 of a state from any of its codes or names ('AM', 'ARM', 'Armenian', 'Yerevan' -> 'ARM')."""
+    """ISO3 of a state from any of its codes or names, or None.
+
+    Examples
+    --------
+    >>> iso3("AM"), iso3("Armenian"), iso3("Yerevan"), iso3("Atlantis")
+    ('ARM', 'ARM', 'ARM', None)
+    """
     a = _pick(_exact(str(code_or_name)), None)
     if a is None:
         iso = _by_bag(str(code_or_name))
@@ -550,6 +601,13 @@ def iso3(code_or_name: str) -> str | None:
 
 
 def from_iso2(code: str) -> str | None:
+    """ISO3 of an ISO 3166 alpha-2 code, or None.
+
+    Examples
+    --------
+    >>> from_iso2("az"), from_iso2("")
+    ('AZE', None)
+    """
     code = code.strip().upper()
     if not code:
         return None  # historic rows have no ISO2 code
@@ -557,11 +615,25 @@ def from_iso2(code: str) -> str | None:
 
 
 def from_cow(code: int) -> str | None:
+    """ISO3 (or detente's code of a historic state) of a Correlates of War country number, or None.
+
+    Examples
+    --------
+    >>> from_cow(373), from_cow(365), from_cow(265)
+    ('AZE', 'RUS', 'DDR')
+    """
     code = int(code)
     return next((iso for iso, r in countries().items() if r["cow"] == str(code)), None) or HISTORIC_COW.get(code)
 
 
 def from_gw(code: int) -> str | None:
+    """ISO3 (or detente's code of a historic state) of a Gleditsch-Ward country number, or None.
+
+    Examples
+    --------
+    >>> from_gw(371), from_gw(99999)
+    ('ARM', None)
+    """
     code = int(code)
     return next((iso for iso, r in countries().items() if r["gw"] == str(code)), None) or HISTORIC_GW.get(code)
 
