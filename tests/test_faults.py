@@ -313,6 +313,8 @@ def test_sigkill_and_sigterm_at_random_points(tmp_path: Path) -> None:
             code2, err2, _ = child(["ingest", str(DAILY), "--store", str(db)], tmp)  # the next open cleans up
             assert code2 == 0, err2
             assert temp_entries(tmp) == [], "stale scratch space of the killed process was not removed"
+            spill = Path(str(db) + ".tmp")  # DuckDB's own spill directory beside the store
+            assert not spill.exists() or not any(spill.iterdir()), list(spill.iterdir())
         if ("georgia.csv.gz",) in files:
             with Store(db) as s:
                 s.remove("georgia.csv.gz")
