@@ -65,9 +65,8 @@ def checks(rows: int, runs: int, tmp: Path) -> None:
 
 def bombs(tmp: Path) -> None:
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from test_faults import DAILY, _bomb
-
     from detente.store import Store
+    from test_faults import DAILY, _bomb
 
     db = tmp / "b.duckdb"
     with Store(db) as s:
