@@ -14,24 +14,51 @@ from __future__ import annotations
 
 import weakref
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from detente.store import Store
 
 EVIDENCE_FLOOR_DAYS = 30  # an actor present on fewer days than this in a dataset and period is low-evidence
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def universe(dataset: str) -> frozenset[str] | None:
-    """The actors a dataset can hold at all (None: any actor, as in event datasets)."""
+    """The actors a dataset can hold at all (None: any actor, as in event datasets).
+
+    Examples
+    --------
+    >>> u = universe("gdelt_network")
+    >>> len(u), "ARM" in u, "XKX" in u, universe("icews")
+    (249, True, False, None)
+    """
     if dataset == "gdelt_network":
         text = resources.files("detente.data").joinpath("gdelt_network_countries.txt").read_text()
         return frozenset(x.strip() for x in text.split() if x.strip())
     return None
 
 
-def actor_table(store: Any) -> pd.DataFrame:
-    """(dataset, actor, first_day, last_day, days): the days each actor appears in each dataset (memoised)."""
+def actor_table(store: Store) -> pd.DataFrame:
+    """(dataset, actor, first_day, last_day, days): the days each actor appears in each dataset (memoised).
+
+    The memo is per store and is renewed when a file is ingested or removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = Store(tmp.name + "/example.duckdb")  # an empty store, then two hand-made dyad-days
+    >>> _ = store.con.execute("INSERT INTO datasets (name, title) VALUES ('gdelt_network', 'hand-made rows')")
+    >>> _ = store.con.execute("INSERT INTO dyad_days VALUES ('2021-03-01', 'ARM', 'AZE', false, -3.5, "
+    ...                       "'gdelt_network', 'n.zip', NULL), ('2021-03-02', 'ARM', 'AZE', false, 1.0, "
+    ...                       "'gdelt_network', 'n.zip', NULL)")
+    >>> actor_table(store)[["dataset", "actor", "days"]].values.tolist()
+    [['gdelt_network', 'ARM', 2], ['gdelt_network', 'AZE', 2]]
+    >>> store.close(); tmp.cleanup()
+    """
     hit = _CACHE.get(store)
     key = store.con.execute("SELECT count(*), max(ingested_at) FROM files").fetchall()[0]
     if hit is not None and hit[0] == key:
@@ -48,9 +75,26 @@ def actor_table(store: Any) -> pd.DataFrame:
     return frame
 
 
-def covers_actor(store: Any, dataset: str, actor: str) -> bool:
+def covers_actor(store: Store, dataset: str, actor: str) -> bool:
     """Can ``dataset`` say anything about ``actor``? False when the actor is outside the dataset's universe or
-    never appears in it (then every measure of a dyad with it is NULL, "no data")."""
+    never appears in it (then every measure of a dyad with it is NULL, "no data").
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = Store(tmp.name + "/example.duckdb")  # an empty store, then two hand-made dyad-days
+    >>> _ = store.con.execute("INSERT INTO datasets (name, title) VALUES ('gdelt_network', 'hand-made rows')")
+    >>> _ = store.con.execute("INSERT INTO dyad_days VALUES ('2021-03-01', 'ARM', 'AZE', false, -3.5, "
+    ...                       "'gdelt_network', 'n.zip', NULL), ('2021-03-02', 'ARM', 'AZE', false, 1.0, "
+    ...                       "'gdelt_network', 'n.zip', NULL)")
+    >>> covers_actor(store, "gdelt_network", "ARM"), covers_actor(store, "gdelt_network", "XKX")
+    (True, False)
+    >>> covers_actor(store, "gdelt_network", "GEO")  # in the universe, but never in these rows
+    False
+    >>> store.close(); tmp.cleanup()
+    """
     u = universe(dataset)
     if u is not None and actor not in u:
         return False
@@ -61,14 +105,31 @@ def covers_actor(store: Any, dataset: str, actor: str) -> bool:
 def low_evidence(days_present: int | None, floor: int = EVIDENCE_FLOOR_DAYS) -> bool:
     """True when a number rests on fewer than ``floor`` days with data.
 
+    Examples
+    --------
     >>> low_evidence(12), low_evidence(349), low_evidence(None)
     (True, False, True)
     """
     return days_present is None or days_present < floor
 
 
-def describe(store: Any, actors: list[str]) -> list[dict]:
-    """One row per dataset and actor: days present, first and last day, and the low-evidence flag."""
+def describe(store: Store, actors: list[str]) -> list[dict]:
+    """One row per dataset and actor: days present, first and last day, and the low-evidence flag.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = Store(tmp.name + "/example.duckdb")  # an empty store, then two hand-made dyad-days
+    >>> _ = store.con.execute("INSERT INTO datasets (name, title) VALUES ('gdelt_network', 'hand-made rows')")
+    >>> _ = store.con.execute("INSERT INTO dyad_days VALUES ('2021-03-01', 'ARM', 'AZE', false, -3.5, "
+    ...                       "'gdelt_network', 'n.zip', NULL), ('2021-03-02', 'ARM', 'AZE', false, 1.0, "
+    ...                       "'gdelt_network', 'n.zip', NULL)")
+    >>> [(r["actor"], r["in_universe"], r["days"], r["low_evidence"]) for r in describe(store, ["ARM", "XKX"])]
+    [('ARM', True, 2, True), ('XKX', False, 0, True)]
+    >>> store.close(); tmp.cleanup()
+    """
     t = actor_table(store)
     datasets = [r[0] for r in store.con.execute("SELECT name FROM datasets ORDER BY name").fetchall()]
     out = []
