@@ -144,7 +144,32 @@ def check_actors(store: Any, names: list[str]) -> list[str]:
 
 # -- universe ------------------------------------------------------------------------------
 def universe(actors: list[str], periods: list[Period], directed: bool = False) -> pd.DataFrame:
-    """Every dyad of ``actors`` x every period: the frame all measures are left-joined onto."""
+    """Every dyad of ``actors`` x every period: the frame all measures are left-joined onto.
+
+    Parameters
+    ----------
+    actors : list of str
+        Actor codes (duplicates dropped, sorted).
+    periods : list of Period
+        From :func:`detente.periods.parse` or :func:`detente.periods.cut`.
+    directed : bool
+        Both orders of each pair (A->B and B->A); else one row per pair, ``actor_a < actor_b``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns period, start, end, actor_a, actor_b, period_days; periods outer, dyads inner.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from detente.periods import cut
+    >>> months = cut("month", date(2020, 9, 27), date(2020, 10, 31))
+    >>> universe(["TUR", "AZE", "ARM"], months)[["period", "actor_a", "actor_b", "period_days"]].values.tolist()
+    [['2020-09', 'ARM', 'AZE', 4], ['2020-09', 'ARM', 'TUR', 4], ['2020-09', 'AZE', 'TUR', 4], ['2020-10', 'ARM', 'AZE', 31], ['2020-10', 'ARM', 'TUR', 31], ['2020-10', 'AZE', 'TUR', 31]]
+    >>> universe(["ARM", "AZE"], months[:1], directed=True)[["actor_a", "actor_b"]].values.tolist()
+    [['ARM', 'AZE'], ['AZE', 'ARM']]
+    """
     acts = sorted(dict.fromkeys(actors))
     if directed:
         pairs = [(a, b) for a in acts for b in acts if a != b]
@@ -165,7 +190,16 @@ def _pairs(n: int, directed: bool) -> tuple[np.ndarray, np.ndarray]:
 
 def calendar(periods: list[Period]) -> pd.DataFrame:
     """One row per (day, period) the periods cover: the equi-join key from days to periods (``_o`` = the
-    period's position in ``periods``)."""
+    period's position in ``periods``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from detente.periods import cut
+    >>> cal = calendar(cut("month", date(2020, 9, 27), date(2020, 10, 31)))
+    >>> len(cal), cal.to_dict("records")[-1]
+    (35, {'date': datetime.date(2020, 10, 31), 'period': '2020-10', '_o': 1})
+    """
     rows = []
     for o, p in enumerate(periods):
         rows += [(p.start + timedelta(days=i), p.name, o) for i in range(p.days)]
