@@ -241,3 +241,16 @@ def test_claims_and_report_take_quiet(bundled_store_path: Path) -> None:
     r = CliRunner().invoke(app, ["claims", "--only", "C1", "-q", "--store", str(bundled_store_path), "-f", "json"])
     assert r.exit_code == 0, r.output
     assert [c["id"] for c in json.loads(r.stdout)] == ["C1"] and r.stderr == ""
+
+
+def test_code_prints_a_table_by_default_and_every_column_as_csv(tmp_path: Path) -> None:
+    f = tmp_path / "news.txt"
+    f.write_text("Azerbaijan attacked Armenia.\n", encoding="utf-8")
+    table = CliRunner().invoke(app, ["code", str(f), "--on", "2021-05-12"], env={"COLUMNS": "160"})
+    assert table.exit_code == 0, table.output
+    assert not table.stdout.startswith("event_id,")  # no longer CSV unless asked
+    row = next(line for line in table.stdout.splitlines() if "2021-05-12" in line)
+    assert [c.strip() for c in row.strip("│ ").split("│")][:5] == ["2021-05-12", "AZE", "ARM", "190", "-10"]
+    csv_out = CliRunner().invoke(app, ["code", str(f), "--on", "2021-05-12", "-f", "csv"])
+    header, line = csv_out.stdout.strip().splitlines()
+    assert header.startswith("event_id,date,source_text") and ",190," in line

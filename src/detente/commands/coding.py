@@ -17,6 +17,9 @@ from detente.errors import UserError
 OUT_COLS = ("event_id", "date", "source_text", "source_code", "source_actor", "target_text", "target_code",
             "target_actor", "cameo_code", "quad_class", "goldstein", "plover_type", "plover_mode", "verb", "kind",
             "doc_id", "line", "sentence")
+# the table view (a terminal): main columns under short headings; csv/json keep every field under its name
+TABLE_COLS = {"date": "date", "source_actor": "source", "target_actor": "target", "cameo_code": "cameo",
+              "goldstein": "goldstein", "plover_type": "plover", "verb": "verb", "sentence": "sentence"}
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +28,7 @@ def register(app: typer.Typer) -> None:
     def code_cmd(
         file: Annotated[Path, typer.Argument(help="Text (one sentence or paragraph a line) or JSONL of "
                                              "{id, date, text, url}; - reads stdin", metavar="FILE")],
-        format: Annotated[Fmt, typer.Option("--format", "-f", help="Output format (json: all fields)")] = Fmt.csv,
+        format: Annotated[Fmt, typer.Option("--format", "-f", help="Output format (table: the main columns; csv: every column; json: all fields)")] = Fmt.table,
         on: Annotated[str | None, typer.Option("--on", "--date", help="Date of the text (YYYY-MM-DD); JSONL dates win")
                       ] = None,
         ingest: Annotated[bool, typer.Option("--ingest", help="Store the events as dataset `coded`")] = False,
@@ -74,7 +77,9 @@ def register(app: typer.Typer) -> None:
         elif format is Fmt.json:
             emit(rows, format)
         else:
-            emit([{k: r.get(k) for k in OUT_COLS} for r in rows], format, title="coded events")
+            cols = TABLE_COLS if format is Fmt.table else {k: k for k in OUT_COLS}
+            emit([{h: r.get(k) for k, h in cols.items()} for r in rows], format,
+                 title="coded events (-f csv: every column)")
         d = summary.as_dict()
         problems = d.pop("problems")
         err.print("summary: " + ", ".join(f"{k} {v}" for k, v in d.items() if v), highlight=False, soft_wrap=True)
