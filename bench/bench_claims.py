@@ -20,8 +20,9 @@ FRIENDLY = ["GBR-USA", "CHN-RUS", "ARE-ISR", "DEU-FRA", "AZE-TUR", "BLR-RUS"]
 
 
 def discrimination(s: Store) -> None:
-    """World distribution of the dyad-period tone (dyads with >= 100 active days) in 2022-02-24..2023-12-31,
-    and known-hostile / known-friendly dyads' tone with their percentile among the 200 nearest-volume dyads."""
+    """World distribution of the dyad-period tone and intensity (dyads with >= 100 active days) in
+    2022-02-24..2023-12-31, known-hostile / known-friendly dyads' values with their percentile among the 200
+    nearest-volume dyads, and what each measure does to ARM-AZE from before the 2020 war into it."""
     from datetime import date
 
     import numpy as np
@@ -32,18 +33,25 @@ def discrimination(s: Store) -> None:
     lo, hi = date(2022, 2, 24), date(2023, 12, 31)
     ps = r.period_sums("gdelt_network", lo, hi)
     big = ps[ps.n >= 100]
-    tone = big.value / big["abs"]
-    q = np.quantile(tone, [0.05, 0.25, 0.5, 0.75, 0.95])
-    print(f"{len(big)} dyads; tone quantiles 5/25/50/75/95 %: {np.round(q, 3).tolist()}; share > 0: "
-          f"{(tone > 0).mean():.3f}; share > 0.9: {(tone > 0.9).mean():.3f}")
+    vals = {"tone": big.value / big["abs"], "intensity": big.value / (big["typical"] * big["world_abs"])}
+    for m, v in vals.items():
+        q = np.quantile(v, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])
+        print(f"{m}: {len(big)} dyads; quantiles 1/5/25/50/75/95/99 %: {np.round(q, 2).tolist()}; share > 0: "
+              f"{(v > 0).mean():.3f}; |v| > 0.98: {(v.abs() > 0.98).mean():.3f}; |v| > 1: {(v.abs() > 1).mean():.3f}")
     for group, dyads in (("hostile", HOSTILE), ("friendly", FRIENDLY)):
         for d in dyads:
             a, b = sorted(d.split("-"))
             row = ps[(ps.a == a) & (ps.b == b)].iloc[0]
-            t = row.value / row["abs"]
-            base = R.base_rate(r, "gdelt_network", lo, hi, "tone", float(row["abs"]))
-            print(f"  {group:8s} {a}-{b}: tone {t:+.3f}, base rate {base['median']:.3f}, percentile "
-                  f"{(base['values'] < t).mean():.2f}")
+            out = []
+            for m in ("tone", "intensity"):
+                t = R.period_value(r, a, b, "gdelt_network", lo, hi, m)
+                base = R.base_rate(r, "gdelt_network", lo, hi, m, float(row["abs"]))
+                out.append(f"{m} {t:+.3f} (base {base['median']:.3f}, percentile {(base['values'] < t).mean():.2f})")
+            print(f"  {group:8s} {a}-{b}: " + "; ".join(out))
+    before, war = (date(2020, 3, 1), date(2020, 9, 26)), (date(2020, 9, 27), date(2020, 11, 10))
+    for m in ("tone", "goldstein", "net", "intensity"):
+        v0, v1 = (R.period_value(r, "ARM", "AZE", "gdelt_network", *p, m) for p in (before, war))
+        print(f"  ARM-AZE {m}: before the 2020 war {v0:+.3f}, during it {v1:+.3f}")
 
 
 def main() -> None:
