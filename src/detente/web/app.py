@@ -202,7 +202,7 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm and handle.path.exists():  # the catalogue and every case-wide answer before the first visitor
             try:
-                handle.light.submit(handle.job, warm_catalogue, (handle.fast,), {})
+                handle.compute.submit(handle.job, warm_catalogue, (handle.fast,), {})  # light lane stays free
                 handle.case.submit(handle.job, warm_case, (case, name, handle.cache), {})
             except Overloaded:
                 pass
