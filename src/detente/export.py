@@ -30,6 +30,13 @@ PARTITIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
 
 
 def tables_arg(table: str) -> tuple[str, ...]:
+    """The tables a ``--table`` value names (``all``: every exported table); anything else is a UserError.
+
+    Examples
+    --------
+    >>> tables_arg("all"), tables_arg("events")
+    (('events', 'dyad_days', 'signals'), ('events',))
+    """
     if table == "all":
         return TABLES
     if table not in TABLES:
