@@ -116,7 +116,7 @@ def legacy_format(fmt: Fmt | Legacy, new_option: str, old_output: Fmt | None = N
 
 def output_opt(new_option: str, legacy: Callable[[], Sequence[str]], help: str = "Summary format") -> Any:
     """The ``-f/--format`` output option of a command whose input format is ``new_option``."""
-    return typer.Option("--format", "-f", parser=FormatOrLegacy(new_option, legacy), metavar="[table|csv|json]",
+    return typer.Option("--format", "-f", parser=FormatOrLegacy(new_option, legacy), metavar="<table|csv|json>",
                         help=f"{help}: table, csv or json")
 
 
@@ -294,7 +294,7 @@ def init(store: StoreOpt = None, force: bool = typer.Option(False, help="Rebuild
 @app.command()
 @handled
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read ('-' = stdin)", metavar="PATH...")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read ('-' = stdin)", metavar="PATH")],
     reader: Annotated[str, typer.Option("--reader", "-r", help="auto or a reader name (see `detente formats`)")
                       ] = "auto",
     dataset: Annotated[str | None, typer.Option(help="Store under this dataset name")] = None,
