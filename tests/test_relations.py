@@ -206,3 +206,15 @@ def test_same_dyad_period_same_number_across_stages(bundled_store, bundled_store
     gap = R.daily(bundled_store, "ARM", "IRN", "gdelt_network", start="2020-12-14", end="2020-12-18",
                   calendar_days=True)
     assert gap.loc["2020-12-15":"2020-12-17", "value"].isna().all() and gap.loc["2020-12-14"].notna().all()
+
+
+def test_a_dataset_that_cannot_hold_an_actor_says_no_data(bundled_store):
+    """Kosovo (XKX) is not in the GDELT network's universe and Serbia never appears in it: every SRB-XKX
+    row there is covered=False with NULL measures, never an index of 0 with a [0, 0] interval; a dyad the
+    dataset does hold keeps its numbers."""
+    per = [Period("2021", date(2021, 1, 1), date(2021, 12, 31))]
+    f = R.dyad_frame(bundled_store, ["SRB", "XKX"], per, dataset="gdelt_network", n_boot=50)
+    assert len(f) == 1 and not f.covered.iloc[0]
+    assert f[["score_sum", "n_days", "index", "ci_low", "ci_high"]].isna().all(axis=None)
+    ok = R.dyad_frame(bundled_store, ["ARM", "AZE"], per, dataset="gdelt_network", n_boot=50)
+    assert ok.covered.iloc[0] and ok["index"].iloc[0] < 0 and ok.n_days.iloc[0] > 100

@@ -408,12 +408,34 @@ def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], data
             res = _bootstrap(res, dd_df, wd_df, periods, n_boot, seed)
         else:
             res["ci_low"] = res["ci_high"] = np.nan
+        if acts is not None:
+            _no_data(store, info, res)
         res.insert(5, "dataset", info.name)
         res.insert(6, "kind", info.kind)
         frames.append(res)
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     cols = list(COMMON) + [m for m in ALL_MEASURES if m in out.columns]
     return out[cols]
+
+
+def _no_data(store: Any, info: DatasetInfo, res: pd.DataFrame) -> None:
+    """Dyads with an actor the dataset cannot hold or never records (``coverage.covers_actor``: XKX and SRB
+    in the GDELT network) are "no data": ``covered`` False and every measure NULL, never an index of 0."""
+    if not hasattr(store, "con"):  # a bare connection (tests' hand-made stores): no actor table to ask
+        return
+    from detente import coverage
+
+    if not (coverage.actor_table(store).dataset == info.name).any():
+        return  # the actor table knows nothing of this dataset (events without country codes): no verdict
+    acts = set(res.actor_a) | set(res.actor_b)
+    gone = [a for a in sorted(acts) if not coverage.covers_actor(store, info.name, a)]
+    if not gone:
+        return
+    m = (res.actor_a.isin(gone) | res.actor_b.isin(gone)).to_numpy()
+    res.loc[m, "covered"] = False
+    for c in KIND_MEASURES[info.kind]:
+        if c in res.columns:
+            res.loc[m, c] = pd.NA if isinstance(res[c].dtype, pd.api.extensions.ExtensionDtype) else np.nan
 
 
 def dyad_series(store: Any, a: str, b: str, freq: str = "month", start: str | date | None = None,
