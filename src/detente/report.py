@@ -360,6 +360,7 @@ def html_to_pdf(html: str, target: Path, chromium: Path | None = None) -> None:
         try:
             page = browser.new_page()
             page.set_content(html, wait_until="load")
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # paper: all shown
             page.emulate_media(media="print")
             page.pdf(path=str(target), format="A4", print_background=True,
                      margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
