@@ -83,7 +83,10 @@ RENAMED_HEADERS: dict[tuple[str, ...], tuple[int, int]] = {  # header -> (fields
 
 
 def _renamed(first: str, known: tuple[tuple[str, ...], ...]) -> Layout | None:
-    names = tuple(x.strip().strip('"') for x in next(csv.reader([first])))
+    try:
+        names = tuple(x.strip().strip('"') for x in next(csv.reader([first.replace("\r", " ")])))
+    except (csv.Error, StopIteration):  # not a CSV header at all: some other format's first line
+        return None
     for header, (lead, tail) in RENAMED_HEADERS.items():
         if names == header:
             for cols in known:
