@@ -49,19 +49,22 @@ def counts(n: int, B: int, seed: int | Sequence[int] | np.random.Generator = 0,
            block: int | None = None) -> np.ndarray:
     """(n, B) float matrix: times each of n days is drawn in each of B circular block resamples.
 
-    Integer / tuple seeds are cached (the last few matrices), so every dyad of a period shares its draws.
+    Integer / tuple seeds are cached (the most recent matrices up to CACHE_BYTES), so every dyad of a period
+    shares its draws and the robustness variants' shifted periods are not redrawn on every run.
     """
     if isinstance(seed, np.random.Generator):
         return _counts(n, B, seed, block)
     key = (n, B, tuple(np.atleast_1d(seed).tolist()), block)
     if key not in _CACHE:
-        if len(_CACHE) >= 16:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _counts(n, B, np.random.default_rng(list(key[2])), block)
-        _CACHE[key].setflags(write=False)
+        m = _counts(n, B, np.random.default_rng(list(key[2])), block)
+        m.setflags(write=False)
+        while _CACHE and sum(v.nbytes for v in _CACHE.values()) + m.nbytes > CACHE_BYTES:
+            _CACHE.pop(next(iter(_CACHE)))  # oldest first
+        _CACHE[key] = m
     return _CACHE[key]
 
 
+CACHE_BYTES = 192 * 2**20  # no more than the old 16-matrix limit could hold (16 x 2,200 days x B 1000 x 8 bytes)
 _CACHE: dict[tuple, np.ndarray] = {}
 
 
