@@ -511,6 +511,9 @@ def ratio(num: np.ndarray, den: np.ndarray) -> float:
     return float(np.sum(num)) / dd if dd else math.nan
 
 
+_WEEKLY: dict[tuple, dict] = {}  # (store state, dataset) -> every world dyad's weekly sums (Reader._weekly_world)
+
+
 class Reader:
     """Cached daily series of one store: covered days, the world's volume, dyads' daily sums (see ``daily``).
 
@@ -654,10 +657,24 @@ class Reader:
             self._dyads[key] = out.reindex(index=self.days(dataset), columns=sorted(actors)).fillna(0.0)
         return self._dyads[key]
 
+    def _state(self) -> tuple:
+        """What the store holds (its file and its ingested files): the key of the process-wide caches."""
+        path = str(getattr(self.store, "path", id(self.con)))
+        try:
+            files = tuple(self.con.execute("SELECT count(*), max(ingested_at) FROM files").fetchall()[0])
+        except Exception:  # noqa: BLE001 (a bare connection without the files table: no sharing)
+            files = (id(self),)
+        return (path, files)
+
     def _weekly_world(self, dataset: str) -> dict:
-        """Every world dyad's sums per week (Monday-based), read once: base rates are sums over weeks."""
+        """Every world dyad's sums per week (Monday-based), read once per store state: base rates are sums over
+        weeks. Shared by every Reader of the same store file and contents (the report and the hindcast open many)."""
         key = (dataset, "weekly_world")
         if key not in self._periods:
+            shared = (self._state(), dataset)
+            if shared in _WEEKLY:
+                self._periods[key] = _WEEKLY[shared]
+                return self._periods[key]
             info = self.info(dataset)
             table, a, b, sc, (w, args) = self._where(info)
             if info.kind == "events":
@@ -675,9 +692,16 @@ class Reader:
                 "GROUP BY ALL", args).df()
             df.columns = ["k", "wk", "value", "abs", "coop", "conf", "n"]
             codes, uniq = pd.factorize(df["k"])
-            self._periods[key] = {"pair": codes, "keys": np.asarray(uniq, dtype=object),
+            keys = np.asarray(uniq, dtype=object)
+            ab = [k.split("|", 1) for k in keys]  # split once here, not in every period's sums
+            self._periods[key] = {"pair": codes, "keys": keys,
+                                  "a": np.array([x[0] for x in ab], dtype=object),
+                                  "b": np.array([x[1] for x in ab], dtype=object),
                                   "wk": df["wk"].to_numpy(np.int64),
                                   **{c: df[c].to_numpy(float) for c in ("value", "abs", "coop", "conf", "n")}}
+            if len(_WEEKLY) > 8:
+                _WEEKLY.clear()
+            _WEEKLY[shared] = self._periods[key]
         return self._periods[key]
 
     def _typical(self, dataset: str) -> np.ndarray:
@@ -705,8 +729,7 @@ class Reader:
             sums = {c: np.bincount(pair, weights=ww[c][m], minlength=n_pairs) for c in
                     ("value", "abs", "coop", "conf", "n")}
             present = np.bincount(pair, minlength=n_pairs) > 0
-            ab = pd.Series(ww["keys"][present]).str.split("|", expand=True)
-            df = pd.DataFrame({"a": ab[0].to_numpy() if len(ab) else [], "b": ab[1].to_numpy() if len(ab) else [],
+            df = pd.DataFrame({"a": ww["a"][present], "b": ww["b"][present],
                                **{c: v[present] for c, v in sums.items()}})
             df["typical"] = self._typical(dataset)[present]
             wd = self.world(dataset)
