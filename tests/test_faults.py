@@ -325,6 +325,26 @@ def test_sigkill_and_sigterm_at_random_points(tmp_path: Path) -> None:
 
 # -- concurrent `init --force` -------------------------------------------------------------------------
 @pytest.mark.skipif(not GEORGIA.exists(), reason="needs ../shared/data")
+def _wait_until_open(pid: int, path: Path, limit: float = 120.0) -> None:
+    """Until process ``pid`` has ``path`` open (DuckDB takes the file lock when it opens the store)."""
+    deadline = time.monotonic() + limit
+    target = str(path.resolve())
+    while time.monotonic() < deadline:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except FileNotFoundError:
+            raise AssertionError("the ingest ended before it opened the store") from None
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    time.sleep(0.2)  # past the open, inside the ingest
+                    return
+            except OSError:
+                continue
+        time.sleep(0.02)
+    raise AssertionError(f"the ingest did not open {path} within {limit:g} s")
+
+
 def test_concurrent_init_force_never_loses_an_ingest(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     _store_with_one_file(db)
@@ -333,7 +353,7 @@ def test_concurrent_init_force_never_loses_an_ingest(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     ing = subprocess.Popen([sys.executable, "-m", "detente", "ingest", str(src), "--store", str(db), "-o", "json"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    time.sleep(2.5)  # the ingest holds the store's lock by now
+    _wait_until_open(ing.pid, db)  # the ingest holds the store's lock from the moment it opens the file
     inits = [subprocess.Popen([sys.executable, "-m", "detente", "init", "--force", "--store", str(db)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in inits]
