@@ -25,3 +25,25 @@ def test_days_and_low_evidence(real_store):
     assert rows[("gdelt_network", "XKX")]["days"] == 0 and rows[("gdelt_network", "XKX")]["low_evidence"]
     # Georgia appears on far fewer network days than Armenia: the evidence behind its numbers is thinner
     assert rows[("gdelt_network", "GEO")]["days"] < arm["days"] / 4
+
+
+def test_events_say_when_icews_does_not_cover_the_window(real_store, bundled_store_path):
+    """IRN-AZE, Sep-Oct 2021: ICEWS holds Jan-Aug 2021 only, so 0 events is 'no data' and the answer says so."""
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from detente import views
+    from detente.web.app import create_app
+
+    out = views.strongest_events(real_store, "IRN", "AZE", start=date(2021, 9, 1), end=date(2021, 10, 31))
+    assert out["total"] == 0
+    icews = next(c for c in out["coverage"] if c["dataset"] == "icews")
+    assert icews["covered_days"] == 0 and icews["gaps"] == [["2021-09-01", "2021-10-31"]]
+    assert out["notes"] == ["icews does not cover 2021-09-01..2021-10-31: no events there means no data, not no "
+                            "events"]
+    with TestClient(create_app(bundled_store_path, warm=False)) as c:
+        r = c.get("/api/dyads/IRN/AZE/events", params={"start": "2021-09-01", "end": "2021-10-31"})
+        assert r.status_code == 200 and "icews does not cover 2021-09-01..2021-10-31" in r.json()["notes"][0]
+    inside = views.strongest_events(real_store, "IRN", "AZE", start=date(2021, 3, 1), end=date(2021, 3, 31))
+    assert inside["total"] > 0 and inside["notes"] == []

@@ -143,3 +143,60 @@ def describe(store: Store, actors: list[str]) -> list[dict]:
                         "days": days, "first_day": row.first_day.iloc[0] if len(row) else None,
                         "last_day": row.last_day.iloc[0] if len(row) else None, "low_evidence": low_evidence(days)})
     return out
+
+
+def gaps(days: Any, start: Any, end: Any) -> list[tuple]:
+    """The runs of calendar days in ``start..end`` that are not in ``days`` (covered days), as (first, last).
+
+    >>> from datetime import date, timedelta
+    >>> covered = [date(2021, 8, 30), date(2021, 8, 31), date(2021, 11, 1)]
+    >>> gaps(covered, date(2021, 8, 30), date(2021, 11, 2))
+    [(datetime.date(2021, 9, 1), datetime.date(2021, 10, 31)), (datetime.date(2021, 11, 2), datetime.date(2021, 11, 2))]
+    """
+    from datetime import timedelta
+
+    have = {d.date() if hasattr(d, "date") and callable(d.date) else d for d in days}
+    out: list[tuple] = []
+    day, run = start, None
+    while day <= end:
+        if day not in have:
+            run = (run[0], day) if run else (day, day)
+        elif run:
+            out.append(run)
+            run = None
+        day += timedelta(days=1)
+    if run:
+        out.append(run)
+    return out
+
+
+def window_coverage(store: Any, start: Any, end: Any, kind: str = "events") -> list[dict]:
+    """For each dataset of ``kind`` (events or dyad_days): the covered days of ``start..end`` and the gaps,
+    with a one-line note when the dataset does not cover the whole window (so "0 events" is never read as
+    "nothing happened" where the dataset has no data)."""
+    from detente import relations
+
+    r = _READERS.get(store)
+    if r is None:
+        r = _READERS[store] = relations.Reader(store)
+    out = []
+    for info in r.infos().values():
+        if info.kind != kind:
+            continue
+        days = r.days(info.name)
+        lo, hi = start or (days[0].date() if len(days) else None), end or (days[-1].date() if len(days) else None)
+        if lo is None or hi is None:
+            continue
+        sel = [d.date() for d in days if lo <= d.date() <= hi]
+        holes = gaps(sel, lo, hi)
+        note = None
+        if holes:
+            spans = ", ".join(f"{a}..{b}" if a != b else str(a) for a, b in holes[:4])
+            more = f" and {len(holes) - 4} more gaps" if len(holes) > 4 else ""
+            note = f"{info.name} does not cover {spans}{more}: no events there means no data, not no events"
+        out.append({"dataset": info.name, "covered_days": len(sel), "days": (hi - lo).days + 1,
+                    "gaps": [[a, b] for a, b in holes], "note": note})
+    return out
+
+
+_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

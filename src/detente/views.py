@@ -249,6 +249,11 @@ def strongest_events(store: Any, a: str, b: str, start: date | None = None, end:
         f"SELECT count(*) FROM events e WHERE {where}",
         {"a": a, "b": b, "start": start, "end": end, "ds": dataset},
     ).fetchone()[0]
+    from detente.coverage import window_coverage
+
+    cov = [c for c in window_coverage(store, start, end) if dataset is None or c["dataset"] == dataset]
+    out["coverage"] = jsonable(cov)
+    out["notes"] = [c["note"] for c in cov if c["note"]]
     return out
 
 
