@@ -13,6 +13,8 @@ dyad with zero events. Beyond that, how often an actor appears is the evidence b
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
+from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -145,7 +147,7 @@ def describe(store: Store, actors: list[str]) -> list[dict]:
     return out
 
 
-def gaps(days: Any, start: Any, end: Any) -> list[tuple]:
+def gaps(days: Iterable, start: date, end: date) -> list[tuple[date, date]]:
     """The runs of calendar days in ``start..end`` that are not in ``days`` (covered days), as (first, last).
 
     >>> from datetime import date, timedelta
@@ -156,7 +158,7 @@ def gaps(days: Any, start: Any, end: Any) -> list[tuple]:
     from datetime import timedelta
 
     have = {d.date() if hasattr(d, "date") and callable(d.date) else d for d in days}
-    out: list[tuple] = []
+    out: list[tuple[date, date]] = []
     day, run = start, None
     while day <= end:
         if day not in have:
@@ -170,7 +172,7 @@ def gaps(days: Any, start: Any, end: Any) -> list[tuple]:
     return out
 
 
-def window_coverage(store: Any, start: Any, end: Any, kind: str = "events") -> list[dict]:
+def window_coverage(store: Store, start: date | None, end: date | None, kind: str = "events") -> list[dict]:
     """For each dataset of ``kind`` (events or dyad_days): the covered days of ``start..end`` and the gaps,
     with a one-line note when the dataset does not cover the whole window (so "0 events" is never read as
     "nothing happened" where the dataset has no data)."""
