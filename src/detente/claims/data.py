@@ -136,13 +136,14 @@ class Source:
         if key not in self._events:
             df = self.con.execute(
                 """SELECT e.date, e.source_actor, e.target_actor, e.cameo_code, c.name AS cameo_name, e.goldstein,
-                          e.source_url, e.event_id, e.source_text, e.target_text
+                          e.source_url, e.event_id, e.source_text, e.target_text,
+                          coalesce(e.sources, e.reports, 1) AS n_sources
                    FROM events e LEFT JOIN cameo c ON c.code = e.cameo_code
                    WHERE e.dataset = $1 AND list_contains($2, e.source_actor) AND list_contains($2, e.target_actor)
                          AND e.goldstein IS NOT NULL""", [dataset, sorted(set(actors))]).df() \
                 if self._has_cameo() else self.con.execute(
                 """SELECT date, source_actor, target_actor, cameo_code, NULL AS cameo_name, goldstein, source_url,
-                          event_id, source_text, target_text FROM events
+                          event_id, source_text, target_text, coalesce(sources, reports, 1) AS n_sources FROM events
                    WHERE dataset = $1 AND list_contains($2, source_actor) AND list_contains($2, target_actor)
                          AND goldstein IS NOT NULL""", [dataset, sorted(set(actors))]).df()
             df["date"] = pd.to_datetime(df["date"])

@@ -1,4 +1,15 @@
-"""The strongest events on each side of a verdict, with their provenance (event id, source URL)."""
+"""The strongest events on each side of a verdict, with their provenance (event id, source URL).
+
+Ranking: an event reported by several independent sources outranks a lone report; within that, intensity
+(|Goldstein|) weighted by log2(1 + sources). A single-source event at the extremes of the scale
+(|Goldstein| >= 8) is marked ``single_source_extreme``: the kind of row a coding error or one outlet's framing makes.
+Events are taken only inside the claim's own window (the evidence spec's start..end).
+
+>>> rank(10.0, 1) < rank(7.0, 3)    # a corroborated 7 outranks a lone 10
+True
+>>> single_source_extreme(-10.0, 1), single_source_extreme(-10.0, 4), single_source_extreme(3.4, 1)
+(True, False, False)
+"""
 
 from __future__ import annotations
 
@@ -8,6 +19,19 @@ from detente.claims.data import Source
 from detente.claims.kinds import Evidence
 
 PER_SIDE = 5
+EXTREME = 8.0  # |Goldstein| at or beyond which a single-source event is flagged
+
+
+def rank(goldstein: float, n_sources: int | None) -> tuple[int, float]:
+    """The sort key (higher first): corroborated (2+ sources) before single reports, then |g| x log2(1 + sources)."""
+    import math
+
+    n = max(1, int(n_sources or 1))
+    return (1 if n >= 2 else 0, abs(goldstein) * math.log2(1 + n))
+
+
+def single_source_extreme(goldstein: float | None, n_sources: int | None) -> bool:
+    return goldstein is not None and abs(goldstein) >= EXTREME and int(n_sources or 1) <= 1
 
 
 def strongest(source: Source, dataset: str, specs: list[Evidence], per_side: int = PER_SIDE,
@@ -31,7 +55,8 @@ def strongest(source: Source, dataset: str, specs: list[Evidence], per_side: int
             rows.append(r)
     out = []
     for side in ("for", "against"):
-        side_rows = sorted((r for r in rows if r["side"] == side), key=lambda r: -abs(_strength(r)))
+        side_rows = sorted((r for r in rows if r["side"] == side),
+                           key=lambda r: rank(_strength(r), r.get("n_sources")), reverse=True)
         out += side_rows[:per_side]
     return out
 
@@ -72,16 +97,21 @@ def _fetch_rows(source: Source, dataset: str, sp: Evidence, k: int, actors: list
         if not d.directed:
             m |= (ev["source_actor"] == d.b) & (ev["target_actor"] == d.a)
         m &= (ev["date"] >= pd.Timestamp(lo)) & (ev["date"] <= pd.Timestamp(hi))
-        sel = ev[m].sort_values(["goldstein", "date"])
+        sel = ev[m]
+        n_src = sel["n_sources"] if "n_sources" in sel else pd.Series(1, index=sel.index)
+        keys = [rank(g, n) for g, n in zip(sel["goldstein"], n_src, strict=True)]
+        sel = sel.assign(_c=[x[0] for x in keys], _w=[x[1] for x in keys], n_sources=n_src)
+        sel = sel.sort_values(["_c", "_w", "date"], ascending=[False, False, True])
         rows = []
-        for part in (sel[sel["goldstein"] > 0].iloc[::-1].head(k), sel[sel["goldstein"] < 0].head(k)):
+        for part in (sel[sel["goldstein"] > 0].head(k), sel[sel["goldstein"] < 0].head(k)):
             for r in part.itertuples(index=False):
                 rows.append({"date": pd.Timestamp(r.date).date(), "source": r.source_actor, "target": r.target_actor,
                              "event_type": r.cameo_name or r.cameo_code, "cameo_code": r.cameo_code,
                              "goldstein": float(r.goldstein), "dataset": dataset,
                              "source_url": r.source_url if isinstance(r.source_url, str) else None,
                              "event_id": r.event_id, "source_text": r.source_text, "target_text": r.target_text,
-                             "dyad": str(d)})
+                             "dyad": str(d), "n_sources": int(r.n_sources),
+                             "single_source_extreme": single_source_extreme(float(r.goldstein), int(r.n_sources))})
         return rows
     a, b = sorted(d.actors)
     sc = source.scores(dataset, d)
