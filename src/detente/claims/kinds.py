@@ -220,6 +220,6 @@ def fit_component(name: str, dataset: str, res: stats.Fit, weights: np.ndarray, 
 
 
 # the kinds register themselves on import; kept last because they import the names above
-from detente.claims import kinds_dyad, kinds_region  # noqa: E402, F401
+from detente.claims import kinds_dyad, kinds_region, kinds_signal  # noqa: E402, F401
 
 

@@ -162,6 +162,8 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
     per: dict[str, dict] = {}
     evidence: list[dict] = []
     series: dict[str, dict[str, list]] = {}
+    if h.tests and all(getattr(t, "signal", None) for t in h.tests):
+        datasets = []  # only signal tests: no event dataset speaks to it
     for ds in datasets:
         comps: list[Component] = []
         notes: list[str] = []
@@ -171,6 +173,8 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
                                    note=f"dataset {ds} is not in the store; run `detente sources`"))
         else:
             for t in h.tests:
+                if getattr(t, "signal", None):
+                    continue  # a signal kind runs once, on its own dataset (below)
                 r = _run(ctx, t, ds)
                 comps += r.components
                 notes += r.notes
@@ -182,6 +186,17 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
             if not light and any(c.outcome != "insufficient" for c in comps):
                 evidence += strongest(ctx.source, ds, specs, actors=list(ctx.case.actors))
         per[ds] = {"verdict": decide(comps), "components": comps, "notes": notes}
+    for t in h.tests:  # trade, arms, ideal points: tested once on the dataset the kind names (kinds_signal)
+        sig = getattr(t, "signal", None)
+        if sig:
+            r = _run(ctx, t, sig)
+            v = per.setdefault(sig, {"components": [], "notes": []})
+            v["components"] += r.components
+            v["notes"] += r.notes
+            v["verdict"] = decide(v["components"])
+            if r.series and not light:
+                series.setdefault(sig, {}).update(
+                    {k: [[i.date().isoformat(), round(float(x), 5)] for i, x in s.items()] for k, s in r.series.items()})
     verdict, agreement = combine({d: v["verdict"] for d, v in per.items()})
     if light:
         return ClaimResult(id=h.id, claim=h.claim, kind=h.kind, verdict=verdict, agreement=agreement)
