@@ -84,6 +84,9 @@ def _signal_rows(rng: np.random.Generator) -> list[tuple]:
             b = total * share * rng.uniform(0.8, 1.2)
             rows += [("trade_import", "AAA", "BBB", y, d, None, b, "partner_trade"),
                      ("trade_import", "AAA", "CCC", y, d, None, total - b, "partner_trade")]
+    for y in range(2000, 2022):  # UN ideal points: AAA close to BBB (0.2 apart), far from CCC (2 apart)
+        rows += [("ideal_point", a, None, y, None, None, v + rng.normal(0, 0.02), "un_idealpoints")
+                 for a, v in (("AAA", 0.0), ("BBB", 0.2), ("CCC", 2.0))]
     for y in range(2011, 2021):
         rows += [("arms_transfer", "CCC", "AAA", y, date(y, 1, 1), date(y, 12, 31), 80 * rng.uniform(0.8, 1.2),
                   "sipri_arms"),
@@ -121,6 +124,7 @@ periods:
   p1: {start: 2019-01-01, end: 2020-06-30}
   p2: {start: 2020-07-01, end: 2021-12-31}
   e1: {start: 2021-01-01, end: 2021-06-30}
+  long: {start: 2019-01-01, end: 2021-12-31}  # three calendar years, for the year-level ideal points
 defaults: {measure: tone, bootstrap: 400, seed: 3}
 hypotheses:
 """
@@ -166,6 +170,11 @@ CASES = {
         "{kind: trade_share, reporter: AAA, partner: BBB, flow: imports, before: p1, after: p2, expect: increase}",
         "{kind: trade_share, reporter: AAA, partner: BBB, flow: imports, before: p1, after: p2, expect: none}",
         "{kind: trade_share, reporter: CCC, partner: BBB, before: p1, after: p2, expect: increase}",
+    ),
+    "ideal_distance": (
+        "{kind: ideal_distance, dyad: AAA-BBB, versus: AAA-CCC, periods: [long]}",
+        "{kind: ideal_distance, dyad: AAA-CCC, versus: AAA-BBB, periods: [long]}",
+        "{kind: ideal_distance, dyad: AAA-ZZZ, versus: AAA-BBB, periods: [long]}",
     ),
     "arms_supplier": (
         "{kind: arms_supplier, supplier: CCC, recipient: AAA, windows: [[2011, 2015], [2016, 2020]]}",
@@ -320,7 +329,7 @@ def test_decide_and_combine():
 
 # ------------------------------------------------------------------------------------- case files
 @pytest.mark.parametrize("body,line,words", [
-    ("  - {id: X, claim: c, kind: comparee, x: AAA-BBB}\n", 10, ["unknown kind", "compare, influence"]),
+    ("  - {id: X, claim: c, kind: comparee, x: AAA-BBB}\n", 10, ["unknown kind", "compare, ideal_distance, influence"]),
     ("  - {id: X, claim: c, kind: compare, x: AAA}\n", 10, ["bad dyad", "'IRN-ARM'"]),
     ("  - {id: X, claim: c, kind: compare}\n", 10, ["needs 'x'"]),
     ("  - id: X\n    claim: c\n    kind: compare\n    x: AAA-BBB\n    periods: [p9]\n", 14, ["unknown period 'p9'"]),
@@ -374,7 +383,8 @@ def test_builtin_claims_get_valid_verdicts(builtin):
     assert sorted(builtin) == sorted(f"C{i}" for i in range(1, 14))
     for r in builtin.values():
         assert r.verdict in VERDICTS
-        signals = {"C4": {"partner_trade"}, "C5": {"partner_trade"}, "C12": {"sipri_arms"}}.get(r.id, set())
+        signals = {"C4": {"partner_trade"}, "C5": {"partner_trade"},
+                   "C12": {"sipri_arms", "un_idealpoints"}}.get(r.id, set())
         assert set(r.datasets) == {"gdelt_network", "icews"} | signals  # trade / arms tests name their dataset
         json.dumps(r.as_dict())
     # the verdicts docs/claims.md publishes for the bundled data (intensity vs the world's base rate; B = 1000

@@ -210,3 +210,90 @@ class ArmsSupplier(Kind):
                 note=f"{dataset}: SIPRI trend-indicator values of deliveries; deals without delivery years are "
                      "left out", extra=extra))
         return run
+
+
+IDEAL_MARGIN = 0.1  # ideal-point units (Voeten idealpointall; states span about -2..+3): a tenth of a point
+
+
+@register
+class IdealDistance(Kind):
+    """A dyad's UN ideal-point distance: vs another dyad's in each period, or after vs before."""
+
+    name = "ideal_distance"
+    summary = "a dyad's UN ideal-point distance is below (above) another dyad's, or falls / rises between periods"
+    signal = "un_idealpoints"
+    params = {
+        "dyad": P.DYAD,
+        "versus": P.Param(P.dyad, "a dyad to compare with, per period (a level test)"),
+        "periods": P.PERIODS,
+        "before": P.Param(P.period, "with after: a change test"),
+        "after": P.Param(P.period, "a period name"),
+        "expect": P.one_of("less", "greater", "increase", "decrease", "none"),
+        "margin": P.Param(P.number, f"smallest difference that matters, in ideal-point units (default "
+                                    f"{IDEAL_MARGIN})", default=IDEAL_MARGIN),
+    }
+
+    def __init__(self, values: dict[str, Any], case: Case):
+        super().__init__(values, case)
+        change = values.get("before") is not None or values.get("after") is not None
+        if change == (values.get("versus") is not None) or (change and None in (values["before"], values["after"])):
+            raise CaseError("ideal_distance: give versus (a dyad, per period) or both before and after (a change)")
+
+    def _distance(self, ctx: Context, dataset: str, a: str, b: str, per: str) -> tuple[np.ndarray, np.ndarray]:
+        """(weight x distance, weight) per calendar year the period overlaps and both states have a point;
+        weight = the period's days in that year (as alignment_frame)."""
+        p = ctx.case.periods[per]
+        df = ctx.source.con.execute(
+            "SELECT actor_a, year, value FROM signals WHERE dataset = ? AND kind = 'ideal_point' AND actor_a IN (?, ?)",
+            [dataset, a, b]).df()
+        if df.empty:
+            return np.zeros(0), np.zeros(0)
+        w = df.pivot_table(index="year", columns="actor_a", values="value")
+        if a not in w or b not in w:
+            return np.zeros(0), np.zeros(0)
+        d = (w[a] - w[b]).abs().dropna()
+        lo = ctx.moved(p.start) if p.start else pd.Timestamp(int(d.index.min()), 1, 1).date()
+        hi = ctx.moved(p.end) if p.end else pd.Timestamp(int(d.index.max()), 12, 31).date()
+        num, den = [], []
+        for y, v in d.items():
+            y0, y1 = max(lo, pd.Timestamp(int(y), 1, 1).date()), min(hi, pd.Timestamp(int(y), 12, 31).date())
+            if y0 <= y1:
+                days = (y1 - y0).days + 1
+                num.append(v * days)
+                den.append(days)
+        return np.asarray(num, float), np.asarray(den, float)
+
+    def run(self, ctx: Context, dataset: str) -> Run:
+        run = Run()
+        exp = EXPECT_DIR[self.expect]
+        a, b = self.dyad.actors
+        cases = ([(f"{self.dyad} - {self.versus} UN ideal-point distance: {per}", per, None) for per in self.periods]
+                 if self.versus is not None else
+                 [(f"{self.dyad} UN ideal-point distance: {self.after} - {self.before}", self.after, self.before)])
+        for name, per, ref in cases:
+            nx, dx = self._distance(ctx, dataset, a, b, per)
+            if ref is None:
+                ny, dy = self._distance(ctx, dataset, *self.versus.actors, per)
+                common = len(dx) == len(dy)
+            else:
+                ny, dy = self._distance(ctx, dataset, a, b, ref)
+                common = True
+            n = min(len(dx), len(dy))
+            if n < MIN_YEARS or not common:
+                run.components.append(ctx.gap(name, dataset, exp, f"{dataset}: {n} years with both states' ideal "
+                                              f"points in the period (need {MIN_YEARS}; the release ends in 2023)",
+                                              per))
+                continue
+            Cx = resample.counts(len(dx), ctx.B, [ctx.seed, len(dx)])
+            Cy = Cx if ref is None else resample.counts(len(dy), ctx.B, [ctx.seed + 1, len(dy)])
+            draws = resample.ratio_draws(nx, dx, Cx) - resample.ratio_draws(ny, dy, Cy)
+            lo, hi = resample.interval(draws)
+            vx, vy = float(nx.sum() / dx.sum()), float(ny.sum() / dy.sum())
+            run.components.append(Component(
+                name, dataset, vx - vy, lo, hi, resample.p_value(draws), n, exp, margin=self.margin,
+                min_n=MIN_YEARS, period=per if ref is None else f"{ref}->{per}",
+                method=f"day-weighted mean over calendar years of |ideal_a - ideal_b|, circular block bootstrap over "
+                       f"years ({'paired, ' if ref is None else ''}B={ctx.B}); margin {self.margin}",
+                note=f"{dataset}: Voeten's idealpointall, comparable across years",
+                extra={"distance": vx, ("versus" if ref is None else "before"): vy, "years": n}))
+        return run
