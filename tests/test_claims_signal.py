@@ -142,6 +142,20 @@ def test_israel_share_of_azerbaijan_arms_2011_2020_matches_the_register(results)
     assert 20 < c.effect < 40  # Russia, not Israel, delivered most in 2011-2020
     assert c.lo <= c.effect <= c.hi
     assert c.outcome in ("against", "undecided") and "TIV" in c.method
+    # evidence: the largest deals delivered in the window, Israel's for the claim, other suppliers' against it
+    ev = [e for e in r.evidence if e["dataset"] == "sipri_arms"]
+    big = {}
+    with SIPRI.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.reader(f):
+            if row[0] == "Azerbaijan" and row[10].strip() and row[15].strip():
+                ys = [int(float(x)) for x in row[10].replace(" ", "").split(";") if x]
+                if min(ys) <= 2020 and max(ys) >= 2011:
+                    side = "for" if row[1] == "Israel" else "against"
+                    big[side] = max(big.get(side, 0.0), float(row[15]))
+    for side in ("for", "against"):
+        got = [e["score"] for e in ev if e["side"] == side]
+        assert got and max(got) == pytest.approx(big[side]), side
+    assert {e["source"] for e in ev if e["side"] == "for"} == {"ISR"} and all(e["goldstein"] is None for e in ev)
 
 
 def test_arms_change_russia_armenia(results):

@@ -52,6 +52,7 @@ class Run:
     series: dict[str, pd.Series] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # evidence rows a signal kind gives itself (e.g. arms deals)
 
 
 class Context:

@@ -166,6 +166,24 @@ class ArmsSupplier(Kind):
           SELECT y AS year, actor_a AS supplier, sum(value / (y1 - y0 + 1)) AS tiv
           FROM d, range(y0, y1 + 1) r(y) GROUP BY ALL""", [dataset, self.recipient]).df()
 
+    def deals(self, ctx: Context, dataset: str, w: tuple[int, int], sign: int, k: int = 3) -> list[dict]:
+        """The largest deals (delivered TIV) with deliveries in the window: the suppliers' count for the claim
+        when ``sign`` > 0, the other suppliers' against it (the reverse when ``sign`` < 0)."""
+        df = ctx.source.con.execute(
+            "SELECT actor_a, actor_b, year, date, end_date, item, value, label FROM signals WHERE dataset = ?"
+            " AND kind = 'arms_transfer' AND actor_b = ? AND value > 0 AND year(date) <= ? AND year(end_date) >= ?"
+            " ORDER BY value DESC", [dataset, self.recipient, w[1], w[0]]).df()
+        rows = []
+        for mine, part in ((True, df[df.actor_a.isin(self.supplier)]), (False, df[~df.actor_a.isin(self.supplier)])):
+            for r in part.head(k).itertuples(index=False):
+                rows.append({"date": pd.Timestamp(r.date).date(), "source": r.actor_a, "target": r.actor_b,
+                             "event_type": f"arms delivered {pd.Timestamp(r.date).year}-"
+                                           f"{pd.Timestamp(r.end_date).year} (ordered {r.year}): {r.label}",
+                             "cameo_code": None, "goldstein": None, "score": float(r.value), "dataset": dataset,
+                             "source_url": None, "event_id": r.item, "dyad": f"{r.actor_a}>{r.actor_b}",
+                             "side": "for" if mine == (sign > 0) else "against"})
+        return rows
+
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
         exp = EXPECT_DIR[self.expect]
@@ -209,6 +227,9 @@ class ArmsSupplier(Kind):
                        f"circular block bootstrap over years (B={ctx.B}); margin {self.margin} share points",
                 note=f"{dataset}: SIPRI trend-indicator values of deliveries; deals without delivery years are "
                      "left out", extra=extra))
+            sign = 1 if exp in ("greater", "nonzero") else -1
+            run.rows += [r for r in self.deals(ctx, dataset, w, sign) if not any(
+                r["event_id"] == x["event_id"] for x in run.rows)]
         return run
 
 

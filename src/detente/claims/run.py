@@ -194,6 +194,8 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
             v["components"] += r.components
             v["notes"] += r.notes
             v["verdict"] = decide(v["components"])
+            if not light:
+                evidence += r.rows
             if r.series and not light:
                 series.setdefault(sig, {}).update(
                     {k: [[i.date().isoformat(), round(float(x), 5)] for i, x in s.items()] for k, s in r.series.items()})
