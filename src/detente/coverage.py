@@ -12,10 +12,12 @@ dyad with zero events. Beyond that, how often an actor appears is the evidence b
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Iterable
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -25,8 +27,11 @@ if TYPE_CHECKING:
 
 EVIDENCE_FLOOR_DAYS = 30  # an actor present on fewer days than this in a dataset and period is low-evidence
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PAIRS: dict[int, tuple[pd.DataFrame, frozenset]] = {}
+_SHARED: dict[tuple, pd.DataFrame] = {}  # (store file, files state) -> actor table, read-only stores
 
 
+@functools.cache
 def universe(dataset: str) -> frozenset[str] | None:
     """The actors a dataset can hold at all (None: any actor, as in event datasets).
 
@@ -65,6 +70,12 @@ def actor_table(store: Store) -> pd.DataFrame:
     key = store.con.execute("SELECT count(*), max(ingested_at) FROM files").fetchall()[0]
     if hit is not None and hit[0] == key:
         return hit[1]
+    # read-only opens of the same file and contents (the report, its claims and each Reader open several) share
+    # one table: only an ingest, which changes ``files``, changes it
+    shared = (str(store.path), key) if getattr(store, "read_only", False) and Path(store.path).is_file() else None
+    if shared is not None and shared in _SHARED:
+        _CACHE[store] = (key, _SHARED[shared])
+        return _SHARED[shared]
     frame = store.con.execute("""
         WITH sides AS (
           SELECT dataset, actor_a AS actor, date FROM dyad_days UNION ALL
@@ -74,6 +85,10 @@ def actor_table(store: Store) -> pd.DataFrame:
         SELECT dataset, actor, min(date) AS first_day, max(date) AS last_day, count(DISTINCT date) AS days
         FROM sides GROUP BY ALL ORDER BY ALL""").df()
     _CACHE[store] = (key, frame)
+    if shared is not None:
+        if len(_SHARED) > 8:
+            _SHARED.clear()
+        _SHARED[shared] = frame
     return frame
 
 
@@ -101,7 +116,12 @@ def covers_actor(store: Store, dataset: str, actor: str) -> bool:
     if u is not None and actor not in u:
         return False
     t = actor_table(store)
-    return bool(((t.dataset == dataset) & (t.actor == actor)).any())
+    hit = _PAIRS.get(id(t))
+    if hit is None or hit[0] is not t:  # (dataset, actor) pairs as a set, once per table
+        if len(_PAIRS) > 16:
+            _PAIRS.clear()
+        hit = _PAIRS[id(t)] = (t, frozenset(zip(t["dataset"].tolist(), t["actor"].tolist(), strict=True)))
+    return (dataset, actor) in hit[1]
 
 
 def low_evidence(days_present: int | None, floor: int = EVIDENCE_FLOOR_DAYS) -> bool:

@@ -694,11 +694,13 @@ class Reader:
             codes, uniq = pd.factorize(df["k"])
             keys = np.asarray(uniq, dtype=object)
             ab = [k.split("|", 1) for k in keys]  # split once here, not in every period's sums
-            self._periods[key] = {"pair": codes, "keys": keys,
+            wk = df["wk"].to_numpy(np.int64)
+            order = np.argsort(wk, kind="stable")  # by week: a period's weeks are one slice (searchsorted)
+            self._periods[key] = {"pair": codes[order], "keys": keys,
                                   "a": np.array([x[0] for x in ab], dtype=object),
                                   "b": np.array([x[1] for x in ab], dtype=object),
-                                  "wk": df["wk"].to_numpy(np.int64),
-                                  **{c: df[c].to_numpy(float) for c in ("value", "abs", "coop", "conf", "n")}}
+                                  "wk": wk[order],
+                                  **{c: df[c].to_numpy(float)[order] for c in ("value", "abs", "coop", "conf", "n")}}
             if len(_WEEKLY) > 8:
                 _WEEKLY.clear()
             _WEEKLY[shared] = self._periods[key]
@@ -723,7 +725,7 @@ class Reader:
             epoch = date(1970, 1, 5)
             w0, w1 = ((lo - epoch).days + 3) // 7, ((hi - epoch).days - 3) // 7
             w1 = max(w1, w0)
-            m = (ww["wk"] >= w0) & (ww["wk"] <= w1)
+            m = slice(int(np.searchsorted(ww["wk"], w0, "left")), int(np.searchsorted(ww["wk"], w1, "right")))
             pair = ww["pair"][m]
             n_pairs = len(ww["keys"])
             sums = {c: np.bincount(pair, weights=ww[c][m], minlength=n_pairs) for c in
