@@ -36,6 +36,7 @@ import difflib
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -115,7 +116,28 @@ def _pick(store: Any, dataset: str | None, measures: list[str] | None) -> list[D
     return infos
 
 
+_KNOWN: dict[tuple, list[str]] = {}  # (store file, files state) -> known actors, read-only stores
+
+
 def known_actors(store: Any) -> list[str]:
+    shared = None
+    if getattr(store, "read_only", False) and Path(getattr(store, "path", "")).is_file():
+        try:
+            shared = (str(store.path), tuple(store.con.execute(
+                "SELECT count(*), max(ingested_at) FROM files").fetchall()[0]))
+        except Exception:  # noqa: BLE001 (no files table: no sharing)
+            shared = None
+    if shared is not None and shared in _KNOWN:
+        return list(_KNOWN[shared])
+    out = _known_actors(store)
+    if shared is not None:
+        if len(_KNOWN) > 8:
+            _KNOWN.clear()
+        _KNOWN[shared] = out
+    return list(out)
+
+
+def _known_actors(store: Any) -> list[str]:
     rows = getattr(store, "con", store).execute(
         "SELECT DISTINCT x FROM (SELECT source_actor x FROM events UNION SELECT target_actor FROM events"
         " UNION SELECT actor_a FROM dyad_days UNION SELECT actor_b FROM dyad_days) WHERE x IS NOT NULL"
