@@ -11,7 +11,6 @@ median of ``--repeat`` runs is reported, and with ``--markdown`` written into do
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import tempfile
@@ -25,34 +24,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 from detente import case as case_mod  # noqa: E402
 from detente import fetch, update  # noqa: E402
 from detente.store import Store  # noqa: E402
-from gdelt_server import GdeltServer, V2Archive, zip_rows  # noqa: E402
+from gdelt_server import GdeltServer, V2Archive, redate_v2, sample_rows, zip_rows  # noqa: E402
 
-SAMPLE = ROOT.parent / "shared" / "data" / "gdelt2-events-sample"
-CASE = (ROOT / "tests" / "test_update.py").read_text().split('CASE = """', 1)[1].split('"""', 1)[0]
+CASE = (ROOT / "tests" / "fixtures" / "update_case.yaml").read_text()
 FIRST = date(2024, 2, 23)
 
 
-def sample_rows() -> list[list[str]]:
-    rows = []
-    for f in sorted(SAMPLE.glob("*.csv")):
-        with open(f, newline="", encoding="utf-8") as fh:
-            r = csv.reader(fh)
-            next(r)
-            rows += [x[1:62] for x in r]
-    return rows
-
-
-def redate(row: list[str], slot: str, uid: int) -> list[str]:
-    d = datetime.strptime(slot, "%Y%m%d%H%M%S")
-    out = list(row)
-    out[0] = str(uid)
-    out[1], out[2], out[3] = d.strftime("%Y%m%d"), d.strftime("%Y%m"), str(d.year)
-    out[59] = slot
-    return out
-
-
 def archive(server: GdeltServer, days: int, slots: int, rows: int) -> tuple[V2Archive, int]:
-    pool = sample_rows()
+    pool = sample_rows(None)
     arc, uid, n = V2Archive(server), 10**12, 0
     for k in range(days + 1):
         day = FIRST + timedelta(days=k)
@@ -61,7 +40,7 @@ def archive(server: GdeltServer, days: int, slots: int, rows: int) -> tuple[V2Ar
             slot = t.strftime("%Y%m%d%H%M%S")
             chunk = []
             for _ in range(rows):
-                chunk.append(redate(pool[uid % len(pool)], slot, uid))
+                chunk.append(redate_v2(pool[uid % len(pool)], slot, uid))
                 uid += 1
             arc.add_slot(slot, body=zip_rows(f"{slot}.export.CSV", chunk))
             n += len(chunk) if k else 0

@@ -66,6 +66,34 @@ def to_v2(row: list[str], slot: str) -> list[str]:
     return out
 
 
+GDELT2_SAMPLE = SHARED / "gdelt2-events-sample"
+
+
+def sample_rows(day: str | None = "2020-11-13") -> list[list[str]]:
+    """The 61 export fields of the real GDELT 2.0 sample rows (its pandas index column and trailing mention field
+    dropped); ``day=None`` reads all three sample days."""
+    out = []
+    for f in sorted(GDELT2_SAMPLE.glob("*.csv") if day is None else [GDELT2_SAMPLE / f"{day}.csv"]):
+        with open(f, newline="", encoding="utf-8") as fh:
+            r = csv.reader(fh)
+            next(r)
+            out += [row[1:62] for row in r]
+    return out
+
+
+def redate_v2(row: list[str], slot: str, event_id: int | None = None) -> list[str]:
+    """A 2.0 export row moved to the 15-minute ``slot`` (YYYYMMDDHHMMSS): its date fields and DATEADDED; a new
+    GLOBALEVENTID when given (to keep ids unique across copies)."""
+    d = datetime.strptime(slot, "%Y%m%d%H%M%S")
+    out = list(row)
+    if event_id is not None:
+        out[0] = str(event_id)
+    out[1], out[2], out[3] = d.strftime("%Y%m%d"), d.strftime("%Y%m"), str(d.year)
+    out[4] = f"{d.year + (d.timetuple().tm_yday - 1) / 365:.4f}"
+    out[59] = slot
+    return out
+
+
 def zip_rows(member: str, rows: list[list[str]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

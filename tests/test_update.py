@@ -4,45 +4,28 @@ for the case's actors with their SOURCEURL, verdicts re-run; interrupted and re-
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from detente import case as case_mod
 from detente import fetch, update
 from detente.store import Store
-from gdelt_server import GdeltServer, V2Archive, md5, zip_rows
+from gdelt_server import GdeltServer, V2Archive, md5, redate_v2, sample_rows, zip_rows
 
 SAMPLE = "gdelt2-events-sample/2020-11-13.csv"
 
 
-def _sample_rows(shared) -> list[list[str]]:
-    """The sample's 61 export fields (its leading index column and trailing mention field dropped)."""
-    with open(shared / SAMPLE, newline="", encoding="utf-8") as fh:
-        r = csv.reader(fh)
-        next(r)
-        return [row[1:62] for row in r]
-
-
-def _redate(row: list[str], slot: str) -> list[str]:
-    d = datetime.strptime(slot, "%Y%m%d%H%M%S")
-    out = list(row)
-    out[1], out[2], out[3] = d.strftime("%Y%m%d"), d.strftime("%Y%m"), str(d.year)
-    out[4] = f"{d.year + (d.timetuple().tm_yday - 1) / 365:.4f}"
-    out[59] = slot
-    return out
-
-
 def _archive(server, shared, days: list[date], per_slot: int = 200, slots_per_day: int = 3) -> V2Archive:
-    rows = _sample_rows(shared)
+    rows = sample_rows()
     arc = V2Archive(server)
     k = 0
     for day in days:
         t = datetime(day.year, day.month, day.day)
         for _ in range(slots_per_day):
             slot = t.strftime("%Y%m%d%H%M%S")
-            chunk = [_redate(r, slot) for r in rows[k:k + per_slot]]
+            chunk = [redate_v2(r, slot) for r in rows[k:k + per_slot]]
             k += per_slot
             name = f"{slot}.export.CSV.zip"
             arc.add_slot(slot, body=zip_rows(name[:-4], chunk))
@@ -62,18 +45,7 @@ def seeded(tmp_path, shared):
     s.close()
 
 
-CASE = """
-name: update_test
-title: ARM-AZE and RUS-TUR in late February 2024
-actors: {ARM: Armenia, AZE: Azerbaijan, RUS: Russia, TUR: Turkey}
-periods:
-  before: {start: 2024-02-23, end: 2024-02-23}
-  after: {start: 2024-02-24, end: null}
-datasets: [gdelt2]
-hypotheses:
-  - {id: U1, claim: Armenia and Azerbaijan stay hostile, kind: compare, x: ARM-AZE, y: 0, periods: all, expect: less}
-  - {id: U2, claim: Russia and Turkey cooperate, kind: compare, x: RUS-TUR, y: 0, periods: all, expect: greater}
-"""
+CASE = (Path(__file__).parent / "fixtures" / "update_case.yaml").read_text()
 
 
 def _case():
@@ -147,9 +119,9 @@ def test_interrupted_update_resumes_without_duplicates(seeded, tmp_path, shared)
 def test_corrupt_file_is_never_ingested(seeded, tmp_path, shared):
     with GdeltServer() as srv:
         arc = V2Archive(srv)
-        good = _sample_rows(shared)[:50]
+        good = sample_rows()[:50]
         slot = "20240224000000"
-        body = zip_rows(f"{slot}.export.CSV", [_redate(r, slot) for r in good])
+        body = zip_rows(f"{slot}.export.CSV", [redate_v2(r, slot) for r in good])
         arc.add_slot(slot, body=body[: len(body) // 2], list_md5=md5(body), list_size=len(body))
         arc.publish()
         with pytest.raises(Exception, match="not downloaded"):
