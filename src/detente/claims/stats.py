@@ -29,11 +29,6 @@ class Estimate:
     method: str
 
 
-def block_length(n: int, unit: str = "day") -> int:
-    """The one block rule (:func:`detente.resample.block_length`), for days or weeks alike."""
-    return resample.block_length(n)
-
-
 def block_means(x: np.ndarray, B: int, rng: np.random.Generator, block: int | None = None) -> np.ndarray:
     """B circular block bootstrap replicates of the mean of x (NaN already removed, time order kept)."""
     return x[resample.indices(len(x), B, rng, block)].mean(axis=1)
@@ -58,10 +53,10 @@ def mean_diff(x: np.ndarray, y: np.ndarray | float, B: int = DEFAULT_B, seed: in
         return Estimate(math.nan, math.nan, math.nan, math.nan, 0, "block bootstrap")
     boot = block_means(x, B, rng) - by
     eff = float(x.mean() - ey)
-    lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+    lo, hi = resample.interval(boot, alpha)
     n = len(x) if ny == 0 else min(len(x), ny)
-    return Estimate(eff, float(lo), float(hi), resample.p_value(boot, 0.0), n,
-                    f"circular block bootstrap of daily means (block {block_length(len(x))} days, B={B})")
+    return Estimate(eff, lo, hi, resample.p_value(boot, 0.0), n,
+                    f"circular block bootstrap of daily means (block {resample.block_length(len(x))} days, B={B})")
 
 
 Parts = tuple[np.ndarray, np.ndarray]
