@@ -55,10 +55,6 @@ def compile_case(case: Case) -> Case:
     return case
 
 
-def build_case(root: Node, path: str | None = None) -> Case:
-    return compile_case(_build(root, path))
-
-
 def load_case(name_or_path: str | Path | Case = "south_caucasus") -> Case:
     """Load, validate and compile a case: a built-in name, a path to a YAML file, or a Case."""
     return compile_case(_load(name_or_path))
