@@ -118,6 +118,7 @@ _PART = re.compile(r"\b(early|mid|late|the first half of|the second half of|the 
 _SEASON = re.compile(r"\b(?:the\s+)?(spring|summer|autumn|fall|winter)\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I)
 _MONTH = re.compile(rf"\b(early|mid|late)?[\s-]*{_MON}\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_MAY_YEAR = re.compile(r"\s*(?:of\s+)?\d")  # on the 4 chars after "May": "May 2022" but not "may of 2022"
 
 
 def dates(s: str) -> list[tuple[int, int, date, date, str]]:
@@ -136,18 +137,13 @@ def dates(s: str) -> list[tuple[int, int, date, date, str]]:
         taken.append((start, m.end()))
         out.append((start, m.end(), lo, hi, prec))
 
-    for m in _DAY1.finditer(s):
-        try:
-            d = date(_year(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
-        except ValueError:
-            continue
-        add(m, d, d, "day")
-    for m in _DAY2.finditer(s):
-        try:
-            d = date(_year(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
-        except ValueError:
-            continue
-        add(m, d, d, "day")
+    for rx, di, mi in ((_DAY1, 1, 2), (_DAY2, 2, 1)):  # "24 February 2022", "February 24, 2022"
+        for m in rx.finditer(s):
+            try:
+                d = date(_year(m.group(3)), MONTHS[m.group(mi).lower()], int(m.group(di)))
+            except ValueError:
+                continue
+            add(m, d, d, "day")
     for m in _RANGE.finditer(s):
         a, b = _year(m.group(1)), _year(m.group(2))
         if a < b:
@@ -161,7 +157,7 @@ def dates(s: str) -> list[tuple[int, int, date, date, str]]:
         lo, hi = SEASONS[m.group(1).lower()]
         add(m, date(y, lo, 1), _last_day(y + (1 if hi < lo else 0), hi), "season")
     for m in _MONTH.finditer(s):
-        if m.group(2).lower() == "may" and not re.match(r"\s*(?:of\s+)?\d", s[m.end(2):m.end(2) + 4]):
+        if m.group(2).lower() == "may" and not _MAY_YEAR.match(s[m.end(2):m.end(2) + 4]):
             continue
         y, mo = _year(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")]
         part = (m.group(1) or "").lower()
