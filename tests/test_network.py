@@ -299,3 +299,20 @@ def test_pagerank_is_networkx_pagerank(net_jan: network.SignedNetwork) -> None:
     st = {r["actor"]: r["pagerank_pos"] for r in network.actor_stats(net_jan)}
     ref = nx.pagerank(nx.Graph([(a, b, d) for a, b, d in g.edges(data=True) if d["sign"] > 0]), weight="weight")
     assert st["AZE"] == pytest.approx(ref["AZE"], abs=1e-9) and st["IRN"] == pytest.approx(ref["IRN"], abs=1e-9)
+
+
+def test_store_key_is_not_reused_after_a_store_is_collected() -> None:
+    """A store object allocated where a collected one was (CPython hands out the freed address at once, so
+    the two share an id) must not share its cache key: it would be served the old store's coverage and nets."""
+
+    class S:
+        path = "/tmp/same.duckdb"
+
+    keys, ids = [], []
+    for _ in range(5):
+        s = S()
+        keys.append(network._key(s))
+        assert network._key(s) == keys[-1]  # stable for one object
+        ids.append(id(s))
+        del s
+    assert len(set(keys)) == 5 and all(k.startswith("/tmp/same.duckdb#") for k in keys)

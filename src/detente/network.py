@@ -11,6 +11,8 @@ never placed in a bloc.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,9 +93,23 @@ def _con(store: Any) -> Any:
     return getattr(store, "con", store)
 
 
+_TOKENS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NEXT_TOKEN = itertools.count()
+
+
 def _key(store: Any) -> str:
-    """Cache key of a store: its file and the open handle (a reopened store, e.g. after an ingest, reads afresh)."""
-    return f"{getattr(store, 'path', '')}#{id(store)}"
+    """Cache key of a store: its file and the open handle (a reopened store, e.g. after an ingest, reads afresh).
+
+    The handle is a token handed out once per store object, never ``id(store)``: an id is reused by the next
+    object allocated at the same address, so a store reopened after the old one was collected would be served
+    the old one's coverage, days and networks."""
+    try:
+        tok = _TOKENS.get(store)
+        if tok is None:
+            tok = _TOKENS[store] = next(_NEXT_TOKEN)
+    except TypeError:  # not weak-referenceable or not hashable: its id, as before
+        tok = f"id{id(store)}"
+    return f"{getattr(store, 'path', '')}#{tok}"
 
 
 _COVERAGE: dict[tuple, tuple[date, date]] = {}
