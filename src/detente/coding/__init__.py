@@ -36,14 +36,9 @@ __all__ = ["Coder", "Coded", "Event", "load", "validation_coder", "code_sentence
 
 
 def _external_actors():
-    """``detente.actors.match_in_text`` adapted to the coder, or None while that module is missing."""
-    try:
-        from detente import actors
-    except ImportError:
-        return None
-    match = getattr(actors, "match_in_text", None)
-    if match is None:
-        return None
+    """``detente.actors.match_in_text`` adapted to the coder, or None when its dictionary cannot be read."""
+    from detente.actors import match_in_text as match
+
     try:
         match("Armenia", None)
     except Exception as e:  # a broken actor dictionary must not stop coding: fall back, and say so
