@@ -293,7 +293,7 @@ def main(shared: Path) -> None:
         with gzip.open(shared / "peacesciencer" / fname, "rt", encoding="utf-8") as fh:
             for s in csv.DictReader(fh):
                 if not s[end_col].startswith(("2016", "2017")):
-                    continue  # states that no longer exist keep no ISO row (see HISTORIC in actors.py)
+                    continue  # states that no longer exist keep no ISO row (see HISTORIC above)
                 code = int(float(s[code_col]))
                 nm = s[name_col]
                 iso = (STATE_CODE_ISO.get((system, code)) or by_name.get(fold(re.sub(r"\s*\(.*\)", "", nm)))
