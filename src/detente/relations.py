@@ -805,8 +805,7 @@ def world_values(reader: Reader, dataset: str, lo: date, hi: date, measure: str)
 def _world_values(reader: Reader, dataset: str, lo: date, hi: date, measure: str) -> pd.DataFrame:
     ps = reader.period_sums(dataset, lo, hi)
     kind = reader.info(dataset).kind
-    ps = ps.assign(world_abs=ps["world_abs"])
-    num, den = measure_parts(ps.assign(n=ps["n"] if kind == "events" else ps["n"]), measure, kind)
+    num, den = measure_parts(ps, measure, kind)
     if measure == "count":
         den = np.full(len(ps), float(ps.attrs.get("days", 1)) or 1.0)
     elif measure == "intensity":
