@@ -197,8 +197,10 @@ def bsv_ideal_points(store: Any, actors: list[str] | None = None) -> pd.DataFram
                              " ORDER BY actor, year", params).df()
 
 
-def arms_by_year(store: Any, actors: list[str] | None = None) -> pd.DataFrame:
-    """(supplier, recipient, year, tiv): delivered SIPRI TIV per delivery year.
+def arms_by_year(store: Any, actors: list[str] | None = None, recipient: str | None = None,
+                 dataset: str | None = None) -> pd.DataFrame:
+    """(supplier, recipient, year, tiv): delivered SIPRI TIV per delivery year, between ``actors`` (both sides),
+    or from every supplier to ``recipient``; ``dataset`` narrows to one signal dataset.
 
     The register gives a deal's delivery years but not the split: each deal's delivered TIV is spread evenly over
     the years from its first to its last delivery (module doc of :mod:`detente.sources.sipri`).
@@ -207,6 +209,12 @@ def arms_by_year(store: Any, actors: list[str] | None = None) -> pd.DataFrame:
     if actors:
         where += f" AND actor_a IN ({_in(actors)}) AND actor_b IN ({_in(actors)})"
         params = list(actors) + list(actors)
+    if recipient:
+        where += " AND actor_b = ?"
+        params.append(recipient)
+    if dataset:
+        where += " AND dataset = ?"
+        params.append(dataset)
     return store.con.execute(f"""
       WITH d AS (SELECT actor_a, actor_b, value, year(date) AS y0, year(end_date) AS y1 FROM signals WHERE {where})
       SELECT actor_a AS supplier, actor_b AS recipient, y AS year, sum(value / (y1 - y0 + 1)) AS tiv

@@ -159,12 +159,9 @@ class ArmsSupplier(Kind):
             raise CaseError("arms_supplier needs windows, or before and after; expected windows: [[2011, 2019]]")
 
     def _years(self, ctx: Context, dataset: str) -> pd.DataFrame:
-        return ctx.source.con.execute("""
-          WITH d AS (SELECT actor_a, value, year(date) AS y0, year(end_date) AS y1 FROM signals
-                     WHERE dataset = ? AND kind = 'arms_transfer' AND actor_b = ? AND value IS NOT NULL
-                       AND date IS NOT NULL)
-          SELECT y AS year, actor_a AS supplier, sum(value / (y1 - y0 + 1)) AS tiv
-          FROM d, range(y0, y1 + 1) r(y) GROUP BY ALL""", [dataset, self.recipient]).df()
+        from detente.alignment import arms_by_year  # the one spread of a deal's TIV over its delivery years
+
+        return arms_by_year(ctx.source, recipient=self.recipient, dataset=dataset)[["year", "supplier", "tiv"]]
 
     def deals(self, ctx: Context, dataset: str, w: tuple[int, int], sign: int, k: int = 3) -> list[dict]:
         """The largest deals (delivered TIV) with deliveries in the window: the suppliers' count for the claim
@@ -264,12 +261,12 @@ class IdealDistance(Kind):
         """(weight x distance, weight) per calendar year the period overlaps and both states have a point;
         weight = the period's days in that year (as alignment_frame)."""
         p = ctx.case.periods[per]
-        df = ctx.source.con.execute(
-            "SELECT actor_a, year, value FROM signals WHERE dataset = ? AND kind = 'ideal_point' AND actor_a IN (?, ?)",
-            [dataset, a, b]).df()
+        from detente.alignment import bsv_ideal_points
+
+        df = bsv_ideal_points(ctx.source, [a, b])
         if df.empty:
             return np.zeros(0), np.zeros(0)
-        w = df.pivot_table(index="year", columns="actor_a", values="value")
+        w = df.pivot_table(index="year", columns="actor", values="ideal")
         if a not in w or b not in w:
             return np.zeros(0), np.zeros(0)
         d = (w[a] - w[b]).abs().dropna()
