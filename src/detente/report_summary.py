@@ -9,7 +9,7 @@ claims stage adds (``robustness``, ``decisive``, a component ``unit``) is shown 
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 LEGEND = [
@@ -80,12 +80,6 @@ def _month_range(lo: date, hi: date) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
-
-
-def _month_end(m: str) -> str:
-    y, mo = int(m[:4]), int(m[5:7])
-    nxt = date(y + 1, 1, 1) if mo == 12 else date(y, mo + 1, 1)
-    return (nxt - timedelta(days=1)).isoformat()
 
 
 def coverage_warnings(cov: list[dict], periods: list[dict], used: list[str] | None = None) -> list[dict]:
