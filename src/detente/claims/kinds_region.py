@@ -70,9 +70,8 @@ class Alignment(Kind):
             eff, best = _fit_gap(M, named, alt)
             n, L = len(M), resample.block_length(len(M))
             boots = _fit_gaps(M, named, alt, resample.counts(n, min(ctx.B, 500), [ctx.seed, n]))
-            clo, chi = np.quantile(boots, [0.025, 0.975])
-            p = float(min(1.0, 2 * min(np.mean(np.array(boots) <= 0) + 1 / len(boots),
-                                       np.mean(np.array(boots) >= 0) + 1 / len(boots))))
+            clo, chi = resample.interval(np.asarray(boots, float))
+            p = resample.p_value(np.asarray(boots, float), 0.0)
             bs = signs[np.where(other)[0][best]]
             alt_blocs = [[a for a, s in zip(present, bs, strict=True) if s > 0],
                          [a for a, s in zip(present, bs, strict=True) if s < 0]]
