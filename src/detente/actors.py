@@ -649,26 +649,31 @@ def _tok_key(tok: str) -> str:
     return k[:-2] if len(k) > 3 and k.endswith("'s") else k  # "russia's" -> "russia" (per token: no regex)
 
 
+def _phrase_key(name: str) -> tuple[str, ...]:
+    """A dictionary name as the token keys match_in_text compares: "Russia's Kremlin" -> ('russia', 'kremlin')."""
+    return tuple(_tok_key(x) for x in _TOKEN.findall(name))
+
+
 @cache
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], tuple[Candidate, ...], bool]]]:
     """first token key -> [(token keys, candidates, is_sector_word)], longest first."""
     table: dict[tuple[str, ...], tuple[tuple[Candidate, ...], bool]] = {}
     for iso, r in countries().items():
         for n in [r["name"], *r["aliases"], *r["demonyms"], *r["capitals"]]:
-            key = tuple(_tok_key(x) for x in _TOKEN.findall(n))
+            key = _phrase_key(n)
             if key:
                 table.setdefault(key, (((None, None, _state(iso)),), False))
     for idx in (_builtin(), _extra()):  # dictionary names override country names
         for k, cands in idx.items():
-            key = tuple(_tok_key(x) for x in _TOKEN.findall(k))
+            key = _phrase_key(k)
             if key:
                 table[key] = (cands, False)
     for n in _not_actors():  # "Indian Ocean", "Persian Gulf": longest match wins, and it stands for nobody
-        key = tuple(_tok_key(x) for x in _TOKEN.findall(n))
+        key = _phrase_key(n)
         if key:
             table[key] = ((), False)
     for w in _sector_words():
-        key = tuple(_tok_key(x) for x in _TOKEN.findall(w))
+        key = _phrase_key(w)
         if key and key not in table:
             table[key] = ((), True)
     out: dict[str, list] = {}
