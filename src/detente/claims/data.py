@@ -60,6 +60,7 @@ class Source:
         self._events: dict = {}
         self._weeks: dict = {}
         self._volumes: dict = {}
+        self._evidence: dict = {}  # claims.evidence._fetch: the strongest rows per (dataset, spec)
 
     def datasets(self) -> list[str]:
         return sorted(self.shape)

@@ -81,7 +81,7 @@ def _merge(specs: list[Evidence]) -> list[Evidence]:
 
 def _fetch(source: Source, dataset: str, sp: Evidence, k: int, actors: list[str] | None) -> list[dict]:
     """The k strongest rows each way for one spec (cached on the Source: a warm re-run reads nothing)."""
-    cache = source.__dict__.setdefault("_evidence", {})
+    cache = source._evidence
     key = (dataset, sp.dyad, sp.start, sp.end, k, tuple(sorted(actors or [])))
     if key not in cache:
         cache[key] = _fetch_rows(source, dataset, sp, k, actors)
