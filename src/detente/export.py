@@ -258,7 +258,7 @@ def dyad_month_sql(
     if (dialect == "bigquery" and table.strip("`").endswith("_partitioned") and partition_slack is not None
             and (start or end)):
         if partition_slack < 0:
-            raise UserError(f"partition slack {partition_slack} days: give 0 or more")
+            raise UserError(f"--partition-slack {partition_slack}: give 0 or more days")
         if start:
             partition.append(f"_PARTITIONTIME >= TIMESTAMP('{start.isoformat()}')")
         if end:

@@ -36,6 +36,11 @@ def update(
     from detente import update as U
     from detente.commands.fetch import RichReporter, _day
 
+    if source not in ("gdelt", "polecat"):  # checked before the store or the case is touched
+        raise UserError(f"--source {source!r}: use gdelt or polecat")
+    if source == "polecat" and folder is None:
+        raise UserError("--source polecat needs the folder of downloaded POLECAT files: "
+                        "`detente update --source polecat DIR`")
     c = case_mod.load(case_file if case_file else case)
     end = _day(until, "--until") if until else None
     s = open_store(store)
