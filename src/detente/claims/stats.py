@@ -1,7 +1,8 @@
-"""Interval estimates robust to autocorrelation: moving-block bootstrap of means, HAC (Newey-West) regression.
+"""Interval estimates robust to autocorrelation: circular block bootstrap, HAC (Newey-West) regression.
 
 Daily event series are autocorrelated (a crisis lasts weeks), so resampling single days or using OLS
-errors makes intervals far too narrow. Means are bootstrapped in contiguous blocks (Kunsch 1989); regressions
+errors makes intervals far too narrow. Means and ratios are bootstrapped in circular blocks through
+:mod:`detente.resample` (the one block rule, interval and p-value); regressions
 use Newey-West HAC covariance (statsmodels). Every function is seeded and returns plain floats.
 """
 
