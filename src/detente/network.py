@@ -126,6 +126,8 @@ def coverage(store: Any, dataset: str = DEFAULT_DATASET) -> tuple[date, date]:
         have = [r[0] for r in _con(store).execute("SELECT DISTINCT dataset FROM dyad_days").fetchall()]
         raise UserError(f"no dyad_days rows for dataset {dataset!r} (the store has: {', '.join(have) or 'none'}); "
                         "run `detente init` or `detente sources`")
+    if len(_COVERAGE) > 512:
+        _COVERAGE.clear()
     _COVERAGE[key] = (lo, hi)
     return lo, hi
 
@@ -251,6 +253,8 @@ def covered_dates(store: Any, period: Period, dataset: str = DEFAULT_DATASET) ->
     """Days of ``period`` the dataset covers (relations.Reader.days: relations' covered-day rule)."""
     key = (_key(store), dataset)
     if key not in _DAYS:
+        if len(_DAYS) > 64:
+            _DAYS.clear()
         _DAYS[key] = np.array([d.date() for d in reader(store).days(dataset)], dtype=object)
     d = _DAYS[key]
     return list(d[(d >= period.start) & (d <= period.end)]) if len(d) else []
@@ -274,6 +278,8 @@ def focus_daily(store: Any, actors: list[str], period: Period, dataset: str = DE
                     parts.append((d.index.to_numpy()[m], a, b, d["value"].to_numpy(float)[m]))
         dates = np.concatenate([x[0] for x in parts]) if parts else np.array([], dtype="datetime64[ns]")
         order = np.argsort(dates, kind="stable")
+        if len(_FULL) > 32:  # bounded like _NETS: one frame per (store, dataset, actor set)
+            _FULL.clear()
         _FULL[key] = pd.DataFrame({
             "date": dates[order],
             "actor_a": np.concatenate([np.full(len(x[0]), x[1], dtype=object) for x in parts])[order] if parts
@@ -439,6 +445,8 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     if actors:
         asked = tuple(sorted({a.upper() for a in actors}))
         if (_key(store), asked) not in _CHECKED:  # known_actors scans the store: once per actor set
+            if len(_CHECKED) > 512:
+                _CHECKED.clear()
             _CHECKED[(_key(store), asked)] = relations.check_actors(store, list(asked))
         actors = sorted(_CHECKED[(_key(store), asked)])
         missing: list[str] = []
