@@ -47,15 +47,10 @@ def update(
     rep = RichReporter()
     try:
         if source == "polecat":
-            if folder is None:
-                raise UserError("--source polecat needs the folder of downloaded POLECAT files: "
-                                "`detente update --source polecat DIR`")
             res = U.update_polecat(s, folder, c, verdicts=verdicts)
-        elif source == "gdelt":
+        else:
             res = U.update(s, c, end, dest=dest, base_url=base_url, opts=F.Options(workers=workers), reporter=rep,
                            verdicts=verdicts)
-        else:
-            raise UserError(f"--source {source!r}: use gdelt or polecat")
     except F.FetchInterrupted:
         rep.stop()
         err.print("interrupted: verified files and what was ingested are kept; run the same command again to go on",
