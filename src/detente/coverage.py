@@ -198,9 +198,7 @@ def window_coverage(store: Store, start: date | None, end: date | None, kind: st
     "nothing happened" where the dataset has no data)."""
     from detente import relations
 
-    r = _READERS.get(store)
-    if r is None:
-        r = _READERS[store] = relations.Reader(store)
+    r = relations.shared_reader(store)
     out = []
     for info in r.infos().values():
         if info.kind != kind:
@@ -220,5 +218,3 @@ def window_coverage(store: Store, start: date | None, end: date | None, kind: st
                     "gaps": [[a, b] for a, b in holes], "note": note})
     return out
 
-
-_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -171,17 +171,9 @@ _CHECKED: dict[tuple, list[str]] = {}
 NETWORKS_BUILT = 0  # networks computed (not served from the cache) in this process
 
 
-_READERS: dict[str, Any] = {}
-
-
 def reader(store: Any) -> Any:
-    """The relations.Reader of ``store`` (one per store: its daily and weekly sums are read once)."""
-    key = _key(store)
-    if key not in _READERS or _READERS[key].store is not store:
-        if len(_READERS) > 16:
-            _READERS.clear()
-        _READERS[key] = relations.Reader(store)
-    return _READERS[key]
+    """The relations.Reader of ``store`` (relations.shared_reader: its daily and weekly sums are read once)."""
+    return relations.shared_reader(store)
 
 
 def world_values(store: Any, period: Period, dataset: str = DEFAULT_DATASET) -> pd.DataFrame:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -534,6 +535,16 @@ def ratio(num: np.ndarray, den: np.ndarray) -> float:
 
 
 _WEEKLY: dict[tuple, dict] = {}  # (store state, dataset) -> every world dyad's weekly sums (Reader._weekly_world)
+_SHARED_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def shared_reader(store: Any) -> Reader:
+    """The one Reader of an open ``store`` (its daily and weekly sums are read once per store object); network,
+    coverage and the views ask for it instead of keeping Readers of their own."""
+    r = _SHARED_READERS.get(store)
+    if r is None:
+        r = _SHARED_READERS[store] = Reader(store)
+    return r
 
 
 class Reader:
