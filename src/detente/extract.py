@@ -230,6 +230,8 @@ def _actors_in(sentence: str, when: date | None) -> list[tuple[int, int, str]]:
 _METONYM_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(n) for n in METONYMS), key=len, reverse=True)) + r")\b",
                          re.I)
 _HEDGE_RE = re.compile(r"\b(" + "|".join(re.escape(h) for h in HEDGES) + r")\b")
+_NEXT_WORD = re.compile(r"[\s-]*([\w']+)")  # the word after an actor mention (used at its end offset)
+_COAST_GUARD = re.compile(r"[\s-]*coast[\s-]+guard")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -256,9 +258,9 @@ def _actors_cached(sentence: str, when: date | None) -> tuple[tuple[int, int, st
             found.append((m.start() + off, m.end(), code))
     keep = []
     for s, e, code in sorted(found):
-        nxt = re.match(r"[\s-]*([\w']+)", low[e:])
+        nxt = _NEXT_WORD.match(low, e)
         prev = low[max(0, s - 9):s]
-        if nxt and nxt.group(1) in PLACE_NEXT and not re.match(r"[\s-]*coast[\s-]+guard", low[e:]):
+        if nxt and nxt.group(1) in PLACE_NEXT and not _COAST_GUARD.match(low, e):
             continue  # "Indian Ocean", "Azeri Muslim people", "Taiwan Strait" (not "the Chinese coast guard")
         if prev.endswith(PLACE_PREV):
             continue  # "Sea of Japan", "Port Sudan", "inter-Korean"
