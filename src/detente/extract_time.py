@@ -119,6 +119,11 @@ _SEASON = re.compile(r"\b(?:the\s+)?(spring|summer|autumn|fall|winter)\s+(?:of\s
 _MONTH = re.compile(rf"\b(early|mid|late)?[\s-]*{_MON}\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _MAY_YEAR = re.compile(r"\s*(?:of\s+)?\d")  # on the 4 chars after "May": "May 2022" but not "may of 2022"
+# the preposition written before a named event / a date, at the end of the text before it
+_EVENT_PREP = re.compile(r"((?:ever\s+)?since|after|following|in the wake of|in the aftermath of|before|prior to|"
+                         r"until|during|ahead of)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+){0,2}$", re.I)
+_DATE_PREP = re.compile(r"((?:ever\s+)?since|from|after|following|before|prior to|until|in|during|throughout|"
+                        r"by|on|of|over|between)\s+(?:the\s+)?$", re.I)
 
 
 def dates(s: str) -> list[tuple[int, int, date, date, str]]:
@@ -210,8 +215,7 @@ def anchors(s: str, on: date, actors: tuple[str, ...] = (), previous: Anchor | N
         prep = _prep(s[:m.start])
         near = [d for d in found if 0 <= d[0] - m.end <= 12 or 0 <= m.start - d[1] <= 3]
         written = s[max(0, m.start - 30):m.start]
-        pm = re.search(r"((?:ever\s+)?since|after|following|in the wake of|in the aftermath of|before|prior to|"
-                       r"until|during|ahead of)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+){0,2}$", written, re.I)
+        pm = _EVENT_PREP.search(written)
         start_text = m.start - (len(pm.group(0)) if pm else 0)
         end_text = near[0][1] if near and near[0][0] >= m.end else m.end
         text = s[start_text:end_text].strip()
@@ -249,8 +253,7 @@ def anchors(s: str, on: date, actors: tuple[str, ...] = (), previous: Anchor | N
         if any(a <= lo_off < b for a, b in used):
             continue
         prep = _prep(s[:lo_off])
-        pm = re.search(r"((?:ever\s+)?since|from|after|following|before|prior to|until|in|during|throughout|"
-                       r"by|on|of|over|between)\s+(?:the\s+)?$", s[max(0, lo_off - 25):lo_off], re.I)
+        pm = _DATE_PREP.search(s[max(0, lo_off - 25):lo_off])
         t0 = lo_off - (len(pm.group(0)) if pm else 0)
         a = Anchor(s[t0:hi_off].strip(), lo, hi, _kind(pm.group(1).lower() if pm else prep, True), prec, pos=t0)
         if a.kind == "after" and prec == "year" and pm and pm.group(1).lower() == "after":
