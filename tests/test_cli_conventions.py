@@ -188,7 +188,7 @@ def test_empty_stdin_is_one_line_error(args: list[str], tmp_path: Path) -> None:
     assert not (tmp_path / "s.duckdb").exists()  # refused before any store is built
 
 
-# -- --help: examples, no <bool> placeholders ------------------------------------------------------------
+# -- --help: examples, no <bool> or {a} placeholders ------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_every_help_has_examples_and_no_bool_placeholder(name: str) -> None:
@@ -196,8 +196,19 @@ def test_every_help_has_examples_and_no_bool_placeholder(name: str) -> None:
     assert r.exit_code == 0, r.output
     text = flat(r.output)
     assert "Examples: `detente " in text, f"{name} --help has no Examples: line"
-    rows = [line for line in r.output.splitlines() if "<bool>" in line]
-    assert all("--help" in line or "completion" in line for line in rows), rows  # typer's own options only
+    assert "<bool>" not in r.output, [line for line in r.output.splitlines() if "<bool>" in line]
+    usage = next(line for line in r.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage and "}" not in usage, usage  # arguments read A B / [PATH]..., not typer's {a} {b}
+
+
+def test_usage_line_names_arguments_the_usual_way() -> None:
+    def usage(*args: str) -> str:
+        out = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "160"}).output
+        return " ".join(next(line for line in out.splitlines() if "Usage:" in line).split())
+
+    assert usage("relations") .endswith("relations [OPTIONS] A B")
+    assert usage("ingest") .endswith("ingest [OPTIONS] PATH...")
+    assert usage("cite") .endswith("cite [OPTIONS] [NAMES]...")
 
 
 def test_examples_use_existing_options() -> None:

@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from detente.errors import UserError
 from detente.views import jsonable
@@ -485,36 +486,45 @@ from detente.commands import register  # noqa: E402
 register(app)
 
 
-def _no_bool_placeholders(typer_app: typer.Typer) -> None:
-    """Flags show no ``<bool>`` type in ``--help``: an empty metavar on every bool option of every command
-    (typer's own --help/--install-completion keep theirs)."""
-    import inspect
-    import typing
+class _Argument(TyperArgument):
+    """An argument shown the usual way in the usage line: ``A B`` and ``[PATH]...``, not typer's ``{a} {b}``."""
 
-    from typer.models import OptionInfo
+    def _usage_display_name(self) -> str:
+        name = (self.metavar or self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
 
-    callbacks = [c.callback for c in typer_app.registered_commands]
-    callbacks += [typer_app.registered_callback.callback] if typer_app.registered_callback else []
+
+def _tidy_params(params: list[Any]) -> list[Any]:
+    """Flags show no ``<bool>`` type in ``--help`` (typer's own --help and completion options included)."""
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+        if isinstance(p, TyperArgument) and not isinstance(p, _Argument):
+            p.__class__ = _Argument
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _tidy_params(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _tidy_params(super().get_params(ctx))
+
+
+def _tidy_help(typer_app: typer.Typer) -> None:
+    """Every command and group of ``typer_app`` renders its help through :class:`_Command` / :class:`_Group`."""
+    if typer_app.info.cls in (None, TyperGroup):
+        typer_app.info.cls = _Group
+    for info in typer_app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = _Command
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
-            _no_bool_placeholders(group.typer_instance)
-    for fn in filter(None, callbacks):
-        fn = inspect.unwrap(fn)
-        # string annotations (``from __future__ import annotations``) are evaluated anew on each read, so
-        # the evaluated ones are written back for the bool parameters whose OptionInfo gets the metavar
-        evaluated = inspect.get_annotations(fn, eval_str=True)
-        for param in inspect.signature(fn).parameters.values():
-            ann, infos = evaluated.get(param.name), [param.default]
-            if typing.get_origin(ann) is typing.Annotated:
-                base, *meta = typing.get_args(ann)
-                infos += meta
-            else:
-                base = ann
-            if base is bool and any(isinstance(i, OptionInfo) for i in infos):
-                for info in infos:
-                    if isinstance(info, OptionInfo) and info.metavar is None:
-                        info.metavar = ""
-                fn.__annotations__[param.name] = ann
+            _tidy_help(group.typer_instance)
 
 
-_no_bool_placeholders(app)
+_tidy_help(app)
