@@ -206,9 +206,9 @@ def test_usage_line_names_arguments_the_usual_way() -> None:
         out = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "160"}).output
         return " ".join(next(line for line in out.splitlines() if "Usage:" in line).split())
 
-    assert usage("relations") .endswith("relations [OPTIONS] A B")
-    assert usage("ingest") .endswith("ingest [OPTIONS] PATH...")
-    assert usage("cite") .endswith("cite [OPTIONS] [NAMES]...")
+    assert usage("relations").endswith("relations [OPTIONS] A B")
+    assert usage("ingest").endswith("ingest [OPTIONS] PATH...")
+    assert usage("cite").endswith("cite [OPTIONS] [NAMES]...")
 
 
 def test_examples_use_existing_options() -> None:
