@@ -14,6 +14,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -236,6 +237,18 @@ def working(text: str, quiet: bool = False, console: Console | None = None) -> I
                   transient=True) as bar:
         bar.add_task(text, total=None)
         yield
+
+
+def day(value: str | None, option: str = "--on") -> date | None:
+    """A YYYY-MM-DD option value as a date (None when not given); anything else is a one-line error naming
+    ``option``."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. {option} 2021-05-12") \
+            from None
 
 
 def input_path(path: Path | None, what: str = "a text file") -> Path | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from detente.cli import (
     FmtOpt,
     QuietOpt,
     StoreOpt,
+    day,
     emit,
     err,
     handled,
@@ -38,15 +38,6 @@ def _emit_results(results: list, fmt: Fmt) -> None:
     else:
         emit([r.row() for r in results], fmt, title="claims: verdicts (supported / contradicted / mixed / "
                                                     "undecided / insufficient data)")
-
-
-def _when(on: str | None) -> date | None:
-    if not on:
-        return None
-    try:
-        return date.fromisoformat(on)
-    except ValueError:
-        raise UserError(f"--on {on!r} is not a date; write YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -109,7 +100,7 @@ def register(app: typer.Typer) -> None:
         from detente.claims import load_case
 
         text = extract.read_text(input_path(file), encoding)
-        ext = extract.analyse(text, when=_when(on))
+        ext = extract.analyse(text, when=day(on))
         for note in ext.notes:
             err.print(note, highlight=False, soft_wrap=True)
         if not ext.claims:
@@ -150,7 +141,7 @@ def register(app: typer.Typer) -> None:
         s = open_store(store, read_only=True)
         try:
             cov = extract.Coverage(s, base.datasets if base else None)
-            ext = extract.analyse(text, when=_when(on), data_end=cov.end)
+            ext = extract.analyse(text, when=day(on), data_end=cov.end)
             if not ext.claims:
                 for note in ext.notes:
                     err.print(note, highlight=False, soft_wrap=True)

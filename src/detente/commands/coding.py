@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from detente.cli import Fmt, StoreOpt, emit, err, handled, input_path, open_store
+from detente.cli import Fmt, StoreOpt, day, emit, err, handled, input_path, open_store
 from detente.errors import UserError
 
 OUT_COLS = ("event_id", "date", "source_text", "source_code", "source_actor", "target_text", "target_code",
@@ -46,10 +45,7 @@ def register(app: typer.Typer) -> None:
 
         file = input_path(file, "news text")
 
-        try:
-            when = date.fromisoformat(on) if on else None
-        except ValueError:
-            raise UserError(f"bad --on {on!r}: use YYYY-MM-DD, e.g. --on 2021-05-12") from None
+        when = day(on)
         coder = coding.with_statements(coding.load()) if statements else coding.load()
         if article:
             try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from detente.cli import (
     Fmt,
     OldOutputOpt,
     StoreOpt,
+    day,
     emit,
     err,
     handled,
@@ -24,13 +24,6 @@ from detente.cli import (
 from detente.errors import UserError
 
 fetch_app = typer.Typer(help="Download source data (GDELT) with verification and resume.", no_args_is_help=True)
-
-
-def _day(s: str, opt: str) -> date:
-    try:
-        return date.fromisoformat(s)
-    except ValueError:
-        raise UserError(f"{opt} {s!r} is not a date; write it as YYYY-MM-DD (UTC)") from None
 
 
 class RichReporter:
@@ -111,7 +104,7 @@ def gdelt(
 
     output = old_output or output
 
-    s, e = _day(start, "--start"), _day(end, "--end")
+    s, e = day(start, "--start"), day(end, "--end")
     codes = split_codes(actors)
     if codes and not ingest:
         raise UserError("--actors filters rows while ingesting; add --ingest (downloads are always whole files)")
@@ -197,8 +190,8 @@ def bigquery_sql(
     from detente import export as X
 
     sql = X.dyad_month_sql(
-        actors=split_codes(actors), start=_day(start, "--start") if start else None,
-        end=_day(end, "--end") if end else None, table=table, directed=not undirected, dialect=dialect,
+        actors=split_codes(actors), start=day(start, "--start"),
+        end=day(end, "--end"), table=table, directed=not undirected, dialect=dialect,
         partition_slack=partition_slack,
     )
     sys.stdout.write(sql + "\n")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import Fmt, StoreOpt, emit, err, handled, open_store
+from detente.cli import Fmt, StoreOpt, day, emit, err, handled, open_store
 from detente.errors import UserError
 
 
@@ -34,7 +34,7 @@ def update(
     from detente import case as case_mod
     from detente import fetch as F
     from detente import update as U
-    from detente.commands.fetch import RichReporter, _day
+    from detente.commands.fetch import RichReporter
 
     if source not in ("gdelt", "polecat"):  # checked before the store or the case is touched
         raise UserError(f"--source {source!r}: use gdelt or polecat")
@@ -42,7 +42,7 @@ def update(
         raise UserError("--source polecat needs the folder of downloaded POLECAT files: "
                         "`detente update --source polecat DIR`")
     c = case_mod.load(case_file if case_file else case)
-    end = _day(until, "--until") if until else None
+    end = day(until, "--until")
     s = open_store(store)
     rep = RichReporter()
     try:
