@@ -61,9 +61,24 @@ DYAD_DAY_MEASURES = ("score_sum", "score_mean", "n_days", "index", "ci_low", "ci
 KIND_MEASURES = {"events": EVENT_MEASURES, "dyad_days": DYAD_DAY_MEASURES}
 ALL_MEASURES = tuple(dict.fromkeys(EVENT_MEASURES + DYAD_DAY_MEASURES))
 
+__all__ = ["ALL_MEASURES", "COMMON", "DYAD_DAY_MEASURES", "DatasetInfo", "EVENT_MEASURES", "MEASURES", "Reader",
+           "base_drift", "base_rate", "check_actors", "daily", "datasets", "describe_coverage", "dyad_frame",
+           "dyad_series", "known_actors", "measure_parts", "period_value", "universe"]
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
+    """One dataset of a store that holds dyad data (see :func:`datasets`).
+
+    ``kind`` is ``"events"`` (one row per event, e.g. ICEWS) or ``"dyad_days"`` (one score per dyad and day,
+    e.g. the GDELT network); ``start`` / ``end`` its coverage; ``directed`` whether source -> target is kept.
+
+    Examples
+    --------
+    >>> DatasetInfo("net", "dyad_days", None, None, False).kind
+    'dyad_days'
+    """
+
     name: str
     kind: str  # events | dyad_days
     start: date | None
@@ -72,7 +87,25 @@ class DatasetInfo:
 
 
 def datasets(store: Any) -> list[DatasetInfo]:
-    """Datasets in the store that hold dyad data, with their kind and coverage."""
+    """Datasets in the store that hold dyad data, with their kind and coverage.
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store (:func:`detente.open`).
+
+    Returns
+    -------
+    list of DatasetInfo
+        Sorted by name; datasets without events or dyad-day scores are left out.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> [(d.name, d.kind, str(d.start), str(d.end)) for d in datasets(store)]
+    [('gdelt_network', 'dyad_days', '2018-01-01', '2024-02-23'), ('icews', 'events', '2021-01-01', '2022-08-31')]
+    """
     out = []
     con = getattr(store, "con", store)
     try:
@@ -92,6 +125,24 @@ def datasets(store: Any) -> list[DatasetInfo]:
 
 
 def describe_coverage(store: Any) -> str:
+    """One line naming each dyad dataset of ``store`` with its coverage (what error messages quote).
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+
+    Returns
+    -------
+    str
+        ``"name start..end; ..."``, or a hint to build the store when it holds no dyad data.
+
+    Examples
+    --------
+    >>> import detente
+    >>> describe_coverage(detente.open(read_only=True))
+    'gdelt_network 2018-01-01..2024-02-23; icews 2021-01-01..2022-08-31'
+    """
     parts = [f"{d.name} {d.start}..{d.end}" for d in datasets(store)]
     return "; ".join(parts) if parts else "nothing (run `detente init` or `detente ingest`)"
 
@@ -121,6 +172,25 @@ _KNOWN: dict[tuple, list[str]] = {}  # (store file, files state) -> known actors
 
 
 def known_actors(store: Any) -> list[str]:
+    """Every actor code that has an event or a dyad-day score in ``store``.
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store; on a read-only store file the answer is shared across calls until files are ingested.
+
+    Returns
+    -------
+    list of str
+        Sorted actor codes (ISO 3166 alpha-3 for states).
+
+    Examples
+    --------
+    >>> import detente
+    >>> codes = known_actors(detente.open(read_only=True))
+    >>> codes[:3], {"ARM", "AZE", "TUR"} <= set(codes)
+    (['ABW', 'AFG', 'AGO'], True)
+    """
     shared = None
     if getattr(store, "read_only", False) and Path(getattr(store, "path", "")).is_file():
         try:
@@ -147,7 +217,37 @@ def _known_actors(store: Any) -> list[str]:
 
 
 def check_actors(store: Any, names: list[str]) -> list[str]:
-    """Codes for ``names`` (codes or names); an unknown one raises UserError with close matches."""
+    """Codes for ``names`` (codes or names); an unknown one raises UserError with close matches.
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store: a code is known when the store has data for it.
+    names : list of str
+        Codes in any case (``"aze"``) or names and aliases the actor dictionary resolves (``"Armenia"``).
+
+    Returns
+    -------
+    list of str
+        One code per name, in the order given.
+
+    Raises
+    ------
+    UserError
+        For a name with no data in the store; the message lists close codes.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> check_actors(store, ["Armenia", "aze", "TUR"])
+    ['ARM', 'AZE', 'TUR']
+    >>> try:
+    ...     check_actors(store, ["ARN"])
+    ... except detente.UserError as e:
+    ...     print(e)
+    unknown actor 'ARN': no events or scores for it in the store; did you mean ARE, ARG, ARL, ARM, BRN?
+    """
     known = set(known_actors(store))
     out = []
     for n in names:
@@ -406,7 +506,69 @@ def _bootstrap(res: pd.DataFrame, dd: pd.DataFrame, wd: pd.DataFrame, periods: l
 def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], dataset: str | None = None,
                directed: bool = False, backend: str = "duckdb", measures: list[str] | None = None,
                ci: bool = True, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
-    """Dyad x period measures for ``actors`` (None = every actor in the dataset); see module doc."""
+    """Dyad x period measures for ``actors`` (None = every actor in the dataset); see module doc.
+
+    The universe (every dyad x period, :func:`universe`) is built first and every dataset's measures are
+    left-joined onto it, so the row count is datasets x dyads x periods.
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    actors : list of str or None
+        Codes or names (:func:`check_actors`); None takes every actor with rows in the periods.
+    periods : list of Period
+        From :func:`detente.periods.parse` (months, quarters, a case's named periods, ``"lo:hi"``).
+    dataset : str, optional
+        One dataset (:func:`datasets`); default every dataset, one block of rows each (never pooled).
+    directed : bool
+        Keep source -> target (event datasets); default one undirected row per pair, ``actor_a < actor_b``.
+    backend : {"duckdb", "spark"}
+        Where the aggregation runs (:mod:`detente.backends`); the result is the same.
+    measures : list of str, optional
+        Only datasets that have these measures; naming one a chosen ``dataset`` lacks is a UserError.
+    ci : bool
+        Add the 95% circular block bootstrap interval of ``index`` (``ci_low``, ``ci_high``); else NaN.
+    n_boot, seed : int
+        Bootstrap resamples and seed (deterministic per period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``COMMON`` then the measures (``EVENT_MEASURES`` / ``DYAD_DAY_MEASURES``); measures a row's
+        dataset lacks, and every measure of a period the dataset does not cover, are NULL.
+
+    Examples
+    --------
+    A hand-made store: one dyad-day network over two days. The world's volume is |-3| + |1| = 4 on each day,
+    so ARM-AZE's index is 1000 x (-3 - 1) / 8 = -500, and ARM-TUR (no rows) is 0, not NULL:
+
+    >>> import os, tempfile
+    >>> from datetime import date
+    >>> from detente.periods import parse
+    >>> from detente.store import Store
+    >>> s = Store(os.path.join(tempfile.mkdtemp(), "tiny.duckdb"))
+    >>> _ = s.con.executemany(
+    ...     "INSERT INTO dyad_days (date, actor_a, actor_b, directed, score, dataset, file) "
+    ...     "VALUES (?, ?, ?, false, ?, 'net', 'hand')",
+    ...     [(date(2021, 1, 1), "ARM", "AZE", -3.0), (date(2021, 1, 1), "AZE", "TUR", 1.0),
+    ...      (date(2021, 1, 2), "ARM", "AZE", -1.0), (date(2021, 1, 2), "AZE", "TUR", 3.0)])
+    >>> _ = s.con.execute("INSERT INTO datasets (name, title, coverage_start, coverage_end) "
+    ...                   "VALUES ('net', 'hand-made', DATE '2021-01-01', DATE '2021-01-02')")
+    >>> f = dyad_frame(s, ["ARM", "AZE", "TUR"], parse("2021-01-01:2021-01-02"), ci=False)
+    >>> f[["actor_a", "actor_b", "covered_days", "score_sum", "index"]].values.tolist()
+    [['ARM', 'AZE', 2, -4.0, -500.0], ['ARM', 'TUR', 2, 0.0, 0.0], ['AZE', 'TUR', 2, 4.0, 500.0]]
+    >>> s.close()
+
+    The bundled real store: both datasets cover 2021-Q1 (90 days), so the dyad has one row per dataset; days
+    a dataset has no rows at all are gaps, not quiet days (one for the GDELT network, two for ICEWS):
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> f = dyad_frame(store, ["ARM", "AZE"], parse("quarter", start="2021-01", end="2021-03"), ci=False)
+    >>> f[["period", "dataset", "kind", "covered_days"]].values.tolist()
+    [['2021-Q1', 'gdelt_network', 'dyad_days', 89], ['2021-Q1', 'icews', 'events', 88]]
+    """
     if not periods:
         raise UserError("no periods given")
     infos = _pick(store, dataset, measures)
@@ -465,7 +627,44 @@ def dyad_series(store: Any, a: str, b: str, freq: str = "month", start: str | da
                 end: str | date | None = None, dataset: str | None = None, directed: bool = False,
                 backend: str = "duckdb", ci: bool = True, n_boot: int = 200, seed: int = 0,
                 periods: list[Period] | None = None) -> pd.DataFrame:
-    """One dyad over calendar periods of ``freq`` (or given ``periods``); start/end default to coverage."""
+    """One dyad over calendar periods of ``freq`` (or given ``periods``); start/end default to coverage.
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    a, b : str
+        The two actors (codes or names).
+    freq : str
+        Calendar period length: ``"day"``, ``"week"``, ``"month"``, ``"quarter"`` or ``"year"``.
+    start, end : str or date, optional
+        Bounds (``"2020-07"`` means the month); default the datasets' coverage.
+    dataset, directed, backend, ci, n_boot, seed
+        As in :func:`dyad_frame`.
+    periods : list of Period, optional
+        Given periods instead of ``freq``/``start``/``end``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`dyad_frame`'s rows for the dyad; directed keeps a -> b only.
+
+    Raises
+    ------
+    UserError
+        When the bounds lie outside every dataset's coverage or the dyad has no covered period.
+
+    Examples
+    --------
+    The Armenia-Azerbaijan dyad in the GDELT network: the July 2020 border clashes, then the war that began
+    on 27 September, whose first full month (2020-10) is the most conflictual:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> s = dyad_series(store, "ARM", "AZE", start="2020-06", end="2020-11", dataset="gdelt_network", ci=False)
+    >>> [(p, round(i, 1)) for p, i in zip(s["period"], s["index"])]
+    [('2020-06', -0.5), ('2020-07', -18.1), ('2020-08', -5.1), ('2020-09', -17.3), ('2020-10', -46.8), ('2020-11', -0.5)]
+    """
     lo, hi = span(start, end)
     infos = _pick(store, dataset, None)
     if periods is None:
@@ -508,7 +707,36 @@ MEASURE_HELP = {
 
 def measure_parts(d: pd.DataFrame, measure: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """(numerator, denominator) per day of ``measure`` for a :func:`daily` frame; the period value is
-    sum(num) / sum(den)."""
+    sum(num) / sum(den).
+
+    Parameters
+    ----------
+    d : pandas.DataFrame
+        Daily rows with the ``DAILY_COLUMNS`` (:func:`daily`).
+    measure : str
+        One of ``MEASURES`` (``MEASURE_HELP`` says what each means).
+    kind : {"events", "dyad_days"}
+        The dataset's kind (``goldstein`` differs between them).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Numerator and denominator per day.
+
+    Examples
+    --------
+    Two days of one dyad: tone is sum(value) / sum(abs) = (-3 + 1) / (3 + 1) = -0.5, net is
+    (coop - conf) / (coop + conf) = (1 - 1) / 2 = 0:
+
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"value": [-3.0, 1.0], "abs": [3.0, 1.0], "n": [1.0, 1.0], "coop": [0.0, 1.0],
+    ...                   "conf": [1.0, 0.0], "world_abs": [10.0, 10.0], "typical": [0.2, 0.2]})
+    >>> num, den = measure_parts(d, "tone", "dyad_days")
+    >>> num.tolist(), den.tolist(), float(num.sum() / den.sum())
+    ([-3.0, 1.0], [3.0, 1.0], -0.5)
+    >>> [float(x.sum()) for x in measure_parts(d, "net", "dyad_days")]
+    [0.0, 2.0]
+    """
     if measure not in MEASURES:
         raise UserError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
     v = d["value"].to_numpy(float)
@@ -552,6 +780,15 @@ class Reader:
 
     A day is covered by a dataset when it lies in the dataset's coverage and the dataset has at least one
     international row (two different, known actors) that day: the rule ``dyad_frame`` uses.
+
+    Examples
+    --------
+    >>> import detente
+    >>> r = Reader(detente.open(read_only=True))
+    >>> r.coverage("gdelt_network")
+    (datetime.date(2018, 1, 1), datetime.date(2024, 2, 23))
+    >>> len(r.days("icews")), r.info("icews").kind
+    (484, 'events')
     """
 
     def __init__(self, store: Any):
@@ -781,6 +1018,36 @@ def daily(store: Any, a: str, b: str, dataset: str, directed: bool = False, star
 
     ``calendar_days=True`` gives every calendar day of start..end with NULL (NaN) columns on days the
     dataset does not cover (so a gap is never a quiet day).
+
+    Parameters
+    ----------
+    store : Store, duckdb connection or Reader
+        An open store, or a :class:`Reader` of one (its cache is reused).
+    a, b : str
+        Actor codes.
+    dataset : str
+        One dataset of the store.
+    directed : bool
+        a -> b only (event datasets).
+    start, end : str or date, optional
+        Cut to these days.
+    calendar_days : bool
+        Every calendar day, NaN where the dataset has no coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by day, columns ``DAILY_COLUMNS`` (value, abs, n, coop, conf, world_abs, typical).
+
+    Examples
+    --------
+    The first two days of the 2020 war in the GDELT network, every score negative:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> d = daily(store, "ARM", "AZE", "gdelt_network", start="2020-09-27", end="2020-09-28")
+    >>> [(str(day.date()), round(v), int(c)) for day, v, c in zip(d.index, d["value"], d["conf"])]
+    [('2020-09-27', -3444, 1), ('2020-09-28', -3741, 1)]
     """
     lo, hi = span(start, end)
     r = store if isinstance(store, Reader) else Reader(store)
@@ -799,6 +1066,39 @@ def period_value(store: Any, a: str, b: str, dataset: str, start: date, end: dat
     """A dyad's ``measure`` over start..end: sum(num) / sum(den) of :func:`daily` (NaN without covered days).
 
     The same number as ``dyad_frame``'s column (``index``; ``score_sum`` ratios for the GDELT network).
+
+    Parameters
+    ----------
+    store : Store, duckdb connection or Reader
+        An open store or a :class:`Reader` of one.
+    a, b : str
+        Actor codes.
+    dataset : str
+        One dataset of the store.
+    start, end : date
+        The period (inclusive).
+    measure : str
+        One of ``MEASURES`` (default ``"tone"``, in [-1, 1]).
+    directed : bool
+        a -> b only.
+
+    Returns
+    -------
+    float
+        The value, NaN when no day of start..end is covered.
+
+    Examples
+    --------
+    October 2020, the war month, equals :func:`dyad_series`'s index for it; its tone is almost -1:
+
+    >>> from datetime import date
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> oct1, oct31 = date(2020, 10, 1), date(2020, 10, 31)
+    >>> round(period_value(store, "ARM", "AZE", "gdelt_network", oct1, oct31, "index"), 2)
+    -46.77
+    >>> round(period_value(store, "ARM", "AZE", "gdelt_network", oct1, oct31), 3)
+    -0.968
     """
     r = store if isinstance(store, Reader) else Reader(store)
     d = daily(r, a, b, dataset, directed, start, end)
@@ -833,7 +1133,37 @@ BASE_K = 200
 def base_rate(reader: Reader, dataset: str, lo: date, hi: date, measure: str, volume: float,
               k: int = BASE_K) -> dict:
     """The world's base rate for a dyad of ``volume`` in lo..hi: median, quartiles and values of the ``k``
-    world dyads nearest in log volume (``similar``). Memoised on the reader."""
+    world dyads nearest in log volume (``similar``). Memoised on the reader.
+
+    Parameters
+    ----------
+    reader : Reader
+        A :class:`Reader` of the store.
+    dataset : str
+        One dataset of the store.
+    lo, hi : date
+        The period; sums are over the weeks mostly inside it.
+    measure : str
+        One of ``MEASURES``.
+    volume : float
+        The dyad's absolute volume (sum of ``abs``) in the period.
+    k : int
+        How many world dyads make the base rate.
+
+    Returns
+    -------
+    dict
+        ``median``, ``q1``, ``q3``, ``n`` (dyads used), ``values`` and ``volume_range`` (their volumes).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import detente
+    >>> r = Reader(detente.open(read_only=True))
+    >>> b = base_rate(r, "gdelt_network", date(2020, 10, 1), date(2020, 10, 31), "tone", 1000.0)
+    >>> b["n"], round(b["q1"], 2), round(b["median"], 2), round(b["q3"], 2)
+    (200, 0.36, 0.74, 0.9)
+    """
     key = (dataset, lo, hi, measure, float(volume), k, "base_rate")
     if key not in reader._periods:
         reader._periods[key] = _base_rate(reader, dataset, lo, hi, measure, volume, k)
@@ -866,6 +1196,36 @@ def base_drift(reader: Reader, dataset: str, before: tuple[date, date], after: t
     volume in ``before``, each followed into ``after`` (the same dyads, so who is compared does not change);
     median, quartiles and values of their after - before differences (dyads without a value in both left out).
     Memoised on the reader.
+
+    Parameters
+    ----------
+    reader : Reader
+        A :class:`Reader` of the store.
+    dataset : str
+        One dataset of the store.
+    before, after : (date, date)
+        The two periods.
+    measure : str
+        One of ``MEASURES``.
+    volume : float
+        The dyad's absolute volume in ``before``.
+    k : int
+        How many world dyads are followed.
+
+    Returns
+    -------
+    dict
+        ``median``, ``q1``, ``q3``, ``n`` (dyads with a value in both periods) and ``values``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import detente
+    >>> r = Reader(detente.open(read_only=True))
+    >>> first_half, october = (date(2020, 1, 1), date(2020, 6, 30)), (date(2020, 10, 1), date(2020, 10, 31))
+    >>> d = base_drift(r, "gdelt_network", first_half, october, "tone", 1000.0)
+    >>> d["n"], round(d["median"], 2)
+    (198, 0.11)
     """
     key = (dataset, tuple(before), tuple(after), measure, float(volume), k, "base_drift")
     if key not in reader._periods:
