@@ -33,7 +33,22 @@ __all__ = ["Store", "UserError", "__version__", "open", "version"]
 
 
 def version() -> str:
-    """The installed distribution's version (``0.0.0+unknown`` when run from a source tree without metadata)."""
+    """The installed distribution's version.
+
+    Returns
+    -------
+    str
+        The version of the installed ``detente`` distribution, ``0.0.0+unknown`` when run from a source tree
+        without package metadata. ``detente.__version__`` holds the same string.
+
+    Examples
+    --------
+    >>> import detente
+    >>> detente.version() == detente.__version__
+    True
+    >>> detente.version().split(".")[0].isdigit()
+    True
+    """
     try:
         return _metadata.version("detente")
     except _metadata.PackageNotFoundError:
@@ -49,7 +64,38 @@ def open(path: str | Path | None = None, read_only: bool = False, build: bool = 
     When the store does not exist yet (or is empty) and ``build`` is true, it is built from the bundled real data
     first. A path whose folder does not exist is an error for a read-only open, never a silent new folder.
 
-    >>> import detente, tempfile, os
+    Parameters
+    ----------
+    path
+        The DuckDB store file; ``None`` for the default store.
+    read_only
+        Open without write access (several processes may then read the same store).
+    build
+        Build a missing or empty store from the bundled data first (about 15 s).
+
+    Returns
+    -------
+    Store
+        The open store; call ``close()`` when done.
+
+    Raises
+    ------
+    UserError
+        ``read_only`` with a path whose folder does not exist.
+
+    Examples
+    --------
+    The default store, read-only; its datasets in name order:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> [d["name"] for d in store.sources()][:3]
+    ['atop', 'cow_alliance', 'cow_states']
+    >>> store.close()
+
+    A mistyped path is an error, not a new empty store:
+
+    >>> import tempfile, os
     >>> missing = os.path.join(tempfile.mkdtemp(), "no", "such", "dir", "x.duckdb")
     >>> try:
     ...     detente.open(missing, read_only=True)
