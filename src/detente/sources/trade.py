@@ -12,8 +12,8 @@ Two layouts, both CSV with a header, values in thousands of US dollars:
 Rows in ``signals`` (directed, ``actor_a`` = the reporter): ``trade_export`` (to ``actor_b``) and ``trade_import``
 (from ``actor_b``), ``year``, ``date`` = the month's first day (NULL for annual rows), ``item`` = ``YYYY-MM`` or
 ``YYYY``, ``value`` in thousands of USD. The unit of row accounting is one flow of one line (a line with both an
-export and an import column is two records; "rows read" counts records): a record whose partner no country resolves ("Other
-countries", regions) or whose value is missing is quarantined with the reason, so records read = stored +
+export and an import column is two records; "rows read" counts records): a record whose partner no country resolves ("Unknown
+country", "Channel Islands") or whose value is missing is quarantined with the reason, so records read = stored +
 quarantined.
 """
 
@@ -59,7 +59,15 @@ def sniff(path: Path, head: bytes) -> bool:
 
 @cache
 def _country(name: str) -> str | None:
-    return actors.iso3(name.strip())
+    """ISO3 of a partner name, or the de facto entity's own code (Nagorno-Karabakh -> NKR) when the actor
+    dictionary names one: a territory a statistics office lists as a partner is a trade partner."""
+    name = name.strip()
+    code = actors.iso3(name)
+    if code is None:
+        a = actors.resolve(name)
+        if a is not None and a.sector is None and a.country is not None and a.code == a.country:
+            code = a.country
+    return code
 
 
 def _reporter(ctx: StageContext) -> str:
