@@ -19,6 +19,8 @@ from typing import Any
 
 from detente.errors import UserError
 
+__all__ = ["METHODS", "Method", "bibtex", "datasets_bibtex", "software_bibtex"]
+
 
 @dataclass(frozen=True)
 class Method:
@@ -68,7 +70,21 @@ METHODS: dict[str, Method] = {
 
 
 def software_bibtex() -> str:
-    """A BibTeX entry for detente itself (the same facts as CITATION.cff)."""
+    """A BibTeX entry for detente itself (the same facts as CITATION.cff).
+
+    Returns
+    -------
+    str
+        One ``@software`` entry with the installed version.
+
+    Examples
+    --------
+    >>> print(software_bibtex().splitlines()[0])
+    @software{detente,
+    >>> import detente
+    >>> "version = {" + detente.__version__ + "}" in software_bibtex()
+    True
+    """
     from detente import __version__
 
     return ("@software{detente,\n  author = {{detente contributors}},\n"
@@ -77,7 +93,37 @@ def software_bibtex() -> str:
 
 
 def datasets_bibtex(store: Any, names: list[str] | None = None) -> str:
-    """BibTeX of the store's datasets, all or ``names``; an unknown name is one line listing those there."""
+    """BibTeX of the store's datasets, all or ``names``.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    names
+        Dataset names (as in ``detente sources``); None or empty for every dataset in the store.
+
+    Returns
+    -------
+    str
+        The entries in dataset-name order, separated by blank lines.
+
+    Raises
+    ------
+    UserError
+        A name that is not in the store (the message lists those that are).
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> print(datasets_bibtex(store, ["icews"]).splitlines()[0])
+    @data{boschee2015icews,
+    >>> datasets_bibtex(store, ["nope"])
+    Traceback (most recent call last):
+    ...
+    detente.errors.UserError: no dataset nope in the store; it holds atop, cow_alliance, ...
+    >>> store.close()
+    """
     rows = store.con.execute("SELECT name, citation FROM datasets ORDER BY name").fetchall()
     have = {n: c for n, c in rows}
     if names:
@@ -90,7 +136,33 @@ def datasets_bibtex(store: Any, names: list[str] | None = None) -> str:
 
 
 def bibtex(store: Any, names: list[str] | None = None, methods: bool = True) -> str:
-    """detente, then the methods, then the datasets (all, or only ``names``), as one BibTeX text."""
+    """detente, then the methods, then the datasets (all, or only ``names``), as one BibTeX text.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    names
+        Dataset names to cite; None for all of them.
+    methods
+        Include the method entries of :data:`METHODS` (Goldstein, CAMEO, block bootstrap, ...).
+
+    Returns
+    -------
+    str
+        The BibTeX entries, separated by blank lines.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> text = bibtex(store, ["icews"])
+    >>> [line for line in text.splitlines() if line.startswith("@")][:3]
+    ['@software{detente,', '@article{goldstein1992,', '@techreport{schrodt2012cameo,']
+    >>> [line for line in bibtex(store, ["icews"], methods=False).splitlines() if line.startswith("@")]
+    ['@software{detente,', '@data{boschee2015icews,']
+    >>> store.close()
+    """
     parts = [software_bibtex()]
     if methods:
         parts += [m.bibtex for m in METHODS.values()]

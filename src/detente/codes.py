@@ -22,6 +22,8 @@ from typing import Any
 from detente.errors import UserError
 
 SCHEMES = ("iso3", "cow", "gw")
+
+__all__ = ["ACTOR_COLUMNS", "SCHEMES", "add_columns", "convert", "recode_rows"]
 # columns that hold actor codes in detente's outputs
 ACTOR_COLUMNS = ("actor", "actor_a", "actor_b", "source", "target", "source_actor", "target_actor", "node")
 

@@ -26,6 +26,8 @@ from detente.errors import UserError
 
 FREQS = ("day", "week", "month", "quarter", "year")
 
+__all__ = ["FREQS", "Period", "case_periods", "cut", "parse", "span", "to_date"]
+
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,9 @@ stream once (libyaml when present, no node is built) and refuses, with one line 
 
 ``safe_load`` and ``compose`` are ``yaml.safe_load`` / ``yaml.compose`` after ``check``.
 
+Internal: the YAML reader under :mod:`detente.case` and :mod:`detente.simulate`; not part of the Python API (load a
+case with :func:`detente.case.load`).
+
 >>> safe_load("a: &x [1, 2]\\nb: *x")
 {'a': [1, 2], 'b': [1, 2]}
 >>> safe_load("a: &x [*x]")
@@ -26,6 +29,8 @@ from typing import Any
 import yaml
 
 from detente import limits
+
+__all__: list[str] = []
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
