@@ -177,7 +177,7 @@ def test_cli_update_and_polecat_folder(tmp_path, shared):
 
 
 def test_renamed_header_sample_is_mapped(shared, tmp_path):
-    """The sample's renamed (and partly misleading) header is recognised whole and mapped by position."""
+    """The sample's renamed (and partly misleading) header is mapped to GDELT's fields by name."""
     s = Store(tmp_path / "r.duckdb")
     try:
         r = s.ingest([shared / SAMPLE])[0]
@@ -189,3 +189,53 @@ def test_renamed_header_sample_is_mapped(shared, tmp_path):
         assert str(row[5]) == "2020-11-13"
     finally:
         s.close()
+
+
+def _events(s: Store) -> list[tuple]:
+    return s.con.execute("SELECT event_id, date, source_country, target_country, cameo_code, goldstein, mentions,"
+                         " sources, location, latitude, source_url FROM events ORDER BY event_id").fetchall()
+
+
+def test_reordered_renamed_columns_are_mapped_by_name(shared, tmp_path):
+    """The sample with its columns in reverse order (and with GDELT's own names, shuffled) stores the same events:
+    the mapping follows the header's names, not the columns' positions."""
+    import csv
+
+    with (shared / SAMPLE).open(newline="", encoding="utf-8") as fh:
+        table = list(csv.reader(fh))
+    head = table[0]
+    order = list(reversed(range(len(head))))
+    rev = tmp_path / "reversed.csv"
+    with rev.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([[r[i] for i in order] for r in table])
+    # GDELT's own field names (what the renamed ones stand for), columns shuffled by a fixed permutation
+    from detente.sources import gdelt
+
+    own = [gdelt.RENAMED_FIELDS.get(n, n) for n in head]
+    perm = sorted(range(len(head)), key=lambda i: (i * 37) % len(head))
+    shuf = tmp_path / "shuffled.csv"
+    with shuf.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([[own[i] for i in perm], *[[r[i] for i in perm] for r in table[1:]]])
+    got = []
+    for src in (shared / SAMPLE, rev, shuf):
+        s = Store(tmp_path / f"{src.stem}.duckdb")
+        try:
+            r = s.ingest([src])[0]
+            assert (r.format, r.rows_read, r.rows_stored, r.rows_quarantined) == ("gdelt2", 2824, 2824, 0)
+            got.append(_events(s))
+        finally:
+            s.close()
+    assert got[0] == got[1] == got[2]
+    first = next(e for e in got[1] if e[0] == "954680550")  # the first data row, read by hand
+    assert first[2:6] == ("AFG", "GBR", "190", -10.0) and first[10].startswith("https://www.elystandard.co.uk/")
+
+
+def test_header_with_a_field_twice_is_not_guessed(tmp_path):
+    from detente.sources import gdelt
+
+    cols = gdelt.columns(gdelt.GEO1)
+    assert gdelt.by_name(cols, (cols,)) == cols
+    assert gdelt.by_name((*cols, "Num_Mentions"), (cols,)) is None  # NumMentions under two names
+    assert gdelt.by_name(cols[1:], (cols,)) is None  # no GLOBALEVENTID: not this layout
+    two = gdelt.columns(("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"))
+    assert gdelt.by_name(two, (cols,)) is None and gdelt.by_name(two, (cols, two)) == two  # ADM2Code: 2.0 only

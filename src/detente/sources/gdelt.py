@@ -62,55 +62,73 @@ def _head(path: Path, head: bytes) -> str:
     return head.decode("utf-8", "replace")
 
 
-# Renamed headers seen in the wild, mapped to GDELT's own fields BY POSITION after the whole header has been
-# matched: their names are not GDELT's and some mislead (in this one, "Actor_1_Country_Code" heads the Actor1Code
-# field and "Mention_Type" the ActionGeo_Type field; checked against the rows). A leading pandas index column and
-# trailing mention fields are kept as unused extras.
-RENAMED_HEADERS: dict[tuple[str, ...], tuple[int, int]] = {  # header -> (fields before GLOBALEVENTID, after SOURCEURL)
-    ("", "Global_Event_ID", "Day", "YYYYMM", "YYYY", "Day_Time", "Actor_1_Country_Code", "Actor_1_Name",
-     "Actor_1_Country_ABBR", "Actor_1_Known_Group_Code", "Actor_1_Ethnic_Code", "Actor_1_Religion_Code",
-     "Actor_1_Religion_2_Code", "Actor_1_Role", "Actor_1_Role2", "Actor_1_Role3", "Actor_2_Country_Code",
-     "Actor_2_Name", "Actor_2_Country_ABBR", "Actor_2_Know_Group_Code", "Actor_2_Ethnic_Code",
-     "Actor_2_Religion_Code", "Actor_2_Religion_2_Code", "Actor_2_Role", "Actor_2_Role2", "Actor_2_Role3",
-     "Is_Root_Event", "Event_Code", "Event_Base_Code", "Event_Root_Code", "Quad_Class", "Goldstein_Scale",
-     "Num_Mentions", "Num_Sources", "Num_Articles", "AVG_TONE", "Actor_1_Geo_Type", "Actor_1_Geo_FullName",
-     "Actor_1_Geo_Country_Code", "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long",
-     "Actor1Geo_FeatureID", "Actor_2_Geo_Type", "Actor_2_Geo_FullName", "Actor_2_Geo_Country_Code",
-     "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID",
-     "Mention_Type", "ST_PR_CNTRY", "Country", "ADM1Code_Extra", "ADM2Code_Extra", "Lat_Extra", "Long_Extra",
-     "ActorGeo_FeaturID_Extra", "Date_Added", "Source_URL", "Confidence"): (1, 1),
+# Headers are mapped to GDELT's fields BY NAME, so a file whose columns are renamed or reordered still reads
+# right. A header name is first looked up in RENAMED_FIELDS (exact spelling), then compared with GDELT's own names
+# ignoring case, underscores and spaces ("Num_Mentions" = NumMentions, "Actor1Geo_ADM1Code" = itself). Names
+# that are no GDELT field (a pandas index column, mention fields) are kept as unused extras.
+RENAMED_FIELDS: dict[str, str] = {
+    # the renaming of the shared GDELT 2.0 sample (gdelt2-events-sample, "Luka-Radulovic" extracts). Some of
+    # its names mislead and were checked against the rows: "Actor_1_Country_Code" heads the Actor1Code field
+    # (AFG, AFGGOV, ...) and "Actor_1_Country_ABBR" the Actor1CountryCode one; "Mention_Type" .. "ActorGeo_
+    # FeaturID_Extra" are the ActionGeo block (type 1-5, full name, FIPS country, ADM1, ADM2, lat, long, id).
+    "Day": "SQLDATE", "YYYYMM": "MonthYear", "YYYY": "Year", "Day_Time": "FractionDate",
+    **{f"Actor_{n}_{a}": f"Actor{n}{b}" for n in (1, 2) for a, b in (
+        ("Country_Code", "Code"), ("Country_ABBR", "CountryCode"), ("Know_Group_Code", "KnownGroupCode"),
+        ("Religion_Code", "Religion1Code"), ("Role", "Type1Code"), ("Role2", "Type2Code"),
+        ("Role3", "Type3Code"))},
+    "Mention_Type": "ActionGeo_Type", "ST_PR_CNTRY": "ActionGeo_FullName", "Country": "ActionGeo_CountryCode",
+    "ADM1Code_Extra": "ActionGeo_ADM1Code", "ADM2Code_Extra": "ActionGeo_ADM2Code", "Lat_Extra": "ActionGeo_Lat",
+    "Long_Extra": "ActionGeo_Long", "ActorGeo_FeaturID_Extra": "ActionGeo_FeatureID",
 }
 
 
-def _renamed(first: str, known: tuple[tuple[str, ...], ...]) -> Layout | None:
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_ALL = {_key(c): c for c in columns(("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long",
+                                     "FeatureID"))}  # every GDELT 1.0/2.0 event field, by its key
+
+
+def by_name(names: tuple[str, ...], known: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The GDELT field of each header name in file order (``_extraN`` for names that are none), when the names
+    cover exactly one of the ``known`` field lists; None otherwise (a field twice, or not this format).
+
+    >>> cols = columns(("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID"))
+    >>> out = by_name(("Num_Mentions", "Global_Event_ID", "extra", *[c for c in cols[1:] if c != "NumMentions"]),
+    ...               (cols,))
+    >>> out[:3]
+    ('NumMentions', 'GLOBALEVENTID', '_extra0')
+    """
+    named = [RENAMED_FIELDS.get(n) or _ALL.get(_key(n)) for n in names]
+    got = [f for f in named if f is not None]
+    if len(got) != len(set(got)):
+        return None  # one field under two names: do not guess which one holds it
+    for cols in known:
+        if set(got) == set(cols):  # all of this layout's fields and none of another's (ADM2Code: 2.0)
+            extra = iter(range(len(names)))
+            return tuple(f if f is not None else f"_extra{next(extra)}" for f in named)
+    return None
+
+
+def _header_names(first: str, delim: str) -> tuple[str, ...] | None:
     try:
-        names = tuple(x.strip().strip('"') for x in next(csv.reader([first.replace("\r", " ")])))
+        return tuple(x.strip().strip('"') for x in next(csv.reader([first.replace("\r", " ")], delimiter=delim)))
     except (csv.Error, StopIteration):  # not a CSV header at all: some other format's first line
         return None
-    for header, (lead, tail) in RENAMED_HEADERS.items():
-        if names == header:
-            for cols in known:
-                if len(cols) == len(names) - lead - tail:
-                    return Layout(tuple(f"_lead{i}" for i in range(lead)) + cols
-                                  + tuple(f"_extra{i}" for i in range(tail)), True, ",", '"')
-    return None
 
 
 def layout_of(head: str, known: tuple[tuple[str, ...], ...]) -> Layout | None:
     """The layout of a file that starts with ``head``, among ``known`` column lists."""
     head = head.lstrip("\ufeff")
     first = head.split("\n", 1)[0].rstrip("\r")
-    renamed = _renamed(first, known) if "," in first else None
-    if renamed is not None:
-        return renamed
-    if first.startswith("GLOBALEVENTID"):
-        delim = "\t" if "\t" in first else ","
-        names = tuple(x.strip().strip('"') for x in first.split(delim))
-        for cols in known:
-            if names[: len(cols)] == cols:
-                extra = tuple(f"_extra{i}" for i in range(len(names) - len(cols)))
-                return Layout(cols + extra, True, delim, '"' if delim == "," else "")
-        return None
+    for delim in ("\t", ","):
+        if delim not in first:
+            continue
+        names = _header_names(first, delim)
+        if names and any(_key(n) == "globaleventid" for n in names):  # a header row, not data
+            cols = by_name(names, known)
+            return Layout(cols, True, delim, '"' if delim == "," else "") if cols else None
     return _headerless(head, known)
 
 
