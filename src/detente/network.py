@@ -28,6 +28,10 @@ from detente.periods import Period
 CASES = Path(__file__).resolve().parent / "cases"
 DEFAULT_DATASET = "gdelt_network"
 
+__all__ = ["BASELINES", "BaseRate", "DEFAULT_DATASET", "MIN_DAYS", "SignedNetwork", "Span", "actor_stats", "analyse",
+           "balance_of", "build", "case_setup", "change_test", "compare", "day_floor", "edge_sign", "evidence_weight",
+           "from_frame", "low_evidence_actors", "pagerank", "partition_fit", "plot", "resolve_period"]
+
 
 @dataclass(frozen=True)
 class Span:
@@ -61,7 +65,26 @@ def _day(v: Any) -> date | None:
 def case_setup(case: Any = "south_caucasus") -> tuple[list[str], list[Span]]:
     """Actors and periods of a case (a loaded ``claims.casefile.Case``, or a built-in name or case.yaml path
     read by ``claims.casefile``); ``None``, or the built-in case before its file exists, gives the South
-    Caucasus defaults."""
+    Caucasus defaults.
+
+    Parameters
+    ----------
+    case : Case, str, path or None
+        A loaded case, a built-in case's name or a case.yaml path.
+
+    Returns
+    -------
+    (list of str, list of Span)
+        Sorted actor codes, and the periods in the case's order (open ends are None: the data's edges).
+
+    Examples
+    --------
+    >>> actors, periods = case_setup("south_caucasus")
+    >>> actors
+    ['ARM', 'AZE', 'GEO', 'IRN', 'ISR', 'NKR', 'RUS', 'TUR']
+    >>> [(p.name, p.start and str(p.start), p.end and str(p.end)) for p in periods]
+    [('pre-war', None, '2020-09-26'), ('war', '2020-09-27', '2020-11-10'), ('post-war', '2020-11-11', '2023-09-18'), ('after', '2023-09-19', None)]
+    """
     from detente import case as case_model
 
     c = case_model.builtin("south_caucasus") if case is None else case_model.load(case) \
@@ -70,7 +93,34 @@ def case_setup(case: Any = "south_caucasus") -> tuple[list[str], list[Span]]:
 
 
 def resolve_period(spec: str | Span | Period | None, periods: list[Span]) -> Period:
-    """A period by name (``post-war``) or as ``START:END`` (either side may be empty)."""
+    """A period by name (``post-war``) or as ``START:END`` (either side may be empty).
+
+    Parameters
+    ----------
+    spec : str, Span, Period or None
+        A name of ``periods`` (any case), ``"YYYY-MM-DD:YYYY-MM-DD"``, or a period (returned as is); None or
+        ``""`` is the last of ``periods``.
+    periods : list of Span
+        The named periods (:func:`case_setup`).
+
+    Returns
+    -------
+    Span or Period
+        Open ends stay None until :func:`build` bounds them by the data's coverage.
+
+    Raises
+    ------
+    UserError
+        For a name that is not in ``periods`` and is no START:END.
+
+    Examples
+    --------
+    >>> _, periods = case_setup("south_caucasus")
+    >>> resolve_period("War", periods)
+    Span(name='war', start=datetime.date(2020, 9, 27), end=datetime.date(2020, 11, 10))
+    >>> resolve_period("2021-01-01:", periods)
+    Span(name='2021-01-01:', start=datetime.date(2021, 1, 1), end=None)
+    """
     if isinstance(spec, Span | Period):
         return spec
     if not spec:
@@ -373,7 +423,25 @@ def edge_sign(value: float, ci_low: float, ci_high: float, expected: float = 0.0
 
 
 def evidence_weight(n_days: float, half: int = EVIDENCE_DAYS) -> float:
-    """n_days / (n_days + half): how much a dyad's days of data support its edge (0.5 at ``half`` days)."""
+    """n_days / (n_days + half): how much a dyad's days of data support its edge (0.5 at ``half`` days).
+
+    Parameters
+    ----------
+    n_days : float
+        Days with data.
+    half : int
+        Days at which the weight is one half.
+
+    Returns
+    -------
+    float
+        In [0, 1); 0 without data.
+
+    Examples
+    --------
+    >>> evidence_weight(30), evidence_weight(570), evidence_weight(0)
+    (0.5, 0.95, 0.0)
+    """
     return float(n_days / (n_days + half)) if n_days > 0 else 0.0
 
 
@@ -391,7 +459,39 @@ def _edge(a: str, b: str, tone: float, lo: float, hi: float, expected: float, st
 def from_frame(frame: pd.DataFrame, nodes: list[str], period: Any = None, min_days: int = 5,
                params: dict | None = None) -> SignedNetwork:
     """A network from a hand-made dyad frame (actor_a, actor_b, index, ci_low, ci_high, n_days; optional tone,
-    volume): signed against 0 by the index's interval, strength = the index clipped to [-1, 1] (tests, claims)."""
+    volume): signed against 0 by the index's interval, strength = the index clipped to [-1, 1] (tests, claims).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per dyad; rows with an actor outside ``nodes``, a NaN index or no days are left out.
+    nodes : list of str
+        The network's actors.
+    period : Period, optional
+        Kept on the network.
+    min_days : int
+        Dyads with fewer days are low evidence (never signed).
+    params : dict, optional
+        Extra entries for ``SignedNetwork.params``.
+
+    Returns
+    -------
+    SignedNetwork
+
+    Examples
+    --------
+    Three dyads whose intervals exclude 0, and one with 3 days of data (below ``min_days``):
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE", "GEO"], "actor_b": ["AZE", "TUR", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8, 0.2], "ci_low": [-0.8, -0.5, 0.6, 0.1],
+    ...                   "ci_high": [-0.4, -0.1, 0.9, 0.3], "n_days": [40, 20, 50, 3]})
+    >>> net = from_frame(f, ["ARM", "AZE", "GEO", "TUR"])
+    >>> [(e["actor_a"], e["actor_b"], e["sign"], e["low_evidence"]) for e in net.edges]
+    [('ARM', 'AZE', -1, False), ('ARM', 'TUR', -1, False), ('AZE', 'TUR', 1, False), ('GEO', 'TUR', 0, True)]
+    >>> net.edge("TUR", "AZE")["weight"]  # |strength| 0.8 x evidence 50 / (50 + 30)
+    0.5
+    """
     edges = []
     for r in frame.to_dict("records"):
         if r["actor_a"] not in nodes or r["actor_b"] not in nodes or pd.isna(r["index"]) or not r["n_days"]:
@@ -424,6 +524,47 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     NaN with ``with_index=False``, which the hindcast uses). Networks are cached per (store, actors, period,
     dataset and the other arguments): building the same one twice returns the first (``NETWORKS_BUILT`` counts
     real builds).
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    actors : list of str, optional
+        Codes or names; default the case's actors that ``dataset`` holds.
+    period : str, Span or Period, optional
+        A case period's name, ``"START:END"`` or a period (:func:`resolve_period`); default the case's last.
+    dataset : str
+        A dyad-day dataset (default the GDELT network).
+    case : Case or str
+        Where named periods and default actors come from.
+    min_days, n_boot, seed : int
+        Evidence floor, bootstrap resamples and seed.
+    baseline : {"world+history", "world"}
+        What the expected tone is.
+    with_index : bool
+        Also compute relations' index and its interval per edge.
+
+    Returns
+    -------
+    SignedNetwork
+        ``edges`` are dicts with actor_a, actor_b, tone, tone_ci_low/high, expected, strength, evidence, weight,
+        sign, uncertain, low_evidence, n_days, volume, index, ci_low, ci_high; ``params`` says how it was made.
+
+    Examples
+    --------
+    The 2020 war, Armenia against Azerbaijan and Turkey: both of Armenia's dyads are far below what the world's
+    dyads of their volume show; Azerbaijan-Turkey's interval straddles its expected tone:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> net = build(store, ["ARM", "AZE", "TUR"], period="war")
+    >>> net.period
+    Period(name='war', start=datetime.date(2020, 9, 27), end=datetime.date(2020, 11, 10))
+    >>> [(e["actor_a"], e["actor_b"], e["sign"]) for e in net.edges]
+    [('ARM', 'AZE', -1), ('ARM', 'TUR', -1), ('AZE', 'TUR', 0)]
+    >>> e = net.edge("AZE", "ARM")
+    >>> e["n_days"], round(e["tone"], 3)
+    (45, -0.924)
     """
     if baseline not in BASELINES:
         raise UserError(f"unknown baseline {baseline!r}; use {' or '.join(BASELINES)}")
@@ -514,6 +655,37 @@ def blocs_of(net: SignedNetwork, labels: list[int]) -> list[list[str]]:
 
 
 def balance_of(net: SignedNetwork, weighted: bool = False, method: str = "auto", uncertain: str = "drop") -> dict:
+    """Structural balance of a network: triad census, frustration and the best two-bloc partition.
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`build` or :func:`from_frame`.
+    weighted : bool
+        Frustration as the sum of frustrated edges' weights instead of their count.
+    method : str
+        ``detente.balance.frustration``'s solver (``"auto"``: exact for small networks).
+    uncertain : {"drop", "point"}
+        Leave uncertain edges out, or sign them by their point strength.
+
+    Returns
+    -------
+    dict
+        ``triads`` (counts by sign pattern), ``ratio`` (balanced share), ``frustration``,
+        ``frustration_index``, ``partition``, ``frustrated_edges``, ``edges_used``, ...
+
+    Examples
+    --------
+    A triangle with one positive and two negative edges is balanced (Armenia against the other two):
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE"], "actor_b": ["AZE", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8], "ci_low": [-0.8, -0.5, 0.6], "ci_high": [-0.4, -0.1, 0.9],
+    ...                   "n_days": [40, 20, 50]})
+    >>> b = balance_of(from_frame(f, ["ARM", "AZE", "TUR"]))
+    >>> b["triads"], b["ratio"], b["frustration"], b["partition"]
+    ({'+++': 0, '++-': 0, '+--': 1, '---': 0}, 1.0, 0.0, [['ARM'], ['AZE', 'TUR']])
+    """
     A = net.matrix(weighted=weighted, uncertain=uncertain)
     tri = balance.triad_census(A)
     fr = balance.frustration(A, weighted=weighted, method=method)
@@ -548,7 +720,28 @@ def pagerank(W: np.ndarray, alpha: float = 0.85, tol: float = 1e-6, max_iter: in
 
 
 def actor_stats(net: SignedNetwork) -> list[dict]:
-    """Per actor: positive/negative strength and degree, PageRank on the positive layer, share of interactions."""
+    """Per actor: positive/negative strength and degree, PageRank on the positive layer, share of interactions.
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`build` or :func:`from_frame`.
+
+    Returns
+    -------
+    list of dict
+        One per node: actor, pos_strength, neg_strength (sums of edge weights), pos_degree, neg_degree,
+        uncertain_degree, dyad_days, pagerank_pos, share (of the edges' volume).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE"], "actor_b": ["AZE", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8], "ci_low": [-0.8, -0.5, 0.6], "ci_high": [-0.4, -0.1, 0.9],
+    ...                   "n_days": [40, 20, 50]})
+    >>> [(s["actor"], s["pos_degree"], s["neg_degree"], s["dyad_days"]) for s in actor_stats(from_frame(f, ["ARM", "AZE", "TUR"]))]
+    [('ARM', 0, 2, 60), ('AZE', 1, 1, 90), ('TUR', 1, 1, 70)]
+    """
     A = net.matrix(weighted=True)
     pr = dict(zip(net.nodes, pagerank(np.clip(A, 0, None)), strict=True))
     vol = {n: 0.0 for n in net.nodes}
@@ -570,7 +763,29 @@ def actor_stats(net: SignedNetwork) -> list[dict]:
 def low_evidence_actors(net: SignedNetwork) -> list[str]:
     """Actors with fewer than max(1, (n - 1) // 2) dyads at or above the evidence floor (n = the network's
     actors): too sparse to place in a bloc (e.g. Georgia in GDELT's country network, most of whose dyads have a
-    few days each)."""
+    few days each).
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`build` or :func:`from_frame`.
+
+    Returns
+    -------
+    list of str
+        In node order.
+
+    Examples
+    --------
+    Four actors need one dyad each above the floor; Georgia's only dyad has 3 days (``min_days`` is 5):
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE", "GEO"], "actor_b": ["AZE", "TUR", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8, 0.2], "ci_low": [-0.8, -0.5, 0.6, 0.1],
+    ...                   "ci_high": [-0.4, -0.1, 0.9, 0.3], "n_days": [40, 20, 50, 3]})
+    >>> low_evidence_actors(from_frame(f, ["ARM", "AZE", "GEO", "TUR"]))
+    ['GEO']
+    """
     ok = {n: 0 for n in net.nodes}
     for e in net.edges:
         if not e.get("low_evidence"):
@@ -584,7 +799,31 @@ def analyse(net: SignedNetwork, weighted: bool = False, method: str = "auto", un
     """Everything the CLI, API and report show for one network (JSON-ready).
 
     Low-evidence actors (``low_evidence_actors``) are left out of balance and blocs and listed apart; an actor
-    with no signed edge among the rest is ``unaligned``."""
+    with no signed edge among the rest is ``unaligned``.
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`build` or :func:`from_frame`.
+    weighted, method, uncertain
+        As in :func:`balance_of`.
+
+    Returns
+    -------
+    dict
+        period, nodes, edges, balance (:func:`balance_of` plus ``all_optimal``), blocs, unaligned,
+        low_evidence, actors (:func:`actor_stats`), provenance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE", "GEO"], "actor_b": ["AZE", "TUR", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8, 0.2], "ci_low": [-0.8, -0.5, 0.6, 0.1],
+    ...                   "ci_high": [-0.4, -0.1, 0.9, 0.3], "n_days": [40, 20, 50, 3]})
+    >>> a = analyse(from_frame(f, ["ARM", "AZE", "GEO", "TUR"]))
+    >>> a["blocs"], a["low_evidence"], a["unaligned"], a["balance"]["frustration"]
+    ([['AZE', 'TUR'], ['ARM']], ['GEO'], [], 0.0)
+    """
     low = low_evidence_actors(net)
     core = net.without(low)
     bal = balance_of(core, weighted=weighted, method=method, uncertain=uncertain)
@@ -615,7 +854,31 @@ def analyse(net: SignedNetwork, weighted: bool = False, method: str = "auto", un
 
 
 def compare(a: SignedNetwork, b: SignedNetwork) -> dict:
-    """What changed from network ``a`` to ``b``: edge signs and per-actor statistics."""
+    """What changed from network ``a`` to ``b``: edge signs and per-actor statistics.
+
+    Parameters
+    ----------
+    a, b : SignedNetwork
+        Two networks, e.g. of two periods; only actors in both are compared.
+
+    Returns
+    -------
+    dict
+        ``edges`` (sign and index before and after, ``changed``), ``actors`` (changes of
+        :func:`actor_stats`' strengths, PageRank and share) and ``sign_changes``.
+
+    Examples
+    --------
+    Azerbaijan-Turkey turns from positive to negative:
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "AZE"], "actor_b": ["AZE", "TUR"], "index": [-0.6, 0.8],
+    ...                   "ci_low": [-0.8, 0.6], "ci_high": [-0.4, 0.9], "n_days": [40, 50]})
+    >>> g = f.assign(index=[-0.6, -0.5], ci_low=[-0.8, -0.7], ci_high=[-0.4, -0.3])
+    >>> c = compare(from_frame(f, ["ARM", "AZE", "TUR"]), from_frame(g, ["ARM", "AZE", "TUR"]))
+    >>> c["sign_changes"], [(e["actor_a"], e["actor_b"], e["sign_before"], e["sign_after"]) for e in c["edges"]]
+    (1, [('ARM', 'AZE', -1, -1), ('AZE', 'TUR', 1, -1)])
+    """
     changes = []
     for n1 in sorted(set(a.nodes) & set(b.nodes)):
         for n2 in sorted(set(a.nodes) & set(b.nodes)):
@@ -642,6 +905,34 @@ def partition_fit(net: SignedNetwork, blocs: list[list[str]], weighted: bool = F
 
     Returns the frustrated edges under the named partition and under the data's optimal two-bloc partition
     of the same actors, the excess, the adjusted Rand index and the partition distance (actors to move).
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`build` or :func:`from_frame`.
+    blocs : list of list of str
+        The named partition; actors of the network left unnamed are left out.
+    weighted : bool
+        Frustration by edge weight instead of edge count.
+
+    Returns
+    -------
+    dict
+        actors, edges_used, named / best / best_k (blocs, frustration, frustrated edges), all_optimal,
+        named_is_optimal, excess_frustration, adjusted_rand, moves, ...
+
+    Examples
+    --------
+    Putting Armenia with Azerbaijan frustrates their negative edge and the positive Azerbaijan-Turkey edge
+    across the blocs; one actor (Turkey or Armenia) would have to move:
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE"], "actor_b": ["AZE", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8], "ci_low": [-0.8, -0.5, 0.6], "ci_high": [-0.4, -0.1, 0.9],
+    ...                   "n_days": [40, 20, 50]})
+    >>> fit = partition_fit(from_frame(f, ["ARM", "AZE", "TUR"]), [["ARM", "AZE"], ["TUR"]])
+    >>> fit["named"]["frustration"], fit["named"]["frustrated_edges"], fit["excess_frustration"], fit["moves"]
+    (2.0, [['ARM', 'AZE'], ['AZE', 'TUR']], 2.0, 1)
     """
     named = [a.upper() for b in blocs for a in b]
     unknown = [a for a in named if a not in net.nodes]
@@ -693,6 +984,35 @@ def change_test(store: Any, actors: list[str], before: Period, after: Period, da
     Null: the periods are exchangeable; blocks of ``block`` consecutive days (all dyads together, so the
     cross-dyad dependence is kept) are shuffled between the periods ``n_perm`` times. p = (1 + #perm >= obs)
     / (1 + n_perm).
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    actors : list of str
+        Codes or names.
+    before, after : Span or Period
+        The two periods (open ends are the data's edges).
+    dataset : str
+        A dyad-day dataset.
+    n_perm, block, min_days, seed : int
+        Permutations, block length in days, days a dyad needs in each period, seed.
+
+    Returns
+    -------
+    dict
+        observed, null_mean, null_q95, p_value, dyads, sign_changes, before / after (with their blocks), ...
+
+    Examples
+    --------
+    The war against the post-war period: no shuffle of the weeks comes near the observed change:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> _, periods = case_setup("south_caucasus")
+    >>> t = change_test(store, ["ARM", "AZE", "RUS", "TUR"], periods[1], periods[2], n_perm=199)
+    >>> t["dyads"], round(t["observed"], 3), t["p_value"], t["before"]["blocks"], t["after"]["blocks"]
+    (6, 0.592, 0.005, 7, 149)
     """
     p1, p2 = bounded(store, before, dataset), bounded(store, after, dataset)
     acts = relations.check_actors(store, sorted({a.upper() for a in actors}))
@@ -745,7 +1065,35 @@ def change_test(store: Any, actors: list[str], before: Period, after: Period, da
 def plot(net: SignedNetwork, blocs: list[list[str]], path: str | Path, title: str | None = None) -> Path:
     """Circle in ISO3 order (positions depend only on the node set, so two periods compare); green +, red -,
     grey dashed uncertain, low-evidence edges left out; node colour = bloc (grey: in no bloc). Drawn by
-    report_figures (SVG needs nothing; PNG/PDF need Pillow)."""
+    report_figures (SVG needs nothing; PNG/PDF need Pillow).
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`build` or :func:`from_frame`.
+    blocs : list of list of str
+        Colours the nodes (e.g. ``analyse(net)["blocs"]``).
+    path : str or Path
+        A ``.svg``, ``.png`` or ``.pdf`` file.
+    title : str, optional
+        Default the period's name and dates.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "AZE"], "actor_b": ["AZE", "TUR"], "index": [-0.6, 0.8],
+    ...                   "ci_low": [-0.8, 0.6], "ci_high": [-0.4, 0.9], "n_days": [40, 50]})
+    >>> out = plot(from_frame(f, ["ARM", "AZE", "TUR"]), [["AZE", "TUR"], ["ARM"]],
+    ...            os.path.join(tempfile.mkdtemp(), "net.svg"), title="hand-made")
+    >>> out.name, out.read_text().startswith("<svg")
+    ('net.svg', True)
+    """
     from detente import report_figures
 
     path = Path(path)
