@@ -31,6 +31,8 @@ from typing import IO
 
 from detente.errors import UserError
 
+__all__ = ["DEFAULTS", "LimitError", "get", "parse_size"]
+
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
           "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 DEFAULTS: dict[str, str] = {
@@ -52,6 +54,23 @@ class LimitError(UserError):
 def parse_size(text: str) -> int:
     """Bytes in ``text`` like ``64GB``, ``512MiB`` or ``1000``.
 
+    Parameters
+    ----------
+    text
+        A number with an optional unit: ``KB``/``MB``/``GB``/``TB`` (powers of 1000) or ``KiB``/``MiB``/... (1024).
+
+    Returns
+    -------
+    int
+        The number of bytes.
+
+    Raises
+    ------
+    ValueError
+        ``text`` is not a size.
+
+    Examples
+    --------
     >>> parse_size("1.5KB"), parse_size("2MiB"), parse_size("10")
     (1500, 2097152, 10)
     """
@@ -62,7 +81,34 @@ def parse_size(text: str) -> int:
 
 
 def get(name: str) -> float:
-    """The limit ``name`` (one of ``DEFAULTS``): from the environment, else the default."""
+    """The limit ``name`` (one of ``DEFAULTS``): from the environment, else the default.
+
+    Parameters
+    ----------
+    name
+        The environment variable of the limit, e.g. ``DETENTE_MAX_YAML``.
+
+    Returns
+    -------
+    float
+        Bytes for a size limit, else the number (seconds, ratio, nodes).
+
+    Raises
+    ------
+    UserError
+        The variable is set to something that is neither a number nor a size.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"DETENTE_MAX_YAML": ""}):  # unset: the default, 4MB
+    ...     get("DETENTE_MAX_YAML")
+    4000000.0
+    >>> with mock.patch.dict(os.environ, {"DETENTE_MAX_YAML": "1MiB", "DETENTE_FIFO_WAIT": "5"}):
+    ...     get("DETENTE_MAX_YAML"), get("DETENTE_FIFO_WAIT")
+    (1048576.0, 5.0)
+    """
     raw = os.environ.get(name, "").strip() or DEFAULTS[name]
     try:
         return float(parse_size(raw)) if not re.fullmatch(r"\d+(\.\d+)?", raw) else float(raw)

@@ -10,6 +10,8 @@ SciPy/ruptures result in ``tests/test_numerics.py`` (those packages are test-onl
 - :func:`assignment_max`: the maximum-weight assignment of a small table (``scipy.optimize.linear_sum_assignment``);
 - :func:`milp`: a minimisation with integer variables through HiGHS (``highspy``), as ``scipy.optimize.milp`` does.
 
+Internal: the numerical kernels under claims, anomalies and balance; not part of the Python API.
+
 >>> round(gamma_ppf(0.975, 3.0), 6)   # chi2.ppf(0.975, 6) / 2
 7.224688
 >>> pelt_l2([0.0] * 10 + [5.0] * 10, pen=1.0, min_size=2)
@@ -27,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+__all__: list[str] = []
 
 
 # -- the gamma distribution ---------------------------------------------------------------------------------

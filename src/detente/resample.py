@@ -24,12 +24,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
+__all__ = ["ALPHA", "MIN_BLOCK", "block_length", "counts", "indices", "interval", "p_value", "ratio_draws"]
+
 ALPHA = 0.05
 MIN_BLOCK = 14
 
 
 def block_length(n: int) -> int:
-    """max(14, ceil(n^(1/3))) days, capped at n // 2 (at least 1)."""
+    """The block length for a series of ``n`` days: max(14, ceil(n^(1/3))), capped at n // 2 (at least 1).
+
+    Parameters
+    ----------
+    n
+        Number of (covered) days in the series.
+
+    Returns
+    -------
+    int
+        Days per block.
+
+    Examples
+    --------
+    >>> block_length(10), block_length(100), block_length(8000), block_length(1)
+    (5, 14, 20, 1)
+    """
     if n <= 0:
         return 1
     return max(1, min(max(MIN_BLOCK, math.ceil(n ** (1 / 3))), n // 2))
@@ -37,7 +55,33 @@ def block_length(n: int) -> int:
 
 def indices(n: int, B: int, seed: int | Sequence[int] | np.random.Generator = 0,
             block: int | None = None) -> np.ndarray:
-    """(B, n) day indices of B circular block resamples of n days."""
+    """(B, n) day indices of B circular block resamples of n days.
+
+    Parameters
+    ----------
+    n
+        Days in the series.
+    B
+        Number of resamples.
+    seed
+        An integer, a sequence of integers (``[seed, period]``) or a numpy Generator.
+    block
+        Block length; default :func:`block_length` of ``n``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer array of shape (B, n): row b lists the days drawn in resample b, blocks of consecutive days that
+        wrap around from the last day to the first.
+
+    Examples
+    --------
+    >>> idx = indices(6, 2, seed=0, block=3)
+    >>> idx.shape
+    (2, 6)
+    >>> idx.tolist()  # blocks of 3 consecutive days (mod 6): 5 0 1 | 3 4 5
+    [[5, 0, 1, 3, 4, 5], [3, 4, 5, 1, 2, 3]]
+    """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     L = block or block_length(n)
     k = math.ceil(n / L)
@@ -51,6 +95,27 @@ def counts(n: int, B: int, seed: int | Sequence[int] | np.random.Generator = 0,
 
     Integer / tuple seeds are cached (the most recent matrices up to CACHE_BYTES), so every dyad of a period
     shares its draws and the robustness variants' shifted periods are not redrawn on every run.
+
+    Parameters
+    ----------
+    n, B, seed, block
+        As in :func:`indices`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Read-only (n, B) float array (for integer or sequence seeds); column b counts the draws of each day in
+        resample b, so every column sums to n.
+
+    Examples
+    --------
+    The two resamples of :func:`indices` ``(6, 2, seed=0, block=3)`` as counts:
+
+    >>> C = counts(6, 2, seed=0, block=3)
+    >>> C.T.tolist()
+    [[1.0, 1.0, 0.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0, 2.0, 1.0, 1.0]]
+    >>> C.sum(axis=0).tolist()
+    [6.0, 6.0]
     """
     if isinstance(seed, np.random.Generator):
         return _counts(n, B, seed, block)
@@ -75,14 +140,61 @@ def _counts(n: int, B: int, rng: np.random.Generator, block: int | None) -> np.n
 
 
 def ratio_draws(num: np.ndarray, den: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Resampled sum(num) / sum(den) for each column of C (NaN where the resampled denominator is 0)."""
+    """Resampled sum(num) / sum(den) for each column of C (NaN where the resampled denominator is 0).
+
+    Parameters
+    ----------
+    num, den
+        Daily numerator and denominator, length n.
+    C
+        (n, B) counts from :func:`counts`.
+
+    Returns
+    -------
+    numpy.ndarray
+        B ratios.
+
+    Examples
+    --------
+    Resample 0 draws every day once (the observed ratio 6 / 5), resample 1 draws day 4 six times (12 / 6), and
+    resample 2 draws day 5, whose denominator is 0, six times:
+
+    >>> import numpy as np
+    >>> num, den = np.array([1, 1, 0, 0, 2, 2]), np.array([1, 1, 1, 1, 1, 0])
+    >>> C = np.array([[1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 6, 0], [0, 0, 0, 0, 0, 6]]).T
+    >>> ratio_draws(num, den, C).tolist()
+    [1.2, 2.0, nan]
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         d = np.asarray(den, float) @ C
         return np.where(d != 0, (np.asarray(num, float) @ C) / np.where(d != 0, d, 1.0), np.nan)
 
 
 def interval(draws: np.ndarray, alpha: float = ALPHA) -> tuple[float, float]:
-    """Percentile interval of the finite draws (NaN, NaN when there are none)."""
+    """Percentile interval of the finite draws (NaN, NaN when there are none).
+
+    Parameters
+    ----------
+    draws
+        Bootstrap draws of a statistic; NaN and infinite draws are left out.
+    alpha
+        1 - coverage: 0.05 gives the 2.5 % and 97.5 % quantiles.
+
+    Returns
+    -------
+    tuple of float
+        (low, high).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> interval(np.arange(101.0))
+    (2.5, 97.5)
+    >>> interval(np.arange(101.0), alpha=0.2)
+    (10.0, 90.0)
+    >>> interval(np.array([np.nan]))
+    (nan, nan)
+    """
     ok = draws[np.isfinite(draws)]
     if not len(ok):
         return math.nan, math.nan
@@ -91,7 +203,30 @@ def interval(draws: np.ndarray, alpha: float = ALPHA) -> tuple[float, float]:
 
 
 def p_value(draws: np.ndarray, null: float = 0.0) -> float:
-    """Two-sided bootstrap p-value for H0: effect == null (share of draws on the far side of null)."""
+    """Two-sided bootstrap p-value for H0: effect == null (share of draws on the far side of null).
+
+    Parameters
+    ----------
+    draws
+        Bootstrap draws of the effect; NaN and infinite draws are left out.
+    null
+        The effect under the null hypothesis.
+
+    Returns
+    -------
+    float
+        2 * min((#draws <= null) + 1, (#draws >= null) + 1) / (#draws + 1), at most 1; NaN without finite draws.
+
+    Examples
+    --------
+    99 draws all above 0: (0 + 1) / 100 on the far side, doubled:
+
+    >>> import numpy as np
+    >>> p_value(np.arange(1.0, 100.0))
+    0.02
+    >>> p_value(np.arange(-49.0, 50.0))  # centred on the null
+    1.0
+    """
     ok = draws[np.isfinite(draws)]
     if not len(ok):
         return math.nan

@@ -22,6 +22,8 @@ import pandas as pd
 
 from detente.errors import UserError
 
+__all__ = ["CLAIM_COLUMNS", "claims_frame", "short_repr", "to_arrow", "to_polars"]
+
 CLAIM_COLUMNS = ("id", "claim", "kind", "verdict", "effect", "ci_low", "ci_high", "p", "robustness", "flipped_by",
                  "datasets", "headline")
 
@@ -46,7 +48,33 @@ def _robustness(rob: Any) -> tuple[str | None, str | None]:
 
 
 def claims_frame(results: Iterable[Any]) -> pd.DataFrame:
-    """One row per claim result (objects with ``as_dict()``, or their dicts), columns :data:`CLAIM_COLUMNS`."""
+    """One row per claim result (objects with ``as_dict()``, or their dicts), columns :data:`CLAIM_COLUMNS`.
+
+    Parameters
+    ----------
+    results
+        :class:`detente.claims.ClaimResult` objects (what :func:`detente.claims.evaluate` returns) or their
+        ``as_dict()`` dicts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per result: ``effect``, ``ci_low``, ``ci_high`` and ``p`` as floats (None when missing or not
+        finite), ``robustness`` as its label and ``flipped_by`` naming the variants that change the verdict.
+
+    Examples
+    --------
+    >>> row = {"id": "C1", "kind": "shift", "verdict": "supported", "effect": 0.5, "interval": [0.1, 0.9],
+    ...        "p": 0.01, "robustness": {"label": "fragile", "flips": [{"variant": "no_gdelt"}]},
+    ...        "datasets": {"icews": 120}}
+    >>> frame = claims_frame([row])
+    >>> frame.loc[0, ["effect", "ci_low", "ci_high", "p"]].astype(float).tolist()
+    [0.5, 0.1, 0.9, 0.01]
+    >>> frame.loc[0, ["id", "robustness", "flipped_by", "datasets"]].tolist()
+    ['C1', 'fragile', 'no_gdelt', 'icews']
+    >>> list(frame.columns) == list(CLAIM_COLUMNS)
+    True
+    """
     rows = []
     for r in results:
         d = r.as_dict() if hasattr(r, "as_dict") else dict(r)
@@ -60,14 +88,56 @@ def claims_frame(results: Iterable[Any]) -> pd.DataFrame:
 
 
 def to_arrow(frame: pd.DataFrame):
-    """A pyarrow Table of ``frame`` (no index column)."""
+    """A pyarrow Table of ``frame`` (no index column).
+
+    Parameters
+    ----------
+    frame
+        Any pandas frame (detente's frames, :func:`claims_frame`).
+
+    Returns
+    -------
+    pyarrow.Table
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = to_arrow(pd.DataFrame({"actor": ["ARM", "AZE"], "events": [3, 5]}, index=[10, 11]))
+    >>> table.column_names, table.column("events").to_pylist()
+    (['actor', 'events'], [3, 5])
+    """
     import pyarrow as pa
 
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def to_polars(frame: pd.DataFrame):
-    """A polars DataFrame of ``frame``, through Arrow (no copy of numeric columns where polars can avoid one)."""
+    """A polars DataFrame of ``frame``, through Arrow (no copy of numeric columns where polars can avoid one).
+
+    Parameters
+    ----------
+    frame
+        Any pandas frame.
+
+    Returns
+    -------
+    polars.DataFrame
+
+    Raises
+    ------
+    UserError
+        polars is not installed (it is optional: ``pip install polars``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> try:
+    ...     got = to_polars(pd.DataFrame({"actor": ["ARM", "AZE"], "events": [3, 5]}))["events"].to_list()
+    ... except UserError as e:  # without polars the error says what to install
+    ...     got = str(e)
+    >>> got in ([3, 5], "to_polars needs polars: pip install polars")
+    True
+    """
     try:
         import polars as pl
     except ImportError:
@@ -76,7 +146,24 @@ def to_polars(frame: pd.DataFrame):
 
 
 def short_repr(kind: str, **fields: Any) -> str:
-    """``<Kind a=b ...>`` with floats to 4 significant digits and intervals as ``[lo, hi]``; the first field bare."""
+    """``<Kind a=b ...>`` with floats to 4 significant digits and intervals as ``[lo, hi]``; the first field bare.
+
+    Parameters
+    ----------
+    kind
+        The class name shown first.
+    **fields
+        Shown in order as ``name=value``, the first one as its bare value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> short_repr("Network", period="2021", nodes=12, balance=0.8123456, ci=[0.75, 0.9])
+    '<Network 2021 nodes=12 balance=0.8123 ci=[0.75, 0.9]>'
+    """
     parts = []
     for i, (k, v) in enumerate(fields.items()):
         if isinstance(v, float):
