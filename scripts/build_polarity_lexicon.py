@@ -82,7 +82,8 @@ ANALYST = {
              "supplied", "shipped", "established", "appointed", "normalised", "normalized", "defend", "defends",
              "defended", "defending", "protect", "protects", "protected", "together with", "side by side",
              "turned to", "turns to", "turning to", "turn to", "joint exercises", "joint exercise", "joint drills",
-             "joint patrols", "joint patrol", "joint military exercises"),
+             "joint patrols", "joint patrol", "joint military exercises", "stand with", "stands with", "stood with",
+             "standing with", "stand by", "stands by", "stood by", "standing by"),
     # everyday words CAMEO gives a narrow sense that analyst prose rarely means: neutral here (0 = no cue)
     **_forms(0, 0.0, "revoked", "regards", "regarded", "regard", "see", "sees", "saw", "treated", "treats",
              "view", "views", "viewed", "considers", "considered", "relations", "watched", "kept", "held",

@@ -98,6 +98,27 @@ def test_phrasal_predicates_and_relative_clauses(sentence, expected):
     assert rels(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("Poland has stood firmly with Kyiv.", {("POL", "UKR", "coop")}),  # a manner adverb inside "stood with"
+    ("Hungary has sided openly with Moscow.", {("HUN", "RUS", "coop")}),
+    ("Italy stood by Ukraine.", {("ITA", "UKR", "coop")}),
+])
+def test_an_adverb_inside_a_phrasal_cue(sentence, expected):
+    assert rels(sentence) == expected
+
+
+def test_a_fronted_since_clause_dates_the_main_clause_from_its_own_date():
+    """"Since A did x in <month>, B ...": the invasion is a one-off in February 2022; the main clause's claims run
+    from then to the text's date (a change against the year before)."""
+    text = ("Since Russia invaded Ukraine in February 2022, Poland has stood firmly with Kyiv, "
+            "while relations between Moscow and Warsaw have collapsed.")
+    got = {(c["source"], c["target"]): c["window"] for c in analyse(text, when=date(2024, 1, 31)).claims}
+    assert got[("RUS", "UKR")]["span"] == "2022-02-01..2022-02-28"
+    assert got[("POL", "UKR")]["span"] == "2022-02-01..2024-01-31"
+    assert (got[("RUS", "POL")]["before"], got[("RUS", "POL")]["after"]) == \
+        ("2021-02-01..2022-01-31", "2022-02-01..2024-01-31")
+
+
 def test_places_that_stand_for_actors_and_places_that_do_not():
     assert rels("Brussels imposed new sanctions on Minsk.") == {("EU", "BLR", "conf")}
     assert rels("NATO warned Moscow against escalation.") == {("NATO", "RUS", "conf")}

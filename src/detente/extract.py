@@ -26,7 +26,7 @@ import csv
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -321,7 +321,22 @@ def _cue_at(words: list[str], i: int) -> tuple[str, int, int] | None:
                 return ph, 0, n
             if ph in lex:
                 return ph, lex[ph], n
+    if i + 2 < len(words) and _adverb(words[i + 1]):  # "stood firmly with", "sided openly with"
+        for n in (2, 3):
+            ph = " ".join([words[i], *words[i + 2:i + 1 + n]])
+            if i + 1 + n <= len(words) and ph in lex and " " in ph:
+                return ph, lex[ph], n + 1
     return None
+
+
+_NOT_ADVERBS = frozenset({"ally", "rally", "family", "supply", "reply", "apply", "early", "only", "daily", "july",
+                          "italy", "bully", "tally", "belly", "jelly", "holy", "ugly", "fly", "comply", "multiply"})
+
+
+def _adverb(w: str) -> bool:
+    """A manner adverb that may sit inside a phrasal cue ("firmly", "openly"): a word in -ly that is not a noun
+    or verb such as "ally" or "supply"."""
+    return len(w) > 4 and w.endswith("ly") and w not in _NOT_ADVERBS
 
 
 def _polarity(words: list[str]) -> tuple[int, int, bool, list[str], bool, bool]:
@@ -795,8 +810,11 @@ def analyse(text: str, when: date | None = None, data_end: date | None = None) -
         times = [(a.pos, a.pos + len(a.text or "")) for a in ancs if not a.event and not a.unresolved]
         rels = relations(sent, when, drop, times) if len(codes) >= 2 else []
         dated = [a for a in ancs if a.start]
+        lead = _leading_clause(sent, ancs)
         for r in rels:
             anchor = _anchor_for(r, sent, ancs)
+            if lead and r.pos > lead[0] and anchor is lead[1]:
+                anchor = lead[2]  # "Since A did x in 2022, B ...": B's claim is about the time after it
             pointed = anchor is not None and anchor.kind == "point" and anchor.precision in ("day", "event")
             stative = anchor is not None and (anchor.text or "").lower().startswith(("throughout", "over ", "all "))
             aspect = "change" if r.change else (
@@ -819,6 +837,27 @@ def analyse(text: str, when: date | None = None, data_end: date | None = None) -
             points = [a for a in dated if a.kind in ("point", "after") and a.end and (a.end - a.start).days <= 92]
             context = points[-1] if points else context
     return Extraction([c.as_dict() for c in claims], unresolved, notes)
+
+
+_LEADING = re.compile(r"\s*(ever since|since|after|following|once)\s+", re.I)
+
+
+def _leading_clause(sent: str, ancs: list[Anchor]) -> tuple[int, Anchor, Anchor] | None:
+    """A fronted subordinate clause that dates the main one: in "Since Russia invaded Ukraine in February 2022,
+    Poland has ...", the clause's own date is a point for what it says (the invasion) and the start of an open
+    span for the main clause. Returns (end of the clause, its anchor, the anchor for the main clause)."""
+    m = _LEADING.match(sent)
+    comma = sent.find(",")
+    if not m or comma < 0:
+        return None
+    inner = [a for a in ancs if a.start and m.end() < a.pos < comma and a.kind == "point"]
+    if not inner:
+        return None
+    a = inner[0]
+    prep = m.group(1).lower()
+    kind = "since" if prep in ("since", "ever since") else "after"
+    derived = replace(a, kind=kind, text=sent[m.start(1):comma], pos=m.start(1))
+    return comma, a, derived
 
 
 def _anchor_for(r: Relation, sent: str, ancs: list[Anchor]) -> Anchor | None:
