@@ -3,6 +3,9 @@
 ``scripts/build_bundle.py`` builds the bundle from ``../shared/data`` with the ordinary readers (so
 every row went through the same resolution, validation and dedup as a user's ingest) and writes
 one Parquet file per table plus ``MANIFEST.json`` (row counts, checksums, how it was built).
+
+The Python API is :func:`detente.open`, which builds a store from the bundle when needed (``ensure`` and
+``load_into`` are its internals), and :func:`manifest`, which says what the bundle holds.
 """
 
 from __future__ import annotations
@@ -17,8 +20,37 @@ from detente.schema import TABLES
 BUNDLE_DIR = Path(str(resources.files("detente") / "cases" / "south_caucasus" / "bundle"))
 BUNDLED_TABLES = ("datasets", "files", "events", "dyad_days", "signals", "quarantine")
 
+__all__ = ["BUNDLED_TABLES", "manifest"]
+
 
 def manifest() -> dict:
+    """What the bundled data holds: ``MANIFEST.json`` as a dict.
+
+    Returns
+    -------
+    dict
+        ``built`` (UTC time), ``command`` (how it was built), ``inputs`` (the files read, with their reader),
+        ``rows`` and ``sha256`` (per table of :data:`BUNDLED_TABLES`).
+
+    Raises
+    ------
+    FileNotFoundError
+        A source checkout whose bundle has not been built (``python scripts/build_bundle.py``).
+
+    Examples
+    --------
+    >>> man = manifest()
+    >>> man["command"], man["rows"]["datasets"]
+    ('python scripts/build_bundle.py', 10)
+
+    A store built from the bundle holds exactly its rows:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> store.con.execute("SELECT count(*) FROM events").fetchone()[0] == man["rows"]["events"]
+    True
+    >>> store.close()
+    """
     path = BUNDLE_DIR / "MANIFEST.json"
     if not path.exists():
         raise FileNotFoundError(

@@ -18,6 +18,8 @@ from typing import Any
 
 import pyarrow as pa
 
+__all__ = ["TABLES", "Col", "Table", "arrow_schema", "data_dictionary", "ddl"]
+
 EARLIEST = date(1800, 1, 1)  # no dataset detente reads starts earlier (COW and ATOP start in 1815/1816)
 
 
@@ -186,12 +188,57 @@ _ARROW = {
 
 
 def ddl(table: Table, name: str | None = None, temp: bool = False) -> str:
+    """``CREATE TABLE IF NOT EXISTS`` for ``table`` (DuckDB SQL).
+
+    Parameters
+    ----------
+    table
+        A declaration, e.g. ``TABLES["events"]``.
+    name
+        The table name to create; default ``table.name``.
+    temp
+        Create a ``TEMP TABLE`` (the readers stage rows in one).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> pairs = Table("pairs", "Hand-made.", (Col("actor", "VARCHAR", "Who", True), Col("events", "BIGINT", "How many")))
+    >>> print(ddl(pairs))
+    CREATE TABLE IF NOT EXISTS pairs (
+      actor VARCHAR,
+      events BIGINT
+    )
+    >>> ddl(TABLES["events"], "staging", temp=True).splitlines()[0]
+    'CREATE TEMP TABLE IF NOT EXISTS staging ('
+    """
     cols = ",\n  ".join(f"{c.name} {c.type}" for c in table.cols)
     kind = "TEMP TABLE" if temp else "TABLE"
     return f"CREATE {kind} IF NOT EXISTS {name or table.name} (\n  {cols}\n)"
 
 
 def arrow_schema(table: Table) -> pa.Schema:
+    """The Arrow schema of ``table`` (the types batches are built in before they reach DuckDB).
+
+    Parameters
+    ----------
+    table
+        A declaration, e.g. ``TABLES["datasets"]``.
+
+    Returns
+    -------
+    pyarrow.Schema
+
+    Examples
+    --------
+    >>> pairs = Table("pairs", "Hand-made.", (Col("actor", "VARCHAR", "Who", True), Col("day", "DATE", "When")))
+    >>> [(f.name, str(f.type)) for f in arrow_schema(pairs)]
+    [('actor', 'string'), ('day', 'date32[day]')]
+    >>> arrow_schema(TABLES["datasets"]).names[:3]
+    ['name', 'title', 'version']
+    """
     return pa.schema([pa.field(c.name, _ARROW[c.type]) for c in table.cols])
 
 
@@ -259,7 +306,20 @@ def _range_text(c: Col) -> str:
 
 
 def data_dictionary() -> str:
-    """Markdown for docs/data.md, generated from the declarations above."""
+    """Markdown for docs/data.md, generated from the declarations above (``detente schema --markdown``).
+
+    Returns
+    -------
+    str
+        One section per table of :data:`TABLES`: its purpose, key, and a column table (type, required, range,
+        meaning).
+
+    Examples
+    --------
+    >>> text = data_dictionary()
+    >>> [line for line in text.splitlines() if line.startswith("## ")]
+    ['## `events`', '## `dyad_days`', '## `signals`', '## `quarantine`', '## `datasets`', '## `files`']
+    """
     out = [
         "# Data dictionary",
         "",
