@@ -23,6 +23,8 @@ import ibis
 from detente.errors import UserError
 
 BACKENDS = ("duckdb", "spark")
+
+__all__ = ["BACKENDS", "Source", "source"]
 _SPARK: dict[str, Any] = {}
 # One ibis backend per open store, on a cursor of the store's connection: ibis switches DuckDB settings
 # (``python_enable_replacements``) on the connection it is given, which broke pandas-registered scans elsewhere.
@@ -84,7 +86,41 @@ def _export(store: Any, table: str, where: str, params: list) -> str:
 
 def source(store: Any, backend: str = "duckdb", dataset: str | None = None,
            lo: date | None = None, hi: date | None = None) -> Source:
-    """Ibis tables for ``store`` on ``backend``; on Spark only ``dataset`` rows in ``lo..hi`` are shipped."""
+    """Ibis tables for ``store`` on ``backend``; on Spark only ``dataset`` rows in ``lo..hi`` are shipped.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    backend
+        ``duckdb`` (the store's own connection) or ``spark`` (a local session; needs ``detente[spark]``).
+    dataset, lo, hi
+        On Spark, the dataset and inclusive date range exported for it (all rows when None); ignored on DuckDB.
+
+    Returns
+    -------
+    Source
+        ``events`` and ``dyad_days`` as Ibis tables, and ``run(expr)`` to execute an expression to pandas.
+
+    Raises
+    ------
+    UserError
+        An unknown backend, or ``spark`` without pyspark.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> src = source(store)
+    >>> ev = src.events
+    >>> src.backend, src.run(ev.filter(ev.dataset == "icews").count()) == src.run(ev.count())
+    ('duckdb', True)
+    >>> source(store, "sqlite")
+    Traceback (most recent call last):
+    ...
+    detente.errors.UserError: unknown backend 'sqlite'; use one of duckdb, spark
+    >>> store.close()
+    """
     if backend not in BACKENDS:
         raise UserError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend == "duckdb":
