@@ -54,6 +54,10 @@ def main() -> None:
     rows = [
         ("PETRARCH unit tests (PETR.Validate dictionaries)", evaluate.score_petrarch(valid, petr)),
         ("PLOVER GSR* (Phoenix + CAMEO verbs + detente.actors)", evaluate.score_plover(prod, plov)),
+        ("PLOVER GSR*, tune half (odd ids)", evaluate.score_plover(prod, evaluate.plover_records(
+            EC / "PLOVER_GSR_CAMEO.json", half="tune"))),
+        ("PLOVER GSR*, holdout half (even ids)", evaluate.score_plover(prod, evaluate.plover_records(
+            EC / "PLOVER_GSR_CAMEO.json", half="holdout"))),
         ("PLOVER GSR, strict old scoring**", evaluate.score_plover(prod, plov_strict, strict=True)),
         ("detente gold set, tune half", evaluate.score_gold(prod, evaluate.gold_records(GOLD, "tune"))),
         ("detente gold set, holdout half", evaluate.score_gold(prod, evaluate.gold_records(GOLD, "holdout"))),

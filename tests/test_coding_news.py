@@ -299,3 +299,30 @@ def test_one_dictionary_entry_naming_several_actors(tmp_path):
     c = coding.Coder(read_verbs(v), read_actors([a]).index, PhraseIndex(), PhraseIndex())
     assert [(e.source.code, e.target.code) for e in c.code("The Shire praised Gondor.").events] == [
         ("FRO", "GON"), ("BIL", "GON"), ("SAM", "GON")]
+
+
+# -- issue 14, second pass: PLOVER 0.5b1 types, uncoded verbs, plural demonyms ------------------------------
+def test_plover_05_types_follow_the_gold_files_version():
+    """The PLOVER gold file is 0.5b1: CAMEO cue categories kept, 08 split, 19-20 FIGHT, 01-02 dropped."""
+    assert [evaluate.plover_05(c) for c in ("036", "0813", "0841", "094", "1053", "163", "185", "192", "203")] == [
+        "AGREE", "CONCEDE", "RETREAT", "INVESTIGATE", "DEMAND", "SANCTION", "ASSAULT", "FIGHT", "FIGHT"]
+    assert evaluate.plover_05("010") is None and evaluate.plover_05("0233") is None
+    assert evaluate.plover_half("PLOVER-GSR01-AGREE-0001") == "tune"
+    assert evaluate.plover_half("PLOVER-GSR01-AGREE-0002") == "holdout"
+
+
+def test_uncoded_verbs_get_codebook_defaults(coder):
+    """REJECT sits in a '---' block of the 2015 dictionary: it codes 120 unless a pattern says more."""
+    assert triples(coder, "Armenia rejected the Russian plan.") == [("ARM", "RUS", "120")]
+    assert triples(coder, "Armenia refused to send aid to Iran.") == [("ARM", "IRN", "121")]
+
+
+def test_verbs_of_ending_and_easing_are_coded_by_their_object(coder):
+    assert triples(coder, "Serbia eased emergency measures in Montenegro.") == [("SRB", "MNE", "0814")]
+    assert triples(coder, "The Israeli army lifted a blockade on Palestinian lorries.") == [("ISRMIL", "PSE", "0872")]
+    assert triples(coder, "Armenia severed relations with Turkey.") == [("ARM", "TUR", "161")]
+    assert triples(coder, "Israeli intelligence officials shared evidence with Egypt.") == [("ISRSPYGOV", "EGY", "064")]
+
+
+def test_plural_demonyms_are_actors(coder):
+    assert triples(coder, "Ghana deported Liberians.") == [("GHA", "LBR", "174")]

@@ -21,12 +21,13 @@ from pathlib import Path
 from detente.coding.coder import MAX_TOKENS, Coded, Coder, Event
 from detente.coding.dictionaries import read_actors, read_agents, read_discards
 from detente.coding.parse import ActorRef
-from detente.coding.verbs import read_verbs
+from detente.coding.verbs import VerbDict, read_verbs
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "coding"
 PHOENIX_ACTORS = ("Phoenix.Countries.actors.txt.gz", "Phoenix.International.actors.txt.gz",
                   "Phoenix.MilNonState.actors.txt.gz")
 VERBS = "CAMEO.verbpatterns.150430.txt.gz"
+VERB_CODES = "detente.verbcodes.txt"  # detente's default codes for verbs the 2015 dictionary leaves uncoded
 MAX_LINE_CHARS = 20_000  # longer input lines are cut here, and the cut is counted
 NON_STATE = ("IGO", "NGO", "NGM", "IMG", "MNC", "UAF", "REB", "INT")
 
@@ -58,6 +59,26 @@ def _external_actors():
     return find
 
 
+def with_verb_codes(verbs: VerbDict, path: Path) -> VerbDict:
+    """``verbs`` with default codes from ``path`` ('VERB [code]' lines) for the verbs that have none."""
+    import dataclasses
+
+    table: dict[str, str] = {}
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.fullmatch(r"([A-Z_]+)\s*\[(\d{2,4})\]", line)
+        if m is None:
+            raise ValueError(f"{path.name} line {n}: {raw.strip()[:60]!r}; each line wants 'VERB [code]'")
+        table[m.group(1)] = m.group(2)
+    if not table:
+        raise ValueError(f"{path.name}: no 'VERB [code]' lines")
+    forms = {w: [dataclasses.replace(f, code=table[f.base]) if f.code is None and f.base in table else f
+                 for f in fs] for w, fs in verbs.forms.items()}
+    return dataclasses.replace(verbs, forms=forms)
+
+
 def with_statements(coder: Coder) -> Coder:
     """A copy of ``coder`` that also codes 'X said Y ...' as X's statement about Y (kind 'statement')."""
     import copy
@@ -71,7 +92,8 @@ def with_statements(coder: Coder) -> Coder:
 def load(statements: bool = False) -> Coder:
     """The production coder: detente.actors + Phoenix dictionaries + CAMEO verb patterns (cached)."""
     actors = read_actors([DATA / f for f in PHOENIX_ACTORS])
-    return Coder(read_verbs(DATA / VERBS), actors.index, read_agents([DATA / "Phoenix.agents.txt.gz", DATA / "detente.agents.txt"]),
+    verbs = with_verb_codes(read_verbs(DATA / VERBS), DATA / VERB_CODES)
+    return Coder(verbs, actors.index, read_agents([DATA / "Phoenix.agents.txt.gz", DATA / "detente.agents.txt"]),
                  read_discards([DATA / "Phoenix.discards.txt.gz"]), external=_external_actors(),
                  statements=statements)
 

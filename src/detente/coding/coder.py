@@ -374,6 +374,9 @@ class Coder:
                     return
         else:
             code = v.form.code
+            better = object_code(v.form.base, words[v.end: limit])  # no pattern matched: the object decides
+            if better is not None and (code is None or (v.form.base in EASING and code[:2] == "06")):
+                code = better  # uncoded verbs; 'eased emergency measures' is 0814, not 'facilitated' (060)
             if v.negated:
                 code = _refused_support(words, v, limit)
         if code is None:
@@ -537,6 +540,53 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
             source.members and all(m.code[3:6] in _PROTESTERS for m in source.members):
         return "145"  # protesters attacking: a violent protest
     return code
+
+
+# Verbs of ending and of easing, which the 2015 dictionary leaves uncoded or codes as cooperation: their object
+# decides the CAMEO code (codebook v1.1b3: 16 Reduce relations, 08 Yield, 087 De-escalate).
+ENDING = {"END", "HALT", "STOP", "CEASE", "SUSPEND", "CANCEL", "TERMINATE", "FREEZE", "CUT", "SEVER", "DISCONTINUE",
+          "BREAK", "WITHDRAW", "ABANDON"}
+EASING = {"LIFT", "EASE", "RELAX", "REMOVE", "CANCEL", "END", "SCRAP", "RESCIND", "REVOKE", "ANNUL", "LOOSEN",
+          "SUSPEND"}
+_ENDED = (  # what is ended -> code (first match wins)
+    ({"TALKS", "NEGOTIATIONS", "NEGOTIATION", "DIALOGUE"}, "164"),
+    ({"MEDIATION"}, "165"),
+    ({"RELATIONS", "TIES", "LINKS", "CONTACTS", "CONTACT"}, "161"),
+    ({"AID", "ASSISTANCE", "DELIVERIES", "FUNDING", "LOANS"}, "162"),
+    ({"STRIKE", "PROTEST", "PROTESTS", "BOYCOTT", "DEMONSTRATIONS", "SIT-IN"}, "082"),
+    ({"OFFENSIVE", "FIGHTING", "HOSTILITIES", "ATTACKS", "BOMBING", "SHELLING", "CAMPAIGN"}, "087"),
+)
+_EASED = (  # what is lifted or eased -> code
+    ({"CURFEW"}, "0813"),
+    ({"EMERGENCY", "MARTIAL"}, "0814"),
+    ({"SANCTIONS", "EMBARGO", "BOYCOTT"}, "085"),
+    ({"BLOCKADE", "SIEGE"}, "0872"),
+    ({"BAN", "RESTRICTIONS", "CURBS", "RESTRICTION", "CENSORSHIP", "CONTROLS"}, "081"),
+)
+_INFORMATION = {"INFORMATION", "INTELLIGENCE", "EVIDENCE", "DATA", "FINDINGS", "DETAILS"}
+
+
+def object_code(verb: str, obj: list[str]) -> str | None:
+    """The code of a verb of ending or easing read off its object, within six words of the verb; None when
+    the object decides nothing.
+
+    >>> object_code("SUSPEND", ["PART", "OF", "A", "MILITARY", "AID", "PROGRAM"]), object_code("LIFT", ["THE", "CURFEW"])
+    ('1622', '0813')
+    """
+    near = set(obj[:6])
+    if verb in EASING:
+        for cues, code in _EASED:
+            if near & cues:
+                return code
+    if verb in ENDING:
+        for cues, code in _ENDED:
+            if near & cues:
+                if code == "162":
+                    return "1622" if near & _MILITARY else "1621" if near & _ECONOMIC else code
+                return code
+    if verb == "SHARE":
+        return "064" if near & _INFORMATION else None
+    return None
 
 
 _FUTURE = {"WILL", "WOULD", "'LL", "SHALL"}

@@ -68,6 +68,9 @@ def phrase(text: str) -> Phrase | None:
     return Phrase(words, stem=not exact and len(words[-1]) >= MIN_STEM)
 
 
+_DEMONYM = ("AN", "I")  # endings of demonyms ("Liberian", "Iraqi") whose plural is the word + S
+
+
 class PhraseIndex:
     """Longest-match lookup of phrases at a token position: a word trie whose last level may hold stems."""
 
@@ -225,7 +228,9 @@ def read_actors(paths: Iterable[Path], index: PhraseIndex | None = None) -> Acto
             nonlocal names, codes
             if names and (codes.dated or codes.default is not None):
                 for p in names:
-                    out.index.add(p, codes, plural=len(p.words[-1]) < MIN_STEM)
+                    # short exact words, and exact demonyms ('LIBERIAN_', 'IRAQI_'), also match their plural in S
+                    # ('NGOS', 'LIBERIANS', 'IRAQIS'): news names peoples in the plural
+                    out.index.add(p, codes, plural=len(p.words[-1]) < MIN_STEM or p.words[-1].endswith(_DEMONYM))
                 out.entries += 1
             names, codes = [], ActorCodes()
 
