@@ -31,6 +31,8 @@ MEMORY_VAR = "DETENTE_INGEST_MEMORY"  # DuckDB memory limit while ingesting (e.g
 # more buys speed on big files only (8.4M rows: 37 s at 1 GB, 27 s at 6 GB; 2.1M rows: no difference).
 DEFAULT_INGEST_MEMORY = "1GB"
 STAGED = ("events", "dyad_days", "signals", "quarantine")
+
+__all__ = ["ENV_VAR", "IngestSummary", "Store", "StoreError", "default_path"]
 Step = Callable[[str, int, int], None]  # (what is happening, files done, files in all)
 
 
@@ -39,7 +41,24 @@ class StoreError(RuntimeError):
 
 
 def default_path() -> Path:
-    """``$DETENTE_STORE`` if set, else ``detente.duckdb`` in the user data directory."""
+    """``$DETENTE_STORE`` if set, else ``detente.duckdb`` in the user data directory.
+
+    Returns
+    -------
+    pathlib.Path
+        Where :func:`detente.open` and the CLI look for the store when none is given.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"DETENTE_STORE": "/data/mine.duckdb"}):
+    ...     default_path().as_posix()
+    '/data/mine.duckdb'
+    >>> with mock.patch.dict(os.environ, {"DETENTE_STORE": ""}):
+    ...     default_path().name
+    'detente.duckdb'
+    """
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR]).expanduser()
     import platformdirs
@@ -107,7 +126,24 @@ class _Checksum:
 
 
 class Store:
-    """A DuckDB file holding every table of ``detente.schema``."""
+    """A DuckDB file holding every table of ``detente.schema``.
+
+    ``Store(path)`` opens (or creates) the store at ``path`` (default :func:`default_path`); ``read_only=True``
+    never creates anything and lets several processes read one store. Most users call :func:`detente.open`,
+    which also builds the store from the bundled data when it is missing.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "empty.duckdb")
+    >>> with Store(path) as store:
+    ...     store.is_empty(), store.sources()
+    (True, [])
+    >>> Store(os.path.join(tempfile.mkdtemp(), "missing.duckdb"), read_only=True)
+    Traceback (most recent call last):
+    ...
+    detente.store.StoreError: no store at ...missing.duckdb; run `detente init` to build it from the bundled data
+    """
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_path()
