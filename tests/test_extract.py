@@ -337,6 +337,20 @@ def test_check_tests_the_texts_dyad_on_the_window_it_names(tmp_path, bundled_sto
         assert gd["effect"] < 0
 
 
+def test_a_level_claim_is_judged_against_the_base_rate_not_zero(tmp_path, bundled_store_path):
+    """Real data: India-China tone after Galwan is positive in ICEWS (talks are coded cooperative) but far below
+    what dyads of the same volume show; "at odds" is a claim about that gap, so it holds in both datasets."""
+    f = tmp_path / "arg.txt"
+    f.write_text("India and China remain at odds after the Galwan clash of June 2020.\n", encoding="utf-8")
+    res = runner.invoke(app, ["check", str(f), "--on", "2022-06-30", "--store", str(bundled_store_path), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    (r,) = json.loads(res.stdout)
+    assert r["spec"]["y"] == "base" if isinstance(r["spec"], dict) else r["spec"][0]["y"] == "base"
+    icews = r["datasets"]["icews"]["components"][0]
+    assert icews["extra"]["x"] > 0 and icews["hi"] < 0 < icews["extra"]["base_rate"]
+    assert {d["verdict"] for d in r["datasets"].values()} == {"supported"}
+
+
 def test_check_table_prints_the_window_and_why(tmp_path, bundled_store_path):
     f = tmp_path / "arg.txt"
     f.write_text(REGIONS[0][1], encoding="utf-8")

@@ -897,7 +897,9 @@ def _hypothesis(c: Claim) -> tuple[dict, list[str]]:
     if c.aspect == "event":
         return ({"id": c.id, "claim": c.sentence, "kind": "presence", "dyad": dyad, "polarity": c.polarity,
                  "periods": [per], "min_events": 1, "expect": "present"}, [per])
-    return ({"id": c.id, "claim": c.sentence, "kind": "compare", "x": dyad, "y": 0, "periods": [per],
+    # a level is judged against the world's base rate for dyads of similar volume, never against 0: most
+    # dyad-days are positive, so "cooperative vs 0" would pass almost always (docs/claims.md)
+    return ({"id": c.id, "claim": c.sentence, "kind": "compare", "x": dyad, "y": "base", "periods": [per],
              "expect": "greater" if c.polarity == "cooperative" else "less"}, [per])
 
 
