@@ -375,7 +375,8 @@ class Coder:
         else:
             code = v.form.code
             better = object_code(v.form.base, words[v.end: limit])  # no pattern matched: the object decides
-            if better is not None and (code is None or (v.form.base in EASING and code[:2] == "06")):
+            if better is not None and (code is None or ((v.form.base in EASING or v.form.base == "SHARE")
+                                                      and code[:2] == "06")):
                 code = better  # uncoded verbs; 'eased emergency measures' is 0814, not 'facilitated' (060)
             if v.negated:
                 code = _refused_support(words, v, limit)
