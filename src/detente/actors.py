@@ -27,6 +27,9 @@ ENV_VAR = "DETENTE_ACTORS"
 ENTRY_KEYS = {"names", "code", "country", "sector", "from", "to", "role", "source", "note"}
 NOT_ACTORS = "not_actors"  # dictionary section: a plain list of names that stand for no actor in running text
 # Successor states for codes of states that no longer exist in the COW / GW lists.
+__all__ = ["ENV_VAR", "Actor", "ActorDictError", "clear_caches", "countries", "fold", "from_cow", "from_gw",
+           "from_iso2", "iso3", "load_extra", "match_in_text", "resolution_rows", "resolve", "sector_of"]
+
 HISTORIC_COW = {260: "DEU", 255: "DEU", 345: "SRB", 678: "YEM"}
 HISTORIC_GW = {260: "DEU", 255: "DEU", 345: "SRB", 340: "SRB", 678: "YEM", 816: "VNM", 815: "VNM"}
 # Function words allowed in lower case inside a name found in running text ("Republic of Artsakh").
@@ -317,7 +320,42 @@ def _extra() -> dict[str, tuple[Candidate, ...]]:
 
 
 def load_extra(path: str | Path) -> int:
-    """Add a user actor dictionary (same format as the built-in one); its entries win.  Returns entries read."""
+    """Add a user actor dictionary (same format as the built-in one); its entries win.  Returns entries read.
+
+    Parameters
+    ----------
+    path
+        A YAML file: ``version: 1`` and sections of entries with ``names`` and ``code`` (optionally ``country``,
+        ``sector``, ``from``, ``to``); format in docs/actors.md. ``$DETENTE_ACTORS`` names such files too.
+
+    Returns
+    -------
+    int
+        Entries read.
+
+    Raises
+    ------
+    ActorDictError
+        The file is unreadable or an entry is invalid (the message names the file, entry and problem).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "mine.yaml")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("version: 1\\nbodies:\\n  - {names: [Lake Sevan Council], code: LSC, country: ARM}\\n")
+    >>> from unittest import mock
+    >>> with mock.patch(__name__ + "._extra_paths", []):  # keeps the example's entry out of this session
+    ...     load_extra(path), resolve("Lake Sevan Council")
+    (1, Actor(code='LSC', country='ARM', sector=None, name='Lake Sevan Council'))
+    >>> clear_caches()
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("version: 1\\nbodies:\\n  - {names: [Lake Sevan Council], code: lsc}\\n")
+    >>> load_extra(path)
+    Traceback (most recent call last):
+    ...
+    detente.actors.ActorDictError: ...mine.yaml: bodies[0] (Lake Sevan Council): `code` must be an upper-case code such as ARM, NKR or NATO, got 'lsc'
+    """
     p = Path(path)
     pairs = _load_yaml(p)  # validate (entries, then overlapping periods) before registering
     _index(pairs, str(p))
@@ -328,7 +366,25 @@ def load_extra(path: str | Path) -> int:
 
 
 def clear_caches() -> None:
-    """Forget loaded user dictionaries' indexes (after changing $DETENTE_ACTORS)."""
+    """Forget loaded user dictionaries' indexes (after changing $DETENTE_ACTORS).
+
+    The next lookup re-reads ``$DETENTE_ACTORS`` and the files given to :func:`load_extra`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "mine.yaml")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("version: 1\\nbodies:\\n  - {names: [Lake Sevan Council], code: LSC, country: ARM}\\n")
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {ENV_VAR: path}):
+    ...     clear_caches()
+    ...     resolve("Lake Sevan Council").code
+    'LSC'
+    >>> clear_caches()  # $DETENTE_ACTORS is back to what it was
+    >>> resolve("Lake Sevan Council") is None
+    True
+    """
     for f in (_extra, _candidates, _phrases, _first_words):  # _bags depend on countries.csv only
         f.cache_clear()
 
