@@ -124,7 +124,7 @@ def monthly_store(tmp_path_factory: pytest.TempPathFactory):
 def test_hindcast_on_the_fixture(monthly_store) -> None:
     built = network.NETWORKS_BUILT
     h = simulate.hindcast(monthly_store, ACT, case=None)
-    assert network.NETWORKS_BUILT - built == h["months"] == 30  # every month's network built once
+    assert network.NETWORKS_BUILT - built == h["months"] == 30  # every month's network built once (one pass)
     again = simulate.hindcast(monthly_store, ACT, case=None)
     assert again is h and network.NETWORKS_BUILT - built == 30  # nothing rebuilt
     r = h["horizon"]
@@ -150,6 +150,36 @@ def test_monthly_states_are_the_networks(monthly_store) -> None:
     for e in net.edges:
         assert st["S"][14, pos[e["actor_a"]], pos[e["actor_b"]]] == pytest.approx(e["strength"])
         assert st["sign"][14, pos[e["actor_a"]], pos[e["actor_b"]]] == e["sign"]
+
+
+def _same_networks(many: list, one: list) -> None:
+    """Edge by edge, field by field: the same value and type (NaN where both are NaN)."""
+    assert len(many) == len(one)
+    for a, b in zip(many, one, strict=True):
+        assert (a.nodes, a.period, a.params) == (b.nodes, b.period, b.params)
+        assert [(e["actor_a"], e["actor_b"]) for e in a.edges] == [(e["actor_a"], e["actor_b"]) for e in b.edges]
+        for x, y in zip(a.edges, b.edges, strict=True):
+            assert x.keys() == y.keys()
+            for k in x:
+                assert type(x[k]) is type(y[k]), k
+                assert x[k] == y[k] or (x[k] != x[k] and y[k] != y[k]), (a.period.name, x["actor_a"], x["actor_b"], k)
+
+
+def test_one_pass_months_equal_network_build(monthly_store) -> None:
+    """build_many (the hindcast's one pass over every month) gives each month exactly network.build's network."""
+    from detente.periods import cut
+
+    months = cut("month", *network.coverage(monthly_store))
+    network._NETS.clear()
+    built = network.NETWORKS_BUILT
+    many = network.build_many(monthly_store, ACT, months, case=None)
+    assert network.NETWORKS_BUILT - built == len(months) == 30
+    assert network.build_many(monthly_store, ACT, months, case=None)[3] is many[3]  # served from build's cache
+    assert network.build(monthly_store, ACT, months[3], case=None, with_index=False) is many[3]
+    network._NETS.clear()
+    one = [network.build(monthly_store, ACT, p, case=None, with_index=False) for p in months]
+    _same_networks(many, one)
+    assert sum(len(n.edges) for n in many) == 4 * 30  # the fixture's 4 dyads in every month
 
 
 def test_hindcast_needs_months(net_store) -> None:
@@ -193,6 +223,22 @@ def test_real_hindcast(real_store) -> None:
     # beats climatology, so every simulation output is exploratory
     assert h["horizon"][1]["climatology"]["skill_vs_persistence"]["ci_low"] > 0
     assert not h["beats_climatology"] and h["label"] == "exploratory"
+
+
+def test_real_one_pass_months_equal_network_build(real_store) -> None:
+    """On the bundled store: the first months, the war months and the last months of the one pass equal
+    network.build's, signed edges and history tones included."""
+    from detente.periods import cut
+
+    months = cut("month", *network.coverage(real_store))
+    pick = [0, 1, 2] + [k for k, p in enumerate(months) if p.start.isoformat()[:7] in ("2020-09", "2020-10")] + \
+        [len(months) - 2, len(months) - 1]
+    network._NETS.clear()
+    many = network.build_many(real_store, None, [months[k] for k in pick])
+    network._NETS.clear()
+    one = [network.build(real_store, None, months[k], with_index=False) for k in pick]
+    _same_networks(many, one)
+    assert any(e["sign"] for n in many for e in n.edges) and any(e["history"] is not None for e in many[-1].edges)
 
 
 def test_real_baseline_does_not_drift_to_one_bloc(real_store) -> None:

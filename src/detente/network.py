@@ -346,11 +346,19 @@ def tone_intervals(daily: pd.DataFrame, days: list[date], n_boot: int = 200, see
     keep = cols >= 0
     V = np.zeros((len(pairs), len(days)))
     np.add.at(V, (rows[keep], cols[keep]), daily["score"].to_numpy(float)[keep])
-    counts = relations.block_counts(len(days), n_boot, np.random.default_rng(seed))
+    lo, hi = _tone_ci(V, n_boot, seed)
+    return pairs.assign(tone_ci_low=lo, tone_ci_high=hi)
+
+
+def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """2.5 and 97.5 percentiles of each row's tone over block-bootstrap draws of the columns (days) of ``V``
+    (dyads x days of scores); ``counts``: the draws, when the caller already has them for this many days."""
+    if counts is None:
+        counts = relations.block_counts(V.shape[1], n_boot, np.random.default_rng(seed))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = (V @ counts) / (np.abs(V) @ counts)
     lo, hi = np.nanpercentile(t, [2.5, 97.5], axis=1)
-    return pairs.assign(tone_ci_low=lo, tone_ci_high=hi)
+    return lo, hi
 
 
 # ------------------------------------------------------------------------------------ the network
@@ -574,23 +582,7 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
              with_index) if actors else None
     if early in _NETS:
         return _NETS[early]
-    case_actors = case_setup(case)[0] if not actors else []
-    if actors:
-        asked = tuple(sorted({a.upper() for a in actors}))
-        if (_key(store), asked) not in _CHECKED:  # known_actors scans the store: once per actor set
-            if len(_CHECKED) > 512:
-                _CHECKED.clear()
-            _CHECKED[(_key(store), asked)] = relations.check_actors(store, list(asked))
-        actors = sorted(_CHECKED[(_key(store), asked)])
-        missing: list[str] = []
-    else:  # the case's actors that the dataset holds (e.g. NKR is in ICEWS only)
-        have = {r[0] for r in _con(store).execute(
-            "SELECT DISTINCT actor_a FROM dyad_days WHERE dataset = ? UNION "
-            "SELECT DISTINCT actor_b FROM dyad_days WHERE dataset = ?", [dataset, dataset]).fetchall()}
-        actors = sorted(a for a in case_actors if a in have)
-        missing = sorted(a for a in case_actors if a not in have)
-    if len(actors) < 2:
-        raise UserError(f"a network needs at least two actors with {dataset} data; give --actors A,B,C")
+    actors, missing = _network_actors(store, actors, case, dataset)
     key = (_key(store), tuple(actors), p, dataset, min_days, n_boot, seed, baseline, with_index)
     if key in _NETS:
         return _NETS[key]
@@ -612,9 +604,41 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
            .itertuples(index=False)}
     cis = {(a, b): (lo, hi) for (a, b), lo, hi in ci[["tone_ci_low", "tone_ci_high"]].itertuples()}
     own_tone = {} if hist is None else {k: t for k, n, t in hist[["n_days", "tone"]].itertuples() if n >= floor}
+    edges = _period_edges(focus.itertuples(index=False), rate, own_tone, cis, rel, floor)
+    net = SignedNetwork(sorted(actors), edges, p, _params(dataset, n_boot, seed, baseline, min_days, floor, len(days),
+                                                          rate, len(world), hist_p, p, missing))
+    _remember(key, early, net)
+    return net
+
+
+def _network_actors(store: Any, actors: list[str] | None, case: Any, dataset: str) -> tuple[list[str], list[str]]:
+    """The actors of a network (sorted) and the case's actors without ``dataset`` data: ``actors`` checked
+    against the store (once per actor set), or, when none are given, the case's actors the dataset holds."""
+    if actors:
+        asked = tuple(sorted({a.upper() for a in actors}))
+        if (_key(store), asked) not in _CHECKED:  # known_actors scans the store: once per actor set
+            if len(_CHECKED) > 512:
+                _CHECKED.clear()
+            _CHECKED[(_key(store), asked)] = relations.check_actors(store, list(asked))
+        out, missing = sorted(_CHECKED[(_key(store), asked)]), []
+    else:  # the case's actors that the dataset holds (e.g. NKR is in ICEWS only)
+        case_actors = case_setup(case)[0]
+        have = {r[0] for r in _con(store).execute(
+            "SELECT DISTINCT actor_a FROM dyad_days WHERE dataset = ? UNION "
+            "SELECT DISTINCT actor_b FROM dyad_days WHERE dataset = ?", [dataset, dataset]).fetchall()}
+        out = sorted(a for a in case_actors if a in have)
+        missing = sorted(a for a in case_actors if a not in have)
+    if len(out) < 2:
+        raise UserError(f"a network needs at least two actors with {dataset} data; give --actors A,B,C")
+    return out, missing
+
+
+def _period_edges(focus: Any, rate: BaseRate, own_tone: dict, cis: dict, rel: dict, floor: int) -> list[dict]:
+    """The edges of one period from its dyads' (actor_a, actor_b, n_days, volume, tone) rows (``focus``, sorted),
+    the base rate, the dyads' own history tones, tone intervals and relations indices."""
     nan = float("nan")
     edges = []
-    for r in focus.itertuples(index=False):
+    for r in focus:
         d = (r.actor_a, r.actor_b)
         ew = rate.expected(r.volume)
         own = own_tone.get(d)
@@ -626,22 +650,107 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
         edges.append(_edge(r.actor_a, r.actor_b, r.tone, lo, hi, expected, strength, int(r.n_days), r.volume, floor,
                            expected_world=ew, history=own, index=float(x[0]), ci_low=float(x[1]),
                            ci_high=float(x[2])))
-    params = {"dataset": dataset, "n_boot": n_boot, "seed": seed, "baseline": baseline, "min_days": min_days,
-              "day_floor": floor, "covered_days": len(days), "neighbours": rate.k, "world_dyads": len(world),
-              "history": hist_p.as_dict() if hist_p else None, "evidence_days": EVIDENCE_DAYS,
-              "ci": "95% block bootstrap of the tone over covered days",
-              "tone": "sum(score) / sum(|score|) over the period's days",
-              "expected": ("median tone of the world's dyads of nearest volume in the period"
-                           + (", averaged with the dyad's own tone in the history window" if hist_p else "")),
-              "index": "relations.dyad_frame index (per mille of the world's volume) and its CI",
-              "period": p.as_dict(), "actors_without_data": missing}
-    net = SignedNetwork(sorted(actors), edges, p, params)
+    return edges
+
+
+def _params(dataset: str, n_boot: int, seed: int, baseline: str, min_days: int, floor: int, covered: int,
+            rate: BaseRate, world_dyads: int, hist_p: Period | None, p: Period, missing: list[str]) -> dict:
+    return {"dataset": dataset, "n_boot": n_boot, "seed": seed, "baseline": baseline, "min_days": min_days,
+            "day_floor": floor, "covered_days": covered, "neighbours": rate.k, "world_dyads": world_dyads,
+            "history": hist_p.as_dict() if hist_p else None, "evidence_days": EVIDENCE_DAYS,
+            "ci": "95% block bootstrap of the tone over covered days",
+            "tone": "sum(score) / sum(|score|) over the period's days",
+            "expected": ("median tone of the world's dyads of nearest volume in the period"
+                         + (", averaged with the dyad's own tone in the history window" if hist_p else "")),
+            "index": "relations.dyad_frame index (per mille of the world's volume) and its CI",
+            "period": p.as_dict(), "actors_without_data": missing}
+
+
+def _remember(key: tuple, early: tuple | None, net: SignedNetwork) -> None:
     if len(_NETS) > 512:
         _NETS.clear()
     _NETS[key] = net
     if early is not None:
         _NETS[early] = net
-    return net
+
+
+class _Row:
+    """One dyad's sums in a period, as ``tones`` gives them (what _period_edges reads)."""
+
+    __slots__ = ("actor_a", "actor_b", "n_days", "volume", "tone")
+
+    def __init__(self, a: str, b: str, n_days: int, volume: float, tone: float):
+        self.actor_a, self.actor_b, self.n_days, self.volume, self.tone = a, b, n_days, volume, tone
+
+
+def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period], dataset: str = DEFAULT_DATASET,
+               case: Any = "south_caucasus", min_days: int = MIN_DAYS, n_boot: int = 200, seed: int = 0,
+               baseline: str = DEFAULT_BASELINE) -> list[SignedNetwork]:
+    """The networks of many periods in one pass, each equal to ``build(..., with_index=False)`` of its period
+    (the hindcast's 61+ months): every dyad's daily scores are laid out once as a (covered days x dyads)
+    matrix, and a period's tones, days with data, history tones and tone intervals are sums over its rows
+    (summed in date order, as ``tones`` does, so the numbers are the same to the last bit). The world's base
+    rate per period is relations.world_values' as in ``build``. The networks go into ``build``'s cache."""
+    if baseline not in BASELINES:
+        raise UserError(f"unknown baseline {baseline!r}; use {' or '.join(BASELINES)}")
+    acts, missing = _network_actors(store, actors, case, dataset)
+    bounded_ps = [bounded(store, p, dataset) for p in periods]
+    keys = [(_key(store), tuple(acts), p, dataset, min_days, n_boot, seed, baseline, False) for p in bounded_ps]
+    if all(k in _NETS for k in keys):
+        return [_NETS[k] for k in keys]
+    global NETWORKS_BUILT
+    pairs = [(a, b) for i, a in enumerate(acts) for b in acts[i + 1:]]  # sorted, as tones() orders dyads
+    col = {d: k for k, d in enumerate(pairs)}
+    whole = Period("coverage", *coverage(store, dataset))
+    days = np.array(covered_dates(store, whole, dataset), dtype="datetime64[D]")
+    full = focus_daily(store, acts, whole, dataset)
+    rows = np.searchsorted(days, full["date"].to_numpy().astype("datetime64[D]"))
+    cols = np.array([col[d] for d in zip(full["actor_a"], full["actor_b"], strict=True)], dtype=np.int64)
+    M = np.zeros((len(days), len(pairs)))  # a dyad's score per covered day (0 on quiet days)
+    M[rows, cols] = full["score"].to_numpy(float)
+    P = np.zeros((len(days), len(pairs)), dtype=bool)  # days with data (focus_daily's rows)
+    P[rows, cols] = True
+    A = np.abs(M)
+    draws: dict[int, np.ndarray] = {}
+    out = []
+    for p, key in zip(bounded_ps, keys, strict=True):
+        if key in _NETS:
+            out.append(_NETS[key])
+            continue
+        NETWORKS_BUILT += 1
+        lo, hi = np.searchsorted(days, np.datetime64(p.start)), np.searchsorted(days, np.datetime64(p.end), "right")
+        n_cov = int(hi - lo)
+        floor = day_floor(n_cov, min_days)
+        world = world_values(store, p, dataset)
+        rate = BaseRate.of(world)
+        hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
+        own_tone: dict = {}
+        if hist_p:
+            h0 = np.searchsorted(days, np.datetime64(hist_p.start))
+            h1 = np.searchsorted(days, np.datetime64(hist_p.end), "right")
+            n_h, tot_h, vol_h = P[h0:h1].sum(0), M[h0:h1].sum(0), A[h0:h1].sum(0)
+            for k in np.flatnonzero(n_h >= floor):
+                own_tone[pairs[k]] = tot_h[k] / vol_h[k] if vol_h[k] > 0 else 0.0
+        Pp, Mp = P[lo:hi], M[lo:hi]
+        n_p, tot, vol = Pp.sum(0), Mp.sum(0), A[lo:hi].sum(0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tone = np.where(vol > 0, tot / np.where(vol > 0, vol, 1), 0.0)
+        have = np.flatnonzero(n_p > 0)
+        cis: dict = {}
+        if len(have) and n_cov:
+            first = Pp[:, have].argmax(0)  # tone_intervals' row order: by first day with data, then dyad order
+            order = have[np.lexsort((have, first))]
+            if n_cov not in draws:
+                draws[n_cov] = relations.block_counts(n_cov, n_boot, np.random.default_rng(seed))
+            ci_lo, ci_hi = _tone_ci(np.ascontiguousarray(Mp[:, order].T), n_boot, seed, draws[n_cov])
+            cis = {pairs[k]: (ci_lo[i], ci_hi[i]) for i, k in enumerate(order)}
+        focus = [_Row(*pairs[k], int(n_p[k]), vol[k], tone[k]) for k in have if vol[k] > 0]
+        edges = _period_edges(focus, rate, own_tone, cis, {}, floor)
+        net = SignedNetwork(list(acts), edges, p, _params(dataset, n_boot, seed, baseline, min_days, floor, n_cov,
+                                                          rate, len(world), hist_p, p, missing))
+        _remember(key, None, net)
+        out.append(net)
+    return out
 
 
 # ------------------------------------------------------------------------------------ analysis

@@ -43,9 +43,20 @@ EXPLORATORY = ("no model beats both persistence and climatology in the rolling-o
                "(docs/network.md); read projections as what-if arithmetic, not forecasts")
 SCENARIO_KEYS = {"name", "description", "period", "changes", "remove", "steps", "model"}
 
+__all__ = ["HORIZONS", "MAX_STEPS", "MODELS", "Scenario", "balance_dynamics", "evolve", "hindcast",
+           "interest_dynamics", "load_scenario", "monthly_states", "parse_scenario", "run", "start_matrix"]
+
 
 @dataclass
 class Scenario:
+    """A what-if on a measured network (:func:`parse_scenario`): edges set to a value, actors removed.
+
+    Examples
+    --------
+    >>> Scenario("thaw", changes=[{"pair": ("ARM", "TUR"), "value": 0.5, "hold": True}]).changes[0]["value"]
+    0.5
+    """
+
     name: str
     description: str = ""
     changes: list[dict] = field(default_factory=list)  # {"pair": (A, B), "value": v, "hold": bool}
@@ -56,7 +67,30 @@ class Scenario:
 
 
 def load_scenario(path: str | Path, nodes: list[str] | None = None, max_steps: int = MAX_STEPS) -> Scenario:
-    """Read and validate a scenario file; every problem is a one-line error naming the file."""
+    """Read and validate a scenario file; every problem is a one-line error naming the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML file with name, description and optional period, changes, remove, steps, model.
+    nodes : list of str, optional
+        The network's actors: an actor outside them is an error.
+    max_steps : int
+        The largest ``steps`` the file may ask for.
+
+    Returns
+    -------
+    Scenario
+
+    Examples
+    --------
+    One of the South Caucasus case's scenario files:
+
+    >>> from detente.network import CASES
+    >>> sc = load_scenario(CASES / "south_caucasus" / "scenarios" / "new_karabakh_war.yaml")
+    >>> sc.name, sc.period, [(c["pair"], c["value"]) for c in sc.changes]
+    ('new-karabakh-war', 'post-war', [(('ARM', 'AZE'), -1.0), (('ARM', 'TUR'), -0.8), (('AZE', 'TUR'), 1.0)])
+    """
     path = Path(path)
     if not path.exists():
         raise UserError(f"no scenario file {path}; see src/detente/cases/south_caucasus/scenarios/ for examples")
@@ -69,6 +103,42 @@ def load_scenario(path: str | Path, nodes: list[str] | None = None, max_steps: i
 
 def parse_scenario(doc: Any, nodes: list[str] | None = None, source: str = "scenario",
                    max_steps: int = MAX_STEPS) -> Scenario:
+    """A scenario from a parsed YAML mapping (what :func:`load_scenario` reads), checked key by key.
+
+    Parameters
+    ----------
+    doc : dict
+        ``name`` (required), ``description``, ``period``, ``changes`` (``{set: [A, B], value: V, hold: bool}``
+        with V in [-1, 1]), ``remove`` (actors), ``steps``, ``model``.
+    nodes : list of str, optional
+        The network's actors: an actor outside them is an error.
+    source : str
+        Named in error messages.
+    max_steps : int
+        The largest ``steps`` allowed.
+
+    Returns
+    -------
+    Scenario
+        Pairs sorted; ``hold`` defaults to True.
+
+    Raises
+    ------
+    UserError
+        One line naming ``source`` and what is wrong.
+
+    Examples
+    --------
+    >>> sc = parse_scenario({"name": "thaw", "changes": [{"set": ["TUR", "ARM"], "value": 0.5}]})
+    >>> sc.changes
+    [{'pair': ('ARM', 'TUR'), 'value': 0.5, 'hold': True}]
+    >>> from detente import UserError
+    >>> try:
+    ...     parse_scenario({"name": "x", "changes": [{"set": ["ARM", "TUR"], "value": 2}]})
+    ... except UserError as e:
+    ...     print(e)
+    scenario: changes[0]: value 2 is outside [-1, 1]
+    """
     if not isinstance(doc, dict):
         raise UserError(f"{source}: a scenario is a mapping with name, description, changes, remove")
     extra = sorted(set(doc) - SCENARIO_KEYS)
@@ -132,7 +202,30 @@ def check_steps(steps: int, limit: int = MAX_STEPS, source: str = "--steps") -> 
 # ------------------------------------------------------------------------------------ models
 def start_matrix(net: network.SignedNetwork) -> np.ndarray:
     """Edge strengths in [-1, 1] as a symmetric matrix (uncertain edges at their point value; no edge and
-    low-evidence edges = 0, i.e. as expected)."""
+    low-evidence edges = 0, i.e. as expected).
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        From :func:`detente.network.build` or :func:`detente.network.from_frame`.
+
+    Returns
+    -------
+    numpy.ndarray
+        n x n, rows and columns in ``net.nodes`` order, zero diagonal.
+
+    Examples
+    --------
+    ``from_frame`` sets the strength to the index clipped to [-1, 1]:
+
+    >>> import pandas as pd
+    >>> from detente.network import from_frame
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE"], "actor_b": ["AZE", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8], "ci_low": [-0.8, -0.5, 0.6], "ci_high": [-0.4, -0.1, 0.9],
+    ...                   "n_days": [40, 20, 50]})
+    >>> start_matrix(from_frame(f, ["ARM", "AZE", "TUR"])).tolist()
+    [[0.0, -0.6, -0.3], [-0.6, 0.0, 0.8], [-0.3, 0.8, 0.0]]
+    """
     pos = {a: k for k, a in enumerate(net.nodes)}
     X = np.zeros((len(net.nodes), len(net.nodes)))
     for e in net.edges:
@@ -144,7 +237,35 @@ def start_matrix(net: network.SignedNetwork) -> np.ndarray:
 
 
 def balance_dynamics(X0: np.ndarray, steps: int, dt: float = 0.5, held: np.ndarray | None = None) -> np.ndarray:
-    """Bounded dX/dt = X^2 (see the module docstring); ``held`` marks entries kept at their start value."""
+    """Bounded dX/dt = X^2 (see the module docstring); ``held`` marks entries kept at their start value.
+
+    Parameters
+    ----------
+    X0 : numpy.ndarray
+        Symmetric start strengths in [-1, 1] (:func:`start_matrix`).
+    steps : int
+        Euler steps.
+    dt : float
+        Step length.
+    held : numpy.ndarray of bool, optional
+        Entries that do not move.
+
+    Returns
+    -------
+    numpy.ndarray
+        The strengths after ``steps``, clipped to [-1, 1].
+
+    Examples
+    --------
+    Armenia is hostile to Azerbaijan (-0.5), Azerbaijan friendly with Turkey (0.5), Armenia-Turkey neutral.
+    One step: the enemy of a friend pulls Armenia-Turkey to 0.5 x (1 - 0) x (-0.5 x 0.5) / 1 = -0.125; the
+    other two edges have no third side yet (their products pass through the 0 edge) and stay:
+
+    >>> import numpy as np
+    >>> X0 = np.array([[0, -0.5, 0], [-0.5, 0, 0.5], [0, 0.5, 0]])
+    >>> balance_dynamics(X0, steps=1).tolist()
+    [[0.0, -0.5, -0.125], [-0.5, 0.0, 0.5], [-0.125, 0.5, 0.0]]
+    """
     X = X0.copy()
     n = len(X)
     scale = max(n - 2, 1)
@@ -159,7 +280,37 @@ def balance_dynamics(X0: np.ndarray, steps: int, dt: float = 0.5, held: np.ndarr
 
 def interest_dynamics(X0: np.ndarray, steps: int, rate: float = 0.2, anchor: float = 0.5,
                       held: np.ndarray | None = None) -> np.ndarray:
-    """Edges move toward (1 - anchor) * profile similarity + anchor * measured value."""
+    """Edges move toward (1 - anchor) * profile similarity + anchor * measured value.
+
+    Parameters
+    ----------
+    X0 : numpy.ndarray
+        Symmetric measured strengths in [-1, 1] (:func:`start_matrix`); also the anchor's target.
+    steps : int
+        Steps.
+    rate : float
+        Share of the way to the target moved each step.
+    anchor : float
+        Weight of the measured value in the target.
+    held : numpy.ndarray of bool, optional
+        Entries that do not move.
+
+    Returns
+    -------
+    numpy.ndarray
+        The strengths after ``steps``, clipped to [-1, 1].
+
+    Examples
+    --------
+    The same triangle as in :func:`balance_dynamics`. Armenia's and Turkey's profiles toward Azerbaijan are
+    -0.5 and 0.5 (cosine -1), so Armenia-Turkey moves 0.2 x (0.5 x -1 + 0.5 x 0) = -0.1; the other two
+    profiles meet a 0 entry (similarity 0) and move a fifth of the way to half their value (-0.5 -> -0.45):
+
+    >>> import numpy as np
+    >>> X0 = np.array([[0, -0.5, 0], [-0.5, 0, 0.5], [0, 0.5, 0]])
+    >>> interest_dynamics(X0, steps=1).round(3).tolist()
+    [[0.0, -0.45, -0.1], [-0.45, 0.0, 0.45], [-0.1, 0.45, 0.0]]
+    """
     X = X0.copy()
     n = len(X)
     for _ in range(steps):
@@ -181,6 +332,38 @@ def interest_dynamics(X0: np.ndarray, steps: int, rate: float = 0.2, anchor: flo
 
 
 def evolve(X0: np.ndarray, model: str, steps: int, held: np.ndarray | None = None, **kw: float) -> np.ndarray:
+    """Run one of ``MODELS`` (``balance``: :func:`balance_dynamics`; ``interest``: :func:`interest_dynamics`).
+
+    Parameters
+    ----------
+    X0 : numpy.ndarray
+        Symmetric start strengths in [-1, 1].
+    model : {"balance", "interest"}
+        Which dynamics.
+    steps : int
+        Steps.
+    held : numpy.ndarray of bool, optional
+        Entries that do not move.
+    **kw : float
+        The model's parameters (``dt``; ``rate``, ``anchor``).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    Holding Armenia-Turkey at 0 keeps the triangle where it started:
+
+    >>> import numpy as np
+    >>> X0 = np.array([[0, -0.5, 0], [-0.5, 0, 0.5], [0, 0.5, 0]])
+    >>> held = np.zeros((3, 3), dtype=bool)
+    >>> held[0, 2] = held[2, 0] = True
+    >>> bool((evolve(X0, "balance", 5, held=held) == X0).all())
+    True
+    >>> float(evolve(X0, "balance", 1, dt=1.0)[0, 2])
+    -0.25
+    """
     if model == "balance":
         return balance_dynamics(X0, steps, held=held, **kw)
     if model == "interest":
@@ -224,7 +407,50 @@ def label_of(skill: dict | None) -> dict:
 def run(net: network.SignedNetwork, scenario: Scenario | None = None, model: str = "balance", steps: int = 20,
         skill: dict | None = None, max_steps: int = MAX_STEPS, **kw: float) -> dict:
     """Run the model with and without the scenario from the same measured network; report the difference.
-    ``skill``: a ``hindcast`` result, which sets the output's label (``label_of``)."""
+    ``skill``: a ``hindcast`` result, which sets the output's label (``label_of``).
+
+    Parameters
+    ----------
+    net : SignedNetwork
+        The measured start (:func:`detente.network.build`).
+    scenario : Scenario, optional
+        Without one, only the baseline run.
+    model : {"balance", "interest"}
+        Which dynamics.
+    steps : int
+        Model steps (at most ``max_steps``).
+    skill : dict, optional
+        A :func:`hindcast` result; without a skilful one the output is labelled ``exploratory``.
+    max_steps : int
+        The step limit.
+    **kw : float
+        The model's parameters.
+
+    Returns
+    -------
+    dict
+        label, label_note, model, steps, start, baseline (edges, balance, blocs); with a scenario also
+        scenario, projected and versus_baseline (edges that changed, sign_changes, balance_ratio, frustration,
+        blocs).
+
+    Examples
+    --------
+    One balance step on a hand-made triangle: the baseline drifts further into two blocs; forcing
+    Armenia-Turkey to +0.5 makes the triangle unbalanced (one negative edge among friends):
+
+    >>> import pandas as pd
+    >>> from detente.network import from_frame
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE"], "actor_b": ["AZE", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8], "ci_low": [-0.8, -0.5, 0.6], "ci_high": [-0.4, -0.1, 0.9],
+    ...                   "n_days": [40, 20, 50]})
+    >>> net = from_frame(f, ["ARM", "AZE", "TUR"])
+    >>> sc = parse_scenario({"name": "thaw", "changes": [{"set": ["ARM", "TUR"], "value": 0.5}]}, net.nodes)
+    >>> r = run(net, sc, steps=1)
+    >>> r["label"], r["baseline"]["blocs"], r["versus_baseline"]["sign_changes"]
+    ('exploratory', [['AZE', 'TUR'], ['ARM']], 1)
+    >>> r["versus_baseline"]["frustration"]
+    {'baseline': 0.0, 'scenario': 1.0}
+    """
     if model not in MODELS:
         raise UserError(f"unknown model {model!r}; use {' or '.join(MODELS)}")
     check_steps(steps, max_steps)
@@ -272,9 +498,42 @@ _HINDCASTS: dict[tuple, dict] = {}
 
 def monthly_states(store: Any, actors: list[str] | None = None, dataset: str = network.DEFAULT_DATASET,
                    case: Any = "south_caucasus", start: Any = None, end: Any = None) -> dict:
-    """The measured network of every calendar month (network.build, each built once and cached; the world's
-    weekly sums read once by relations.Reader): ``months`` (Periods), ``nodes``, ``S`` (months x n x n strengths, NaN
-    where a dyad has no data or is low evidence) and ``sign`` (the networks' certain signs, 0 elsewhere)."""
+    """The measured network of every calendar month (network.build_many: one pass over the dyads' daily scores,
+    each month equal to its network.build; the world's weekly sums read once by relations.Reader): ``months`` (Periods), ``nodes``, ``S`` (months x n x n strengths, NaN
+    where a dyad has no data or is low evidence) and ``sign`` (the networks' certain signs, 0 elsewhere).
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    actors : list of str, optional
+        Default the case's actors that ``dataset`` holds.
+    dataset : str
+        A dyad-day dataset.
+    case : Case or str
+        Where period names and default actors come from.
+    start, end : str, optional
+        A case period's name or ``"START:END"``: the months from the start of ``start`` to the end of ``end``
+        (default the dataset's coverage).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    2019-2020 for four actors; in October 2020, the war month, Armenia's edges with Azerbaijan and with
+    Turkey are certain negatives:
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> st = monthly_states(store, ["ARM", "AZE", "RUS", "TUR"], start="2019-01-01:", end=":2020-12-31")
+    >>> len(st["months"]), st["months"][-1].name, st["nodes"], st["S"].shape
+    (24, '2020-12', ['ARM', 'AZE', 'RUS', 'TUR'], (24, 4, 4))
+    >>> october = [m.name for m in st["months"]].index("2020-10")
+    >>> st["sign"][october][0].tolist()
+    [0, -1, 0, -1]
+    """
     from detente.periods import cut
 
     _, periods = network.case_setup(case)
@@ -282,9 +541,7 @@ def monthly_states(store: Any, actors: list[str] | None = None, dataset: str = n
     s = network.resolve_period(start, periods).start if start else None
     e = network.resolve_period(end, periods).end if end else None
     months = cut("month", max(lo, s or lo), min(hi, e or hi))
-    first = network.build(store, actors, months[0], dataset=dataset, case=case, with_index=False)
-    nets = [first] + [network.build(store, first.nodes, p, dataset=dataset, case=None, with_index=False)
-                      for p in months[1:]]
+    nets = network.build_many(store, actors, months, dataset=dataset, case=case)  # one pass over every month
     nodes = nets[0].nodes
     pos = {a: k for k, a in enumerate(nodes)}
     S = np.full((len(months), len(nodes), len(nodes)), np.nan)
@@ -325,6 +582,43 @@ def hindcast(store: Any, actors: list[str] | None = None, start: Any = None, tar
     against it lies above 0 at every horizon; unless one beats both persistence and climatology, the result
     (and every simulation labelled from it) is exploratory.
     Cached per (store, actors, months, dataset, settings).
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    actors : list of str, optional
+        Default the case's actors that ``dataset`` holds.
+    start, target : str, optional
+        First and last month (as in :func:`monthly_states`).
+    steps : int, optional
+        Model steps at every horizon (default ``h * steps_per_month``).
+    dataset, case
+        As in :func:`monthly_states`.
+    horizons : tuple of int
+        Months ahead.
+    steps_per_month : int
+        Model steps per month of horizon.
+    n_boot, seed : int
+        Bootstrap draws over origins and seed.
+    **kw : float
+        The models' parameters.
+
+    Returns
+    -------
+    dict
+        horizon (per horizon: origins, dyad_origins and each predictor's mse, sign_accuracy and skills),
+        beats_persistence, beats_climatology, label, verdict, accuracy, provenance, ...
+
+    Examples
+    --------
+    Two years (24 months) for four actors: 11 origins at one month ahead (after the 12 warm-up months):
+
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> h = hindcast(store, ["ARM", "AZE", "RUS", "TUR"], start="2019-01-01:", target=":2020-12-31", n_boot=200)
+    >>> h["months"], h["horizon"][1]["origins"], h["horizon"][1]["dyad_origins"], h["label"]
+    (24, 11, 66, 'exploratory')
     """
     from detente import relations
 
@@ -421,7 +715,7 @@ def hindcast(store: Any, actors: list[str] | None = None, start: Any = None, tar
                          "changed_edges_caught": h1[p]["changed_edges_caught"],
                          "mse": h1[p]["mse"]} for p in predictors},
         "provenance": {"dataset": dataset, "models": list(MODELS), "parameters": kw, "n_boot": n_boot, "seed": seed,
-                       "networks": "network.build per month (base-rate strengths), each built once"},
+                       "networks": "network.build per month (base-rate strengths), built in one pass (build_many)"},
     }
     if len(_HINDCASTS) > 32:
         _HINDCASTS.clear()
