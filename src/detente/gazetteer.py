@@ -34,6 +34,9 @@ KINDS = ("war", "invasion", "offensive", "attack", "strike", "summit", "accord",
          "sanctions", "withdrawal", "crisis", "referendum", "treaty", "talks", "annexation", "normalisation",
          "protest", "incident", "assassination", "blockade", "membership", "other")
 KEYS = {"id", "name", "aliases", "generic", "date", "end", "actors", "kind", "source", "url", "note", "flag"}
+__all__ = ["ENV_VAR", "KINDS", "Event", "GazetteerError", "Match", "clear_caches", "events", "find", "get",
+           "load_extra", "lookup", "parse", "unresolved"]
+
 YEARS = (2018, 2024)  # the span the built-in list covers; entries outside it must carry `flag:`
 # head nouns of event names: a capitalised phrase ending in one of these is a named event
 HEADS = {"war", "wars", "invasion", "offensive", "attack", "attacks", "bombing", "bombings", "strike", "strikes",
@@ -112,7 +115,36 @@ def _date(v: object, where: str, key: str) -> date:
 
 
 def parse(text: str, path: str) -> list[Event]:
-    """Validate gazetteer YAML text; errors are one line: ``path:LINE: entry: problem; what to do``."""
+    """Validate gazetteer YAML text; errors are one line: ``path:LINE: entry: problem; what to do``.
+
+    Parameters
+    ----------
+    text
+        YAML with ``events:``, a list of entries with ``id``, ``name``, ``date``, ``actors``, ``kind``, ``source``
+        and ``url`` (optionally ``aliases``, ``generic``, ``end``, ``note``, ``flag``).
+    path
+        The file name shown in errors.
+
+    Returns
+    -------
+    list of Event
+
+    Raises
+    ------
+    GazetteerError
+        An invalid entry.
+
+    Examples
+    --------
+    >>> text = ("events:\\n- {id: sevan-summit-2022, name: Sevan Summit, date: 2022-05-01, actors: [ARM, GEO], "
+    ...         "kind: summit, source: Example, url: 'https://example.org/sevan'}\\n")
+    >>> [(e.id, e.date.isoformat(), e.actors) for e in parse(text, "mine.yaml")]
+    [('sevan-summit-2022', '2022-05-01', ('ARM', 'GEO'))]
+    >>> parse("events:\\n- {id: sevan, name: Sevan Summit}\\n", "mine.yaml")
+    Traceback (most recent call last):
+    ...
+    detente.gazetteer.GazetteerError: mine.yaml:2: sevan: `date` is missing; every entry needs id, name, date, actors, kind, source and url
+    """
     from detente import yamlsafe
 
     yamlsafe.check(text, path)  # size and alias-expansion limits (one-line LimitError)
@@ -189,7 +221,21 @@ _extra_paths: list[Path] = []
 
 @cache
 def events() -> tuple[Event, ...]:
-    """All events: the built-in list, then files in ``$DETENTE_GAZETTEER`` (``:``-separated) and :func:`load_extra`."""
+    """All events: the built-in list, then files in ``$DETENTE_GAZETTEER`` (``:``-separated) and :func:`load_extra`.
+
+    Returns
+    -------
+    tuple of Event
+        In file order (the built-in list is in date order).
+
+    Examples
+    --------
+    >>> evs = events()
+    >>> evs[0].id, evs[0].date.isoformat()
+    ('armenian-revolution-2018', '2018-04-13')
+    >>> {e.kind for e in evs} <= set(KINDS), len({e.id for e in evs}) == len(evs)  # known kinds, unique ids
+    (True, True)
+    """
     text = resources.files("detente.data").joinpath("gazetteer.yaml").read_text(encoding="utf-8")
     out = list(parse(text, "gazetteer.yaml"))
     paths = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()] + _extra_paths
@@ -202,7 +248,36 @@ def events() -> tuple[Event, ...]:
 
 
 def load_extra(path: str | Path) -> int:
-    """Add a user gazetteer file (same format); returns the number of entries read."""
+    """Add a user gazetteer file (same format); returns the number of entries read.
+
+    Parameters
+    ----------
+    path
+        A YAML file in the format of :func:`parse`.
+
+    Returns
+    -------
+    int
+        Entries read.
+
+    Raises
+    ------
+    GazetteerError
+        The file is unreadable or an entry is invalid.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "mine.yaml")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("events:\\n- {id: sevan-summit-2022, name: Sevan Summit, date: 2022-05-01, actors: [ARM, GEO], "
+    ...                  "kind: summit, source: Example, url: 'https://example.org/sevan'}\\n")
+    >>> from unittest import mock
+    >>> with mock.patch(__name__ + "._extra_paths", []):  # keeps the example's entry out of this session
+    ...     load_extra(path), get("sevan-summit-2022").name
+    (1, 'Sevan Summit')
+    >>> clear_caches()
+    """
     p = Path(path)
     try:
         n = len(parse(p.read_text(encoding="utf-8"), str(p)))
@@ -214,6 +289,18 @@ def load_extra(path: str | Path) -> int:
 
 
 def clear_caches() -> None:
+    """Forget the loaded events (after changing ``$DETENTE_GAZETTEER``); the next lookup reads them again.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {ENV_VAR: ""}):
+    ...     clear_caches()
+    ...     get("karabakh-war-2020").kind
+    'war'
+    >>> clear_caches()
+    """
     for f in (events, _index, _by_id):
         f.cache_clear()
 
@@ -224,7 +311,32 @@ def _by_id() -> dict[str, Event]:
 
 
 def get(event_id: str) -> Event:
-    """The event with this id; UserError naming close ids if there is none."""
+    """The event with this id; UserError naming close ids if there is none.
+
+    Parameters
+    ----------
+    event_id
+        An entry's ``id``.
+
+    Returns
+    -------
+    Event
+
+    Raises
+    ------
+    GazetteerError
+        No such id (the message suggests ids that share its first word).
+
+    Examples
+    --------
+    >>> ev = get("karabakh-war-2020")
+    >>> ev.name, ev.date.isoformat(), ev.end.isoformat(), ev.actors
+    ('Second Nagorno-Karabakh War', '2020-09-27', '2020-11-10', ('AZE', 'ARM', 'NKR'))
+    >>> get("karabakh-war")
+    Traceback (most recent call last):
+    ...
+    detente.gazetteer.GazetteerError: no event 'karabakh-war' in the gazetteer; did you mean karabakh-war-2020, ...?
+    """
     try:
         return _by_id()[event_id]
     except KeyError:
@@ -388,5 +500,23 @@ def find(text: str, actors: tuple[str, ...] | list[str] = (), on: date | None = 
 
 
 def unresolved(text: str, actors: tuple[str, ...] | list[str] = (), on: date | None = None) -> list[str]:
-    """Event names in the text that the gazetteer cannot pin down (unresolved or ambiguous), for reporting."""
+    """Event names in the text that the gazetteer cannot pin down (unresolved or ambiguous), for reporting.
+
+    Parameters
+    ----------
+    text
+        Running text.
+    actors, on
+        As in :func:`find`: the text's actors and date, which pick one event for a generic reference.
+
+    Returns
+    -------
+    list of str
+        The names as written.
+
+    Examples
+    --------
+    >>> unresolved("Leaders met at the Zangezur Summit after the 44-day war.")
+    ['the Zangezur Summit']
+    """
     return [m.text for m in find(text, actors, on) if m.status != "resolved"]
