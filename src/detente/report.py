@@ -22,9 +22,19 @@ from detente.errors import UserError
 CHROMIUM = Path("/usr/bin/chromium")
 MIN_VOTES = 10  # dyad-years with fewer shared roll calls are left out of the agreement plot and table
 
+__all__ = ["Report", "build", "from_cache", "render_html", "write"]
+
 
 @dataclass
 class Report:
+    """A gathered report: ``data`` is the JSON twin (every number shown), ``figures`` the chart specs by id.
+
+    Examples
+    --------
+    >>> Report({"title": "hand-made"}).figures
+    {}
+    """
+
     data: dict  # the JSON twin: every number the report shows
     figures: dict[str, str] = field(default_factory=dict)  # id -> inline SVG
 
@@ -218,7 +228,57 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
           title: str | None = None, breaks: bool = True, results: list | None = None) -> Report:
     """Gather every section of the report for ``case`` (a name, path or Case) or the claims in ``text``.
 
-    ``results``: the case's claims already evaluated (``claims.evaluate``), so they are not tested twice."""
+    ``results``: the case's claims already evaluated (``claims.evaluate``), so they are not tested twice.
+
+    Parameters
+    ----------
+    store : Store
+        An open store (read-only is enough: nothing is written to it).
+    case : str, path or Case
+        A built-in case's name, a case.yaml path or a loaded case.
+    text : str, optional
+        An analyst's text: its claims are extracted and tested instead of the case's.
+    freq : str
+        Period length of the dyad series (``"month"``, ``"quarter"``, ...).
+    title : str, optional
+        Default ``"detente report: <case title>"``.
+    breaks : bool
+        Mark structural breaks on the dyad series (slower).
+    results : list, optional
+        Claims already evaluated.
+
+    Returns
+    -------
+    Report
+        ``data["sections"]``: summary, claims, dyads, alignment, network, scenarios, coverage; a section whose
+        stage cannot run is ``{"status": "unavailable", "reason": ...}`` and the report still renders.
+
+    Examples
+    --------
+    A hand-made store with two days of one dyad, and a case with no claims: the dyad series is drawn, the
+    sections that need UN votes or the GDELT network say why they are missing:
+
+    >>> import os, tempfile
+    >>> from datetime import date
+    >>> from detente.store import Store
+    >>> folder = tempfile.mkdtemp()
+    >>> s = Store(os.path.join(folder, "tiny.duckdb"))
+    >>> _ = s.con.executemany(
+    ...     "INSERT INTO dyad_days (date, actor_a, actor_b, directed, score, dataset, file) "
+    ...     "VALUES (?, ?, ?, false, ?, 'net', 'hand')",
+    ...     [(date(2021, 1, 1), "ARM", "AZE", -3.0), (date(2021, 1, 2), "ARM", "AZE", -1.0)])
+    >>> _ = s.con.execute("INSERT INTO datasets (name, title, coverage_start, coverage_end) "
+    ...                   "VALUES ('net', 'hand-made', DATE '2021-01-01', DATE '2021-01-02')")
+    >>> case = os.path.join(folder, "case.yaml")
+    >>> _ = open(case, "w").write("{name: two_states, actors: [ARM, AZE], periods: {all: {start: null, end: null}}, "
+    ...                           "hypotheses: []}")
+    >>> rep = build(s, case=case, freq="day", breaks=False)
+    >>> {k: v["status"] for k, v in rep.data["sections"].items()}
+    {'summary': 'ok', 'claims': 'ok', 'dyads': 'ok', 'alignment': 'unavailable', 'network': 'unavailable', 'scenarios': 'unavailable', 'coverage': 'ok'}
+    >>> rep.data["title"], sorted(rep.figures)
+    ('detente report: two_states', ['dyad-ARM-AZE'])
+    >>> s.close()
+    """
     t0 = time.perf_counter()
     cache: dict = {}
     rep = Report({})
@@ -291,6 +351,39 @@ def summary_section(store: Any, case: Any, summary: dict, cache: dict) -> dict:
 
 # -- rendering ------------------------------------------------------------------------------------
 def render_html(rep: Report) -> str:
+    """The report as one self-contained HTML page (CSS and every chart inlined as SVG).
+
+    Parameters
+    ----------
+    rep : Report
+        From :func:`build` or :func:`from_cache`.
+
+    Returns
+    -------
+    str
+        The HTML text; an unavailable section shows "Section unavailable: <reason>".
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from datetime import date
+    >>> from detente.store import Store
+    >>> folder = tempfile.mkdtemp()
+    >>> s = Store(os.path.join(folder, "tiny.duckdb"))
+    >>> _ = s.con.executemany(
+    ...     "INSERT INTO dyad_days (date, actor_a, actor_b, directed, score, dataset, file) "
+    ...     "VALUES (?, ?, ?, false, ?, 'net', 'hand')",
+    ...     [(date(2021, 1, 1), "ARM", "AZE", -3.0), (date(2021, 1, 2), "ARM", "AZE", -1.0)])
+    >>> _ = s.con.execute("INSERT INTO datasets (name, title, coverage_start, coverage_end) "
+    ...                   "VALUES ('net', 'hand-made', DATE '2021-01-01', DATE '2021-01-02')")
+    >>> case = os.path.join(folder, "case.yaml")
+    >>> _ = open(case, "w").write("{name: two_states, actors: [ARM, AZE], periods: {all: {start: null, end: null}}, "
+    ...                           "hypotheses: []}")
+    >>> html = render_html(build(s, case=case, freq="day", breaks=False))
+    >>> html.startswith("<!doctype html>"), html.count("Section unavailable:"), "<svg" in html
+    (True, 3, True)
+    >>> s.close()
+    """
     import jinja2
 
     env = jinja2.Environment(
@@ -303,7 +396,45 @@ def render_html(rep: Report) -> str:
 
 
 def write(rep: Report, out: Path, pdf: bool = False) -> dict[str, Path]:
-    """Write the report (HTML, or PDF when ``pdf``) and its JSON twin next to it; returns the paths."""
+    """Write the report (HTML, or PDF when ``pdf``) and its JSON twin next to it; returns the paths.
+
+    Parameters
+    ----------
+    rep : Report
+        From :func:`build` or :func:`from_cache`.
+    out : Path
+        The HTML (or PDF) file; its folder is made when missing.
+    pdf : bool
+        Print to PDF through headless Chromium (needs ``detente[pdf]`` and a Chromium).
+
+    Returns
+    -------
+    dict of str to Path
+        ``html`` (or ``pdf``) and ``json``.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from datetime import date
+    >>> from pathlib import Path
+    >>> from detente.store import Store
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> s = Store(folder / "tiny.duckdb")
+    >>> _ = s.con.executemany(
+    ...     "INSERT INTO dyad_days (date, actor_a, actor_b, directed, score, dataset, file) "
+    ...     "VALUES (?, ?, ?, false, ?, 'net', 'hand')",
+    ...     [(date(2021, 1, 1), "ARM", "AZE", -3.0), (date(2021, 1, 2), "ARM", "AZE", -1.0)])
+    >>> _ = s.con.execute("INSERT INTO datasets (name, title, coverage_start, coverage_end) "
+    ...                   "VALUES ('net', 'hand-made', DATE '2021-01-01', DATE '2021-01-02')")
+    >>> _ = (folder / "case.yaml").write_text("{name: two_states, actors: [ARM, AZE], "
+    ...                                       "periods: {all: {start: null, end: null}}, hypotheses: []}")
+    >>> paths = write(build(s, case=str(folder / "case.yaml"), freq="day", breaks=False), folder / "out" / "r.html")
+    >>> {k: p.name for k, p in paths.items()}
+    {'html': 'r.html', 'json': 'r.json'}
+    >>> json.loads(paths["json"].read_text())["case"]["name"]
+    'two_states'
+    >>> s.close()
+    """
     import json
 
     out = Path(out)
@@ -369,7 +500,24 @@ def html_to_pdf(html: str, target: Path, chromium: Path | None = None) -> None:
 
 
 def from_cache(data: dict) -> Report:
-    """A report from its cached JSON twin: the same numbers and charts, a new generation time."""
+    """A report from its cached JSON twin: the same numbers and charts, a new generation time.
+
+    Parameters
+    ----------
+    data : dict
+        A report's ``data`` (the JSON twin :func:`write` writes).
+
+    Returns
+    -------
+    Report
+        ``provenance`` says when the sections were computed and that they came from the cache.
+
+    Examples
+    --------
+    >>> rep = from_cache({"title": "t", "provenance": {"generated_at": "2026-01-01T00:00:00"}, "figures": {}})
+    >>> rep.data["provenance"]["computed_at"], rep.data["provenance"]["cache"]
+    ('2026-01-01T00:00:00', "sections computed 2026-01-01T00:00:00, read from the store's cache")
+    """
     data = dict(data)
     prov = dict(data.get("provenance") or {})
     prov["computed_at"] = prov.get("generated_at")
