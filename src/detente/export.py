@@ -159,10 +159,14 @@ BIGQUERY_TABLE = "gdelt-bq.gdeltv2.events_partitioned"
 # An event is stored in the partition of the day GDELT first saw it (DATEADDED), on or after its SQLDATE; events
 # first reported more than this many days after they happened fall outside the bound (--partition-slack to widen).
 PARTITION_SLACK_DAYS = 31
-INDEX_COLUMNS = (
-    "month", "actor_a", "actor_b", "events", "verbal_coop", "material_coop", "verbal_conflict",
+# the columns after the period column; the first is ``month`` (per="month") or ``date`` (per="day")
+MEASURE_COLUMNS = (
+    "actor_a", "actor_b", "directed", "events", "verbal_coop", "material_coop", "verbal_conflict",
     "material_conflict", "goldstein_sum", "goldstein_mean", "tone_mean", "mentions", "articles",
+    "goldstein_abs", "world_abs", "index",
 )
+INDEX_COLUMNS = ("month", *MEASURE_COLUMNS)
+DAY_COLUMNS = ("date", *MEASURE_COLUMNS)
 # raw GDELT columns the query reads (BigQuery bills by the columns scanned)
 RAW_COLUMNS = (
     "SQLDATE", "MonthYear", "Actor1Code", "Actor1CountryCode", "Actor2Code", "Actor2CountryCode",
@@ -177,6 +181,13 @@ def _codes(actors: list[str]) -> str:
     return ", ".join(f"'{a.upper()}'" for a in actors)
 
 
+def _renames() -> dict[str, str]:
+    """CAMEO country codes that differ from the ISO3 code the store keeps (the gdelt readers' map), e.g. TMP."""
+    from detente import actors
+
+    return {r["cameo"]: iso for iso, r in actors.countries().items() if r.get("cameo") and r["cameo"] != iso}
+
+
 def dyad_month_sql(
     actors: list[str] | None = None,
     start: date | None = None,
@@ -185,16 +196,26 @@ def dyad_month_sql(
     directed: bool = True,
     dialect: str = "bigquery",
     partition_slack: int | None = PARTITION_SLACK_DAYS,
+    per: str = "month",
 ) -> str:
-    """SQL for the dyad x month index over GDELT's raw event table, in ``dialect`` (bigquery or duckdb).
+    """SQL for the dyad x month (or x day) index over GDELT's raw event table, in ``dialect``.
+
+    The index is relations' normalised index: ``index = 1000 x goldstein_sum / world_abs``, where
+    ``world_abs`` is the sum of ``|GoldsteinScale|`` over every international event of the period (two
+    known, different actors; not only the dyads asked for), so it equals ``relations.dyad_frame``'s
+    ``index`` on the same events. Each period also has one *world row* (``actor_a`` and ``actor_b``
+    NULL) with the totals of all international events; ``per="day"`` output is what
+    ``detente ingest --reader bigquery`` reads (``detente.sources.bigquery``).
 
     On a partitioned table (name ending ``_partitioned``, the default) in the bigquery dialect, ``start`` and
     ``end`` also bound ``_PARTITIONTIME`` (from ``start`` to ``end`` + ``partition_slack`` days), so only those
     partitions are billed; ``partition_slack=None`` leaves the bound out.
 
     A side's actor is its CountryCode, else the first three letters of its actor code (as the fetch
-    filter does). With ``actors`` both sides must be among them; without, both must have a country
-    code. Columns: see ``INDEX_COLUMNS``; QuadClass 1-4 counts, Goldstein sum and mean, mean tone.
+    filter does), with the CAMEO codes that are not ISO3 (TMP, KSV) renamed as the store does. With
+    ``actors`` both sides of a dyad must be among them; without, both must have a country code.
+    Columns: ``INDEX_COLUMNS`` (``DAY_COLUMNS`` per day): QuadClass 1-4 counts, Goldstein sum, mean and
+    absolute sum, mean tone, mentions, articles, the world's absolute Goldstein sum and the index.
 
     Parameters
     ----------
@@ -210,6 +231,8 @@ def dyad_month_sql(
         ``bigquery`` or ``duckdb`` (run the same index locally).
     partition_slack : int or None
         Days after ``end`` still read from a partitioned table (events are filed after they happen).
+    per : str
+        ``month`` (one row per dyad-month) or ``day`` (per dyad-day: the file to ingest).
 
     Returns
     -------
@@ -223,22 +246,35 @@ def dyad_month_sql(
     >>> [line.strip() for line in sql.splitlines() if "_PARTITIONTIME" in line]
     ["_PARTITIONTIME >= TIMESTAMP('2020-09-01')", "AND _PARTITIONTIME < TIMESTAMP('2021-01-01')"]
 
-    The duckdb dialect runs on two hand-made GDELT rows (one attack, one statement, October 2020):
+    The duckdb dialect on three hand-made GDELT rows of October 2020: an attack (-10) and a statement
+    (+3) between Azerbaijan and Armenia, and a Georgia -> Russia visit (+4). The world's volume is
+    10 + 3 + 4 = 17, so the AZE -> ARM index is 1000 x (-10 + 3) / 17 = -411.76...:
 
     >>> import duckdb
     >>> con = duckdb.connect()
     >>> _ = con.execute(
     ...     "CREATE TABLE ev AS SELECT * FROM (VALUES"
     ...     " (20201001, 202010, 'AZE', 'AZE', 'ARM', 'ARM', 4, -10.0, 5, 2, -6.0),"
-    ...     " (20201015, 202010, 'AZE', 'AZE', 'ARM', 'ARM', 1, 3.0, 1, 1, 1.0))"
+    ...     " (20201015, 202010, 'AZE', 'AZE', 'ARM', 'ARM', 1, 3.0, 1, 1, 1.0),"
+    ...     " (20201015, 202010, 'GEO', 'GEO', 'RUS', 'RUS', 1, 4.0, 1, 1, 2.0))"
     ...     " t(SQLDATE, MonthYear, Actor1CountryCode, Actor1Code, Actor2CountryCode, Actor2Code, QuadClass,"
     ...     " GoldsteinScale, NumMentions, NumArticles, AvgTone)")
     >>> sql = dyad_month_sql(["AZE", "ARM"], date(2020, 9, 1), date(2020, 11, 30), table="ev", dialect="duckdb")
-    >>> con.execute(sql).fetchone()[:8]  # month, dyad, events, verbal/material cooperation, verbal/material conflict
-    (datetime.date(2020, 10, 1), 'AZE', 'ARM', 2, 1, 0, 0, 1)
+    >>> for r in con.execute(sql).fetchall():  # month, dyad, events, goldstein_sum, world_abs, index
+    ...     print(r[0], r[1], r[2], r[4], r[9], r[15], round(r[16], 2))
+    2020-10-01 None None 3 -3.0 17.0 -176.47
+    2020-10-01 AZE ARM 2 -7.0 17.0 -411.76
     """
-    side = "coalesce(nullif({c}CountryCode, ''), substr({c}Code, 1, 3))"
+    if dialect not in ("bigquery", "duckdb"):
+        raise UserError(f"dialect {dialect!r}: use bigquery or duckdb")
+    if per not in ("month", "day"):
+        raise UserError(f"--per {per!r}: use month or day")
+    renames = " ".join(f"WHEN '{c}' THEN '{i}'" for c, i in sorted(_renames().items()))
+    side = ("CASE coalesce(nullif({c}CountryCode, ''), nullif(substr({c}Code, 1, 3), '')) " + renames +
+            " ELSE coalesce(nullif({c}CountryCode, ''), nullif(substr({c}Code, 1, 3), '')) END")
     a, b = side.format(c="Actor1"), side.format(c="Actor2")
+    if not directed:
+        a, b = f"least({a}, {b})", f"greatest({a}, {b})"
     where = []
     if start:
         where.append(f"SQLDATE >= {start.strftime('%Y%m%d')}")
@@ -246,14 +282,9 @@ def dyad_month_sql(
         where.append(f"SQLDATE <= {end.strftime('%Y%m%d')}")
     if actors:
         codes = _codes(actors)
-        dyad = [f"actor_a IN ({codes})", f"actor_b IN ({codes})"]
-    else:
-        a = "nullif(Actor1CountryCode, '')"
-        b = "nullif(Actor2CountryCode, '')"
-        dyad = ["actor_a IS NOT NULL", "actor_b IS NOT NULL"]
-    dyad.append("actor_a <> actor_b")
-    if not directed:
-        a, b = f"least({a}, {b})", f"greatest({a}, {b})"
+        dyad = f"actor_a IN ({codes}) AND actor_b IN ({codes})"
+    else:  # states only: both sides carry a country code
+        dyad = "nullif(Actor1CountryCode, '') IS NOT NULL AND nullif(Actor2CountryCode, '') IS NOT NULL"
     partition = []
     if (dialect == "bigquery" and table.strip("`").endswith("_partitioned") and partition_slack is not None
             and (start or end)):
@@ -264,27 +295,42 @@ def dyad_month_sql(
         if end:
             last = end + timedelta(days=partition_slack + 1)
             partition.append(f"_PARTITIONTIME < TIMESTAMP('{last.isoformat()}')")
+    if per == "month":
+        period = "make_date(MonthYear // 100, MonthYear % 100, 1)"
+    else:
+        period = "make_date(SQLDATE // 10000, (SQLDATE // 100) % 100, SQLDATE % 100)"
     quad = "sum(CASE WHEN QuadClass = {q} THEN 1 ELSE 0 END)"
+    sums = f"""count(*) AS events,
+             {quad.format(q=1)} AS verbal_coop, {quad.format(q=2)} AS material_coop,
+             {quad.format(q=3)} AS verbal_conflict, {quad.format(q=4)} AS material_conflict,
+             sum(GoldsteinScale) AS goldstein_sum, avg(GoldsteinScale) AS goldstein_mean,
+             avg(AvgTone) AS tone_mean, sum(NumMentions) AS mentions, sum(NumArticles) AS articles,
+             sum(abs(GoldsteinScale)) AS goldstein_abs"""
+    measures = [c for c in MEASURE_COLUMNS if c not in ("actor_a", "actor_b", "directed", "world_abs", "index")]
     sql = f"""
     WITH raw AS (
-      SELECT MonthYear, {a} AS actor_a, {b} AS actor_b, QuadClass, GoldsteinScale, NumMentions,
-             NumArticles, AvgTone
+      SELECT {period} AS period, {a} AS actor_a, {b} AS actor_b, Actor1CountryCode, Actor2CountryCode,
+             QuadClass, GoldsteinScale, NumMentions, NumArticles, AvgTone
       FROM __gdelt__
       {"WHERE " + " AND ".join(where) if where else ""}
+    ),
+    intl AS (
+      SELECT * FROM raw WHERE actor_a IS NOT NULL AND actor_b IS NOT NULL AND actor_a <> actor_b
+    ),
+    world AS (
+      SELECT period, sum(abs(GoldsteinScale)) AS world_abs FROM intl GROUP BY period
+    ),
+    sums AS (
+      SELECT period, actor_a, actor_b, {sums} FROM intl WHERE {dyad} GROUP BY period, actor_a, actor_b
+      UNION ALL
+      SELECT period, NULL AS actor_a, NULL AS actor_b, {sums} FROM intl GROUP BY period
     )
-    SELECT make_date(MonthYear // 100, MonthYear % 100, 1) AS month, actor_a, actor_b,
-           count(*) AS events,
-           {quad.format(q=1)} AS verbal_coop, {quad.format(q=2)} AS material_coop,
-           {quad.format(q=3)} AS verbal_conflict, {quad.format(q=4)} AS material_conflict,
-           sum(GoldsteinScale) AS goldstein_sum, avg(GoldsteinScale) AS goldstein_mean,
-           avg(AvgTone) AS tone_mean, sum(NumMentions) AS mentions, sum(NumArticles) AS articles
-    FROM raw
-    WHERE {" AND ".join(dyad)}
-    GROUP BY 1, 2, 3
-    ORDER BY 1, 2, 3
+    SELECT s.period AS {"month" if per == "month" else "date"}, s.actor_a, s.actor_b,
+           {"TRUE" if directed else "FALSE"} AS directed, {", ".join(f"s.{c}" for c in measures)},
+           w.world_abs, CASE WHEN w.world_abs > 0 THEN 1000 * s.goldstein_sum / w.world_abs END AS index
+    FROM sums AS s JOIN world AS w ON w.period = s.period
+    ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST
     """
-    if dialect not in ("bigquery", "duckdb"):
-        raise UserError(f"dialect {dialect!r}: use bigquery or duckdb")
     tree = sqlglot.parse_one(sql, read="duckdb")
     target = _table(table)
 

@@ -182,17 +182,20 @@ def bigquery_sql(
                                ] = 31,
     undirected: Annotated[bool, typer.Option(help="Fold A->B and B->A into one dyad")] = False,
     dialect: Annotated[str, typer.Option(help="bigquery, or duckdb to run it locally")] = "bigquery",
+    per: Annotated[str, typer.Option(help="month, or day: the output `detente ingest --reader bigquery` reads")
+                   ] = "month",
 ) -> None:
-    """Print the dyad x month index SQL for GDELT's public BigQuery table (pipe it into `bq query`).
+    """Print the dyad x month (or day) index SQL for GDELT's public BigQuery table (pipe it into `bq query`).
 
-    Examples: `detente bigquery-sql --actors AZE,ARM --start 2020-01-01 --end 2020-12-31 | bq query --use_legacy_sql=false`.
+    Examples: `detente bigquery-sql --actors AZE,ARM --start 2020-01-01 --end 2020-12-31 | bq query --use_legacy_sql=false`,
+    `detente bigquery-sql --actors AZE,ARM --start 2020-09-01 --end 2020-11-30 --per day`.
     """
     from detente import export as X
 
     sql = X.dyad_month_sql(
         actors=split_codes(actors), start=day(start, "--start"),
         end=day(end, "--end"), table=table, directed=not undirected, dialect=dialect,
-        partition_slack=partition_slack,
+        partition_slack=partition_slack, per=per,
     )
     sys.stdout.write(sql + "\n")
 

@@ -36,6 +36,7 @@ READERS: dict[str, str] = {
     "sipri_arms": "detente.sources.sipri",
     "partner_trade": "detente.sources.trade",
     "un_idealpoints": "detente.sources.idealpoints",
+    "bigquery": "detente.sources.bigquery",
 }
 
 
