@@ -25,6 +25,9 @@ from detente.numerics import assignment_max, milp
 
 EXACT_LIMIT = 80  # nodes; larger networks go to the heuristic (see bench/bench_balance.py)
 
+__all__ = ["EXACT_LIMIT", "Frustration", "adjusted_rand", "all_optima", "correlation_clusters", "frustration",
+           "frustration_exact", "frustration_heuristic", "frustration_of", "moves_between", "triad_census"]
+
 
 @dataclass
 class Frustration:
@@ -68,7 +71,28 @@ def edges(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------------------- triads
 def triad_census(A: np.ndarray) -> dict:
-    """Closed triads by sign (+++, ++-, +--, ---) and the balance ratio (share with an even number of -)."""
+    """Closed triads by sign (+++, ++-, +--, ---) and the balance ratio (share with an even number of -).
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix (the diagonal is ignored).
+
+    Returns
+    -------
+    dict
+        ``triads`` (count per sign pattern), ``total``, ``balanced`` (+++ and +--) and ``ratio`` (None without
+        closed triads).
+
+    Examples
+    --------
+    The two closed triads, 0-1-3 and 0-2-3, each have one negative edge (unbalanced):
+
+    >>> import numpy as np
+    >>> A = np.array([[0, 1, -1, 1], [1, 0, 0, -1], [-1, 0, 0, 1], [1, -1, 1, 0]])  # 0-1 and 2-3 friends, 0-3 too
+    >>> triad_census(A)
+    {'triads': {'+++': 0, '++-': 2, '+--': 0, '---': 0}, 'total': 2, 'balanced': 0, 'ratio': 0.0}
+    """
     A = _check(A)
     P = (A > 0).astype(float)
     N = (A < 0).astype(float)
@@ -88,7 +112,29 @@ def triad_census(A: np.ndarray) -> dict:
 
 
 def frustration_of(A: np.ndarray, labels: np.ndarray | list[int]) -> tuple[float, float, list[tuple[int, int]]]:
-    """(frustrated edge count, frustrated weight, edges) of a partition into any number of blocs."""
+    """(frustrated edge count, frustrated weight, edges) of a partition into any number of blocs.
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix.
+    labels
+        Bloc label per node.
+
+    Returns
+    -------
+    tuple
+        (count, total absolute weight, list of frustrated (i, j) with i < j).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[0, 1, -1, 1], [1, 0, 0, -1], [-1, 0, 0, 1], [1, -1, 1, 0]])  # 0-1 and 2-3 friends, 0-3 too
+    >>> frustration_of(A, [0, 0, 1, 1])  # only the positive edge 0-3 crosses the blocs
+    (1.0, 1.0, [(0, 3)])
+    >>> frustration_of(A, [0, 0, 0, 0])  # one bloc: both negative edges are inside
+    (2.0, 2.0, [(0, 2), (1, 3)])
+    """
     A = _check(A)
     lab = np.asarray(labels)
     i, j, w = edges(A)
@@ -120,7 +166,39 @@ def frustration_exact(
     limit: int = EXACT_LIMIT,
     triangle_cuts: int = 50_000,
 ) -> Frustration:
-    """The frustration index by binary programming (optimal partition included)."""
+    """The frustration index by binary programming (optimal partition included).
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix, at most ``limit`` nodes.
+    weighted
+        Minimise the frustrated weight instead of the count of frustrated edges.
+    time_limit
+        Seconds for the solver; a run stopped early is ``optimal=False`` with the solver's ``bound``.
+    limit
+        Largest network accepted.
+    triangle_cuts
+        At most this many unbalanced-triangle cuts are added.
+
+    Returns
+    -------
+    Frustration
+        ``value``, the partition ``labels`` (the busiest node in bloc 0), ``frustrated`` edges, ``index``.
+
+    Raises
+    ------
+    UserError
+        A non-square or asymmetric matrix, more than ``limit`` nodes, or no solution in time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[0, 1, -1, 1], [1, 0, 0, -1], [-1, 0, 0, 1], [1, -1, 1, 0]])  # 0-1 and 2-3 friends, 0-3 too
+    >>> f = frustration_exact(A)
+    >>> f.value, f.labels, f.optimal, f.frustrated, f.index  # index = 1 - 1 / (5 edges / 2)
+    (1.0, [0, 0, 1, 1], True, [(0, 3)], 0.6)
+    """
     A = _check(A)
     n = len(A)
     if n > limit:
@@ -194,7 +272,32 @@ def frustration_heuristic(
     A: np.ndarray, weighted: bool = False, restarts: int = 10, kicks: int = 200, patience: int = 20, seed: int = 0
 ) -> Frustration:
     """Spectral start + greedy flips, then iterated local search (random kicks of 1-3 nodes, stopping after
-    ``patience`` kicks without a strict improvement or ``kicks`` in all); best of ``restarts`` runs."""
+    ``patience`` kicks without a strict improvement or ``kicks`` in all); best of ``restarts`` runs.
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix of any size.
+    weighted
+        Minimise the frustrated weight instead of the count.
+    restarts, kicks, patience
+        Search effort, as above.
+    seed
+        Seed of the random starts and kicks (the result is deterministic for a seed).
+
+    Returns
+    -------
+    Frustration
+        ``method='heuristic'`` and ``optimal=False`` (an upper bound on the frustration index).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[0, 1, -1, 1], [1, 0, 0, -1], [-1, 0, 0, 1], [1, -1, 1, 0]])  # 0-1 and 2-3 friends, 0-3 too
+    >>> f = frustration_heuristic(A)
+    >>> f.value, f.labels, f.method, f.optimal
+    (1.0, [0, 0, 1, 1], 'heuristic', False)
+    """
     A = _check(A)
     n = len(A)
     t0 = time.perf_counter()
@@ -239,7 +342,43 @@ def frustration_heuristic(
 
 
 def frustration(A: np.ndarray, weighted: bool = False, method: str = "auto", **kw) -> Frustration:
-    """Exact up to ``EXACT_LIMIT`` nodes when ``method='auto'``, else the heuristic."""
+    """Exact up to ``EXACT_LIMIT`` nodes when ``method='auto'``, else the heuristic.
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix.
+    weighted
+        Minimise the frustrated weight instead of the count.
+    method
+        ``auto``, ``exact`` (:func:`frustration_exact`) or ``heuristic`` (:func:`frustration_heuristic`).
+    **kw
+        Passed to the chosen method.
+
+    Returns
+    -------
+    Frustration
+
+    Raises
+    ------
+    UserError
+        An unknown method, or what the method raises.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[0, 1, -1, 1], [1, 0, 0, -1], [-1, 0, 0, 1], [1, -1, 1, 0]])  # 0-1 and 2-3 friends, 0-3 too
+    >>> f = frustration(A)
+    >>> f.method, f.value, f.labels
+    ('exact', 1.0, [0, 0, 1, 1])
+
+    With weight 3 on the 0-3 tie, keeping 0 and 3 together is worth two frustrated edges of weight 1:
+
+    >>> B = A.copy()
+    >>> B[0, 3] = B[3, 0] = 3
+    >>> frustration(B, weighted=True).value, frustration(B).value
+    (2.0, 1.0)
+    """
     if method not in ("auto", "exact", "heuristic"):
         raise UserError(f"unknown frustration method {method!r}; use auto, exact or heuristic")
     n = len(A)
@@ -254,7 +393,31 @@ def brute_force(A: np.ndarray, weighted: bool = False) -> float:
 
 
 def all_optima(A: np.ndarray, weighted: bool = False, max_n: int = 16) -> tuple[float, list[list[int]]]:
-    """Every optimal two-bloc partition (labels with node 0 in bloc 0), by enumeration; n <= ``max_n``."""
+    """Every optimal two-bloc partition (labels with node 0 in bloc 0), by enumeration; n <= ``max_n``.
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix of at most ``max_n`` nodes.
+    weighted
+        Count frustrated weight instead of frustrated edges.
+    max_n
+        Largest network accepted (2^(n-1) partitions are enumerated).
+
+    Returns
+    -------
+    tuple
+        (least frustration, every partition that attains it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[0, 1, -1, 1], [1, 0, 0, -1], [-1, 0, 0, 1], [1, -1, 1, 0]])  # 0-1 and 2-3 friends, 0-3 too
+    >>> all_optima(A)
+    (1.0, [[0, 0, 1, 1]])
+    >>> all_optima(np.array([[0, -1, -1], [-1, 0, -1], [-1, -1, 0]]))  # three mutual enemies: three optima
+    (1.0, [[0, 1, 0], [0, 0, 1], [0, 1, 1]])
+    """
     A = _check(A)
     n = len(A)
     if n > max_n:
@@ -281,6 +444,33 @@ def correlation_clusters(
     Local search over node moves (to any bloc, or a new one) from the two-bloc frustration optimum and
     random starts (correlation clustering, Bansal, Blum & Chawla 2004; for signed networks Doreian &
     Mrvar 1996). Nodes with no edges stay in blocs of their own. Labels are renumbered by bloc size.
+
+    Parameters
+    ----------
+    A
+        Symmetric signed matrix.
+    weighted
+        Use the edge weights (else only the signs).
+    restarts, seed
+        Random starts of the local search and their seed.
+    max_blocs
+        At most this many blocs (default: any number).
+
+    Returns
+    -------
+    list of int
+        Bloc label per node, 0 for the largest bloc.
+
+    Examples
+    --------
+    Three mutual enemies end in three blocs; two blocs at most when asked:
+
+    >>> import numpy as np
+    >>> enemies = np.array([[0, -1, -1], [-1, 0, -1], [-1, -1, 0]])
+    >>> correlation_clusters(enemies)
+    [0, 1, 2]
+    >>> sorted(correlation_clusters(enemies, max_blocs=2))
+    [0, 0, 1]
     """
     A = _check(A)
     n = len(A)
@@ -332,7 +522,25 @@ def correlation_clusters(
 
 # --------------------------------------------------------------------------------------- partitions
 def adjusted_rand(a: list, b: list) -> float:
-    """Adjusted Rand index of two labelings of the same items (Hubert & Arabie 1985)."""
+    """Adjusted Rand index of two labelings of the same items (Hubert & Arabie 1985).
+
+    Parameters
+    ----------
+    a, b
+        Labels of the same items in the same order (any hashable labels; the names do not matter).
+
+    Returns
+    -------
+    float
+        1 for the same partition, about 0 for chance agreement, negative for less than chance.
+
+    Examples
+    --------
+    >>> adjusted_rand([0, 0, 1, 1], ["x", "x", "y", "y"])
+    1.0
+    >>> round(adjusted_rand([0, 0, 1, 1], [0, 1, 0, 1]), 6)
+    -0.5
+    """
     if len(a) != len(b):
         raise UserError("adjusted Rand needs two labelings of the same items")
     n = len(a)
@@ -358,7 +566,24 @@ def adjusted_rand(a: list, b: list) -> float:
 
 def moves_between(a: list, b: list) -> int:
     """Partition distance: the fewest items to move to turn one partition into the other
-    (n minus the best one-to-one matching of blocs in the contingency table)."""
+    (n minus the best one-to-one matching of blocs in the contingency table).
+
+    Parameters
+    ----------
+    a, b
+        Labels of the same items in the same order.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> moves_between([0, 0, 1, 1], [1, 1, 0, 0])  # the same blocs, named the other way round
+    0
+    >>> moves_between([0, 0, 1, 1], [0, 0, 0, 1])
+    1
+    """
     ua, ia = np.unique(np.asarray(a, dtype=str), return_inverse=True)
     ub, ib = np.unique(np.asarray(b, dtype=str), return_inverse=True)
     table = np.zeros((len(ua), len(ub)))
