@@ -6,6 +6,9 @@ and coverage: an ingest or a removal changes it), the case's hash (its file's by
 hash of detente's own code and the report's parameters. A stale entry is never read: a changed store, case,
 code or parameter is a different key. Writing needs the store writable; when another process holds it (a
 running server, an ingest) the report is simply not cached, and says so.
+
+Internal: the cache of the `detente report` command (commands/report.py); not part of the Python API (a
+Python user calls :func:`detente.report.build` and :func:`detente.report.write`, which never write to the store).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+
+__all__: list[str] = []  # internal: see the module docstring
 
 TABLE = "report_cache"
 KEEP = 16  # entries kept per store (the newest)

@@ -20,6 +20,9 @@ lines share one chart; :func:`split` cuts a longer list into several charts.
 [{'series': 'a', 'start': '2021-02-01', 'end': '2021-02-01'}]
 >>> svg(s).count('class="line"')  # two pieces of one line, the gap between them undrawn
 2
+
+Internal: the drawing layer of the report, the dashboard and :func:`detente.network.plot`; not part of the Python
+API (draw a network with :func:`detente.network.plot`, dyad series with :mod:`detente.plots`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
+
+__all__: list[str] = []  # internal: see the module docstring
 
 MAX_LINES = 4
 # One palette for every chart (Okabe-Ito, distinguishable with the common colour-vision deficiencies).

@@ -4,6 +4,9 @@ its unit and interval), how robust it is, what the data cover, and what would ch
 Pure functions over JSON-ready claim results (``ClaimResult.as_dict()``) and the store's coverage; the report
 and the dashboard call the same ones, so the two say the same thing. Nothing here tests anything: a field the
 claims stage adds (``robustness``, ``decisive``, a component ``unit``) is shown as it comes.
+
+Internal: the report's and the dashboard's summary layer; not part of the Python API (claims' own results,
+:func:`detente.claims.evaluate`, carry the same verdicts, tests and intervals).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import math
 from datetime import date
 from typing import Any
+
+__all__: list[str] = []  # internal: see the module docstring
 
 LEGEND = [
     ("supported", "every test that could be run came out as the claim says, in every dataset that could decide it"),

@@ -3,6 +3,11 @@
 Each function calls one stage's public function and shapes the result; none holds analysis of its
 own. A section whose stage fails (or is not installed) becomes ``{"status": "unavailable",
 "reason": ...}`` so that a report always renders and says what is missing.
+
+Internal: the layer under the report and the web app; not part of the Python API (call the stages themselves:
+:mod:`detente.relations`, :mod:`detente.network`, :mod:`detente.claims`, ...; their results are what these
+functions shape). Two functions are public: :func:`strongest_events` (a dyad's most cooperative and most
+conflictual events, which no stage returns) and :func:`jsonable` (any stage's result as plain JSON values).
 """
 
 from __future__ import annotations
@@ -18,11 +23,34 @@ from typing import Any
 
 from detente.errors import UserError
 
+__all__ = ["jsonable", "strongest_events"]  # the rest is internal: see the module docstring
+
 ACTOR_RE = r"^[A-Z]{3}$"
 
 
 def jsonable(v: Any) -> Any:
-    """Recursively turn dates, numpy/pandas values, dataclasses and NaN into plain JSON values."""
+    """Recursively turn dates, numpy/pandas values, dataclasses and NaN into plain JSON values.
+
+    Parameters
+    ----------
+    v : object
+        Any stage's result: dicts, lists, tuples, sets, dates, numpy scalars and arrays, pandas frames,
+        dataclasses (through their ``as_dict`` when they have one).
+
+    Returns
+    -------
+    object
+        Made of dict, list, str, int, float, bool and None only (NaN and infinities become None).
+
+    Examples
+    --------
+    >>> import json
+    >>> from datetime import date
+    >>> import numpy as np
+    >>> out = jsonable({"day": date(2020, 9, 27), "tone": np.float64(-0.5), "n": np.int64(3), "ci": (float("nan"), 1)})
+    >>> json.dumps(out)
+    '{"day": "2020-09-27", "tone": -0.5, "n": 3, "ci": [null, 1]}'
+    """
     if v is None or isinstance(v, bool | int | str):
         return v
     if isinstance(v, float):
@@ -229,7 +257,38 @@ EVENT_COLS = ("event_id", "date", "source_actor", "source_sector", "target_actor
 
 def strongest_events(store: Any, a: str, b: str, start: date | None = None, end: date | None = None,
                      limit: int = 10, dataset: str | None = None) -> dict:
-    """The most cooperative and most conflictual events between ``a`` and ``b`` (both directions)."""
+    """The most cooperative and most conflictual events between ``a`` and ``b`` (both directions).
+
+    Parameters
+    ----------
+    store : Store
+        An open store.
+    a, b : str
+        Actor codes.
+    start, end : date, optional
+        Bounds (inclusive); default every event.
+    limit : int
+        Events per side.
+    dataset : str, optional
+        One event dataset; default every one.
+
+    Returns
+    -------
+    dict
+        ``cooperative`` (highest Goldstein first) and ``conflictual`` (lowest first): event rows with the CAMEO
+        name; ``total`` events of the dyad in the window; ``coverage`` and ``notes`` on the datasets' coverage.
+
+    Examples
+    --------
+    May 2021 in ICEWS: the most conflictual event is the 12 May use of force on the Armenia-Azerbaijan border:
+
+    >>> from datetime import date
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> ev = strongest_events(store, "ARM", "AZE", date(2021, 5, 1), date(2021, 5, 31), limit=1)
+    >>> ev["total"], [(e["date"], e["source_actor"], e["goldstein"], e["event_name"]) for e in ev["conflictual"]]
+    (213, [('2021-05-12', 'AZE', -10.0, 'Use conventional military force, not specified below')])
+    """
     a, b = actor_code(a), actor_code(b)
     cols = ", ".join(f"e.{c}" for c in EVENT_COLS)
     where = ("((e.source_actor = $a AND e.target_actor = $b) OR (e.source_actor = $b AND e.target_actor = $a))"
