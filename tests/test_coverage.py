@@ -47,3 +47,38 @@ def test_events_say_when_icews_does_not_cover_the_window(real_store, bundled_sto
         assert r.status_code == 200 and "icews does not cover 2021-09-01..2021-10-31" in r.json()["notes"][0]
     inside = views.strongest_events(real_store, "IRN", "AZE", start=date(2021, 3, 1), end=date(2021, 3, 31))
     assert inside["total"] > 0 and inside["notes"] == []
+
+
+def _pair_days(store, table: str, a: str, b: str, lo: str, hi: str, ds: str) -> int:
+    x, y = ("actor_a", "actor_b") if table == "dyad_days" else ("source_actor", "target_actor")
+    return store.con.execute(
+        f"SELECT count(DISTINCT date) FROM {table} WHERE dataset = ? AND (({x} = ? AND {y} = ?) OR ({x} = ? AND "
+        f"{y} = ?)) AND date BETWEEN ? AND ?", [ds, a, b, b, a, lo, hi]).fetchall()[0][0]
+
+
+def test_claim_components_say_the_days_they_rest_on(real_store):
+    """Each test result names its window's covered days and its dyads' days with data (counted here in SQL);
+    IRN-NKR on ICEWS after the war rests on 1 day: low evidence, in the JSON and in the table row."""
+    from detente import claims
+
+    case = claims.load_case("south_caucasus")
+    got = {r.id: r for r in claims.evaluate(real_store, case, ids=["C1", "C9"], bootstrap=100, robustness=False)}
+    pre = next(c for c in got["C1"].datasets["gdelt_network"]["components"] if c.period == "pre-war")
+    assert pre.rests_on["start"].isoformat() == "2018-01-01" and pre.rests_on["end"].isoformat() == "2020-09-26"
+    assert pre.covered_days == real_store.con.execute(
+        "SELECT count(DISTINCT date) FROM dyad_days WHERE dataset = 'gdelt_network' AND date BETWEEN "
+        "'2018-01-01' AND '2020-09-26'").fetchall()[0][0] == 996
+    assert pre.rests_on["dyad_days"]["IRN-ARM"] == _pair_days(real_store, "dyad_days", "IRN", "ARM", "2018-01-01",
+                                                              "2020-09-26", "gdelt_network") == 572
+    assert pre.low_evidence is False
+    post = next(c for c in got["C9"].datasets["icews"]["components"] if c.period == "post-war")
+    assert post.days_with_data == _pair_days(real_store, "events", "IRN", "NKR", "2020-11-11", "2023-09-18",
+                                             "icews") == 1
+    assert post.covered_days == 484 and post.low_evidence is True  # 484 = ICEWS Jan-Aug 2021 + Jan-Aug 2022
+    # outside a dataset's coverage a test rests on no day
+    early = next(c for c in got["C1"].datasets["icews"]["components"] if c.period == "pre-war")
+    assert (early.covered_days, early.days_with_data, early.low_evidence) == (0, 0, True)
+    js = got["C9"].as_dict()["datasets"]["icews"]["components"]
+    assert any(c["low_evidence"] and c["rests_on"]["dyad_days"] == {"IRN-NKR": 1} for c in js)
+    row = got["C9"].row()
+    assert row["low_evidence"] == "gdelt_network 3/3; icews 3/3" and "icews 0-484 d" in row["rests_on"]

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -218,3 +218,119 @@ def window_coverage(store: Store, start: date | None, end: date | None, kind: st
                     "gaps": [[a, b] for a, b in holes], "note": note})
     return out
 
+
+
+def rests_on(source: Any, dataset: str, dyads: Iterable[Any], start: date | None, end: date | None) -> dict:
+    """The days a test result rests on in ``dataset``: the dataset's covered days in ``start..end`` (clipped to
+    its coverage), the days any of ``dyads`` has data, per dyad, and the low-evidence mark: fewer days with data
+    than the network's floor for that many covered days (``network.day_floor``: 30, or a quarter of a short
+    window's covered days), so a claim's test and a network edge on the same days agree.
+
+    ``source`` is a :class:`detente.claims.data.Source` (its frames are cached and shared with the tests).
+    """
+    from detente import network
+    from detente.claims.data import clip
+
+    cov = source.coverage(dataset)
+    if cov is None:
+        return {"dataset": dataset, "start": None, "end": None, "covered_days": 0, "days_with_data": 0,
+                "dyad_days": {}, "floor": EVIDENCE_FLOOR_DAYS, "low_evidence": True}
+    lo = max(start, cov[0]) if start else cov[0]
+    hi = min(end, cov[1]) if end else cov[1]
+    if lo > hi:  # the window lies outside the dataset: it rests on no day
+        return {"dataset": dataset, "start": start, "end": end, "covered_days": 0, "days_with_data": 0,
+                "dyad_days": {str(d): 0 for d in dict.fromkeys(dyads)}, "floor": EVIDENCE_FLOOR_DAYS,
+                "low_evidence": True}
+    ix = source.days(dataset)
+    covered = int(((ix >= pd.Timestamp(lo)) & (ix <= pd.Timestamp(hi))).sum())
+    per: dict[str, int] = {}
+    any_day: pd.Index | None = None
+    for d in dict.fromkeys(dyads):
+        f = clip(source.frame(dataset, d), lo, hi)
+        have = f.index[(f["n"].fillna(0) > 0) | (f["abs"].fillna(0) > 0)]
+        per[str(d)] = len(have)
+        any_day = have if any_day is None else any_day.union(have)
+    floor = network.day_floor(covered)
+    # without a dyad (a test over a set of actors) the result rests on the covered days themselves
+    with_data = len(any_day) if any_day is not None else None
+    return {"dataset": dataset, "start": lo, "end": hi, "covered_days": covered, "days_with_data": with_data,
+            "dyad_days": per, "floor": floor,
+            "low_evidence": low_evidence(covered if with_data is None else with_data, floor)}
+
+
+def _dyads_of(test: Any) -> list:
+    """The dyads a hypothesis test names in its parameters (x, y, dyad, dyads, ...), in order."""
+    from detente.claims.data import Dyad
+
+    out: list = []
+    for v in (getattr(test, "p", None) or {}).values():
+        for x in v if isinstance(v, list) else [v]:
+            if isinstance(x, Dyad):
+                out.append(x)
+    return out
+
+
+def mark_components(source: Any, case: Any, dataset: str, run: Any, test: Any = None, signal: bool = False) -> None:
+    """Give each component of a test ``run`` on ``dataset`` the days it rests on (``Component.rests_on``,
+    ``covered_days``, ``days_with_data``, ``low_evidence``). The window is the component's period when it names one
+    of the case's, else the span of the run's evidence windows, else the dataset's coverage; the dyads are the
+    run's evidence dyads, else the dyads the ``test`` names. A signal dataset (trade, arms, ideal points) rests on the component's ``n`` monthly or
+    yearly observations: low evidence below the test's own minimum."""
+    for c in run.components:
+        if c.rests_on is not None:
+            continue  # a memoised run shared by the robustness variants: marked once
+        if signal:
+            c.rests_on = {"dataset": dataset, "observations": int(c.n), "minimum": int(c.min_n),
+                          "low_evidence": int(c.n) < int(c.min_n)}
+            c.low_evidence = c.rests_on["low_evidence"]
+            continue
+        if not source.has(dataset):
+            c.rests_on = {"dataset": dataset, "covered_days": 0, "days_with_data": 0, "low_evidence": True}
+            c.covered_days, c.days_with_data, c.low_evidence = 0, 0, True
+            continue
+        ev = list(run.evidence)
+        if c.period in (case.periods or {}):
+            p = case.periods[c.period]
+            lo, hi = p.start, p.end
+        elif ev:
+            starts, ends = [e.start for e in ev], [e.end for e in ev]
+            lo = None if any(s is None for s in starts) else min(starts)
+            hi = None if any(e is None for e in ends) else max(ends)
+        else:
+            lo = hi = None
+        c.rests_on = rests_on(source, dataset, [e.dyad for e in ev] or _dyads_of(test), lo, hi)
+        c.covered_days, c.days_with_data = c.rests_on["covered_days"], c.rests_on["days_with_data"]
+        c.low_evidence = c.rests_on["low_evidence"]
+
+
+def claim_days(datasets: dict[str, dict]) -> tuple[str, str]:
+    """Two short texts for a claim's table row from its per-dataset components: the days its tests rest on
+    (covered days of their windows, as a range over the tests; observations for a signal dataset) and which
+    tests are low-evidence, per dataset.
+
+    >>> from types import SimpleNamespace as C
+    >>> per = {"gdelt_network": {"components": [C(covered_days=996, low_evidence=False, rests_on={}),
+    ...                                         C(covered_days=45, low_evidence=False, rests_on={})]},
+    ...        "icews": {"components": [C(covered_days=484, low_evidence=True, rests_on={})]},
+    ...        "partner_trade": {"components": [C(covered_days=None, low_evidence=False,
+    ...                                            rests_on={"observations": 34})]}}
+    >>> claim_days(per)
+    ('gdelt_network 45-996 d; icews 484 d; partner_trade 34 obs', 'icews 1/1')
+    """
+    days, low = [], []
+    for ds, body in datasets.items():
+        comps = [c for c in (body or {}).get("components") or [] if getattr(c, "rests_on", None) is not None]
+        if not comps:
+            continue
+        cov = [c.covered_days for c in comps if c.covered_days is not None]
+        obs = [c.rests_on.get("observations") for c in comps if c.rests_on.get("observations") is not None]
+        if cov:
+            lo, hi = min(cov), max(cov)
+            days.append(f"{ds} {lo}-{hi} d" if lo != hi else f"{ds} {lo} d")
+        elif obs:
+            lo, hi = min(obs), max(obs)
+            days.append(f"{ds} {lo}-{hi} obs" if lo != hi else f"{ds} {lo} obs")
+        k = sum(1 for c in comps if c.low_evidence)
+        if k:
+            low.append(f"{ds} {k}/{len(comps)}")
+    return "; ".join(days), "; ".join(low)

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from detente import coverage
 from detente.claims.casefile import Case, CaseError, Hypothesis, compile_case
 from detente.claims.data import Source
 from detente.claims.evidence import strongest
@@ -58,10 +59,12 @@ class ClaimResult:
     def row(self) -> dict:
         """One flat line for a table."""
         lo, hi = self.interval
+        days, low = coverage.claim_days(self.datasets)
         return {"id": self.id, "verdict": self.verdict, "kind": self.kind,
                 "effect": _num(self.effect), "interval": f"[{_fmt(lo)}, {_fmt(hi)}]" if lo is not None else "",
                 "datasets": "; ".join(f"{d}: {v['verdict']}" for d, v in self.datasets.items()),
-                "robustness": self.robustness.get("summary", ""), "claim": self.claim}
+                "robustness": self.robustness.get("summary", ""), "rests_on": days, "low_evidence": low,
+                "claim": self.claim}
 
 
 def _num(v: Any) -> float | None:
@@ -176,6 +179,8 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
                 if getattr(t, "signal", None):
                     continue  # a signal kind runs once, on its own dataset (below)
                 r = _run(ctx, t, ds)
+                if not light:
+                    coverage.mark_components(ctx.source, ctx.case, ds, r, t)
                 comps += r.components
                 notes += r.notes
                 specs += r.evidence
@@ -190,6 +195,8 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
         sig = getattr(t, "signal", None)
         if sig:
             r = _run(ctx, t, sig)
+            if not light:
+                coverage.mark_components(ctx.source, ctx.case, sig, r, t, signal=True)
             v = per.setdefault(sig, {"components": [], "notes": []})
             v["components"] += r.components
             v["notes"] += r.notes

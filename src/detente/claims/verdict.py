@@ -34,6 +34,12 @@ class Component:
     note: str | None = None
     outcome: str = field(default="insufficient")
     extra: dict = field(default_factory=dict)
+    # the days it rests on (coverage.mark_components): the dataset's covered days in the test's window, the days
+    # its dyads have data, and low_evidence below the floor; rests_on holds the window and the days per dyad
+    covered_days: int | None = None
+    days_with_data: int | None = None
+    low_evidence: bool | None = None
+    rests_on: dict | None = None
 
     def __post_init__(self) -> None:
         self.outcome = outcome(self)
