@@ -3,6 +3,7 @@ store's daily series and bootstrap draws cached), with and without the robustnes
 
     python bench/bench_claims.py [--store PATH] [--repeat 3]
     python bench/bench_claims.py --discrimination   # the tone distribution and known dyads (docs/claims.md)
+    python bench/bench_claims.py --seeds 1,2,3,4,5 --B 500,1000,2000 [--case PATH]   # verdicts over seeds x B
 """
 
 from __future__ import annotations
@@ -54,13 +55,49 @@ def discrimination(s: Store) -> None:
         print(f"  ARM-AZE {m}: before the 2020 war {v0:+.3f}, during it {v1:+.3f}")
 
 
+def seeds(s: Store, case_name: str, seed_list: list[int], b_list: list[int], robust: bool) -> None:
+    """Each claim's verdict (and robustness label) for every seed x B: how much the bootstrap's luck moves
+    them, and whether every claim that moves is labelled on the edge / fragile in the default run (B from the
+    case, seed 1)."""
+    case = load_case(case_name)
+    src = Source(s)
+    base = {r.id: r for r in evaluate(src, case, robustness=robust)}
+    got: dict[str, dict[tuple[int, int], tuple[str, str]]] = {k: {} for k in base}
+    edges = dict.fromkeys(base, 0)
+    for b in b_list:
+        for sd in seed_list:
+            for r in evaluate(src, case, seed=sd, bootstrap=b, robustness=robust):
+                got[r.id][(sd, b)] = (r.verdict, r.robustness.get("label", "-"))
+                edges[r.id] += bool(r.edge)
+    moved = 0
+    for k, r in base.items():
+        vs = sorted({v for v, _ in got[k].values()})
+        labels = sorted({lab for _, lab in got[k].values()})
+        flagged = bool(r.edge) or r.robustness.get("label") == "fragile"
+        moved += len(vs) > 1
+        warn = "" if len(vs) == 1 or flagged else "   <-- moves but the default run calls it firm"
+        tally = "/".join(f"{sum(v == x for v, _ in got[k].values())} {x}" for x in vs)
+        print(f"{k:5s} default {r.verdict:13s} {r.robustness.get('label', '-'):8s} on the edge: "
+              f"{'yes' if r.edge else 'no '}  over {len(got[k])} runs: {tally}; labels {'/'.join(labels)}; on the "
+              f"edge in {edges[k]}{warn}")
+    print(f"{moved} of {len(base)} claims change verdict across seeds {seed_list} x B {b_list}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--store", default=str(default_path()))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--discrimination", action="store_true")
+    ap.add_argument("--seeds", help="comma-separated seeds: the verdicts over seeds x --B instead of timings")
+    ap.add_argument("--B", default="500,1000,2000", help="comma-separated bootstrap sizes (with --seeds)")
+    ap.add_argument("--case", default="south_caucasus")
+    ap.add_argument("--no-robustness", action="store_true")
     a = ap.parse_args()
     s = Store(a.store, read_only=True)
+    if a.seeds:
+        seeds(s, a.case, [int(x) for x in a.seeds.split(",")], [int(x) for x in a.B.split(",")],
+              not a.no_robustness)
+        return
     if a.discrimination:
         discrimination(s)
         return

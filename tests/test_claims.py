@@ -387,23 +387,50 @@ def test_builtin_claims_get_valid_verdicts(builtin):
                    "C12": {"sipri_arms", "un_idealpoints"}}.get(r.id, set())
         assert set(r.datasets) == {"gdelt_network", "icews"} | signals  # trade / arms tests name their dataset
         json.dumps(r.as_dict())
-    # the verdicts docs/claims.md publishes for the bundled data (intensity vs the world's base rate; B = 1000
-    # there, 500 here gives the same but for C8, which is on the edge: supported here, mixed with B = 1000);
-    # C4 and C7 changed when `change` moved to intensity; changed or edge verdicts are labelled fragile;
+    # the verdicts docs/claims.md publishes for the bundled data (intensity vs the world's base rate). C4 and C8
+    # are on the edge: their verdict depends on the seed and B (bench/bench_claims.py --seeds: C4 supported in
+    # 11 of 15 runs, C8 mixed in 14 of 15), so they are labelled fragile with the edge named, not pinned;
     # C5 (was undecided) is contradicted by Armenia's trade: Iran's share of its imports rose after the war
     # (5.2 % -> 6.7 %, beyond the 1-point margin; docs/claims.md)
-    assert {k: r.verdict for k, r in builtin.items()} == {
-        "C1": "mixed", "C2": "mixed", "C3": "mixed", "C4": "supported", "C5": "contradicted",
-        "C6": "undecided", "C7": "supported", "C8": "supported", "C9": "undecided", "C10": "contradicted",
+    firm = {k: r.verdict for k, r in builtin.items() if k not in ("C4", "C8")}
+    assert not any(builtin[k].edge for k in firm)
+    assert firm == {
+        "C1": "mixed", "C2": "mixed", "C3": "mixed", "C5": "contradicted",
+        "C6": "undecided", "C7": "supported", "C9": "undecided", "C10": "contradicted",
         "C11": "undecided", "C12": "mixed", "C13": "mixed"}
+    assert builtin["C4"].verdict in ("supported", "mixed") and builtin["C8"].verdict in ("supported", "mixed")
     assert all(builtin[k].robustness["label"] == "fragile" for k in ("C4", "C7", "C8"))
-    # every verdict carries a robustness label; a flip between measures is only allowed when labelled fragile
+    # every verdict carries a robustness label; a flip between measures (or a verdict the bootstrap's Monte-Carlo
+    # error could flip) is only allowed when labelled fragile
     for r in builtin.values():
         assert r.robustness["label"] in ("robust", "fragile")
         flips = r.robustness["flips"]
-        assert (r.robustness["label"] == "fragile") == bool(flips)
+        assert (r.robustness["label"] == "fragile") == bool(flips or r.edge)
+        assert r.robustness["edge"] == r.edge
         if r.robustness["variants"].get("measure=goldstein", r.verdict) != r.verdict:
             assert r.robustness["label"] == "fragile" and "measure=goldstein" in flips
+
+
+def test_edge_names_an_interval_end_within_its_monte_carlo_error():
+    """Uniform draws on [-1, 1] (1001 of them): the 2.5 % end is -0.95 and its Monte-Carlo error
+    sqrt(0.025 x 0.975 / 1001) x (q(3.75 %) - q(1.25 %)) / 0.025 = 0.00493 x 2 = 0.00987; with MC_Z = 3 an end
+    within 0.0296 of the null is on the edge."""
+    import numpy as np
+
+    from detente.claims.verdict import Component, end_errors, with_edge
+
+    u = np.linspace(-1, 1, 1001)
+    assert end_errors(u) == pytest.approx((0.009868, 0.009868), rel=1e-3)
+
+    def comp(shift):
+        d = u + shift
+        lo, hi = np.quantile(d, [0.025, 0.975])
+        return with_edge(Component("t", "ds", float(d.mean()), float(lo), float(hi), None, 100, "greater"), d)
+
+    assert comp(0.0).outcome == "undecided" and comp(0.0).edge is None  # lo -0.95: far from 0
+    near = comp(0.96)  # lo = +0.01: 'for', but within 3 errors of 0
+    assert near.outcome == "for" and near.edge == "undecided"
+    assert comp(1.0).outcome == "for" and comp(1.0).edge is None  # lo = +0.05: 5 errors above 0
 
 
 def test_claim_result_repr_is_short(builtin):

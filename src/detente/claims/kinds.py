@@ -22,7 +22,7 @@ from detente.claims import params as P
 from detente.claims import stats
 from detente.claims.casefile import Case, Node
 from detente.claims.data import DEFAULT_MEASURE, Dyad, Source, clip, weekly
-from detente.claims.verdict import Component
+from detente.claims.verdict import Component, with_edge
 
 KINDS: dict[str, type[Kind]] = {}
 MIN_DAYS = 10
@@ -209,8 +209,9 @@ def weekly_plot(s: pd.Series) -> pd.Series:
 def diff_component(name: str, dataset: str, est: stats.Estimate, expect: str, margin: float,
                    **kw: Any) -> Component:
     """A difference of daily means (``stats.mean_diff``) as a component, needing MIN_DAYS days."""
-    return Component(name, dataset, est.effect, est.lo, est.hi, est.p, est.n, expect, margin=margin,
-                     min_n=MIN_DAYS, method=est.method, **kw)
+    c = Component(name, dataset, est.effect, est.lo, est.hi, est.p, est.n, expect, margin=margin,
+                  min_n=MIN_DAYS, method=est.method, **kw)
+    return c if est.draws is None else with_edge(c, est.draws)
 
 
 def fit_component(name: str, dataset: str, res: stats.Fit, weights: np.ndarray, n: int, expect: str,

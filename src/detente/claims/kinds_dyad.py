@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detente import relations
+from detente import relations, resample
 from detente.claims import params as P
 from detente.claims import stats
 from detente.claims.data import Dyad, clip
@@ -120,8 +120,10 @@ class Change(Kind):
         drift = moved["median"] if self.baseline == "world" else 0.0
         drift = drift if drift == drift else 0.0
         est = stats.ratio_diff(pa_, pb_, ctx.B, ctx.seed)
-        est = stats.Estimate(est.effect - drift, est.lo - drift, est.hi - drift, est.p, est.n,
-                             est.method + ("; minus the base rate's change" if drift else ""))
+        moved_draws = None if est.draws is None else est.draws - drift  # p from the same draws as the interval
+        est = stats.Estimate(est.effect - drift, est.lo - drift, est.hi - drift,
+                             est.p if moved_draws is None else resample.p_value(moved_draws, 0.0), est.n,
+                             est.method + ("; minus the base rate's change" if drift else ""), moved_draws)
         run.components.append(diff_component(
             name, dataset, est, exp, ctx.sesoi(base_a, self.margin), period=f"{self.before}->{self.after}",
             extra={"measure": m, "before": relations.ratio(*pb_), "after": relations.ratio(*pa_),

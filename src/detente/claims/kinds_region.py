@@ -21,7 +21,7 @@ from detente.claims.kinds import (
     diff_component,
     register,
 )
-from detente.claims.verdict import Component
+from detente.claims.verdict import Component, with_edge
 
 
 @register
@@ -75,12 +75,13 @@ class Alignment(Kind):
             bs = signs[np.where(other)[0][best]]
             alt_blocs = [[a for a, s in zip(present, bs, strict=True) if s > 0],
                          [a for a, s in zip(present, bs, strict=True) if s < 0]]
-            run.components.append(Component(
+            run.components.append(with_edge(Component(
                 name, dataset, eff, float(clo), float(chi), p, len(M), "greater", margin=0.0, min_n=4,
                 method="weighted sign agreement (weekly values minus the world's base rate) of the named "
                        f"partition minus that of the best other 2-bloc split; circular block bootstrap over weeks "
                        f"(block {L})", period=per,
-                extra={"best_alternative": [g for g in alt_blocs if g], "dyads": list(W.columns)}))
+                extra={"best_alternative": [g for g in alt_blocs if g], "dyads": list(W.columns)}),
+                np.asarray(boots, float)))
             for (i, j), s in zip(idx, named, strict=True):
                 run.evidence.append(Evidence(Dyad(present[i], present[j]), int(s), *b))
         return run
@@ -160,7 +161,7 @@ class Influence(Kind):
         lo, hi = resample.interval(boot)
         est = stats.Estimate(ea - eb, lo, hi, resample.p_value(boot), min(na, nb),
                              f"mean over {len(partners)} partners of the actor's share of the partner's volume; "
-                             f"circular block bootstrap over days (B={ctx.B})")
+                             f"circular block bootstrap over days (B={ctx.B})", boot)
         run.components.append(diff_component(name, dataset, est, exp, self.margin,
                                              extra={"region": region, "before": eb, "after": ea}))
         daily = (num / tot.where(tot > 0)).mean(axis=1)

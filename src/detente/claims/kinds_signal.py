@@ -23,7 +23,7 @@ from detente import resample
 from detente.claims import params as P
 from detente.claims.casefile import Case, CaseError, Node
 from detente.claims.kinds import EXPECT_DIR, Context, Kind, Run, register
-from detente.claims.verdict import Component
+from detente.claims.verdict import Component, with_edge
 
 MIN_MONTHS = 12
 MIN_YEARS = 3
@@ -61,7 +61,7 @@ def _share_diff(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray | None, 
         rb, db = 100 * num_b.sum() / den_b.sum(), 100 * resample.ratio_draws(num_b, den_b, Cb)
     draws = da - db
     lo, hi = resample.interval(draws)
-    return float(ra - rb), lo, hi, resample.p_value(draws, 0.0)
+    return float(ra - rb), lo, hi, resample.p_value(draws, 0.0), draws
 
 
 @register
@@ -113,8 +113,8 @@ class TradeShare(Kind):
             run.components.append(ctx.gap(name, dataset, exp, f"{self.reporter} reports {len(db)} months in "
                                           f"{self.before} and {len(da)} in {self.after} (need {MIN_MONTHS})"))
             return run
-        eff, lo_, hi_, p = _share_diff(na, da, nb, db, ctx.B, ctx.seed)
-        run.components.append(Component(
+        eff, lo_, hi_, p, draws = _share_diff(na, da, nb, db, ctx.B, ctx.seed)
+        run.components.append(with_edge(Component(
             name, dataset, eff, lo_, hi_, p, n, exp, margin=self.margin, min_n=MIN_MONTHS,
             method=f"ratio of monthly sums, circular block bootstrap over months (block "
                    f"{resample.block_length(len(da))}/{resample.block_length(len(db))}, B={ctx.B}); margin "
@@ -123,7 +123,7 @@ class TradeShare(Kind):
             note=f"{dataset}: {self.reporter}'s reported trade; partners the reader could not resolve are not in "
                  "the total",
             extra={"before": 100 * nb.sum() / db.sum(), "after": 100 * na.sum() / da.sum(),
-                   "months_before": len(db), "months_after": len(da), "unit": "share points"}))
+                   "months_before": len(db), "months_after": len(da), "unit": "share points"}), draws))
         run.series[f"{self.partner} share of {self.reporter} {self.flow}"] = (100 * part / tot).dropna()
         return run
 
@@ -212,18 +212,18 @@ class ArmsSupplier(Kind):
                                               f"in enough years of the window (need {MIN_YEARS} years, the register "
                                               f"covers deliveries {span[0]}..{span[1]})"))
                 continue
-            eff, lo, hi, p = _share_diff(na, da, nb, db, ctx.B, ctx.seed, null=0.0 if ref else self.share)
+            eff, lo, hi, p, draws = _share_diff(na, da, nb, db, ctx.B, ctx.seed, null=0.0 if ref else self.share)
             extra = {"share": 100 * na.sum() / da.sum(), "recipient_tiv": float(da.sum()), "unit": "share points"}
             if db is not None:
                 extra.update(before=100 * nb.sum() / db.sum(), after=extra["share"])
-            run.components.append(Component(
+            run.components.append(with_edge(Component(
                 name, dataset, eff if ref else eff + self.share, lo if ref else lo + self.share,
                 hi if ref else hi + self.share, p, n, exp, null=0.0 if ref else self.share, margin=self.margin,
                 min_n=MIN_YEARS, period=short(w),
                 method=f"ratio of yearly delivered TIV (each deal spread evenly over its delivery years), "
                        f"circular block bootstrap over years (B={ctx.B}); margin {self.margin} share points",
                 note=f"{dataset}: SIPRI trend-indicator values of deliveries; deals without delivery years are "
-                     "left out", extra=extra))
+                     "left out", extra=extra), draws if ref else draws + self.share))
             sign = 1 if exp in ("greater", "nonzero") else -1
             run.rows += [r for r in self.deals(ctx, dataset, w, sign) if not any(
                 r["event_id"] == x["event_id"] for x in run.rows)]
@@ -307,11 +307,11 @@ class IdealDistance(Kind):
             draws = resample.ratio_draws(nx, dx, Cx) - resample.ratio_draws(ny, dy, Cy)
             lo, hi = resample.interval(draws)
             vx, vy = float(nx.sum() / dx.sum()), float(ny.sum() / dy.sum())
-            run.components.append(Component(
+            run.components.append(with_edge(Component(
                 name, dataset, vx - vy, lo, hi, resample.p_value(draws), n, exp, margin=self.margin,
                 min_n=MIN_YEARS, period=per if ref is None else f"{ref}->{per}",
                 method=f"day-weighted mean over calendar years of |ideal_a - ideal_b|, circular block bootstrap over "
                        f"years ({'paired, ' if ref is None else ''}B={ctx.B}); margin {self.margin}",
                 note=f"{dataset}: Voeten's idealpointall, comparable across years",
-                extra={"distance": vx, ("versus" if ref is None else "before"): vy, "years": n}))
+                extra={"distance": vx, ("versus" if ref is None else "before"): vy, "years": n}), draws))
         return run

@@ -11,7 +11,7 @@ from detente.claims.casefile import Case, CaseError, Hypothesis, compile_case
 from detente.claims.data import Source
 from detente.claims.evidence import strongest
 from detente.claims.kinds import COOPERATION, Context
-from detente.claims.verdict import Component, combine, decide
+from detente.claims.verdict import Component, combine, decide, decide_outcomes
 
 DATASET_ORDER = ("gdelt_network", "icews")
 
@@ -34,6 +34,7 @@ class ClaimResult:
     spec: list[dict] = field(default_factory=list)
     periods: dict[str, dict] = field(default_factory=dict)
     robustness: dict = field(default_factory=dict)  # label (robust | fragile), variants -> verdict, flips
+    edge: list[str] = field(default_factory=list)  # tests whose Monte-Carlo error could flip the verdict
 
     def __repr__(self) -> str:
         """Short: ``<ClaimResult C8 verdict=supported effect=-0.28 ci=[-0.6, -0.0037] robustness=fragile>``."""
@@ -53,7 +54,7 @@ class ClaimResult:
                              "notes": v["notes"]} for d, v in self.datasets.items()},
             "evidence": [{k: _plain(v) for k, v in e.items()} for e in self.evidence],
             "series": self.series, "needs": self.needs, "spec": self.spec, "periods": self.periods,
-            "robustness": self.robustness,
+            "robustness": self.robustness, "edge": self.edge,
         })
 
     def row(self) -> dict:
@@ -154,9 +155,11 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
                     continue  # no cooperation measure to swap, or the variant is the written measure
                 got[name] = evaluate_one(vctx, h, wanted, light=True).verdict
             flips = {k: v for k, v in got.items() if v != r.verdict}
-            label = "fragile" if flips else "robust"
-            summary = label if not flips else "fragile: " + "; ".join(f"{k} -> {v}" for k, v in flips.items())
-            r.robustness = {"label": label, "variants": got, "flips": flips, "summary": summary}
+            label = "fragile" if flips or r.edge else "robust"
+            parts = [f"on the edge ({'; '.join(r.edge)})"] if r.edge else []
+            parts += [f"{k} -> {v}" for k, v in flips.items()]
+            summary = label if not parts else "fragile: " + "; ".join(parts)
+            r.robustness = {"label": label, "variants": got, "flips": flips, "edge": r.edge, "summary": summary}
     return out
 
 
@@ -219,7 +222,24 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
             v["verdict"] in ("insufficient data", "undecided") for v in per.values()) else None,
         spec=[t.spec() for t in h.tests],
         periods={k: p.as_dict() for k, p in ctx.case.periods.items()},
+        edge=_edge(per, verdict),
     )
+
+
+def _edge(per: dict[str, dict], verdict: str) -> list[str]:
+    """The tests on the edge (``Component.edge``) whose other outcome would change the overall verdict, as
+    'dataset: test -> verdict': a verdict that another seed or B could give otherwise."""
+    out = []
+    for ds, v in per.items():
+        outs = [c.outcome for c in v["components"]]
+        for i, c in enumerate(v["components"]):
+            if c.edge is None:
+                continue
+            alt = combine({d: decide_outcomes(outs[:i] + [c.edge] + outs[i + 1:]) if d == ds else w["verdict"]
+                           for d, w in per.items()})[0]
+            if alt != verdict:
+                out.append(f"{ds}: {c.name} -> {alt}")
+    return out
 
 
 def _run(ctx: Context, t: Any, ds: str) -> Any:

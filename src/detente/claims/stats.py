@@ -9,7 +9,7 @@ use Newey-West HAC covariance (statsmodels). Every function is seeded and return
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 
 import numpy as np
@@ -28,6 +28,7 @@ class Estimate:
     p: float
     n: int
     method: str
+    draws: np.ndarray | None = field(default=None, compare=False, repr=False)  # bootstrap replicates of effect
 
 
 def block_means(x: np.ndarray, B: int, rng: np.random.Generator, block: int | None = None) -> np.ndarray:
@@ -57,7 +58,8 @@ def mean_diff(x: np.ndarray, y: np.ndarray | float, B: int = DEFAULT_B, seed: in
     lo, hi = resample.interval(boot, alpha)
     n = len(x) if ny == 0 else min(len(x), ny)
     return Estimate(eff, lo, hi, resample.p_value(boot, 0.0), n,
-                    f"circular block bootstrap of daily means (block {resample.block_length(len(x))} days, B={B})")
+                    f"circular block bootstrap of daily means (block {resample.block_length(len(x))} days, B={B})",
+                    boot)
 
 
 Parts = tuple[np.ndarray, np.ndarray]
@@ -89,7 +91,7 @@ def ratio_diff(x: Parts, y: Parts | float, B: int = DEFAULT_B, seed: int = 0, pa
     lo, hi = resample.interval(boot, alpha)
     return Estimate(rx - ry, lo, hi, resample.p_value(boot, 0.0), n,
                     f"ratio of daily sums, circular block bootstrap over days (block "
-                    f"{resample.block_length(len(dx))}, B={B}{', paired' if paired else ''})")
+                    f"{resample.block_length(len(dx))}, B={B}{', paired' if paired else ''})", boot)
 
 
 @dataclass(frozen=True)

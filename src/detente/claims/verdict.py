@@ -7,7 +7,9 @@ docs/claims.md states the same rule in words; every hypothesis kind and every da
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
 
 VERDICTS = ("supported", "contradicted", "mixed", "undecided", "insufficient data")
 OUTCOMES = ("for", "against", "undecided", "insufficient")
@@ -40,6 +42,7 @@ class Component:
     days_with_data: int | None = None
     low_evidence: bool | None = None
     rests_on: dict | None = None
+    edge: str | None = None  # the outcome the test would get were its interval ends off by their Monte-Carlo error
 
     def __post_init__(self) -> None:
         self.outcome = outcome(self)
@@ -82,6 +85,45 @@ def outcome(c: Component) -> str:
     return "undecided"
 
 
+MC_Z = 3.0  # how many Monte-Carlo standard errors an interval end may be off (docs/claims.md, "Seeds")
+
+
+def end_errors(draws: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
+    """Monte-Carlo standard errors of the percentile interval's two ends from B bootstrap draws.
+
+    An end is the a-quantile (a = alpha/2, 1 - alpha/2) of B draws; its error is sqrt(a (1 - a) / B) / f, f the
+    draws' density there, read off the quantiles a -/+ a/2 (a window of B a draws, so a lumpy tail does not
+    make the density look higher than it is).
+    """
+    ok = np.sort(np.asarray(draws, float)[np.isfinite(draws)])
+    B = len(ok)
+    out = []
+    for a in (alpha / 2, 1 - alpha / 2):
+        w = min(a, 1 - a) / 2
+        q0, q1 = np.quantile(ok, [a - w, a + w])
+        out.append(math.sqrt(a * (1 - a) / B) * float(q1 - q0) / (2 * w))
+    return out[0], out[1]
+
+
+def with_edge(c: Component, draws: np.ndarray, alpha: float = 0.05, z: float = MC_Z) -> Component:
+    """Set ``c.edge`` when the test's outcome rests on the bootstrap's luck: were either interval end ``z``
+    Monte-Carlo standard errors (:func:`end_errors`) lower or higher and the outcome different, ``edge`` is
+    that other outcome (another seed or B could give it). Returns ``c``.
+    """
+    ok = np.asarray(draws, float)
+    ok = ok[np.isfinite(ok)]
+    if c.outcome == "insufficient" or len(ok) < 20 or c.lo is None or c.hi is None:
+        return c
+    e_lo, e_hi = end_errors(ok, alpha)
+    for lo in (float(c.lo) - z * e_lo, float(c.lo) + z * e_lo):
+        for hi in (float(c.hi) - z * e_hi, float(c.hi) + z * e_hi):
+            alt = outcome(replace(c, lo=lo, hi=max(lo, hi)))
+            if alt != c.outcome:
+                c.edge = alt
+                return c
+    return c
+
+
 def decide(components: list[Component]) -> str:
     """One dataset's verdict from its tests' outcomes.
 
@@ -89,7 +131,11 @@ def decide(components: list[Component]) -> str:
     data; all tests for -> supported; some against and none for -> contradicted; anything else (for and
     against, or for and undecided) -> mixed.
     """
-    outs = [c.outcome for c in components]
+    return decide_outcomes([c.outcome for c in components])
+
+
+def decide_outcomes(outs: list[str]) -> str:
+    """:func:`decide` on the outcomes alone."""
     f, a, u = outs.count("for"), outs.count("against"), outs.count("undecided")
     if f == 0 and a == 0:
         return "undecided" if u else "insufficient data"
