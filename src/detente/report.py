@@ -635,7 +635,8 @@ def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:
     periods = views.case_summary(views.load_case(case, cache))["periods"]
     for r in views._evaluate(store, case, cache):
         row = views.claim_row(r)
-        cols = ["dataset", "period", "name", "effect", "lo", "hi", "p", "n", "expect", "outcome", "note"]
+        cols = ["dataset", "period", "name", "effect", "lo", "hi", "p", "n", "expect", "outcome", "covered_days",
+                "days_with_data", "low_evidence", "note"]
         comps = row.pop("components")
         tables = [{"name": "tests", "columns": [c for c in cols if any(c in x for x in comps)], "rows": comps}] \
             if comps else []
