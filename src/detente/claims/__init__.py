@@ -25,7 +25,21 @@ __all__ = [
 
 
 def kinds_table() -> list[dict]:
-    """One row per hypothesis kind: name, what it tests, its parameters."""
+    """One row per hypothesis kind: name, what it tests, its parameters.
+
+    Returns
+    -------
+    list of dict
+        ``kind``, ``summary`` and ``parameters`` (required ones marked ``*``), in name order.
+
+    Examples
+    --------
+    >>> rows = kinds_table()
+    >>> [r["kind"] for r in rows][:4]
+    ['alignment', 'arms_supplier', 'association', 'break']
+    >>> next(r["parameters"] for r in rows if r["kind"] == "presence")
+    'dyad*, polarity, periods, min_events, expect'
+    """
     return [{"kind": k, "summary": c.summary,
              "parameters": ", ".join(f"{p}{'*' if v.required else ''}" for p, v in c.params.items())}
             for k, c in sorted(KINDS.items())]

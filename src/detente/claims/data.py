@@ -22,6 +22,8 @@ import pandas as pd
 from detente import relations
 from detente.errors import UserError
 
+__all__ = ["MEASURES", "Dyad", "Source"]
+
 MEASURES = relations.MEASURES
 DEFAULT_MEASURE = "tone"  # levels; `change` defaults to intensity (params.CHANGE_MEASURE)
 

@@ -5,6 +5,8 @@ Ranking: an event reported by several independent sources outranks a lone report
 (|Goldstein| >= 8) is marked ``single_source_extreme``: the kind of row a coding error or one outlet's framing makes.
 Events are taken only inside the claim's own window (the evidence spec's start..end).
 
+Internal: used by :func:`detente.claims.evaluate` (each result's ``evidence``); not part of the Python API.
+
 >>> rank(10.0, 1) < rank(7.0, 3)    # a corroborated 7 outranks a lone 10
 True
 >>> single_source_extreme(-10.0, 1), single_source_extreme(-10.0, 4), single_source_extreme(3.4, 1)
@@ -17,6 +19,8 @@ import pandas as pd
 
 from detente.claims.data import Source
 from detente.claims.kinds import Evidence
+
+__all__: list[str] = []
 
 PER_SIDE = 5
 EXTREME = 8.0  # |Goldstein| at or beyond which a single-source event is flagged

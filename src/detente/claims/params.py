@@ -1,4 +1,8 @@
-"""Parameter types for hypothesis kinds: each parses a YAML node or raises a CaseError naming the shape."""
+"""Parameter types for hypothesis kinds: each parses a YAML node or raises a CaseError naming the shape.
+
+Internal: the kinds (:mod:`detente.claims.kinds_dyad` and the others) declare their parameters with these;
+case files reach them through :func:`detente.claims.load_case`. Not part of the Python API.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from typing import Any
 from detente.claims.casefile import Case, Node, as_date
 from detente.claims.data import MEASURES, Dyad
 from detente.errors import UserError
+
+__all__: list[str] = []
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+__all__ = ["plot_result"]
+
 
 def plot_result(result: Any, path: str | Path) -> Path:
-    """Draw ``result.series`` (dataset -> label -> [[date, value]]) to ``path``, one chart per four lines."""
+    """Draw ``result.series`` (dataset -> label -> [[date, value]]) to ``path``, one chart per four lines.
+
+    Parameters
+    ----------
+    result : ClaimResult or dict
+        One result of :func:`detente.claims.evaluate` (or its ``as_dict()``).
+    path : str or Path
+        The file to write; its suffix (``.png``, ``.svg``, ``.pdf``) picks the format.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile, detente
+    >>> from pathlib import Path
+    >>> from detente.claims import evaluate, load_case
+    >>> store = detente.open(read_only=True)
+    >>> (res,) = evaluate(store, load_case("south_caucasus"), ids=["C1"], robustness=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = plot_result(res, Path(tmp) / "C1.svg")
+    ...     print(out.name, out.read_text()[:4])
+    C1.svg <svg
+    >>> store.close()
+    """
     from detente import report_figures as figs
     from detente.views import claim_charts
 
