@@ -29,8 +29,9 @@ CASES = Path(__file__).resolve().parent / "cases"
 DEFAULT_DATASET = "gdelt_network"
 
 __all__ = ["BASELINES", "BaseRate", "DEFAULT_DATASET", "MIN_DAYS", "SignedNetwork", "Span", "actor_stats", "analyse",
-           "balance_of", "build", "case_setup", "change_test", "compare", "day_floor", "edge_sign", "evidence_weight",
-           "from_frame", "low_evidence_actors", "pagerank", "partition_fit", "plot", "resolve_period"]
+           "balance_of", "build", "build_many", "case_setup", "change_test", "compare", "day_floor", "edge_sign",
+           "evidence_weight", "from_frame", "low_evidence_actors", "pagerank", "partition_fit", "plot",
+           "resolve_period"]
 
 
 @dataclass(frozen=True)
@@ -250,11 +251,19 @@ class BaseRate:
 
     @classmethod
     def of(cls, world: pd.DataFrame, k: int = NEIGHBOURS) -> BaseRate:
-        by = ["volume"] + [c for c in ("actor_a", "actor_b") if c in world.columns]  # ties: a fixed order
-        w = world[world["volume"] > 0].sort_values(by, kind="mergesort")
-        if w.empty:
+        names = [world[c].to_numpy(object) for c in ("actor_a", "actor_b") if c in world.columns]
+        return cls.of_arrays(world["volume"].to_numpy(float), world["tone"].to_numpy(float), *names, k=k)
+
+    @classmethod
+    def of_arrays(cls, volume: np.ndarray, tone: np.ndarray, *names: np.ndarray, k: int = NEIGHBOURS) -> BaseRate:
+        """:meth:`of` from arrays: dyads with volume > 0, sorted by volume and, among equal volumes, by the
+        ``names`` (actor_a, actor_b: a fixed order for ties)."""
+        keep = volume > 0
+        if not keep.any():
             raise UserError("no dyad has data in this period: there is no base rate to compare with; widen the period")
-        return cls(np.log10(w["volume"].to_numpy(float)), w["tone"].to_numpy(float), min(k, len(w)))
+        v, t, names = volume[keep], tone[keep], [n[keep] for n in names]
+        order = _volume_order(v, names)
+        return cls(np.log10(v[order]), t[order], min(k, len(v)))
 
     def neighbours(self, volume: float) -> np.ndarray:
         n, k = len(self.tone), self.k
@@ -270,6 +279,33 @@ class BaseRate:
         """Share of the dyads of nearest volume below ``value`` (ties count half)."""
         nb = self.neighbours(volume)
         return float(((nb < value).sum() + 0.5 * (nb == value).sum()) / len(nb))
+
+
+def _volume_order(v: np.ndarray, names: list[np.ndarray]) -> np.ndarray:
+    """The permutation sorting by (v, *names): when ``v`` is already ascending (relations.world_values sorts by
+    volume) only the runs of equal volume are sorted by name; else a full lexicographic sort."""
+    if not names:
+        return np.argsort(v, kind="stable")
+    if len(v) < 2 or not (v[1:] >= v[:-1]).all():
+        codes = [pd.factorize(n, sort=True)[0] for n in names]
+        return np.lexsort((*codes[::-1], v))
+    order = np.arange(len(v))
+    tie = np.flatnonzero(v[1:] == v[:-1])  # i: v[i + 1] == v[i]
+    if len(tie):
+        starts = tie[np.r_[True, np.diff(tie) > 1]]
+        ends = tie[np.r_[np.diff(tie) > 1, True]] + 2  # exclusive
+        for s0, e0 in zip(starts, ends, strict=True):
+            order[s0:e0] = sorted(range(s0, e0), key=lambda i: tuple(n[i] for n in names))
+    return order
+
+
+def _world_rate(store: Any, period: Period, dataset: str) -> tuple[BaseRate, int]:
+    """The period's base rate (``BaseRate.of(world_values(...))`` without the intermediate frame) and the number
+    of world dyads it was built from."""
+    w = relations.world_values(reader(store), dataset, period.start, period.end, "tone")
+    rate = BaseRate.of_arrays(w["volume"].to_numpy(float), w["value"].to_numpy(float), w["a"].to_numpy(object),
+                              w["b"].to_numpy(object))
+    return rate, len(w)
 
 
 def history_window(store: Any, period: Period, dataset: str = DEFAULT_DATASET,
@@ -357,7 +393,8 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
         counts = relations.block_counts(V.shape[1], n_boot, np.random.default_rng(seed))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = (V @ counts) / (np.abs(V) @ counts)
-    lo, hi = np.nanpercentile(t, [2.5, 97.5], axis=1)
+    # np.percentile equals np.nanpercentile row by row when no draw is NaN, in one call instead of one per row
+    lo, hi = np.nanpercentile(t, [2.5, 97.5], axis=1) if np.isnan(t).any() else np.percentile(t, [2.5, 97.5], axis=1)
     return lo, hi
 
 
@@ -560,8 +597,8 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
 
     Examples
     --------
-    The 2020 war, Armenia against Azerbaijan and Turkey: both of Armenia's dyads are far below what the world's
-    dyads of their volume show; Azerbaijan-Turkey's interval straddles its expected tone:
+    The 2020 war, Armenia against Azerbaijan and Turkey: the tone intervals of both of Armenia's dyads lie wholly
+    below the tone expected for dyads of their volume; Azerbaijan-Turkey's interval straddles its expected tone:
 
     >>> import detente
     >>> store = detente.open(read_only=True)
@@ -592,8 +629,7 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
         else pd.DataFrame(columns=["actor_a", "actor_b", "index", "ci_low", "ci_high"])
     days = covered_dates(store, p, dataset)
     floor = day_floor(len(days), min_days)
-    world = world_values(store, p, dataset)
-    rate = BaseRate.of(world)
+    rate, n_world = _world_rate(store, p, dataset)
     hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
     hist = tones(focus_daily(store, actors, hist_p, dataset)).set_index(["actor_a", "actor_b"]) if hist_p else None
     daily = focus_daily(store, actors, p, dataset)
@@ -606,7 +642,7 @@ def build(store: Any, actors: list[str] | None = None, period: Span | Period | s
     own_tone = {} if hist is None else {k: t for k, n, t in hist[["n_days", "tone"]].itertuples() if n >= floor}
     edges = _period_edges(focus.itertuples(index=False), rate, own_tone, cis, rel, floor)
     net = SignedNetwork(sorted(actors), edges, p, _params(dataset, n_boot, seed, baseline, min_days, floor, len(days),
-                                                          rate, len(world), hist_p, p, missing))
+                                                          rate, n_world, hist_p, p, missing))
     _remember(key, early, net)
     return net
 
@@ -690,7 +726,40 @@ def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period
     (the hindcast's 61+ months): every dyad's daily scores are laid out once as a (covered days x dyads)
     matrix, and a period's tones, days with data, history tones and tone intervals are sums over its rows
     (summed in date order, as ``tones`` does, so the numbers are the same to the last bit). The world's base
-    rate per period is relations.world_values' as in ``build``. The networks go into ``build``'s cache."""
+    rate per period is relations.world_values' as in ``build``. The networks go into ``build``'s cache.
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store.
+    actors : list of str or None
+        Codes or names; None takes the case's actors that ``dataset`` holds.
+    periods : list of Span or Period
+        E.g. ``detente.periods.cut("month", lo, hi)``; open ends are the data's edges.
+    dataset, case, min_days, n_boot, seed, baseline
+        As in :func:`build`.
+
+    Returns
+    -------
+    list of SignedNetwork
+        One per period, in order; ``index``/``ci_low``/``ci_high`` are NaN (``with_index=False``).
+
+    Examples
+    --------
+    Month by month around the 2020 war: Armenia-Azerbaijan is negative from August to October and no longer
+    certain in November, after the ceasefire of 10 November:
+
+    >>> from datetime import date
+    >>> import detente
+    >>> from detente.periods import cut
+    >>> store = detente.open(read_only=True)
+    >>> months = cut("month", date(2020, 8, 1), date(2020, 11, 30))
+    >>> nets = build_many(store, ["ARM", "AZE", "TUR"], months)
+    >>> [(n.period.name, n.edge("ARM", "AZE")["sign"], n.edge("ARM", "TUR")["sign"]) for n in nets]
+    [('2020-08', -1, -1), ('2020-09', -1, 0), ('2020-10', -1, -1), ('2020-11', 0, -1)]
+    >>> build(store, ["ARM", "AZE", "TUR"], months[2], with_index=False) is nets[2]  # build's cache
+    True
+    """
     if baseline not in BASELINES:
         raise UserError(f"unknown baseline {baseline!r}; use {' or '.join(BASELINES)}")
     acts, missing = _network_actors(store, actors, case, dataset)
@@ -721,8 +790,7 @@ def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period
         lo, hi = np.searchsorted(days, np.datetime64(p.start)), np.searchsorted(days, np.datetime64(p.end), "right")
         n_cov = int(hi - lo)
         floor = day_floor(n_cov, min_days)
-        world = world_values(store, p, dataset)
-        rate = BaseRate.of(world)
+        rate, n_world = _world_rate(store, p, dataset)
         hist_p = history_window(store, p, dataset) if baseline == "world+history" else None
         own_tone: dict = {}
         if hist_p:
@@ -747,7 +815,7 @@ def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period
         focus = [_Row(*pairs[k], int(n_p[k]), vol[k], tone[k]) for k in have if vol[k] > 0]
         edges = _period_edges(focus, rate, own_tone, cis, {}, floor)
         net = SignedNetwork(list(acts), edges, p, _params(dataset, n_boot, seed, baseline, min_days, floor, n_cov,
-                                                          rate, len(world), hist_p, p, missing))
+                                                          rate, n_world, hist_p, p, missing))
         _remember(key, None, net)
         out.append(net)
     return out
@@ -1114,7 +1182,7 @@ def change_test(store: Any, actors: list[str], before: Period, after: Period, da
 
     Examples
     --------
-    The war against the post-war period: no shuffle of the weeks comes near the observed change:
+    The war against the post-war period: none of 199 shuffles of the weeks reaches the observed change:
 
     >>> import detente
     >>> store = detente.open(read_only=True)
