@@ -34,6 +34,9 @@ from detente import relations
 from detente.errors import UserError
 from detente.periods import Period
 
+__all__ = ["MIN_COMMON", "alignment_frame", "arms_by_year", "bsv_ideal_points", "ideal_points", "vote_agreement",
+           "vote_years"]
+
 MIN_COMMON = 10
 
 
@@ -50,7 +53,32 @@ def _vote_sql(where: str) -> str:
 
 def vote_agreement(store: Any, actors: list[str] | None = None, start: int | None = None,
                    end: int | None = None) -> pd.DataFrame:
-    """UN vote agreement per dyad-year (calendar year of the vote): n_votes, agree, agree_exact, s_score."""
+    """UN vote agreement per dyad-year (calendar year of the vote): n_votes, agree, agree_exact, s_score.
+
+    Parameters
+    ----------
+    store
+        An open store with the ``unvotes`` signals.
+    actors
+        Restrict to dyads among these states (default: every pair of states).
+    start, end
+        Inclusive calendar years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor_a < actor_b``, ``year``, ``n_votes`` (roll calls both voted on), ``agree``, ``agree_exact`` and
+        ``s_score`` (module docstring), ordered by year and dyad.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> v = vote_agreement(store, ["ARM", "AZE", "USA"], 2019, 2019)
+    >>> [(r.actor_a, r.actor_b, r.n_votes, round(r.agree, 3), round(r.s_score, 3)) for r in v.itertuples()]
+    [('ARM', 'AZE', 84, 0.881, 0.762), ('ARM', 'USA', 88, 0.307, -0.386), ('AZE', 'USA', 85, 0.206, -0.588)]
+    >>> store.close()
+    """
     where, params = "", []
     if actors:
         where += f" AND actor_a IN ({', '.join('?' * len(actors))})"
@@ -66,12 +94,53 @@ def vote_agreement(store: Any, actors: list[str] | None = None, start: int | Non
 
 
 def vote_years(store: Any) -> tuple[int, int] | None:
+    """The first and last calendar year with UN votes in the store (None without votes).
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> vote_years(store)
+    (1946, 2020)
+    >>> store.close()
+    """
     r = store.con.execute("SELECT min(year), max(year) FROM signals WHERE kind = 'un_vote'").fetchone()
     return None if r[0] is None else (int(r[0]), int(r[1]))
 
 
 def ideal_points(store: Any, year: int) -> pd.DataFrame:
-    """One-dimensional ideal point per state for ``year`` (classical MDS; see module doc)."""
+    """One-dimensional ideal point per state for ``year`` (classical MDS; see module doc).
+
+    Parameters
+    ----------
+    store
+        An open store with UN votes.
+    year
+        Calendar year; values are comparable only within it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor``, ``year``, ``ideal`` for every state that voted that year (the USA positive).
+
+    Raises
+    ------
+    UserError
+        No votes that year, or no pair of states with :data:`MIN_COMMON` common votes.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> ip = ideal_points(store, 2019).set_index("actor")["ideal"]
+    >>> [(a, round(float(ip[a]), 3)) for a in ("USA", "ISR", "ARM", "RUS", "AZE")]
+    [('USA', 0.673), ('ISR', 0.641), ('ARM', -0.011), ('RUS', -0.041), ('AZE', -0.102)]
+    >>> ideal_points(store, 2020)  # a single roll call is dated 2020
+    Traceback (most recent call last):
+    ...
+    detente.errors.UserError: no pair of states shares 10 UN votes in 2020; pick another year
+    >>> store.close()
+    """
     ag = vote_agreement(store, None, year, year)
     if ag.empty:
         raise UserError(f"no UN votes in {year}; the store has votes for {vote_years(store) or 'no years'}")
@@ -121,7 +190,41 @@ def _dyad_year(store: Any, kind: str, dataset: str | None, actors: list[str]) ->
 
 
 def alignment_frame(store: Any, actors: list[str], periods: list[Period]) -> pd.DataFrame:
-    """Universe (undirected dyad x period) + vote, ideal-point, alliance and conflict columns (module doc)."""
+    """Universe (undirected dyad x period) + vote, ideal-point, alliance and conflict columns (module doc).
+
+    Parameters
+    ----------
+    store
+        An open store.
+    actors
+        States; every unordered pair is a dyad.
+    periods
+        From :func:`detente.periods.parse`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dyad and period (the :func:`detente.relations.universe`), with ``n_votes``, ``agree``,
+        ``agree_exact``, ``s_score``, ``ideal_a``/``ideal_b``/``ideal_distance``, ``alliance_atop``,
+        ``alliance_cow`` (1 allied, 0 not, NULL outside the dataset's years) and their treaty types,
+        ``conflict_intensity`` and ``conflict_ids`` (UCDP), Bailey-Strezhnev-Voeten ideal points, arms TIV
+        and trade each way.
+
+    Examples
+    --------
+    In 2020 Armenia and Azerbaijan were at war (UCDP conflict 388, intensity 2); ATOP ends in 2018:
+
+    >>> from detente.periods import parse
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> f = alignment_frame(store, ["ARM", "AZE", "RUS"], parse("year", start="2018-01-01", end="2020-12-31"))
+    >>> len(f), f.columns[:6].tolist()
+    (9, ['period', 'start', 'end', 'actor_a', 'actor_b', 'period_days'])
+    >>> arm_aze = f[(f.actor_a == "ARM") & (f.actor_b == "AZE")]
+    >>> arm_aze[["period", "n_votes", "alliance_atop", "conflict_intensity", "conflict_ids"]].values.tolist()
+    [['2018', 90.0, 1.0, 0.0, nan], ['2019', 84.0, nan, 0.0, nan], ['2020', 1.0, nan, 2.0, '388']]
+    >>> store.close()
+    """
     acts = sorted(set(actors))
     uni = relations.universe(acts, periods, directed=False)
     n0 = len(uni)
@@ -188,7 +291,29 @@ def _in(actors: list[str]) -> str:
 
 
 def bsv_ideal_points(store: Any, actors: list[str] | None = None) -> pd.DataFrame:
-    """(actor, year, ideal) from the ``ideal_point`` signals (the Voeten release; comparable across years)."""
+    """(actor, year, ideal) from the ``ideal_point`` signals (the Voeten release; comparable across years).
+
+    Parameters
+    ----------
+    store
+        An open store with the ``un_idealpoints`` dataset.
+    actors
+        Restrict to these states.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor``, ``year``, ``ideal``, ordered by actor and year.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> b = bsv_ideal_points(store, ["AZE"])
+    >>> [(r.actor, r.year, round(r.ideal, 3)) for r in b.tail(2).itertuples()]
+    [('AZE', 2022, -0.506), ('AZE', 2023, -0.601)]
+    >>> store.close()
+    """
     where, params = "kind = 'ideal_point'", []
     if actors:
         where += f" AND actor_a IN ({_in(actors)})"
@@ -204,6 +329,31 @@ def arms_by_year(store: Any, actors: list[str] | None = None, recipient: str | N
 
     The register gives a deal's delivery years but not the split: each deal's delivered TIV is spread evenly over
     the years from its first to its last delivery (module doc of :mod:`detente.sources.sipri`).
+
+    Parameters
+    ----------
+    store
+        An open store with the ``sipri_arms`` signals.
+    actors
+        Transfers with both sides among these states.
+    recipient
+        Transfers from any supplier to this state.
+    dataset
+        One signal dataset only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``supplier``, ``recipient``, ``year``, ``tiv`` (SIPRI trend-indicator values), ordered.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> a = arms_by_year(store, ["RUS", "AZE"])
+    >>> [(r.supplier, r.recipient, r.year, round(r.tiv, 1)) for r in a.tail(3).itertuples()]
+    [('RUS', 'AZE', 2016, 8.6), ('RUS', 'AZE', 2017, 85.9), ('RUS', 'AZE', 2018, 77.3)]
+    >>> store.close()
     """
     where, params = "kind = 'arms_transfer' AND value IS NOT NULL AND date IS NOT NULL", []
     if actors:
