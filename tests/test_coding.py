@@ -53,7 +53,7 @@ def test_case_actors_come_from_actors_module(coder):
     assert coder.external is not None  # detente.actors ships with the package: a failure here is a bug
     assert triples("Nikol Pashinyan met Ilham Aliyev in Brussels.", coder) == [
         ("ARMGOV", "AZEGOV", "040"), ("AZEGOV", "ARMGOV", "040")]
-    assert triples("Ebrahim Raisi praised Armenia.", coder) == [("IRNGOV", "ARM", "054")]
+    assert triples("Ebrahim Raisi praised Armenia.", coder) == [("IRNGOV", "ARM", "051")]  # 051 Praise
     ev = coding.code_sentence("Nagorno-Karabakh authorities accused Azerbaijan of aggression.", DAY, coder)
     assert [(e["source_actor"], e["target_actor"], e["cameo_code"]) for e in ev] == [("NKR", "AZE", "1123")]
     ev = coding.code_sentence("Masoud Pezeshkian visited Yerevan.", date(2024, 9, 1), coder)

@@ -60,7 +60,8 @@ def _external_actors():
 
 
 def with_verb_codes(verbs: VerbDict, path: Path) -> VerbDict:
-    """``verbs`` with default codes from ``path`` ('VERB [code]' lines) for the verbs that have none."""
+    """``verbs`` with the default codes of ``path`` ('VERB [code]' lines): they replace the verb's own code (the
+    code used when no pattern of its block matches); patterns keep theirs."""
     import dataclasses
 
     table: dict[str, str] = {}
@@ -74,8 +75,8 @@ def with_verb_codes(verbs: VerbDict, path: Path) -> VerbDict:
         table[m.group(1)] = m.group(2)
     if not table:
         raise ValueError(f"{path.name}: no 'VERB [code]' lines")
-    forms = {w: [dataclasses.replace(f, code=table[f.base]) if f.code is None and f.base in table else f
-                 for f in fs] for w, fs in verbs.forms.items()}
+    forms = {w: [dataclasses.replace(f, code=table[f.base]) if f.base in table else f for f in fs]
+             for w, fs in verbs.forms.items()}
     return dataclasses.replace(verbs, forms=forms)
 
 

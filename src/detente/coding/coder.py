@@ -90,6 +90,7 @@ class _Verb:
                     self.add(a, b, code, line, "reciprocal")
 
 
+_FOREIGN_WEIGHT = 2  # a pattern written for another verb of the block applies from this many literal words on
 _LINKS = {"AND", "BUT", "OR", ",", "TO", "THEN", "THAT", "WHICH", "WHO", "ALSO", "NOR"}
 
 
@@ -218,9 +219,9 @@ class Coder:
                 i += 1
                 continue
             prev = words[i - 1] if i else ""
-            if prev in _NOUN_BEFORE or prev in ADJECTIVES or (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken
-                                         and prev not in _FUNCTION):
-                i += 1  # 'the Israeli air strikes', 'new talks': a noun
+            if prev in _NOUN_BEFORE or (prev in ADJECTIVES and not {i - 1, i - 2} <= taken) or \
+                    (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken and prev not in _FUNCTION):
+                i += 1  # 'the Israeli air strikes', 'new talks': a noun ('the Iranian military staged': a verb)
                 continue
             for f in forms:
                 n = len(f.words)
@@ -340,7 +341,10 @@ class Coder:
             return
         reqs = self._req
         reach = self._reach
+        base = v.form.base
         for p in self._candidates(v.form.block, keys):
+            if p.origin and base not in p.origin and p.weight < _FOREIGN_WEIGHT:
+                continue  # written for another verb of the block, and not specific enough to share
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
                 continue
@@ -375,8 +379,8 @@ class Coder:
         else:
             code = v.form.code
             better = object_code(v.form.base, words[v.end: limit])  # no pattern matched: the object decides
-            if better is not None and (code is None or ((v.form.base in EASING or v.form.base == "SHARE")
-                                                      and code[:2] == "06")):
+            if better is not None and (code is None or ((v.form.base in EASING or v.form.base in GIVING
+                                                       or v.form.base == "SHARE") and code[:2] == "06")):
                 code = better  # uncoded verbs; 'eased emergency measures' is 0814, not 'facilitated' (060)
             if v.negated:
                 code = _refused_support(words, v, limit)
@@ -412,7 +416,11 @@ class Coder:
                     not (target.start == v.end or words[target.start - 1] in ("TO", "WITH")):
                 target = None  # 'Iran said the plan ... Armenia ...': a statement has no distant target
         if target is not None:
-            direct = target.start == v.end or (target.start == v.end + 1 and words[v.end] in ("THE", "A", "AN"))
+            # the verb's own object: right after it, or the head of its noun phrase ('hosted the foreign
+            # ministers of Russia', 'hosted a delegation of the European Parliament')
+            between = words[v.end: target.start]
+            direct = target.start == v.end or (len(between) <= 5 and not any(
+                (w in PREPOSITIONS and w != "OF") or w in CLAUSE_BREAK or w in (",", "AND") for w in between))
         if target is None:
             # complement clause: 'X believes Y can ...' codes X -> Y when the clause itself codes nothing
             nxt = next((n for n in later if n.direct and n.subject is not None), None)
@@ -442,6 +450,8 @@ class Coder:
         code = refine(code, v.form.base, words[v.end: limit], source)
         if v.future and self.intents and not v.negated:
             code, rev = intent(code), None
+        if code == "043" and rev is None:
+            rev = "042"  # a host's guest made the visit: the dictionary's [042:043] pairing, read the other way
         # a reverse event ([042:043]) only when the target is the verb's own object ('visited Paris'),
         # not an actor reached through a preposition ('attended talks with Aliyev')
         if rev and not (direct or v.passive):
@@ -497,6 +507,9 @@ _ACCUSE_OF = (
 _FORCE = {"MILITARY", "ATTACK", "STRIKE", "STRIKES", "INVADE", "INVASION", "OPERATION", "OFFENSIVE", "FORCE",
           "WAR", "BOMB", "SHELL", "RETALIATE"}
 _ARTILLERY_VERBS = {"SHELL", "BOMBARD"}
+_WMD = {"NUCLEAR", "CHEMICAL", "BIOLOGICAL", "ATOMIC", "WMD"}
+_LEADERSHIP = {"RESIGNATION", "RESIGN", "OUSTER", "OUSTING", "REMOVAL", "ELECTIONS", "ELECTION", "IMPEACHMENT"}
+_FORCES = {"RESERVISTS", "FORCES", "CONSCRIPTS", "UNITS", "DIVISIONS", "BRIGADES", "RESERVES"}
 _PROTESTERS = {"OPP", "CVL", "PPL", "LAB", "EDU"}
 
 
@@ -514,8 +527,14 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
         for sub, cues in _ACCUSE_OF:
             if after & cues and (sub != "1124" or "CRIMES" in after or after & (cues - {"WAR"})):
                 return sub
+    if code[:2] == "13" and code in ("130", "138", "1384") and words & _WMD:
+        return "1385"  # threatened with nuclear weapons: attack with WMD
     if code == "130" and words & _FORCE:
         return "138"
+    if code[:2] in ("02", "10") and code in ("020", "024", "100", "104") and words & _LEADERSHIP:
+        return "0241" if code[:2] == "02" else "1041"  # 'demanded the resignation of', 'called for early elections'
+    if code == "150" and verb in ("MOBILIZE", "MOBILISE") and words & (_MILITARY | _FORCES):
+        return "154"  # mobilized reservists: mobilize armed forces
     if code.startswith("19") and code in ("190", "193") and verb in _ARTILLERY_VERBS:
         return "194"
     if code == "172" and verb in ("BAN", "OUTLAW") and words & {"PARTY", "PARTIES", "POLITICIANS", "OPPOSITION"}:
@@ -564,6 +583,14 @@ _EASED = (  # what is lifted or eased -> code
     ({"BLOCKADE", "SIEGE"}, "0872"),
     ({"BAN", "RESTRICTIONS", "CURBS", "RESTRICTION", "CENSORSHIP", "CONTROLS"}, "081"),
 )
+GIVING = {"GIVE", "PROVIDE", "SEND", "SUPPLY", "DELIVER", "DONATE", "GRANT", "EXTEND", "SHIP", "CONTINUE", "OFFER"}
+_GIVEN = (  # what is given -> CAMEO 07 Provide aid
+    ({"PEACEKEEPERS", "PEACEKEEPING", "PROTECTION"}, "074"),
+    ({"FOOD", "MEDICINE", "MEDICINES", "MEDICAL", "HUMANITARIAN", "RELIEF", "SHELTER", "TENTS", "VACCINES"}, "073"),
+    ({"WEAPONS", "ARMS", "AMMUNITION", "TANKS", "MISSILES", "DRONES", "JETS", "ARTILLERY"}, "072"),
+    ({"GRANT", "LOAN", "LOANS", "CREDIT", "FUNDS", "FUNDING", "DOLLARS", "EUROS", "MONEY", "BUDGET"}, "071"),
+    ({"AID", "ASSISTANCE"}, "070"),
+)
 _INFORMATION = {"INFORMATION", "INTELLIGENCE", "EVIDENCE", "DATA", "FINDINGS", "DETAILS"}
 
 
@@ -587,6 +614,10 @@ def object_code(verb: str, obj: list[str]) -> str | None:
                 return code
     if verb == "SHARE":
         return "064" if near & _INFORMATION else None
+    if verb in GIVING:
+        for cues, code in _GIVEN:
+            if near & cues:
+                return "072" if code == "070" and near & _MILITARY else code
     return None
 
 

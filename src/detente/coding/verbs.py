@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from detente.coding.dictionaries import read_lines
@@ -42,6 +42,8 @@ class Pattern:
     reverse_code: str | None
     line: int
     weight: int  # literal words: more specific patterns win
+    # the verbs of its block the pattern was written for (its comment: '# WITHHOLD <jw 9/30/91>'); empty = all
+    origin: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -212,6 +214,9 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
                 if pat is None:
                     skipped.append((n, f"pattern without '*' or [code]: {s[:60]}"))
                     continue
+                if "#" in raw:
+                    note = re.sub(r"<[^>]*>", " ", raw.split("#", 1)[1])
+                    pat = replace(pat, origin=frozenset(re.findall(r"\b[A-Z][A-Z_-]+[A-Z]\b", note)))
                 block.patterns.append(pat)
                 npat += 1
                 continue
@@ -243,7 +248,26 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
             forms[w[0]].append(VerbForm(w, block, own, words[at]))
     for v in forms.values():
         v.sort(key=lambda f: -len(f.words))
+    _resolve_origins(forms, blocks)
     return VerbDict(dict(forms), expanded, blocks, npat, skipped)
+
+
+def _resolve_origins(forms: dict[str, list[VerbForm]], blocks: list[VerbBlock]) -> None:
+    """A pattern's comment names the verbs it was found with ('# WITHHOLD', '# RULED_OUT'): keep it to those
+    verbs of its block (by base form), so 'DETAIN ... SUPPORTERS' does not take WITHHOLD's '* SUPPORT [162]'.
+    A comment that names no verb of the block leaves the pattern to the whole block, as before."""
+    names: dict[int, dict[str, str]] = defaultdict(dict)  # id(block) -> written form -> base
+    for fs in forms.values():
+        for f in fs:
+            d = names[id(f.block)]
+            d.setdefault("_".join(f.words), f.base)
+            d.setdefault(f.base, f.base)
+    for b in blocks:
+        d = names.get(id(b))
+        if not d:
+            continue
+        b.patterns = [replace(p, origin=frozenset(d[w] for w in p.origin if w in d)) if p.origin else p
+                      for p in b.patterns]
 
 
 def _expand(name: str, synsets: dict[str, list[str]], stack: set[str]) -> list[tuple[tuple[str, ...], bool]]:
