@@ -12,6 +12,7 @@ never placed in a bloc.
 from __future__ import annotations
 
 import itertools
+import warnings
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -393,9 +394,15 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
         counts = relations.block_counts(V.shape[1], n_boot, np.random.default_rng(seed))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = (V @ counts) / (np.abs(V) @ counts)
-    # np.percentile equals np.nanpercentile row by row when no draw is NaN, in one call instead of one per row
-    lo, hi = np.nanpercentile(t, [2.5, 97.5], axis=1) if np.isnan(t).any() else np.percentile(t, [2.5, 97.5], axis=1)
-    return lo, hi
+    # np.percentile equals np.nanpercentile on a row without NaN draws, in one call instead of one per row
+    bad = np.isnan(t).any(axis=1)
+    q = np.empty((2, len(t)))
+    q[:, ~bad] = np.percentile(t[~bad], [2.5, 97.5], axis=1)
+    if bad.any():
+        with warnings.catch_warnings():  # a row of NaN draws only: NaN bounds, as before
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q[:, bad] = np.nanpercentile(t[bad], [2.5, 97.5], axis=1)
+    return q[0], q[1]
 
 
 # ------------------------------------------------------------------------------------ the network
