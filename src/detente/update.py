@@ -25,12 +25,35 @@ from typing import Any
 
 from detente.errors import UserError
 
+__all__ = ["GDELT_DATASETS", "UPDATE_DATASET", "Change", "UpdateResult", "diff", "last_covered_day", "next_window",
+           "strongest_new", "update", "update_polecat"]
+
 GDELT_DATASETS = ("gdelt2", "gdelt1", "gdelt_network")
 UPDATE_DATASET = "gdelt2"  # what `update` ingests (GDELT 2.0 event exports, with SOURCEURL)
 
 
 def last_covered_day(store: Any, datasets: tuple[str, ...] = GDELT_DATASETS) -> date | None:
-    """The last day any of ``datasets`` covers in the store (None when the store has none of them)."""
+    """The last day any of ``datasets`` covers in the store (None when the store has none of them).
+
+    Parameters
+    ----------
+    store
+        An open store.
+    datasets
+        Dataset names; default the GDELT ones.
+
+    Returns
+    -------
+    datetime.date or None
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> last_covered_day(store), last_covered_day(store, ("icews",)), last_covered_day(store, ("gdelt2",))
+    (datetime.date(2024, 2, 23), datetime.date(2022, 8, 31), None)
+    >>> store.close()
+    """
     marks = ", ".join("?" * len(datasets))
     row = store.con.execute(f"SELECT max(coverage_end) FROM datasets WHERE name IN ({marks})",
                             list(datasets)).fetchall()[0][0]
@@ -38,7 +61,34 @@ def last_covered_day(store: Any, datasets: tuple[str, ...] = GDELT_DATASETS) -> 
 
 
 def next_window(last: date | None, until: date | None = None, today: date | None = None) -> tuple[date, date] | None:
-    """The days to fetch after ``last`` up to ``until`` (default yesterday, UTC); None when already current."""
+    """The days to fetch after ``last`` up to ``until`` (default yesterday, UTC); None when already current.
+
+    Parameters
+    ----------
+    last
+        The last covered day (:func:`last_covered_day`).
+    until
+        The last day wanted; default the day before ``today``.
+    today
+        Today's date (default the system date).
+
+    Returns
+    -------
+    tuple of datetime.date or None
+        (first, last) day to fetch, inclusive.
+
+    Raises
+    ------
+    UserError
+        ``last`` is None: the store covers no GDELT day to continue from.
+
+    Examples
+    --------
+    >>> next_window(date(2024, 2, 23), today=date(2024, 3, 1))
+    (datetime.date(2024, 2, 24), datetime.date(2024, 2, 29))
+    >>> next_window(date(2024, 2, 29), today=date(2024, 3, 1)) is None
+    True
+    """
     if last is None:
         raise UserError("the store covers no GDELT day yet, so there is nothing to continue from; run "
                         "`detente init` (the bundled data) or `detente fetch gdelt --start ... --ingest` first")
@@ -101,7 +151,28 @@ def _verdicts(store: Any, case: Any) -> dict[str, dict]:
 
 
 def diff(before: dict[str, dict], after: dict[str, dict]) -> list[Change]:
-    """One :class:`Change` per claim in either run, in the case's order."""
+    """One :class:`Change` per claim in either run, in the case's order.
+
+    Parameters
+    ----------
+    before, after
+        Claim id -> result dict (``ClaimResult.as_dict()``: ``claim``, ``verdict``, ``effect``, ``interval``).
+
+    Returns
+    -------
+    list of Change
+        ``changed`` is true when the verdict, effect or interval differs.
+
+    Examples
+    --------
+    >>> before = {"C1": {"claim": "ties warm", "verdict": "supported", "effect": 0.5, "interval": [0.1, 0.9]}}
+    >>> after = {"C1": {"claim": "ties warm", "verdict": "inconclusive", "effect": 0.2, "interval": [-0.1, 0.5]},
+    ...          "C2": {"claim": "new claim", "verdict": "supported", "effect": 1.0, "interval": [0.5, 1.5]}}
+    >>> [(c.id, c.verdict_before, c.verdict_after, c.changed) for c in diff(before, after)]
+    [('C1', 'supported', 'inconclusive', True), ('C2', None, 'supported', True)]
+    >>> diff(before, before)[0].changed
+    False
+    """
     out = []
     for cid in list(dict.fromkeys([*before, *after])):
         b, a = before.get(cid, {}), after.get(cid, {})
@@ -111,7 +182,44 @@ def diff(before: dict[str, dict], after: dict[str, dict]) -> list[Change]:
 
 
 def strongest_new(store: Any, actors: list[str], start: date, end: date, n: int = 5) -> list[dict]:
-    """The most intense new events among ``actors`` in ``start``..``end`` (|Goldstein| x sources), with URLs."""
+    """The most intense new events among ``actors`` in ``start``..``end`` (|Goldstein| x sources), with URLs.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    actors
+        Both sides among these (and not the same country).
+    start, end
+        Inclusive days.
+    n
+        At most this many events.
+
+    Returns
+    -------
+    list of dict
+        ``date``, ``actor_a``, ``actor_b``, ``cameo``, ``goldstein``, ``sources``, ``source_url``, ``event_id`` of
+        :data:`UPDATE_DATASET` events, strongest first.
+
+    Examples
+    --------
+    A mild event reported by 20 sources (1.9 x 20 = 38) outranks a strong one reported by 3 (10 x 3 = 30); an
+    event inside one country is no dyad:
+
+    >>> import tempfile
+    >>> from detente.store import Store
+    >>> store = Store(tempfile.mkdtemp() + "/example.duckdb")
+    >>> _ = store.con.execute(
+    ...     "INSERT INTO events (dataset, file, event_id, date, source_country, target_country, cameo_code, "
+    ...     "goldstein, sources, source_url) VALUES "
+    ...     "('gdelt2', 'x.zip', '1', '2024-03-01', 'ARM', 'AZE', '190', -10.0, 3, 'https://example.org/a'), "
+    ...     "('gdelt2', 'x.zip', '2', '2024-03-02', 'AZE', 'ARM', '042', 1.9, 20, 'https://example.org/b'), "
+    ...     "('gdelt2', 'x.zip', '3', '2024-03-02', 'ARM', 'ARM', '010', 0.0, 1, 'https://example.org/c')")
+    >>> [(r["event_id"], r["actor_a"], r["actor_b"], r["source_url"])
+    ...  for r in strongest_new(store, ["ARM", "AZE"], date(2024, 3, 1), date(2024, 3, 31))]
+    [('2', 'AZE', 'ARM', 'https://example.org/b'), ('1', 'ARM', 'AZE', 'https://example.org/a')]
+    >>> store.close()
+    """
     marks = ", ".join("?" * len(actors))
     rows = store.con.execute(f"""
         SELECT date, source_country AS actor_a, target_country AS actor_b, cameo_code AS cameo, goldstein,
@@ -131,6 +239,46 @@ def update(store: Any, case: Any, until: date | None = None, *, dest: Path | Non
 
     Raises :class:`detente.fetch.FetchInterrupted` on Ctrl-C (what was verified and ingested stays; a re-run
     continues). ``until`` defaults to yesterday (UTC).
+
+    Parameters
+    ----------
+    store
+        A writable store (the fetched events are ingested into it).
+    case
+        A :class:`detente.claims.Case`: its actors select the events; its claims are re-run.
+    until
+        Last day to fetch.
+    dest
+        Download folder (default ``gdelt2`` next to the store).
+    base_url, opts, reporter
+        Passed to :func:`detente.fetch.fetch_gdelt` (mirror, download options, progress).
+    verdicts
+        Re-run the claims before and after, and report the :class:`Change` of each.
+    today
+        Today's date for the default ``until``.
+
+    Returns
+    -------
+    UpdateResult
+        The window, files, rows stored, changes and the strongest new events; ``current=True`` when there was
+        nothing to fetch.
+
+    Raises
+    ------
+    UserError
+        Files that could not be downloaded or ingested (what was verified is kept).
+
+    Examples
+    --------
+    A store that already covers ``until`` fetches nothing (so this runs on the read-only bundled store):
+
+    >>> from detente import case
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> res = update(store, case.builtin("south_caucasus"), until=date(2024, 2, 23))
+    >>> res.current, res.start, res.rows_stored
+    (True, datetime.date(2024, 2, 23), 0)
+    >>> store.close()
     """
     from detente import fetch
 
@@ -171,7 +319,49 @@ def update(store: Any, case: Any, until: date | None = None, *, dest: Path | Non
 
 
 def update_polecat(store: Any, folder: Path, case: Any, verdicts: bool = True) -> UpdateResult:
-    """Ingest the POLECAT files in ``folder`` that the store does not hold yet, then re-run the verdicts."""
+    """Ingest the POLECAT files in ``folder`` that the store does not hold yet, then re-run the verdicts.
+
+    Parameters
+    ----------
+    store
+        A writable store.
+    folder
+        The folder of downloaded POLECAT files (tab-delimited, with a header).
+    case
+        The case whose claims are re-run (unused when ``verdicts`` is false).
+    verdicts
+        Re-run the claims before and after.
+
+    Returns
+    -------
+    UpdateResult
+        ``rows_stored``, ``rows_duplicate``, ``files`` and the claim changes.
+
+    Raises
+    ------
+    UserError
+        ``folder`` is not a folder or holds no files.
+
+    Examples
+    --------
+    Two hand-made events into a new store; the second run finds them stored already:
+
+    >>> import os, tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.mkdtemp()
+    >>> os.mkdir(os.path.join(tmp, "polecat"))
+    >>> with open(os.path.join(tmp, "polecat", "polecat_2023_01.tsv"), "w") as fh:
+    ...     _ = fh.write("Event ID\\tEvent Date\\tEvent Type\\tActor Country\\tRecipient Country\\n"
+    ...                  "20230105-1\\t2023-01-05\\tCONSULT\\tARM\\tIRN\\n20230106-2\\t2023-01-06\\tACCUSE\\tAZE\\tARM\\n")
+    >>> store = Store(os.path.join(tmp, "example.duckdb"))
+    >>> update_polecat(store, os.path.join(tmp, "polecat"), None, verdicts=False).rows_stored
+    2
+    >>> update_polecat(store, os.path.join(tmp, "polecat"), None, verdicts=False).rows_stored
+    0
+    >>> store.con.execute("SELECT source_country, target_country, plover_type FROM events ORDER BY date").fetchall()
+    [('ARM', 'IRN', 'CONSULT'), ('AZE', 'ARM', 'ACCUSE')]
+    >>> store.close()
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"--source polecat {folder}: not a folder; give the folder of downloaded POLECAT files")
