@@ -81,7 +81,26 @@ def with_verb_codes(verbs: VerbDict, path: Path) -> VerbDict:
 
 
 def with_statements(coder: Coder) -> Coder:
-    """A copy of ``coder`` that also codes 'X said Y ...' as X's statement about Y (kind 'statement')."""
+    """A copy of ``coder`` that also codes 'X said Y ...' as X's statement about Y (kind 'statement').
+
+    Parameters
+    ----------
+    coder : Coder
+        E.g. :func:`load`; it is not changed.
+
+    Returns
+    -------
+    Coder
+
+    Examples
+    --------
+    >>> c = with_statements(load())
+    >>> rows = code_sentence("Armenia said Azerbaijan shelled border villages.", coder=c)
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"], r["kind"]) for r in rows]
+    [('ARM', 'AZE', '010', 'statement'), ('ARM', 'AZE', '1124', 'main')]
+    >>> load().statements, c.statements
+    (False, True)
+    """
     import copy
 
     c = copy.copy(coder)
@@ -91,7 +110,24 @@ def with_statements(coder: Coder) -> Coder:
 
 @cache
 def load(statements: bool = False) -> Coder:
-    """The production coder: detente.actors + Phoenix dictionaries + CAMEO verb patterns (cached)."""
+    """The production coder: detente.actors + Phoenix dictionaries + CAMEO verb patterns (cached).
+
+    Parameters
+    ----------
+    statements : bool
+        Also code 'X said Y ...' as X's statement (see :func:`with_statements`).
+
+    Returns
+    -------
+    Coder
+        ``code(text, when)`` gives a :class:`Coded` (tokens, events, status).
+
+    Examples
+    --------
+    >>> res = load().code("Armenia accused Azerbaijan of shelling border villages.")
+    >>> res.status, [(e.source.code, e.target.code, e.code) for e in res.events]
+    ('coded', [('ARM', 'AZE', '1123')])
+    """
     actors = read_actors([DATA / f for f in PHOENIX_ACTORS])
     verbs = with_verb_codes(read_verbs(DATA / VERBS), DATA / VERB_CODES)
     return Coder(verbs, actors.index, read_agents([DATA / "Phoenix.agents.txt.gz", DATA / "detente.agents.txt"]),
@@ -101,7 +137,34 @@ def load(statements: bool = False) -> Coder:
 
 def validation_coder(folder: Path) -> Coder:
     """The coder the PETRARCH unit tests were written for (PETR.Validate.* dictionaries in ``folder``; like
-    PETRARCH it codes 'X will give' as the giving itself, not as an intent)."""
+    PETRARCH it codes 'X will give' as the giving itself, not as an intent).
+
+    Parameters
+    ----------
+    folder : Path
+        Holds ``PETR.Validate.actors.txt``, ``.verbs.txt``, ``.agents.txt`` and ``.discards.txt``.
+
+    Returns
+    -------
+    Coder
+
+    Examples
+    --------
+    Four one-line dictionaries in the PETRARCH formats:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     d = Path(tmp)
+    ...     _ = (d / "PETR.Validate.actors.txt").write_text("ARMENIA [ARM]\\nAZERBAIJAN [AZE]\\n")
+    ...     _ = (d / "PETR.Validate.verbs.txt").write_text("--- ACCUSE  [112] ---\\nACCUSE\\nACCUSED\\n- * OF SHELLING [1123]\\n")
+    ...     _ = (d / "PETR.Validate.agents.txt").write_text("PRESIDENT [~GOV]\\n")
+    ...     _ = (d / "PETR.Validate.discards.txt").write_text("BASEBALL\\n")
+    ...     coder = validation_coder(d)
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"])
+    ...  for t in ("Armenia accused Azerbaijan.", "Armenia accused Azerbaijan of shelling villages.")
+    ...  for r in code_sentence(t, coder=coder)]
+    [('ARM', 'AZE', '112'), ('ARM', 'AZE', '1123')]
+    """
     c = Coder(read_verbs(folder / "PETR.Validate.verbs.txt"),
                  read_actors([folder / "PETR.Validate.actors.txt"]).index,
                  read_agents([folder / "PETR.Validate.agents.txt"]),
@@ -111,7 +174,32 @@ def validation_coder(folder: Path) -> Coder:
 
 
 def code_sentence(text: str, when: date | None = None, coder: Coder | None = None) -> list[dict]:
-    """Events in one sentence, as flat dicts (see ``event_rows``)."""
+    """Events in one sentence, as flat dicts (see ``event_rows``).
+
+    Parameters
+    ----------
+    text : str
+        One sentence.
+    when : date, optional
+        The sentence's date (actor roles such as "the president" are read on it).
+    coder : Coder, optional
+        Default: :func:`load`.
+
+    Returns
+    -------
+    list of dict
+        One row per event: actors, CAMEO code with root, QuadClass, Goldstein and PLOVER type, verb, spans.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> rows = code_sentence("Armenia accused Azerbaijan of shelling border villages.", date(2021, 5, 12))
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"], r["verb"], r["quad_class"], r["goldstein"])
+    ...  for r in rows]
+    [('ARM', 'AZE', '1123', 'accused', 3, -2.0)]
+    >>> rows[0]["date"], rows[0]["source_text"], rows[0]["source_span"]
+    ('2021-05-12', 'Armenia', [0, 7])
+    """
     res = (coder or load()).code(text, when)
     return event_rows(res, when)
 
@@ -144,6 +232,31 @@ def _cameo(code: str) -> dict:
 
 def event_rows(res: Coded, when: date | None = None, doc: str | None = None, url: str | None = None,
                line: int | None = None) -> list[dict]:
+    """The events of a :class:`Coded` sentence as flat dicts, in the events table's terms.
+
+    Parameters
+    ----------
+    res : Coded
+        ``Coder.code(text)``.
+    when : date, optional
+        The date written into each row.
+    doc, url, line : optional
+        Provenance: document id, source URL, line of the input.
+
+    Returns
+    -------
+    list of dict
+        ``event_id`` (a stable hash of document, line, sentence and event), ``date``, per side ``*_text``,
+        ``*_code``, ``*_actor``, ``*_country``, ``*_sector``, ``*_span``; ``cameo_code`` and its attributes,
+        ``verb``, ``kind``, ``sentence``, ``doc_id``, ``source_url``, ``line``.
+
+    Examples
+    --------
+    >>> res = load().code("Russian President Vladimir Putin met Turkish President Recep Tayyip Erdogan in Sochi.")
+    >>> [(r["source_actor"], r["source_sector"], r["target_actor"], r["cameo_code"], r["verb"])
+    ...  for r in event_rows(res, doc="d1", line=3)]
+    [('RUS', 'GOV', 'TUR', '040', 'met'), ('TUR', 'GOV', 'RUS', '040', 'met')]
+    """
     tok = res.tokens
     out = []
     for k, e in enumerate(res.events):
@@ -176,7 +289,22 @@ _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Gov
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph (a full stop after an abbreviation such as 'U.S.' does not split)."""
+    """Sentences of a paragraph (a full stop after an abbreviation such as 'U.S.' does not split).
+
+    Parameters
+    ----------
+    text : str
+        A paragraph.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> split_sentences("The U.S. envoy arrived in Baku. He met Mr. Aliyev. Talks went on.")
+    ['The U.S. envoy arrived in Baku.', 'He met Mr. Aliyev.', 'Talks went on.']
+    """
     out: list[str] = []
     start = 0
     for m in _SPLIT.finditer(text):
@@ -280,6 +408,34 @@ def _parse_date(s: str) -> date:
 
 def code_lines(raw_lines: Iterable[bytes], jsonl: bool = False, when: date | None = None,
                coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
+    """Code input lines (bytes): plain text, one sentence or paragraph a line, or JSONL of {id, date, text, url}.
+
+    Parameters
+    ----------
+    raw_lines : iterable of bytes
+        The input, e.g. an open binary file.
+    jsonl : bool
+        Lines are JSON records (``date`` per record; ``title``/``paragraphs`` records are coded as articles).
+    when : date, optional
+        The date of plain lines (and of records without one).
+    coder : Coder, optional
+        Default: :func:`load`.
+
+    Returns
+    -------
+    tuple
+        (event rows as :func:`event_rows`, a :class:`CodeSummary` counting what could not be coded and why).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> rows, summary = code_lines([b"Armenia accused Azerbaijan of shelling border villages.", b"It rained."],
+    ...                            when=date(2021, 5, 12))
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"], r["line"]) for r in rows]
+    [('ARM', 'AZE', '1123', 1)]
+    >>> summary.lines, summary.sentences, summary.events, summary.no_actor
+    (2, 2, 1, 1)
+    """
     coder = coder or load()
     summary = CodeSummary()
     rows: list[dict] = []
@@ -318,7 +474,33 @@ def is_jsonl(head: bytes) -> bool:
 
 def code_file(path: Path, when: date | None = None, coder: Coder | None = None) -> tuple[list[dict], CodeSummary]:
     """Code a text file (one sentence/paragraph a line) or JSONL of {id, date, text, url}; a JSONL record with
-    a ``title``, ``dateline`` or ``paragraphs`` list is coded as one article (document mode)."""
+    a ``title``, ``dateline`` or ``paragraphs`` list is coded as one article (document mode).
+
+    Parameters
+    ----------
+    path : Path
+        The file (JSONL when its first line starts with ``{``).
+    when : date, optional
+        The date of plain lines.
+    coder : Coder, optional
+        Default: :func:`load`.
+
+    Returns
+    -------
+    tuple
+        (event rows, :class:`CodeSummary`), as :func:`code_lines`.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     f = Path(tmp) / "news.jsonl"
+    ...     _ = f.write_text(json.dumps({"id": "n1", "date": "2021-05-12",
+    ...                                  "text": "Armenia accused Azerbaijan of shelling border villages."}) + "\\n")
+    ...     rows, summary = code_file(f)
+    >>> [(r["date"], r["doc_id"], r["source_actor"], r["target_actor"], r["cameo_code"]) for r in rows]
+    [('2021-05-12', 'n1', 'ARM', 'AZE', '1123')]
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file; give a text file or JSONL of {{id, date, text, url}}")
@@ -371,7 +553,33 @@ def code_article(article: Article, coder: Coder | None = None, url: str | None =
                  line: int | None = None) -> tuple[list[dict], CodeSummary]:
     """Code an article sentence by sentence (title first). Actors named without a country take the
     dateline's country, else the country of the latest sentence whose events all have sources of one
-    country; an event (date, source, target, code) reported by several sentences is kept once."""
+    country; an event (date, source, target, code) reported by several sentences is kept once.
+
+    Parameters
+    ----------
+    article : Article
+        From :func:`read_article`.
+    coder : Coder, optional
+        Default: :func:`load`.
+    url, line : optional
+        Provenance written into each row.
+
+    Returns
+    -------
+    tuple
+        (event rows, :class:`CodeSummary`).
+
+    Examples
+    --------
+    "The government", named without a country, takes the dateline's (BAKU: Azerbaijan):
+
+    >>> from datetime import date
+    >>> a = read_article("Talks stall\\n\\nBAKU, May 2 - The government rejected the Armenian offer.\\n\\n"
+    ...                  "It accused Armenia of shelling villages.", date(2021, 5, 2))
+    >>> rows, summary = code_article(a)
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"]) for r in rows], summary.sentences
+    ([('AZE', 'ARM', '120')], 3)
+    """
     coder = coder or load()
     summary = CodeSummary(lines=1 + len(article.paragraphs))
     day = article.when
