@@ -34,6 +34,8 @@ import yaml
 
 from detente.errors import UserError
 
+__all__ = ["Case", "CaseError", "Hypothesis", "Period", "builtin", "builtin_names", "case_path", "load", "loads"]
+
 TOP_KEYS = ("name", "title", "description", "actors", "periods", "focus", "hypotheses", "datasets", "defaults")
 ACTOR_RE = r"[A-Z0-9]{2,6}"
 DYAD_RE = r"\s*([A-Za-z0-9]{2,6})\s*([->])\s*([A-Za-z0-9]{2,6})\s*"
@@ -338,11 +340,43 @@ CASES_DIR = Path(str(resources.files("detente"))) / "cases"
 
 
 def builtin_names() -> list[str]:
+    """The names of the cases shipped in ``detente/cases``.
+
+    Examples
+    --------
+    >>> builtin_names()
+    ['south_caucasus']
+    """
     return sorted(d.name for d in CASES_DIR.iterdir() if (d / "case.yaml").exists())
 
 
 def case_path(name_or_path: str | Path) -> Path:
-    """A built-in case by name (detente/cases/NAME/case.yaml) or a path to a case file."""
+    """A built-in case by name (detente/cases/NAME/case.yaml) or a path to a case file.
+
+    Parameters
+    ----------
+    name_or_path
+        A built-in case name, a ``.yaml``/``.yml`` path, or a folder holding ``case.yaml``.
+
+    Returns
+    -------
+    pathlib.Path
+        The case file.
+
+    Raises
+    ------
+    CaseError
+        No such file or built-in case (the message lists the built-in ones).
+
+    Examples
+    --------
+    >>> case_path("south_caucasus").parts[-3:]
+    ('cases', 'south_caucasus', 'case.yaml')
+    >>> case_path("nowhere")
+    Traceback (most recent call last):
+    ...
+    detente.case.CaseError: no built-in case 'nowhere'; built-in cases: south_caucasus (or pass --case-file PATH)
+    """
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.exists():
@@ -363,7 +397,31 @@ _CACHE: dict[tuple[str, float], Case] = {}
 
 
 def load(name_or_path: str | Path | Case = "south_caucasus") -> Case:
-    """Load and validate a case: a built-in name (e.g. 'south_caucasus'), a path to a YAML file, or a Case."""
+    """Load and validate a case: a built-in name (e.g. 'south_caucasus'), a path to a YAML file, or a Case.
+
+    Parameters
+    ----------
+    name_or_path
+        As in :func:`case_path`; a :class:`Case` is returned as is.
+
+    Returns
+    -------
+    Case
+        With its hypotheses as YAML nodes (:func:`detente.claims.load_case` compiles them into tests).
+
+    Raises
+    ------
+    CaseError
+        A missing file, or a problem in it (``FILE:LINE: path: problem; expected SHAPE``).
+
+    Examples
+    --------
+    >>> case = load("south_caucasus")
+    >>> case.name, case.actor_codes[:3], list(case.periods)
+    ('south_caucasus', ['ARM', 'AZE', 'IRN'], ['pre-war', 'war', 'post-war', 'after'])
+    >>> case.periods["war"].start.isoformat(), case.periods["war"].end.isoformat()
+    ('2020-09-27', '2020-11-10')
+    """
     if isinstance(name_or_path, Case):
         return name_or_path
     p = case_path(name_or_path)
@@ -375,12 +433,58 @@ def load(name_or_path: str | Path | Case = "south_caucasus") -> Case:
 
 
 def loads(text: str, file: str = "<case>") -> Case:
-    """Load a case from YAML text."""
+    """Load a case from YAML text.
+
+    Parameters
+    ----------
+    text
+        The case YAML.
+    file
+        The name shown in error messages.
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    CaseError
+        A problem in the text, with its line.
+
+    Examples
+    --------
+    >>> case = loads("name: t\\nactors: [RUS, UKR]\\nperiods: {war: {start: 2022-02-24, end: null}}\\nhypotheses: []\\n")
+    >>> case.actor_codes, case.periods["war"].start.isoformat(), case.periods["war"].end
+    (['RUS', 'UKR'], '2022-02-24', None)
+    >>> loads("name: t\\nactors: [RUS, UKR]\\nperiods: {p: {start: 2022-03-01, end: 2022-02-01}}\\n", "mine.yaml")
+    Traceback (most recent call last):
+    ...
+    detente.case.CaseError: mine.yaml:3: periods.p: period p starts after it ends (2022-03-01 > 2022-02-01); expected start <= end
+    """
     return build(parse_yaml(text, file), file)
 
 
 def builtin(name: str = "south_caucasus") -> Case:
-    """A built-in case, parsed once per process (read-only use: periods, actors, focus)."""
+    """A built-in case, parsed once per process (read-only use: periods, actors, focus).
+
+    Parameters
+    ----------
+    name
+        A name from :func:`builtin_names`.
+
+    Returns
+    -------
+    Case
+        The same object on every call while the file is unchanged: do not modify it (use :func:`load` for a copy
+        of your own).
+
+    Examples
+    --------
+    >>> builtin() is builtin("south_caucasus")
+    True
+    >>> builtin().focus[0]
+    ('ARM', 'IRN')
+    """
     f = case_path(name)
     key = (str(f), f.stat().st_mtime)
     if key not in _CACHE:
