@@ -82,3 +82,58 @@ def test_claim_components_say_the_days_they_rest_on(real_store):
     assert any(c["low_evidence"] and c["rests_on"]["dyad_days"] == {"IRN-NKR": 1} for c in js)
     row = got["C9"].row()
     assert row["low_evidence"] == "gdelt_network 3/3; icews 3/3" and "icews 0-484 d" in row["rests_on"]
+
+
+WALK_CASE = """\
+name: walk_case
+title: Every API answer over the tiny store
+actors: {ARM: Armenia, AZE: Azerbaijan, IRN: Iran}
+periods:
+  march: {start: 2021-03-01, end: 2021-03-31}
+  spring: {start: 2021-04-01, end: 2021-05-06}
+datasets: [tiny]
+hypotheses:
+  - {id: T1, claim: Iran and Armenia cooperated, kind: presence, dyad: IRN-ARM, polarity: cooperative, periods: all}
+"""
+
+
+def _day_keys(obj, found=None) -> set:
+    found = set() if found is None else found
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in ("covered_days", "coverage_start", "coverage_end") and v is not None:
+                found.add(k)
+            _day_keys(v, found)
+    elif isinstance(obj, list):
+        for x in obj:
+            _day_keys(x, found)
+    return found
+
+
+def test_every_api_answer_names_the_days_it_rests_on(tmp_path):
+    """Walk every GET route under /api (all but /api/status, which reports server load, not data): each answer
+    names its covered days. The tiny store's events fall on 7 of the 67 days 2021-03-01..05-06 (out_fixtures)."""
+    from fastapi.testclient import TestClient
+
+    from detente.web.app import create_app, served_case
+    from out_fixtures import tiny_store
+
+    case = tmp_path / "walk.yaml"
+    case.write_text(WALK_CASE)
+    app = create_app(tiny_store(tmp_path / "t.duckdb"), warm=False, case=served_case(case_file=case))
+    params = {"a": "IRN", "b": "ARM", "claim_id": "T1"}
+    paths = sorted(p for p, ops in app.openapi()["paths"].items()
+                   if p.startswith("/api/") and "get" in ops and p != "/api/status")
+    assert {"/api/dyads/{a}/{b}", "/api/dyads/{a}/{b}/events", "/api/anomalies", "/api/network", "/api/claims",
+            "/api/claims/{claim_id}", "/api/sources", "/api/cite"} <= set(paths)
+    with TestClient(app) as c:
+        for p in paths:
+            r = c.get(p.format(**params))
+            assert r.status_code == 200, (p, r.text)
+            assert _day_keys(r.json()), f"{p} does not say which days it rests on"
+        for p in ("/api/claims", "/api/cite", "/api/anomalies", "/api/network"):
+            tiny = next(x for x in c.get(p).json()["covered"] if x["dataset"] == "tiny")
+            assert (tiny["start"], tiny["end"], tiny["covered_days"], tiny["days"]) == ("2021-03-01", "2021-05-06",
+                                                                                       7, 67)
+        comp = c.get("/api/claims/T1").json()["components"][0]  # march: e1..e3 on 3 covered days, all IRN-ARM
+        assert (comp["period"], comp["covered_days"], comp["days_with_data"]) == ("march", 3, 3)

@@ -25,6 +25,9 @@ import pandas as pd
 if TYPE_CHECKING:
     from detente.store import Store
 
+__all__ = ["EVIDENCE_FLOOR_DAYS", "actor_table", "covers_actor", "describe", "gaps", "low_evidence", "universe",
+           "window_coverage"]
+
 EVIDENCE_FLOOR_DAYS = 30  # an actor present on fewer days than this in a dataset and period is low-evidence
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _PAIRS: dict[int, tuple[pd.DataFrame, frozenset]] = {}
@@ -195,7 +198,41 @@ def gaps(days: Iterable, start: date, end: date) -> list[tuple[date, date]]:
 def window_coverage(store: Store, start: date | None, end: date | None, kind: str = "events") -> list[dict]:
     """For each dataset of ``kind`` (events or dyad_days): the covered days of ``start..end`` and the gaps,
     with a one-line note when the dataset does not cover the whole window (so "0 events" is never read as
-    "nothing happened" where the dataset has no data)."""
+    "nothing happened" where the dataset has no data).
+
+    Parameters
+    ----------
+    store
+        An open store.
+    start, end
+        The inclusive window; None for the dataset's first or last day.
+    kind
+        ``events`` (event datasets such as ICEWS) or ``dyad_days`` (the GDELT daily network).
+
+    Returns
+    -------
+    list of dict
+        Per dataset: ``dataset``, ``start`` and ``end`` (the window, filled from the data when None),
+        ``covered_days``, ``days`` (in the window), ``gaps`` (``[first, last]`` day pairs) and ``note`` (None when
+        there is no gap).
+
+    Examples
+    --------
+    ICEWS in the bundle ends on 2022-08-31:
+
+    >>> import detente
+    >>> from datetime import date
+    >>> store = detente.open(read_only=True)
+    >>> [w] = window_coverage(store, date(2022, 8, 29), date(2022, 9, 2))
+    >>> w["dataset"], w["covered_days"], w["days"], [[str(a), str(b)] for a, b in w["gaps"]]
+    ('icews', 3, 5, [['2022-09-01', '2022-09-02']])
+    >>> w["note"]
+    'icews does not cover 2022-09-01..2022-09-02: no events there means no data, not no events'
+    >>> [(w["dataset"], w["covered_days"], w["note"]) for w in window_coverage(store, date(2021, 1, 1),
+    ...                                                                        date(2021, 1, 31), "dyad_days")]
+    [('gdelt_network', 31, None)]
+    >>> store.close()
+    """
     from detente import relations
 
     r = relations.shared_reader(store)
@@ -214,9 +251,32 @@ def window_coverage(store: Store, start: date | None, end: date | None, kind: st
             spans = ", ".join(f"{a}..{b}" if a != b else str(a) for a, b in holes[:4])
             more = f" and {len(holes) - 4} more gaps" if len(holes) > 4 else ""
             note = f"{info.name} does not cover {spans}{more}: no events there means no data, not no events"
-        out.append({"dataset": info.name, "covered_days": len(sel), "days": (hi - lo).days + 1,
-                    "gaps": [[a, b] for a, b in holes], "note": note})
+        out.append({"dataset": info.name, "start": lo, "end": hi, "covered_days": len(sel),
+                    "days": (hi - lo).days + 1, "gaps": [[a, b] for a, b in holes], "note": note})
     return out
+
+
+def answer_days(store: Store, start: date | str | None = None, end: date | str | None = None) -> list[dict]:
+    """The covered days an answer over ``start..end`` (default: all of each dataset) rests on, per dataset of
+    events or dyad-days: first and last day of the window, covered days of the calendar days, and the note when
+    the window has gaps (the API's ``covered`` field on answers that have no per-row days of their own).
+
+    >>> import tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = Store(tmp.name + "/example.duckdb")  # an empty store, then two hand-made dyad-days
+    >>> _ = store.con.execute("INSERT INTO datasets (name, title) VALUES ('gdelt_network', 'hand-made rows')")
+    >>> _ = store.con.execute("INSERT INTO dyad_days VALUES ('2021-03-01', 'ARM', 'AZE', false, -3.5, "
+    ...                       "'gdelt_network', 'n.zip', NULL), ('2021-03-03', 'ARM', 'AZE', false, 1.0, "
+    ...                       "'gdelt_network', 'n.zip', NULL)")
+    >>> [(r["dataset"], str(r["start"]), str(r["end"]), r["covered_days"], r["days"]) for r in answer_days(store)]
+    [('gdelt_network', '2021-03-01', '2021-03-03', 2, 3)]
+    >>> store.close(); tmp.cleanup()
+    """
+    lo = date.fromisoformat(str(start)[:10]) if start else None
+    hi = date.fromisoformat(str(end)[:10]) if end else None
+    rows = window_coverage(store, lo, hi, "events") + window_coverage(store, lo, hi, "dyad_days")
+    return [{k: r[k] for k in ("dataset", "start", "end", "covered_days", "days", "note")} for r in rows]
 
 
 

@@ -114,6 +114,15 @@ def _dates(start: date | None, end: date | None) -> None:
         raise views.UserError(f"start {start} is after end {end}; send start <= end")
 
 
+async def days_of(request: Request, start: Any = None, end: Any = None) -> list[dict]:
+    """The covered days per dataset in ``start..end`` (``coverage.answer_days``): the ``covered`` field of the
+    answers whose rows carry no days of their own (network, claims, anomalies, cite). Cached per window."""
+    from detente.coverage import answer_days
+
+    st = request.app.state
+    return await st.memo(("api_days", str(start), str(end)), answer_days, start, end, lane_="light")
+
+
 async def claims_of(request: Request, case: Any = None) -> dict:
     """Every claim's verdict: evaluated once per server in the background, then pinned in memory."""
     st = request.app.state
@@ -222,7 +231,8 @@ async def anomalies(
         out = await st.slow(("anomalies", name), views.anomalies, obj, cache=st.handle.cache)
     else:  # one dyad: any pair can be asked, so the LRU (bounded by bytes) holds it, failures included
         out = await st.memo(("anomalies_dyad", name, a, b), views.anomalies, obj, a=a, b=b, cache=st.handle.cache)
-    return {**{k: v for k, v in out.items() if k != "items"}, **page(out["items"], limit, offset, request)}
+    return {**{k: v for k, v in out.items() if k != "items"}, "covered": await days_of(request),
+            **page(out["items"], limit, offset, request)}
 
 
 @router.get("/network", summary="Signed regional network of one period: edges, balance, blocs")
@@ -232,14 +242,17 @@ async def network(
     period: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_\-. ]{1,40}$", description="Period name")] = None,
 ) -> dict:
     served(request, case)
-    return await network_of(request, None, period)
+    out = await network_of(request, None, period)
+    span = out.get("period") if isinstance(out.get("period"), dict) else {}
+    return {**out, "covered": await days_of(request, span.get("start"), span.get("end"))}
 
 
 @router.get("/claims", summary="Verdicts for every claim of a case")
 async def claims(request: Request, case: CaseQ = None, limit: Limit = 100, offset: Offset = 0) -> dict:
     served(request, case)
     out = await claims_of(request, None)
-    return {**{k: v for k, v in out.items() if k != "items"}, **page(out["items"], limit, offset, request)}
+    return {**{k: v for k, v in out.items() if k != "items"}, "covered": await days_of(request),
+            **page(out["items"], limit, offset, request)}
 
 
 @router.get("/claims/{claim_id}", summary="One claim's verdict with its evidence", response_model=None)
@@ -271,7 +284,8 @@ async def sources(request: Request, limit: Limit = 100, offset: Offset = 0) -> d
 @router.get("/cite", summary="BibTeX for every dataset in the store")
 async def cite(request: Request) -> dict:
     out = await sources_of(request)
-    return {"bibtex": out["bibtex"], "datasets": [d["name"] for d in out["datasets"]]}
+    return {"bibtex": out["bibtex"], "datasets": [d["name"] for d in out["datasets"]],
+            "covered": await days_of(request)}
 
 
 def _rss_mb() -> float | None:
