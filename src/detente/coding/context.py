@@ -11,11 +11,15 @@ country, in this order, from
 3. the only country the sentence names ('Syrian government forces were attacked by rebels': SYR).
 
 Without any of these the agent stays uncoded (no ``---REB`` events: they cannot enter a country dyad).
+
+Internal: the coder fills actors' countries from the sentence with these (:class:`detente.coding.coder.Coder`); not part of the Python API.
 """
 
 from __future__ import annotations
 
 from detente.coding.parse import ActorRef, Chunk, Mention
+
+__all__: list[str] = []
 
 LOCATIVE = {"IN", "NEAR", "AT", "THROUGH", "OUTSIDE", "INSIDE", "AROUND", "ACROSS", "ALONG", "OVER"}
 NON_STATE = ("IGO", "NGO", "NGM", "IMG", "MNC", "UAF", "REB", "INT", "UNO", "EU", "NATO", "OSCE", "CSTO",

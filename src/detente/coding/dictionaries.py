@@ -14,6 +14,8 @@ A word ending in ``_`` must match a token exactly; any other last word of a phra
 ``MIN_STEM`` letters matches as a stem (token prefix), as in TABARI. Shorter last words (acronyms such
 as ``PLA``, ``IDF``, ``KRG``) match only themselves or their plural in ``S``: "plan", "platform" and
 "playing" are not the People's Liberation Army.
+
+Internal: readers of the dictionary formats, used by :func:`detente.coding.load` and :func:`detente.coding.validation_coder`; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from datetime import date
 from pathlib import Path
 
 from detente.errors import UserError
+
+__all__: list[str] = []
 
 _COMMENT = re.compile(r"#.*$")
 _XML_COMMENT = re.compile(r"<!--.*?-->|<!\s*--.*?-->", re.S)

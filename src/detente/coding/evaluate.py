@@ -4,6 +4,8 @@ Per sentence, each gold event is aligned with the best predicted event (same sou
 first, then same code). Reported: exact-code and root-code accuracy, source and target accuracy
 over gold events, and precision/recall of whole events (source, target, code), extra events
 counting against precision.
+
+Internal: scoring against gold standards, used by tests/test_coding*.py and bench/bench_coding.py (see docs/coding.md for the figures); not part of the Python API.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from functools import cache
 from pathlib import Path
 
 from detente.coding.coder import Coder
+
+__all__: list[str] = []
 
 Same = Callable[[str, str], int]  # 1 when a predicted and a gold value agree
 

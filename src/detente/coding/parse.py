@@ -2,12 +2,16 @@
 
 TABARI tradition: no tree, only closed word lists (determiners, prepositions, auxiliaries), the
 actor/agent dictionaries and the verb dictionary. See docs/coding.md for the rules.
+
+Internal: the coder's tokenizer and chunker (:class:`detente.coding.coder.Coder`); not part of the Python API.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+__all__: list[str] = []
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'’.]\w+)*|[^\w\s]")
 

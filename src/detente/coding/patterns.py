@@ -1,5 +1,8 @@
 """Verb patterns against a sentence: which patterns may apply (indexed by the words they need) and matching
-their elements (words, synsets, actor slots) outward from the verb."""
+their elements (words, synsets, actor slots) outward from the verb.
+
+Internal: used by :class:`detente.coding.coder.Coder`; not part of the Python API.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from functools import lru_cache
 
 from detente.coding.parse import Group
 from detente.coding.verbs import Elem, Pattern
+
+__all__: list[str] = []
 
 _NEG_WORDS = {"NOT", "N'T", "NEVER", "NEGATVAUXVRB", "FAILED", "REFUSED", "REFUSE", "NEITHER", "NO", "WILL_NOT"}
 

@@ -9,6 +9,8 @@ Grammar we accept (our reading of the published format):
     - pre * post [code] a pattern: words before and after the verb (``*``); ``$`` source slot,
                         ``+`` target slot, ``%`` compound actor, ``^`` skip; ``_`` joins adjacent items;
                         ``[a:b]`` codes a source->target and b target->source
+
+Internal: the verb dictionary reader, used by :func:`detente.coding.load`; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 
 from detente.coding.dictionaries import read_lines
 from detente.errors import UserError
+
+__all__: list[str] = []
 
 SLOTS = {"$": "src", "+": "tgt", "%": "cmp", "^": "skip"}
 _FUNCTION_WORDS = {"A", "AN", "THE", "IN", "ON", "AT", "TO", "OF", "BY", "FOR", "AS", "IS", "BE", "WAS", "HE", "IT"}
