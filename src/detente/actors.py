@@ -698,6 +698,7 @@ def from_gw(code: int) -> str | None:
 _TOKEN = re.compile(r"[^\W_](?:[\w.'’-]*[^\W_])?\.?")
 
 
+@lru_cache(maxsize=1 << 16)
 def _tok_key(tok: str) -> str:
     k = fold(tok)
     if k.endswith(".") and "." not in k[:-1]:

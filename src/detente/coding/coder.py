@@ -1,4 +1,7 @@
-"""Who did what to whom: verbs, their patterns and their source/target groups -> coded events."""
+"""Who did what to whom: verbs, their patterns and their source/target groups -> coded events.
+
+The coder is reached through :func:`detente.coding.load` (its classes are re-exported there).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from detente.coding.parse import (
 )
 from detente.coding.patterns import anchor_index, has_negation, keys_of, match
 from detente.coding.verbs import Pattern, VerbDict, VerbForm
+
+__all__ = ["Coder", "Coded", "Event", "MAX_TOKENS"]
 
 MAX_TOKENS = 120  # longer sentences are cut here (and the cut is counted)
 _FREQUENT = (AUX | NEGATIONS | PREPOSITIONS | DETERMINERS | ADVERBS | {
@@ -110,24 +115,26 @@ class Coder:
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self._context_cache: dict[str, str] = {}
         self._reach: dict[int, bool] = {}  # id(pattern) -> has an actor slot after the verb
-        self._cand_cache: dict[tuple[int, frozenset[str]], list[Pattern]] = {}
+        self._cand_cache: dict[tuple[int, str, frozenset[str]], list[Pattern]] = {}
         # frequent words that start no actor, agent or discard phrase: skipped by the mention scan
         self._no_mention = frozenset(w for w in _FREQUENT if not any(
             d.match([w, w], 0) or w in d.root for d in (actors, agents)))
 
-    def _candidates(self, block, keys: frozenset[str]) -> list[Pattern]:
-        """Patterns of a verb block that may match, most specific first (an index on one key each)."""
+    def _candidates(self, block, keys: frozenset[str], base: str) -> list[Pattern]:
+        """Patterns of a verb block that may match, most specific first (an index on one key each); a pattern
+        written for another verb of the block (``Pattern.origin``) only from ``_FOREIGN_WEIGHT`` literal words."""
         idx = self._anchors.get(id(block))
         if idx is None:
             idx = self._anchors[id(block)] = anchor_index(block, self.verbs.synsets, self._req)
         anchors, free = idx
         hit = frozenset(anchors.keys() & keys) if len(anchors) < len(keys) else \
             frozenset(k for k in keys if k in anchors)
-        ck = (id(block), hit)
+        ck = (id(block), base, hit)
         out = self._cand_cache.get(ck)
         if out is None:
             uniq = {id(p): p for k in hit for p in anchors[k]}
-            out = list(uniq.values()) + free
+            out = [p for p in list(uniq.values()) + free
+                   if not p.origin or base in p.origin or p.weight >= _FOREIGN_WEIGHT]
             out.sort(key=lambda p: (-p.weight, p.line))
             if len(self._cand_cache) > 50_000:
                 self._cand_cache.clear()
@@ -341,10 +348,7 @@ class Coder:
             return
         reqs = self._req
         reach = self._reach
-        base = v.form.base
-        for p in self._candidates(v.form.block, keys):
-            if p.origin and base not in p.origin and p.weight < _FOREIGN_WEIGHT:
-                continue  # written for another verb of the block, and not specific enough to share
+        for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
                 continue
