@@ -45,6 +45,8 @@ LIST_MAX = 2 * 10**9  # bytes of a list file (GDELT 2.0's masterfilelist.txt is 
 MANIFEST = ".detente-verified.tsv"
 FORMATS = {1: "gdelt1", 2: "gdelt2"}
 
+__all__ = ["FORMATS", "FetchError", "FetchInterrupted", "FetchReport", "FileResult", "Options", "fetch_gdelt"]
+
 
 class FetchError(UserError):
     """A problem that stops the whole fetch (list unreachable, disk full); says what to do next."""
@@ -565,6 +567,74 @@ def fetch_gdelt(
 
     With ``store`` (a :class:`detente.store.Store`), each verified file is ingested as it arrives
     (rows filtered to ``actors`` first when given). Raises :class:`FetchInterrupted` on Ctrl-C.
+
+    Parameters
+    ----------
+    version
+        1 (daily files) or 2 (15-minute export files).
+    start, end
+        Inclusive UTC days.
+    dest
+        Download folder (verified files keep their GDELT names; ``.part`` files resume).
+    actors
+        With ``store``: keep only rows in which one of these countries takes part.
+    store
+        A writable store to ingest each verified file into.
+    base_url
+        A mirror of GDELT's folder (its lists and files) instead of data.gdeltproject.org.
+    opts
+        Workers, rate, timeouts, retries, size bounds (:class:`Options`).
+    reporter
+        Progress callbacks.
+    client
+        An ``httpx.Client`` to use (default: a new one).
+
+    Returns
+    -------
+    FetchReport
+        Per-file results, the slots the list lacks (``missing``) and ``summary()`` counts.
+
+    Raises
+    ------
+    UserError
+        Bad arguments, or a range with no GDELT files; :class:`FetchError` for a list that is not one.
+
+    Examples
+    --------
+    A mirror (here an in-memory ``httpx.MockTransport``) that lists one export file for 2024-03-01:
+
+    >>> import hashlib, io, tempfile, zipfile
+    >>> import httpx
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("20240301000000.export.CSV", "1\\t20240301\\n")
+    >>> data = buf.getvalue()
+    >>> name = "20240301000000.export.CSV.zip"
+    >>> listing = f"{len(data)} {hashlib.md5(data).hexdigest()} http://mirror.test/gdeltv2/{name}\\n"
+    >>> files = {"/gdeltv2/masterfilelist.txt": listing.encode(), "/gdeltv2/" + name: data}
+    >>> def serve(request):
+    ...     body = files.get(request.url.path)
+    ...     return httpx.Response(200, stream=httpx.ByteStream(body)) if body else httpx.Response(404)
+    >>> client = httpx.Client(transport=httpx.MockTransport(serve))
+    >>> dest = tempfile.mkdtemp()
+    >>> report = fetch_gdelt(2, date(2024, 3, 1), date(2024, 3, 1), dest, base_url="http://mirror.test/gdeltv2/",
+    ...                      client=client)
+    >>> [(r.name, r.status) for r in report.results]
+    [('20240301000000.export.CSV.zip', 'downloaded')]
+    >>> s = report.summary()
+    >>> s["slots_expected"], s["files_listed"], s["missing"]  # 96 slots a day; the other 95 are reported
+    (96, 1, '20240301001500..20240301234500 (95)')
+
+    A second run finds the verified file and downloads nothing:
+
+    >>> again = fetch_gdelt(2, date(2024, 3, 1), date(2024, 3, 1), dest, base_url="http://mirror.test/gdeltv2/",
+    ...                     client=client)
+    >>> [(r.name, r.status, r.bytes) for r in again.results]
+    [('20240301000000.export.CSV.zip', 'present', 0)]
+    >>> fetch_gdelt(3, date(2024, 3, 1), date(2024, 3, 1), dest)
+    Traceback (most recent call last):
+    ...
+    detente.errors.UserError: --version must be 1 or 2, not 3
     """
     if version not in FORMATS:
         raise UserError(f"--version must be 1 or 2, not {version}")

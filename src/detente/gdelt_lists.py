@@ -13,6 +13,8 @@ from 2013-04-01 (``YYYYMMDD.export.CSV.zip``).
 
 Everything here is UTC and computed on naive UTC arithmetic: a 15-minute slot grid never meets
 a daylight-saving jump, so every day has exactly 96 slots.
+
+Internal: the list parsing and actor filter under :func:`detente.fetch.fetch_gdelt`; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+__all__: list[str] = []
 
 V2_BASE = "http://data.gdeltproject.org/gdeltv2/"
 V1_BASE = "http://data.gdeltproject.org/events/"
