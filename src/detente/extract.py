@@ -36,6 +36,9 @@ from typing import Any
 from detente.errors import UserError
 from detente.extract_time import Anchor, Window, anchors, window
 
+__all__ = ["Claim", "Extraction", "Coverage", "extract_claims", "analyse", "relations", "sentences", "case_from_text",
+           "case_dict", "case_yaml", "read_text", "check_prose", "lexicon"]
+
 HEDGES = ("may", "might", "could", "reportedly", "allegedly", "apparently", "seems", "seem", "seemed", "appears",
           "appear", "appeared", "likely", "possibly", "perhaps", "probably", "arguably", "presumably",
           "is said to", "are said to", "according to", "suggests", "suggest", "rumoured", "rumored")
@@ -197,13 +200,41 @@ class Extraction:
 
 @cache
 def lexicon() -> dict[str, int]:
-    """Polarity lexicon: word or phrase (lower case) -> +1 cooperative / -1 conflictual / 0 no cue."""
+    """Polarity lexicon: word or phrase (lower case) -> +1 cooperative / -1 conflictual / 0 no cue.
+
+    Returns
+    -------
+    dict
+        Read once from ``detente/data/polarity.tsv``.
+
+    Examples
+    --------
+    >>> lx = lexicon()
+    >>> lx["ally"], lx["cooperation"], lx["accused"], lx["occupation"]
+    (1, 1, -1, -1)
+    """
     with resources.files("detente.data").joinpath("polarity.tsv").open(encoding="utf-8") as fh:
         return {r["form"]: int(r["polarity"]) for r in csv.DictReader(fh, delimiter="\t")}
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """Split prose into sentences (offset, text); abbreviations like 'U.S.' and 'e.g.' do not end one."""
+    """Split prose into sentences (offset, text); abbreviations like 'U.S.' and 'e.g.' do not end one.
+
+    Parameters
+    ----------
+    text : str
+        Prose.
+
+    Returns
+    -------
+    list of tuple
+        (character offset, sentence).
+
+    Examples
+    --------
+    >>> sentences("The U.S. envoy met Mr. Aliyev. Talks went on.")
+    [(0, 'The U.S. envoy met Mr. Aliyev.'), (31, 'Talks went on.')]
+    """
     text = unicodedata.normalize("NFC", text)
     protected = re.sub(r"\b(?:[A-Z]\.){2,}|\b(?:e\.g|i\.e|etc|Mr|Mrs|Dr|St|vs|No|Gen|Col|Sen|Rep|Jan|Feb|Aug|Sept|"
                        r"Sep|Oct|Nov|Dec)\.", lambda m: m.group().replace(".", "\x00"), text)
@@ -715,6 +746,22 @@ def relations(sentence: str, when: date | None = None, drop_spans: list[tuple[in
               time_spans: list[tuple[int, int]] = ()) -> list[Relation]:
     """The relations one sentence asserts (module doc), one per direction and polarity, in order of mention.
 
+    Parameters
+    ----------
+    sentence : str
+        One sentence.
+    when : date, optional
+        Its date (names of office holders are read on it).
+    drop_spans, time_spans : list of (start, end)
+        Character spans of time expressions (actors and verbs inside them are not relations).
+
+    Returns
+    -------
+    list of Relation
+        ``a``, ``b``, ``sign`` (+1 / -1), ``via`` (apposition, joint, svo), ``directed`` and the cue.
+
+    Examples
+    --------
     >>> [(r.a, r.b, r.sign, r.via) for r in relations("Analysts point to the deepening ties between Turkey's "
     ...                                               "ally Azerbaijan and Iran's adversary Israel.")]
     [('TUR', 'AZE', 1, 'apposition'), ('AZE', 'ISR', 1, 'joint'), ('IRN', 'ISR', -1, 'apposition')]
@@ -752,7 +799,26 @@ def _hedges(sentence: str) -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ claims
 def check_prose(text: str) -> None:
-    """Refuse input that is not English prose, in one line that says what to do (size, binary, language)."""
+    """Refuse input that is not English prose, in one line that says what to do (size, binary, language).
+
+    Parameters
+    ----------
+    text : str
+        The input.
+
+    Raises
+    ------
+    UserError
+        Too long, binary, or not English.
+
+    Examples
+    --------
+    >>> check_prose("Armenia and Azerbaijan signed a peace treaty.")  # prose: no error
+    >>> check_prose("ab\\x00cd")
+    Traceback (most recent call last):
+    ...
+    detente.errors.UserError: the input looks binary (control bytes), not text: give a plain-text (UTF-8) file
+    """
     if len(text) > MAX_CHARS:
         raise UserError(f"the text has {len(text):,} characters; detente reads up to {MAX_CHARS:,} per run: split "
                         f"it into articles and run each")
@@ -774,6 +840,29 @@ def analyse(text: str, when: date | None = None, data_end: date | None = None) -
 
     ``when``: the text's date (default today); no window ends after it. ``data_end``: the store's last day of
     data, so "currently" means the latest data up to ``when``.
+
+    Parameters
+    ----------
+    text : str
+        English prose.
+    when : date, optional
+        The text's date.
+    data_end : date, optional
+        The store's last day of data.
+
+    Returns
+    -------
+    Extraction
+        ``claims`` (as :func:`extract_claims`), ``unresolved`` (named events no window was found for), ``notes``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> text = ("Relations between Armenia and Azerbaijan deteriorated sharply after the 2020 war. "
+    ...         "Russia reportedly armed Armenia in 2021.")
+    >>> x = analyse(text, when=date(2023, 1, 1))
+    >>> [(c["id"], c["source"], c["target"], c["polarity"]) for c in x.claims], x.unresolved
+    ([('E1', 'ARM', 'AZE', 'conflictual'), ('E2', 'RUS', 'ARM', 'cooperative')], [])
     """
     check_prose(text)
     when = when or date.today()
@@ -906,12 +995,68 @@ def _hypothesis(c: Claim) -> tuple[dict, list[str]]:
 def extract_claims(text: str, when: date | None = None, case: Any = None, data_end: date | None = None) -> list[dict]:
     """Candidate claims in ``text`` (see module doc); each dict has source, target, polarity, anchor, window,
     sentence, hedges, negated, change and a ready-to-test ``hypothesis``. ``case`` is accepted for compatibility
-    and not used: windows come from the text. No resolvable relation -> an empty list."""
+    and not used: windows come from the text. No resolvable relation -> an empty list.
+
+    Parameters
+    ----------
+    text : str
+        English prose.
+    when : date, optional
+        The text's date (default today): no window ends after it.
+    case : optional
+        Ignored (kept for older callers).
+    data_end : date, optional
+        The store's last day of data.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    "after the 2020 war" resolves to the year before the war against the year after it; "in 2021" to the year:
+
+    >>> from datetime import date
+    >>> text = ("Relations between Armenia and Azerbaijan deteriorated sharply after the 2020 war. "
+    ...         "Russia reportedly armed Armenia in 2021.")
+    >>> for c in extract_claims(text, when=date(2023, 1, 1)):
+    ...     print(c["id"], c["source"], c["target"], c["polarity"], c["change"], c["hedges"], c["periods"])
+    E1 ARM AZE conflictual decrease [] ['2019-09-28..2020-09-26', '2020-11-11..2021-11-10']
+    E2 RUS ARM cooperative None ['reportedly'] ['2021-01-01..2021-12-31']
+    >>> extract_claims(text, when=date(2023, 1, 1))[1]["hypothesis"]
+    {'id': 'E2', 'claim': 'Russia reportedly armed Armenia in 2021.', 'kind': 'presence', 'dyad': 'RUS>ARM', 'polarity': 'cooperative', 'periods': ['2021-01-01..2021-12-31'], 'min_events': 1, 'expect': 'present'}
+    """
     return analyse(text, when, data_end).claims
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
-    """A text file as str; a missing, oversized, binary or non-UTF-8 file is a one-line error naming the fix."""
+    """A text file as str; a missing, oversized, binary or non-UTF-8 file is a one-line error naming the fix.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    encoding : str, optional
+        A Python codec name (default UTF-8).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> f = Path(tmp.name) / "note.txt"
+    >>> _ = f.write_bytes("Baku and Yerevan met in Br\\xfcssel.".encode("latin-1"))
+    >>> read_text(f, encoding="latin-1")
+    'Baku and Yerevan met in Brüssel.'
+    >>> read_text(f)
+    Traceback (most recent call last):
+    ...
+    detente.errors.UserError: ... is not UTF-8 text (byte 26); convert it (iconv -f latin1 -t utf-8) or pass --encoding latin-1
+    >>> tmp.cleanup()
+    """
     p = Path(path)
     if not p.is_file():
         raise UserError(f"no file {p}; give the path of a text file to read")
@@ -938,7 +1083,31 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
 
 
 def case_dict(claims: list[dict], base: Any = None, name: str = "extracted") -> dict:
-    """The claims as a case (plain values): only the text's actors and windows, plus ``base``'s when given."""
+    """The claims as a case (plain values): only the text's actors and windows, plus ``base``'s when given.
+
+    Parameters
+    ----------
+    claims : list of dict
+        From :func:`extract_claims`.
+    base : Case, optional
+        A case whose actors, periods, datasets and defaults are added.
+    name : str
+        The case's name.
+
+    Returns
+    -------
+    dict
+        A case file's content (``name``, ``title``, ``actors``, ``periods``, ``focus``, ``hypotheses``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> text = ("Relations between Armenia and Azerbaijan deteriorated sharply after the 2020 war. "
+    ...         "Russia reportedly armed Armenia in 2021.")
+    >>> doc = case_dict(extract_claims(text, when=date(2023, 1, 1)))
+    >>> list(doc["actors"]), list(doc["periods"]), doc["focus"]
+    (['ARM', 'AZE', 'RUS'], ['2019-09-28..2020-09-26', '2020-11-11..2021-11-10', '2021-01-01..2021-12-31'], ['ARM-AZE', 'ARM-RUS'])
+    """
     actors: dict[str, str] = {}
     periods: dict[str, dict] = {}
     focus: list[str] = []
@@ -970,7 +1139,50 @@ def case_dict(claims: list[dict], base: Any = None, name: str = "extracted") -> 
 
 
 def case_yaml(claims: list[dict], case: Any = None, name: str = "extracted") -> str:
-    """A complete case file (YAML) with only the claims' actors, windows and hypotheses (plus ``case``'s)."""
+    """A complete case file (YAML) with only the claims' actors, windows and hypotheses (plus ``case``'s).
+
+    Parameters
+    ----------
+    claims : list of dict
+        From :func:`extract_claims`.
+    case : Case, optional
+        Context added as in :func:`case_dict`.
+    name : str
+        The case's name.
+
+    Returns
+    -------
+    str
+        YAML that :func:`detente.claims.loads_case` reads.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> claims = extract_claims("Russia reportedly armed Armenia in 2021.", when=date(2023, 1, 1))
+    >>> print(case_yaml(claims, name="demo"))
+    name: demo
+    title: Claims extracted by detente (1)
+    actors:
+      RUS: RUS
+      ARM: ARM
+    periods:
+      2021-01-01..2021-12-31:
+        start: '2021-01-01'
+        end: '2021-12-31'
+    focus:
+    - ARM-RUS
+    hypotheses:
+    - id: E1
+      claim: Russia reportedly armed Armenia in 2021.
+      kind: presence
+      dyad: RUS>ARM
+      polarity: cooperative
+      periods:
+      - 2021-01-01..2021-12-31
+      min_events: 1
+      expect: present
+    <BLANKLINE>
+    """
     import yaml
 
     return yaml.safe_dump(case_dict(claims, case, name), sort_keys=False, allow_unicode=True, width=110)
@@ -1020,7 +1232,36 @@ def case_from_text(text: str, when: date | None = None, case: Any = None, name: 
     (``case``: a case whose actors and periods are added as context). Ready for ``claims.evaluate``.
 
     With ``store``: "currently" means the store's latest data up to ``when``, and claims whose window has no
-    covered day are left out (named in the case's description)."""
+    covered day are left out (named in the case's description).
+
+    Parameters
+    ----------
+    text : str
+        English prose.
+    when : date, optional
+        The text's date.
+    case : Case, optional
+        Context (actors, periods) to add.
+    name : str
+        The case's name.
+    data_end : date, optional
+        The store's last day of data.
+    store : Store, optional
+        Leave out claims the store cannot test.
+
+    Returns
+    -------
+    Case
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> text = ("Relations between Armenia and Azerbaijan deteriorated sharply after the 2020 war. "
+    ...         "Russia reportedly armed Armenia in 2021.")
+    >>> case = case_from_text(text, when=date(2023, 1, 1), name="demo")
+    >>> case.name, [(h.id, type(h.tests[0]).__name__) for h in case.hypotheses]
+    ('demo', [('E1', 'Change'), ('E2', 'Presence')])
+    """
     left_out: list[str] = []
     if store is not None:
         cov = Coverage(store)
