@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+__all__ = ["Anchor", "Window", "anchors", "dates", "window"]
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -348,6 +350,35 @@ def window(aspect: str, a: Anchor | None, on: date, data_end: date | None = None
 
     ``data_end``: the last day the store has data for (the "latest" window ends there when before ``on``);
     ``context``: the last dated anchor earlier in the same paragraph, for an undated one-off event.
+
+    Parameters
+    ----------
+    aspect : str
+        ``event`` (a one-off), ``level`` (a standing relation) or ``change``.
+    a : Anchor or None
+        From :func:`anchors`; None = no time written.
+    on : date
+        The text's date: no window ends after it.
+    data_end : date, optional
+        The store's last day of data.
+    context : Anchor, optional
+        The paragraph's last dated anchor.
+
+    Returns
+    -------
+    Window
+        ``span`` (event, level) or ``before``/``after`` (change), ``why`` in words, ``problem`` when untestable.
+
+    Examples
+    --------
+    >>> on = date(2024, 1, 1)
+    >>> w = window("level", anchors("Iran has backed Armenia since 2020.", on)[0], on)
+    >>> w.label(), w.why
+    ('2020-01-01..2024-01-01', "since 2020-01-01 ('since 2020') up to the text's date")
+    >>> window("event", anchors("On 24 February 2022 Russia invaded Ukraine.", on)[0], on).label()
+    '2022-02-17..2022-03-03'
+    >>> window("level", None, on).label()  # no date written: the latest 365 days
+    '2023-01-02..2024-01-01'
     """
     last = min(on, data_end) if data_end else on
     latest_why = f"the latest {DEFAULT_SPAN} days up to {last}" + (
