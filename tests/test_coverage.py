@@ -137,3 +137,22 @@ def test_every_api_answer_names_the_days_it_rests_on(tmp_path):
                                                                                        7, 67)
         comp = c.get("/api/claims/T1").json()["components"][0]  # march: e1..e3 on 3 covered days, all IRN-ARM
         assert (comp["period"], comp["covered_days"], comp["days_with_data"]) == ("march", 3, 3)
+
+
+def test_cli_relations_says_no_data_and_the_days(bundled_store_path):
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    res = CliRunner().invoke(app, ["relations", "SRB", "XKX", "--freq", "year", "--store", str(bundled_store_path)])
+    text = res.output + (res.stderr if getattr(res, "stderr_bytes", None) else "")
+    assert res.exit_code == 0, text
+    assert "gdelt_network: no data for SRB-XKX: SRB and XKX are never in it (NULL, not 0)" in text
+    ok = CliRunner().invoke(app, ["relations", "ARM", "IRN", "--freq", "year", "--store", str(bundled_store_path),
+                                  "-f", "csv"])
+    import csv
+
+    rows = list(csv.DictReader(x for x in ok.output.splitlines() if x.strip()))
+    got = next(r for r in rows if r["period"] == "2018" and r["dataset"] == "gdelt_network")
+    # 2018: 365 covered days, 220 with an ARM-IRN score (SQL: dyad_days of the pair in 2018)
+    assert (got["covered_days"], got["active_days"], got["low_evidence"]) == ("365", "220", "False")

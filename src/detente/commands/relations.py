@@ -74,11 +74,32 @@ def relations_cmd(
             an = br = None
         plots.series(df, plot, f"{pair[0]}-{pair[1]} ({freq})", _case_periods(lo, hi), anomalies=an, breaks=br)
         err.print(f"plot written to {plot}")
+    for note in _no_data_notes(s, df):
+        err.print(note, highlight=False, soft_wrap=True)
     if format is Fmt.table:
-        keep = ["period", "dataset", "covered", "n_events", "goldstein_sum", "net_coop", "score_sum", "index",
-                "ci_low", "ci_high"]
+        keep = ["period", "dataset", "covered", "covered_days", "active_days", "low_evidence", "n_events",
+                "goldstein_sum", "net_coop", "score_sum", "index", "ci_low", "ci_high"]
         df = df[[c for c in keep if c in df.columns]]
     emit(records(df), format, title=f"{a}-{b} relations (index: per mille of world volume, 95% bootstrap CI)")
+
+
+def _no_data_notes(store, df) -> list[str]:
+    """One line per dataset that holds nothing for the dyad in any period (its rows are NULL, never 0), naming
+    the actor the dataset cannot hold or never records (``coverage.covers_actor``)."""
+    from detente import coverage
+
+    out = []
+    if df.empty or "covered" not in df.columns:
+        return out
+    for ds, rows in df.groupby("dataset", sort=False):
+        if rows["covered"].any():
+            continue
+        pair = [rows.actor_a.iloc[0], rows.actor_b.iloc[0]]
+        gone = [a for a in pair if not coverage.covers_actor(store, str(ds), a)]
+        why = (f": {' and '.join(gone)} {'is' if len(gone) == 1 else 'are'} never in it" if gone
+               else " in these periods")
+        out.append(f"{ds}: no data for {pair[0]}-{pair[1]}{why} (NULL, not 0)")
+    return out
 
 
 def anomalies_cmd(
