@@ -20,6 +20,9 @@ from sqlglot import exp
 from detente.errors import UserError
 
 TABLES = ("events", "dyad_days", "signals")
+
+__all__ = ["BIGQUERY_TABLE", "DAY_COLUMNS", "INDEX_COLUMNS", "PARTITION_SLACK_DAYS", "TABLES", "dyad_month_sql",
+           "export_parquet", "provenance", "read_back"]
 # partition columns per table and --partition-by; derived columns are added to the copy
 PARTITIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
     "events": {"month": [("year", "year(date)"), ("month", "month(date)")], "year": [("year", "year(date)")]},
@@ -51,7 +54,57 @@ def export_parquet(
     partition_by: str = "month",
     overwrite: bool = False,
 ) -> list[dict]:
-    """Write ``tables`` of ``store`` under ``dest/<table>/`` as (Hive-partitioned) Parquet; rows per table."""
+    """Write ``tables`` of ``store`` under ``dest/<table>/`` as (Hive-partitioned) Parquet; rows per table.
+
+    Every Parquet file carries key-value metadata (detente's version, the table, the datasets and their
+    licenses) and ``dest/datapackage.json`` describes the export (Frictionless data package: fields, sources,
+    citations).
+
+    Parameters
+    ----------
+    store
+        An open store (read-only is enough).
+    dest
+        The export folder.
+    tables
+        Names from :data:`TABLES`.
+    partition_by
+        ``month`` (``year=/month=`` folders), ``year`` or ``none`` (one file per table); signals are always by
+        kind and year.
+    overwrite
+        Replace files in a non-empty ``dest/<table>``.
+
+    Returns
+    -------
+    list of dict
+        Per table: ``table``, ``rows``, ``files``, ``partition_by``, ``path``.
+
+    Raises
+    ------
+    UserError
+        A bad ``partition_by``, or a non-empty target without ``overwrite``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.mkdtemp()
+    >>> store = Store(os.path.join(tmp, "example.duckdb"))  # a new store with two hand-made events
+    >>> _ = store.con.execute("INSERT INTO datasets (name, title, license) VALUES ('hand', 'Hand-made', 'CC0')")
+    >>> _ = store.con.execute(
+    ...     "INSERT INTO events (dataset, file, event_id, date, source_country, target_country, cameo_code, goldstein)"
+    ...     " VALUES ('hand', 'h.csv', '1', '2021-03-01', 'ARM', 'AZE', '190', -10.0),"
+    ...     " ('hand', 'h.csv', '2', '2021-04-02', 'AZE', 'ARM', '042', 1.9)")
+    >>> [[r["rows"], r["files"], r["partition_by"]] for r in export_parquet(store, os.path.join(tmp, "out"), ("events",))]
+    [[2, 2, 'year, month']]
+    >>> sorted(p.relative_to(tmp).as_posix() for p in Path(tmp, "out").rglob("*") if p.is_file())
+    ['out/datapackage.json', 'out/events/year=2021/month=3/data_0.parquet', 'out/events/year=2021/month=4/data_0.parquet']
+    >>> import pyarrow.parquet as pq
+    >>> meta = pq.read_metadata(os.path.join(tmp, "out", "events", "year=2021", "month=3", "data_0.parquet")).metadata
+    >>> meta[b"detente_table"], meta[b"datasets"], meta[b"licenses"]
+    (b'events', b'hand', b'hand: CC0')
+    >>> store.close()
+    """
     if partition_by not in ("month", "year", "none"):
         raise UserError(f"--partition-by {partition_by!r}: use month, year or none")
     dest = Path(dest)
@@ -83,7 +136,30 @@ def export_parquet(
 
 
 def provenance(store: Any) -> dict:
-    """What an export rests on: detente's version, the store file, and every dataset with license and citation."""
+    """What an export rests on: detente's version, the store file, and every dataset with license and citation.
+
+    Parameters
+    ----------
+    store
+        An open store.
+
+    Returns
+    -------
+    dict
+        ``detente_version``, ``created`` (UTC, ISO 8601), ``store`` (its path) and ``datasets`` (name, title,
+        version, license, citation, coverage_start, coverage_end; by name).
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> prov = provenance(store)
+    >>> prov["detente_version"] == detente.__version__, [d["name"] for d in prov["datasets"]][:3]
+    (True, ['atop', 'cow_alliance', 'cow_states'])
+    >>> [d["coverage_start"] for d in prov["datasets"] if d["name"] == "icews"]
+    ['2021-01-01']
+    >>> store.close()
+    """
     from detente import __version__
 
     rows = store.con.execute(
@@ -134,7 +210,38 @@ def write_datapackage(dest: Path, prov: dict, tables: list[dict]) -> Path:
 
 
 def read_back(con: Any, path: Path | str) -> str:
-    """The DuckDB table expression that reads an exported table directory back."""
+    """The DuckDB table expression that reads an exported table directory back.
+
+    Parameters
+    ----------
+    con
+        Unused (kept for callers that pass their connection).
+    path
+        An exported table folder, ``dest/<table>``.
+
+    Returns
+    -------
+    str
+        A ``read_parquet(...)`` expression with the Hive partition columns.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from detente.store import Store
+    >>> tmp = tempfile.mkdtemp()
+    >>> store = Store(os.path.join(tmp, "example.duckdb"))  # a new store with two hand-made events
+    >>> _ = store.con.execute("INSERT INTO datasets (name, title, license) VALUES ('hand', 'Hand-made', 'CC0')")
+    >>> _ = store.con.execute(
+    ...     "INSERT INTO events (dataset, file, event_id, date, source_country, target_country, cameo_code, goldstein)"
+    ...     " VALUES ('hand', 'h.csv', '1', '2021-03-01', 'ARM', 'AZE', '190', -10.0),"
+    ...     " ('hand', 'h.csv', '2', '2021-04-02', 'AZE', 'ARM', '042', 1.9)")
+    >>> _ = export_parquet(store, os.path.join(tmp, "out"), ("events",))
+    >>> rows = store.con.execute(f"SELECT event_id, year, month FROM {read_back(store.con, os.path.join(tmp, 'out', 'events'))}"
+    ...                          " ORDER BY event_id").fetchall()
+    >>> rows
+    [('1', 2021, 3), ('2', 2021, 4)]
+    >>> store.close()
+    """
     return f"read_parquet('{_q(Path(path))}/**/*.parquet', hive_partitioning = true)"
 
 
