@@ -1,12 +1,11 @@
 """The server under load, through a real uvicorn server on 127.0.0.1: admission (503 + Retry-After at once),
 cancellation that frees the worker, caches that keep case-wide answers and stay bounded, links that ignore
-``Host``, and the fast dyad path equal to ``relations.dyad_series``. Behaviour only; speed is in
-bench/bench_api.py."""
+``Host``, and the one series path (``relations.dyad_series``, the API's numbers) keeping its previous numbers.
+Behaviour only; speed is in bench/bench_api.py."""
 
 from __future__ import annotations
 
 import asyncio
-import math
 import threading
 import time
 from datetime import date, timedelta
@@ -364,44 +363,102 @@ def test_a_case_file_is_served_under_its_own_name(tiny: Path, tiny_case: str) ->
         assert bad.status_code == 400 and bad.json()["error"].endswith("send one of march, spring")
 
 
-# -- the fast dyad path equals relations ------------------------------------------------------------------------
-@pytest.mark.parametrize(("a", "b", "kw"), [
-    ("IRN", "ARM", {"freq": "month"}),
-    ("TUR", "AZE", {"freq": "year"}),
-    ("USA", "RUS", {"freq": "week", "start": "2021-03-01", "end": "2021-09-30"}),
-    ("ARM", "AZE", {"freq": "quarter", "dataset": "icews", "directed": True}),
-    ("AZE", "ARM", {"freq": "month", "dataset": "icews", "directed": True}),
-    ("GEO", "RUS", {"freq": "day", "start": "2021-01-01", "end": "2021-02-15"}),
-    ("IRN", "ISR", {"freq": "month", "start": "2019-05-03", "end": "2022-02-10", "dataset": "gdelt_network"}),
-])
-def test_fast_series_equals_relations(bundled_store, a: str, b: str, kw: dict) -> None:
+# -- one series path: relations.dyad_series, fast, with the numbers it had -------------------------------------
+FROZEN = Path(__file__).resolve().parent / "fixtures" / "relations_series_frozen.json"
+
+
+def test_one_series_path_keeps_the_previous_numbers(tmp_path: Path) -> None:
+    """The previous relations code's outputs (frozen in the fixture, CIs included) on the small hand-made store:
+    the numpy period sums and the cached-draw bootstrap give the same numbers."""
+    import json
+
     from detente import relations
-    from detente.web.series import Fast
+    from rel_fixtures import small_store
 
-    want = relations.dyad_series(bundled_store, a, b, **kw)
-    got = Fast().dyad_series(bundled_store, a, b, **kw)
-    assert list(got.columns) == list(want.columns) and len(got) == len(want) > 0
-    assert (got.dtypes == want.dtypes).all()
-    for col in want.columns:
-        w, g = want[col], got[col]
-        if pd.api.types.is_numeric_dtype(w) and not pd.api.types.is_bool_dtype(w):
-            wn, gn = w.astype("float64").to_numpy(), g.astype("float64").to_numpy()
-            assert np.allclose(wn, gn, rtol=1e-9, atol=1e-12, equal_nan=True), col
-        else:
-            assert w.astype(str).tolist() == g.astype(str).tolist(), col
-    assert math.isfinite(float(np.nansum(got["ci_high"])))
+    s = small_store(tmp_path / "t.duckdb")
+    try:
+        for case in json.loads(FROZEN.read_text())["cases"]:
+            got = relations.dyad_series(s, case["a"], case["b"], **case["kw"])
+            want = pd.DataFrame(case["rows"], columns=case["columns"])
+            assert len(got) == len(want) > 0, case["kw"]
+            for col in case["columns"]:
+                g, w = got[col].tolist(), want[col].tolist()
+                if col in ("index", "ci_low", "ci_high"):
+                    gn, wn = (np.array([np.nan if x is None or x is pd.NA else x for x in v], float) for v in (g, w))
+                    assert np.allclose(gn, wn, rtol=1e-9, atol=1e-12, equal_nan=True), (case["kw"], col)
+                else:
+                    assert [str(x) for x in g] == [str(x) for x in w], (case["kw"], col)
+    finally:
+        s.close()
 
 
-def test_fast_series_errors_match_relations(bundled_store) -> None:
+def test_series_on_a_read_only_store_equals_a_fresh_read(bundled_store, bundled_store_path: Path) -> None:
+    """The read-only memo (catalogue, world totals, draw denominators shared by every cursor) changes no number:
+    a series through two request cursors equals the same series on a writable open, which reads everything anew."""
+    from detente import relations
+    from detente.store import Store
+    from detente.views import cursor_store
+
+    kw = {"freq": "week", "start": "2021-03-01", "end": "2021-09-30"}
+    first = cursor_store(bundled_store)
+    warm = relations.dyad_series(first, "USA", "RUS", **kw)
+    first.con.close()
+    again = cursor_store(bundled_store)
+    try:
+        assert relations._memo(again) is relations._memo(bundled_store) is not None  # one memo per file state
+        assert relations.dyad_series(again, "USA", "RUS", **kw).equals(warm)
+    finally:
+        again.con.close()
+    copy = tmp = bundled_store_path.parent / "series_copy.duckdb"
+    import shutil
+
+    shutil.copy(bundled_store_path, tmp)
+    w = Store(copy)  # writable: no memo
+    try:
+        assert relations._memo(w) is None
+        cold = relations.dyad_series(w, "USA", "RUS", **kw)
+    finally:
+        w.close()
+        tmp.unlink()
+    pd.testing.assert_frame_equal(cold, warm, rtol=1e-12)
+
+
+def test_server_series_is_relations_dyad_series(tiny: Path) -> None:
+    """The API answers with relations.dyad_series' numbers (there is no second path), each point carrying the
+    days it rests on and its low-evidence mark, and a per-dataset evidence summary."""
+    from detente import relations
+    from detente.store import Store
+
+    s = Store(tiny, read_only=True)
+    try:
+        want = relations.dyad_series(s, "IRN", "ARM", freq="month")
+    finally:
+        s.close()
+    app = create_app(tiny, warm=False)
+    with serve(app) as base:
+        r = httpx.get(f"{base}/api/dyads/IRN/ARM", params={"freq": "month"}, timeout=60)
+        assert r.status_code == 200
+        body = r.json()
+    pts = body["points"]
+    assert [p["index"] for p in pts] == pytest.approx(want["index"].tolist(), rel=1e-12)
+    assert [p["ci_low"] for p in pts] == pytest.approx(want["ci_low"].tolist(), rel=1e-12)
+    # tiny: IRN-ARM events on Mar 1, 2, 3, Apr 10, May 5, 6 (3 + 1 + 2 days); the dataset covers the days with
+    # any event: Mar 1-3, Apr 9-10, May 5-6
+    assert [(p["period"], p["covered_days"], p["active_days"], p["low_evidence"]) for p in pts] == [
+        ("2021-03-01", 3, 3, True), ("2021-04-01", 2, 1, True), ("2021-05-01", 2, 2, True)]
+    assert body["evidence"] == [{"dataset": "tiny", "covered_days": 7, "active_days": 6, "low_evidence": True,
+                                 "evidence_floor_days": 30, "covered_from": "2021-03-01",
+                                 "covered_to": "2021-05-06"}]  # periods end at the coverage
+
+
+def test_series_errors(bundled_store) -> None:
     from detente import relations
     from detente.errors import UserError
-    from detente.web.series import Fast
 
-    for args, kw in (((("IRN", "XQZ")), {}), (("IRN", "ARM"), {"dataset": "nope"}),
-                     (("IRN", "ARM"), {"start": "2030-01-01"}), (("IRN", "ARM"), {"dataset": "gdelt_network",
-                                                                                   "directed": True})):
-        with pytest.raises(UserError) as want:
+    for args, kw, msg in (((("IRN", "XQZ")), {}, "unknown actor 'XQZ'"),
+                          (("IRN", "ARM"), {"dataset": "nope"}, "no dyad data for dataset 'nope'"),
+                          (("IRN", "ARM"), {"start": "2030-01-01"}, "no data in 2030-01-01"),
+                          (("IRN", "ARM"), {"dataset": "gdelt_network", "directed": True},
+                           "gdelt_network holds undirected scores only")):
+        with pytest.raises(UserError, match=msg):
             relations.dyad_series(bundled_store, *args, **kw)
-        with pytest.raises(UserError) as got:
-            Fast().dyad_series(bundled_store, *args, **kw)
-        assert str(got.value) == str(want.value)

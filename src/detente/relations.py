@@ -34,27 +34,30 @@ from __future__ import annotations
 
 import difflib
 import math
+import threading
+import warnings
 import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from ibis import _
 
-from detente import backends, resample
+from detente import resample
 from detente.actors import resolve as resolve_actor
 from detente.errors import UserError
 from detente.periods import Period, span
 from detente.periods import cut as cut_periods
 
+if TYPE_CHECKING:
+    from detente import backends
+
 COMMON = ("period", "start", "end", "actor_a", "actor_b", "dataset", "kind", "covered", "covered_days",
-          "period_days")
+          "period_days", "active_days", "low_evidence")
 EVENT_MEASURES = ("n_events", "n_verbal_coop", "n_material_coop", "n_verbal_conflict", "n_material_conflict",
                   "goldstein_sum", "goldstein_mean", "net_coop", "index", "ci_low", "ci_high")
 DYAD_DAY_MEASURES = ("score_sum", "score_mean", "n_days", "index", "ci_low", "ci_high")
@@ -106,6 +109,15 @@ def datasets(store: Any) -> list[DatasetInfo]:
     >>> [(d.name, d.kind, str(d.start), str(d.end)) for d in datasets(store)]
     [('gdelt_network', 'dyad_days', '2018-01-01', '2024-02-23'), ('icews', 'events', '2021-01-01', '2022-08-31')]
     """
+    memo = _memo(store)
+    if memo is not None:
+        if "datasets" not in memo:
+            memo["datasets"] = _datasets(store)
+        return list(memo["datasets"])
+    return _datasets(store)
+
+
+def _datasets(store: Any) -> list[DatasetInfo]:
     out = []
     con = getattr(store, "con", store)
     try:
@@ -248,7 +260,13 @@ def check_actors(store: Any, names: list[str]) -> list[str]:
     ...     print(e)
     unknown actor 'ARN': no events or scores for it in the store; did you mean ARE, ARG, ARL, ARM, BRN?
     """
-    known = set(known_actors(store))
+    memo = _memo(store)
+    if memo is not None:
+        if "known_set" not in memo:
+            memo["known_set"] = frozenset(known_actors(store))
+        known = memo["known_set"]
+    else:
+        known = set(known_actors(store))
     out = []
     for n in names:
         code = n.strip().upper()
@@ -329,11 +347,12 @@ def calendar(periods: list[Period]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "period", "_o"])
 
 
-# -- aggregation as Ibis expressions ----------------------------------------------------------
+# -- aggregation: one Ibis expression, then NumPy ----------------------------------------------
 def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date,
-          directed: bool) -> tuple[Any, Any]:
-    """(rows of the requested dyads with actor_a/actor_b (as stored, not yet folded for undirected dyads) and
-    _score, world totals per covered day)."""
+          directed: bool) -> Any:
+    """Rows of the requested dyads in lo..hi with actor_a/actor_b (as stored, not yet folded for undirected
+    dyads) and _score; the same filter as :meth:`Reader.world` (``Reader._where``), so every row lies on a
+    covered day."""
     if info.kind == "events":
         t = src.events
         t = t.filter(t.dataset == info.name, t.date >= lo, t.date <= hi, t.source_actor.notnull(),
@@ -349,13 +368,11 @@ def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo:
         t = t.filter(t.date >= info.start, t.date <= info.end)
     d = t.filter(t[a].isin(actors), t[b].isin(actors)) if actors else t
     cols = ["date", "quad_class"] if info.kind == "events" else ["date"]
-    d = d.select(*cols, actor_a=d[a], actor_b=d[b], _score=d[score])  # as stored; folded by the caller
-    world = t.group_by("date").agg(world_abs=t[score].abs().sum())
-    return d, world
+    return d.select(*cols, actor_a=d[a], actor_b=d[b], _score=d[score])  # as stored; folded by the caller
 
 
 def _measures(d: Any, kind: str) -> dict[str, Any]:
-    aggs: dict[str, Any] = {"value": d._score.sum()}
+    aggs: dict[str, Any] = {"value": d._score.sum(), "_nn": d._score.count()}
     if kind == "events":
         q = d.quad_class
         aggs |= {"n_events": d.count(), "n_verbal_coop": d.count(where=q == 1),
@@ -366,70 +383,183 @@ def _measures(d: Any, kind: str) -> dict[str, Any]:
     return aggs
 
 
-def _period_expr(src: backends.Source, info: DatasetInfo, periods: list[Period], actors: list[str] | None,
-                 directed: bool) -> tuple[Any, Any, Any, Any]:
-    """(measure sums per present period x dyad, covered days and world volume per period, the per-day
-    dyad and world series the bootstrap resamples). Periods are keyed by position ``_o``."""
-    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
-    d, world = _rows(src, info, actors, lo, hi, directed)
-    cal_df = calendar(periods)
-    cal = ibis.memtable(cal_df[["date", "_o"]])
-    wp = world.join(cal, "date").group_by("_o").agg(covered_days=_.count(), world_abs=_.world_abs.sum())
-    dj = d.join(cal, "date")  # rows -> periods by an equi-join on the day (periods may overlap)
-    # one group-by on the stored (a, b) order: cheaper than least/greatest over every row; _assemble folds
-    # (b, a) onto (a, b) for undirected dyads
-    dp = dj.group_by(["_o", "actor_a", "actor_b"]).agg(**_measures(dj, info.kind))
-    if not directed:
-        d = d.mutate(actor_a=ibis.least(d.actor_a, d.actor_b), actor_b=ibis.greatest(d.actor_a, d.actor_b))
-    dyad = d.group_by(["date", "actor_a", "actor_b"]).agg(value=d._score.sum())
-    ncal = ibis.memtable(cal_df[["date", "period"]])
-    return dp, wp, dyad.join(ncal, "date").select(ncal.period, dyad.date, dyad.actor_a, dyad.actor_b, dyad.value), \
-        world.join(ncal, "date").select(ncal.period, world.date, world.world_abs)
+def _daily_expr(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date,
+                directed: bool) -> Any:
+    """The one aggregation every backend runs: the measures' sums per day and stored (actor_a, actor_b) pair.
+    Periods, the undirected fold and the bootstrap are sums of these rows (:func:`_from_daily`)."""
+    d = _rows(src, info, actors, lo, hi, directed)
+    return d.group_by(["date", "actor_a", "actor_b"]).agg(**_measures(d, info.kind))
 
 
-def _assemble(dp: pa.Table, wp: pa.Table, acts: list[str], periods: list[Period], directed: bool,
-              kind: str) -> pd.DataFrame:
-    """The universe (every period x dyad of ``acts``, built first) with the sums of ``dp`` left-joined by
-    position: 0 where a covered period has no rows, NULL outside coverage."""
-    n, n_per = len(acts), len(periods)
-    ia, ib = _pairs(n, directed)
+def _daily_duckdb(store: Any, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date) -> pa.Table:
+    """:func:`_daily_expr` as one DuckDB query on the store's connection, for the default backend (Ibis compiles
+    an expression afresh per call, ~40 ms; the Spark test holds the two equal). Rows are filtered by
+    :func:`_where`, the rule of the world totals."""
+    table, a, b, sc, (w, args) = _where(info)
+    w += " AND date BETWEEN ? AND ?"
+    args = args + [lo, hi]
+    if actors:
+        w += f" AND list_contains(?, {a}) AND list_contains(?, {b})"
+        args += [sorted(set(actors))] * 2
+    if info.kind == "events":
+        m = (", count(*) AS n_events" + "".join(f", count(*) FILTER (WHERE quad_class = {k}) AS {c}"
+                                                for k, c in enumerate(EVENT_MEASURES[1:5], start=1)))
+    else:
+        m = ", count(*) AS n_days"
+    con = getattr(store, "con", store)
+    # execute, not sql: it also runs after an earlier statement on the cursor left a result unfetched
+    cols = con.execute(f"SELECT date, {a} AS actor_a, {b} AS actor_b, sum({sc}) AS value, count({sc}) AS _nn{m} "
+                       f"FROM {table} WHERE {w} GROUP BY ALL", args).fetchnumpy()
+    return pa.table({k: pa.array(np.ma.getdata(v), mask=np.ma.getmaskarray(v) if np.ma.isMaskedArray(v) else None)
+                     for k, v in cols.items()})
+
+
+def _np_days(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def _period_world(days: np.ndarray, wabs: np.ndarray, periods: list[Period]) -> tuple[np.ndarray, np.ndarray,
+                                                                                      np.ndarray, np.ndarray]:
+    """(first and end+1 positions in ``days`` of each period's covered days, covered days per period, the
+    world's |score| per period: NaN where no day has a non-NULL score, as SQL's sum). Periods may overlap."""
+    i0 = np.searchsorted(days, _np_days([p.start for p in periods]), side="left")
+    i1 = np.searchsorted(days, _np_days([p.end for p in periods]), side="right")
+    per_days = (i1 - i0).astype(np.int64)
+    per_world = np.full(len(periods), np.nan)
+    for o in np.nonzero(per_days)[0]:
+        seg = wabs[i0[o]:i1[o]]
+        seg = seg[~np.isnan(seg)]
+        if len(seg):
+            per_world[o] = seg.sum()
+    return i0, i1, per_days, per_world
+
+
+def _column(tb: pa.Table, name: str, dtype: Any = np.float64) -> np.ndarray:
+    """A column as NumPy, NULL as 0."""
+    return tb.column(name).fill_null(0).to_numpy().astype(dtype)
+
+
+def _from_daily(tb: pa.Table, info: DatasetInfo, acts: list[str], periods: list[Period], directed: bool,
+                world: tuple[np.ndarray, np.ndarray], ci: bool, n_boot: int, seed: int,
+                memo: dict | None) -> pd.DataFrame:
+    """The dyad x period frame from the daily sums ``tb`` (:func:`_daily_expr`) and the world's covered days
+    ``world`` (:func:`_world_arrays`): every sum, the days with data and the bootstrap interval in NumPy."""
+    n_per = len(periods)
+    ia, ib = _pairs(len(acts), directed)
     n_pairs = len(ia)
     size = n_per * n_pairs
-    slot = np.full((n, n), -1, dtype=np.int64)
+    slot = np.full((len(acts), len(acts)), -1, dtype=np.int64)
     slot[ia, ib] = np.arange(n_pairs)
     if not directed:
         slot[ib, ia] = np.arange(n_pairs)  # (b, a) rows fold onto the undirected dyad (a, b)
     names = pa.array(acts, type=pa.string())
-    i, j = (pc.index_in(dp.column(c).cast(pa.string()), value_set=names).fill_null(-1).to_numpy()
+    i, j = (pc.index_in(tb.column(c).cast(pa.string()), value_set=names).fill_null(-1).to_numpy()
             for c in ("actor_a", "actor_b"))
-    o = dp.column("_o").to_numpy().astype(np.int64)
-    pos = o * n_pairs + slot[i, j] if len(o) else o
-    if len(pos) and ((i < 0).any() or (j < 0).any() or (slot[i, j] < 0).any()):
+    if len(i) and ((i < 0).any() or (j < 0).any() or (slot[i, j] < 0).any()):
         raise AssertionError("an aggregated dyad lies outside the universe")
-    per_days = np.zeros(n_per, dtype=np.int64)
-    per_world = np.full(n_per, np.nan)
-    wo = wp.column("_o").to_numpy().astype(np.int64)
-    per_days[wo] = wp.column("covered_days").to_numpy()
-    per_world[wo] = wp.column("world_abs").to_numpy(zero_copy_only=False)
+    rday = _np_days(tb.column("date").to_numpy(zero_copy_only=False)) if len(i) else _np_days([])
+    order = np.argsort(rday, kind="stable")
+    rday, pair = rday[order], slot[i, j][order] if len(i) else np.zeros(0, np.int64)
+    # rows -> periods (a row lies in every period that holds its day: periods may overlap)
+    r0 = np.searchsorted(rday, _np_days([p.start for p in periods]), side="left")
+    r1 = np.searchsorted(rday, _np_days([p.end for p in periods]), side="right")
+    lens = r1 - r0
+    first = np.cumsum(lens) - lens
+    idx = np.arange(int(lens.sum())) - np.repeat(first, lens) + np.repeat(r0, lens)
+    pos = np.repeat(np.arange(n_per), lens) * n_pairs + pair[idx]
+
+    def dense(col: str, dtype: Any = np.float64) -> np.ndarray:  # the left join: 0 where no row
+        return np.bincount(pos, weights=_column(tb, col)[order][idx], minlength=size).astype(dtype)
+
+    sums = {c: dense(c, np.int64) for c in (EVENT_MEASURES[:5] if info.kind == "events" else ("n_days",))}
+    sums["value"] = dense("value")
+    span_days = int(rday[-1].astype(np.int64) - rday[0].astype(np.int64)) + 1 if len(rday) else 1
+    cell = pos * span_days + (rday[idx].astype(np.int64) - (rday[0].astype(np.int64) if len(rday) else 0))
+    sums["active_days"] = np.bincount(np.unique(cell) // span_days, minlength=size).astype(np.int64)
+    days, wabs = world
+    d0, d1, per_days, per_world = _period_world(days, wabs, periods)
+    res = _assemble(sums, per_days, per_world, acts, periods, directed, info.kind)
+    if not ci:
+        res["ci_low"] = res["ci_high"] = np.nan
+        return res
+    # 95% circular block bootstrap per period: (dyads x days) @ (days x draws), the draws and their world
+    # denominators shared by every dyad of the period (resample.counts' cache, ``memo``)
+    lo_ci = np.where(res["covered"].to_numpy(), 0.0, np.nan)
+    hi_ci = lo_ci.copy()
+    val, nn = _column(tb, "value")[order], _column(tb, "_nn")[order]
+    got_at: list[np.ndarray] = []
+    got_r: list[np.ndarray] = []
+
+    def flush() -> None:  # one percentile call for many periods' draws (a call per period costs more than it)
+        if not got_at:
+            return
+        at, r = np.concatenate(got_at), np.concatenate(got_r)
+        got_at.clear()
+        got_r.clear()
+        bad = np.isnan(r).any(axis=1)
+        if (~bad).any():
+            lo_ci[at[~bad]], hi_ci[at[~bad]] = np.percentile(r[~bad], [2.5, 97.5], axis=1)
+        if bad.any():
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN period's interval is NaN
+                lo_ci[at[bad]], hi_ci[at[bad]] = np.nanpercentile(r[bad], [2.5, 97.5], axis=1)
+
+    held = 0
+    for o in np.nonzero((per_days > 0) & (lens > 0))[0]:
+        pdays, pw = days[d0[o]:d1[o]], wabs[d0[o]:d1[o]]
+        counts, den = _draws(memo, info.name, periods[o], o, pw, n_boot, seed)
+        rows = idx[first[o]:first[o] + lens[o]]
+        up, inv = np.unique(pair[rows], return_inverse=True)
+        col = np.searchsorted(pdays, rday[rows])
+        for s in range(0, len(up), 2048):  # dyads in chunks, to bound memory
+            m = (inv >= s) & (inv < s + 2048)
+            k = min(2048, len(up) - s)
+            V, R, NN = (np.zeros((k, len(pdays))) for _ in range(3))
+            cell = (inv[m] - s, col[m])
+            np.add.at(V, cell, val[rows[m]])
+            np.add.at(R, cell, 1.0)
+            np.add.at(NN, cell, nn[rows[m]])
+            V[(R > 0) & (NN == 0)] = np.nan  # a day whose every score is NULL is NULL, as SQL's sum
+            with np.errstate(invalid="ignore", divide="ignore"):
+                got_r.append(1000.0 * (V @ counts) / den)
+            got_at.append(o * n_pairs + up[s:s + k])
+            held += k
+            if held >= 2048:
+                flush()
+                held = 0
+    flush()
+    res["ci_low"], res["ci_high"] = lo_ci, hi_ci
+    return res
+
+
+def _assemble(sums: dict[str, np.ndarray], per_days: np.ndarray, per_world: np.ndarray, acts: list[str],
+              periods: list[Period], directed: bool, kind: str) -> pd.DataFrame:
+    """The universe (every period x dyad of ``acts``, built first) with the dense sums left-joined by position
+    (``period position x n_pairs + pair``): 0 where a covered period has no rows, NULL outside coverage."""
+    n_per = len(periods)
+    ia, ib = _pairs(len(acts), directed)
+    n_pairs = len(ia)
+    size = n_per * n_pairs
     cov = np.repeat(per_days > 0, n_pairs)
     cdays = np.repeat(per_days, n_pairs)
     world = np.repeat(per_world, n_pairs)
 
-    def dense(col: str, dtype: Any) -> np.ndarray:  # the left join: 0 where no row, then NULL outside coverage
-        w = dp.column(col).fill_null(0).to_numpy().astype(np.float64)
-        return np.bincount(pos, weights=w, minlength=size).astype(dtype)
-
     def ints(v: np.ndarray) -> pd.arrays.IntegerArray:
-        return pd.arrays.IntegerArray(v, ~cov)
+        return pd.arrays.IntegerArray(v.astype(np.int64), ~cov)
 
-    val = dense("value", np.float64)
+    from detente.coverage import EVIDENCE_FLOOR_DAYS
+
+    val = sums["value"]
     nan = np.where(cov, val, np.nan)
+    active = sums["active_days"]
     with np.errstate(invalid="ignore", divide="ignore"):
         cols: dict[str, Any] = {
             "covered": cov, "covered_days": pd.arrays.IntegerArray(cdays, np.zeros(size, dtype=bool)),
+            "active_days": ints(active),
+            "low_evidence": pd.arrays.BooleanArray(active < EVIDENCE_FLOOR_DAYS, ~cov),
             "index": np.where(cov & (world > 0), 1000.0 * val / world, np.nan)}
         if kind == "events":
-            c = {m: dense(m, np.int64) for m in EVENT_MEASURES[:5]}
+            c = {m: sums[m] for m in EVENT_MEASURES[:5]}
             coop = c["n_verbal_coop"] + c["n_material_coop"]
             conf = c["n_verbal_conflict"] + c["n_material_conflict"]
             cols |= {m: ints(v) for m, v in c.items()}
@@ -438,7 +568,7 @@ def _assemble(dp: pa.Table, wp: pa.Table, acts: list[str], periods: list[Period]
                      "net_coop": np.where(cov & (coop + conf > 0), (coop - conf) / (coop + conf), np.nan)}
         else:
             cols |= {"score_sum": nan, "score_mean": np.where(cov, val / cdays, np.nan),
-                     "n_days": ints(dense("n_days", np.int64))}
+                     "n_days": ints(sums["n_days"])}
     per = np.repeat(np.arange(n_per), n_pairs)
     pair = np.tile(np.arange(n_pairs), n_per)
     text = pd.StringDtype(na_value=np.nan)
@@ -449,57 +579,86 @@ def _assemble(dp: pa.Table, wp: pa.Table, acts: list[str], periods: list[Period]
     def dates(values: list[date]) -> np.ndarray:
         return np.array(values + [None], dtype=object)[:-1][per]
 
-    df = pd.DataFrame({
+    return pd.DataFrame({
         "period": strs([p.name for p in periods], per),
         "start": dates([p.start for p in periods]), "end": dates([p.end for p in periods]),
         "actor_a": strs(acts, ia[pair]), "actor_b": strs(acts, ib[pair]),
         "period_days": pd.arrays.IntegerArray(np.array([p.days for p in periods], dtype=np.int64)[per],
                                               np.zeros(size, dtype=bool)), **cols}, copy=False)
-    return df
+
+
+# -- what is read once per store: catalogue, world totals, bootstrap denominators -----------------------------
+_MEMO: dict[tuple, dict] = {}  # (store file, files state) -> {what: value}, read-only stores only
+_STATE_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store object -> its (file, files state)
+_MEMO_LOCK = threading.Lock()
+DEN_ENTRIES = 50_000  # bootstrap denominators kept per store state (n_boot floats each: 80 MB at B = 200)
+
+
+def _memo(store: Any) -> dict | None:
+    """What is computed once for a read-only store file and its contents (its catalogue, the world's daily
+    totals, the bootstrap's denominators), shared by every open and cursor of it (the server opens one per
+    request); None for a writable store or a bare connection (read afresh: an ingest may change it)."""
+    try:
+        state = _STATE_OF.get(store)
+    except TypeError:  # not weak-referenceable
+        state = None
+    if state is None:
+        path = getattr(store, "path", None)
+        if not getattr(store, "read_only", False) or path is None or not Path(path).is_file():
+            return None
+        try:
+            state = (str(path), tuple(store.con.execute("SELECT count(*), max(ingested_at) FROM files")
+                                      .fetchall()[0]))
+        except Exception:  # noqa: BLE001 (no files table: no sharing)
+            return None
+        try:
+            _STATE_OF[store] = state
+        except TypeError:
+            pass
+    with _MEMO_LOCK:
+        m = _MEMO.get(state)
+        if m is None:
+            if len(_MEMO) >= 4:
+                _MEMO.clear()
+            m = _MEMO[state] = {}
+    return m
+
+
+def _world_arrays(store: Any, info: DatasetInfo) -> tuple[np.ndarray, np.ndarray]:
+    """(covered days of ``info``, sorted, as datetime64[D]; the world's |score| each day): the
+    :meth:`Reader.world` rule, read once per read-only store."""
+    memo = _memo(store)
+    key = ("world_arrays", info.name)
+    if memo is not None and key in memo:
+        return memo[key]
+    w = (shared_reader(store) if memo is not None else Reader(store)).world(info.name)
+    got = (_np_days(w.index.values), w["world_abs"].to_numpy(float))
+    if memo is not None:
+        memo[key] = got
+    return got
+
+
+def _draws(memo: dict | None, name: str, p: Period, o: int, wabs: np.ndarray, n_boot: int,
+           seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the (days x n_boot) draw counts of period ``o``, seeded ``[seed, o]``; the world's resampled |score|)."""
+    counts = resample.counts(len(wabs), n_boot, [seed, o])  # cached by resample (an integer seed)
+    if memo is None:
+        return counts, wabs @ counts
+    dens = memo.setdefault("den", {})
+    key = (name, p.start, p.end, o, len(wabs), n_boot, seed)
+    den = dens.get(key)
+    if den is None:
+        den = wabs @ counts
+        if len(dens) >= DEN_ENTRIES:
+            dens.clear()
+        dens[key] = den
+    return counts, den
 
 
 # -- confidence intervals ---------------------------------------------------------------------
-def block_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def block_counts(n: int, n_boot: int, rng: np.random.Generator | int | list[int]) -> np.ndarray:
     """(n, n_boot) times each of n days is drawn: :func:`detente.resample.counts` (the one block rule)."""
     return resample.counts(n, n_boot, rng)
-
-
-def _bootstrap(res: pd.DataFrame, dd: pd.DataFrame, wd: pd.DataFrame, periods: list[Period], n_boot: int,
-               seed: int, chunk: int = 2048) -> pd.DataFrame:
-    """95% circular block bootstrap CIs of each dyad-period index: one (dyads x days) @ (days x draws) product per
-    period (dyads in chunks, to bound memory); the draws of a period are the same for all its dyads."""
-    res["ci_low"] = np.where(res["covered"], 0.0, np.nan)
-    res["ci_high"] = res["ci_low"]
-    order = {p.name: i for i, p in enumerate(periods)}
-    key = res.set_index(["period", "actor_a", "actor_b"]).index
-    lo_col, hi_col = res.columns.get_loc("ci_low"), res.columns.get_loc("ci_high")
-    by_period = dict(tuple(dd.groupby("period", sort=False)))
-    for name, w in wd.groupby("period", sort=False):
-        g = by_period.get(name)
-        if g is None or g.empty:
-            continue
-        w = w.sort_values("date")
-        day = pd.Index(w["date"])
-        counts = block_counts(len(day), n_boot, np.random.default_rng([seed, order[name]]))
-        den = w["world_abs"].to_numpy(float) @ counts
-        pairs = g[["actor_a", "actor_b"]].drop_duplicates()
-        dyad = pd.MultiIndex.from_frame(pairs)
-        rows = dyad.get_indexer(pd.MultiIndex.from_frame(g[["actor_a", "actor_b"]]))
-        cols = day.get_indexer(g["date"])
-        vals = g["value"].to_numpy(float)
-        pos = key.get_indexer([(name, a, b) for a, b in pairs.itertuples(index=False)])
-        assert (pos >= 0).all(), "a bootstrapped dyad is outside the dyad x period universe"
-        for start in range(0, len(dyad), chunk):
-            sel = (rows >= start) & (rows < start + chunk)
-            V = np.zeros((min(chunk, len(dyad) - start), len(day)))
-            np.add.at(V, (rows[sel] - start, cols[sel]), vals[sel])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                r = 1000.0 * (V @ counts) / den
-            lo, hi = np.nanpercentile(r, [2.5, 97.5], axis=1)
-            at = pos[start:start + chunk]
-            res.iloc[at, lo_col] = lo
-            res.iloc[at, hi_col] = hi
-    return res
 
 
 # -- public entry points ----------------------------------------------------------------------
@@ -576,23 +735,23 @@ def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], data
     if acts is not None and len(set(acts)) < 2:
         raise UserError("a dyad needs two different actors")
     frames = []
+    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+    memo = _memo(store)
     for info in infos:
-        lo, hi = min(p.start for p in periods), max(p.end for p in periods)
-        src = backends.source(store, backend, info.name, lo, hi)
-        dp_e, wp_e, dd, wd = _period_expr(src, info, periods, acts, directed)
-        dp, wp = src.con.to_pyarrow(dp_e), src.con.to_pyarrow(wp_e)
+        if info.kind != "events" and directed and not info.directed:
+            raise UserError(f"{info.name} holds undirected scores only; drop --directed for it")
+        if backend == "duckdb":
+            tb = _daily_duckdb(store, info, acts, lo, hi)
+        else:  # Spark: the same aggregation as an Ibis expression (imported only here: ibis takes ~0.7 s)
+            from detente import backends
+
+            src = backends.source(store, backend, info.name, lo, hi)
+            tb = src.con.to_pyarrow(_daily_expr(src, info, acts, lo, hi, directed))
         univ = sorted(set(acts if acts is not None else pc.unique(pa.chunked_array(
-            dp.column("actor_a").chunks + dp.column("actor_b").chunks, type=pa.string())).to_pylist()))
-        res = _assemble(dp, wp, univ, periods, directed, info.kind)
+            tb.column("actor_a").chunks + tb.column("actor_b").chunks, type=pa.string())).to_pylist()))
+        res = _from_daily(tb, info, univ, periods, directed, _world_arrays(store, info), ci, n_boot, seed, memo)
         n_uni = len(periods) * (len(univ) * (len(univ) - 1) // (1 if directed else 2))
         assert len(res) == n_uni, f"left join changed the universe: {n_uni} -> {len(res)} rows"
-        if ci:
-            dd_df, wd_df = src.run(dd), src.run(wd)
-            for df in (dd_df, wd_df):
-                df["date"] = pd.to_datetime(df["date"]).dt.date
-            res = _bootstrap(res, dd_df, wd_df, periods, n_boot, seed)
-        else:
-            res["ci_low"] = res["ci_high"] = np.nan
         if acts is not None:
             _no_data(store, info, res)
         res.insert(5, "dataset", info.name)
@@ -610,15 +769,22 @@ def _no_data(store: Any, info: DatasetInfo, res: pd.DataFrame) -> None:
         return
     from detente import coverage
 
-    if not (coverage.actor_table(store).dataset == info.name).any():
+    memo = _memo(store)
+    seen = memo.setdefault("covers", {}) if memo is not None else {}  # a read-only store's answers, read once
+    if (info.name, None) not in seen:
+        seen[(info.name, None)] = bool((coverage.actor_table(store).dataset == info.name).any())
+    if not seen[(info.name, None)]:
         return  # the actor table knows nothing of this dataset (events without country codes): no verdict
     acts = set(res.actor_a) | set(res.actor_b)
-    gone = [a for a in sorted(acts) if not coverage.covers_actor(store, info.name, a)]
+    for a in acts:
+        if (info.name, a) not in seen:
+            seen[(info.name, a)] = coverage.covers_actor(store, info.name, a)
+    gone = [a for a in sorted(acts) if not seen[(info.name, a)]]
     if not gone:
         return
     m = (res.actor_a.isin(gone) | res.actor_b.isin(gone)).to_numpy()
     res.loc[m, "covered"] = False
-    for c in KIND_MEASURES[info.kind]:
+    for c in ("active_days", "low_evidence", *KIND_MEASURES[info.kind]):
         if c in res.columns:
             res.loc[m, c] = pd.NA if isinstance(res[c].dtype, pd.api.extensions.ExtensionDtype) else np.nan
 
@@ -775,6 +941,22 @@ def shared_reader(store: Any) -> Reader:
     return r
 
 
+def _where(info: DatasetInfo) -> tuple[str, str, str, str, list]:
+    """(table, actor a column, actor b column, score column, [WHERE, its args]) of a dataset's international rows
+    inside its coverage: the one row filter of the world totals (covered days) and of the dyads' sums."""
+    if info.kind == "events":
+        w = ("dataset = ? AND source_actor IS NOT NULL AND target_actor IS NOT NULL "
+             "AND source_actor <> target_actor")
+        table, a, b, sc = "events", "source_actor", "target_actor", "goldstein"
+    else:
+        w, table, a, b, sc = "dataset = ? AND directed = ?", "dyad_days", "actor_a", "actor_b", "score"
+    args: list = [info.name] + ([] if info.kind == "events" else [info.directed])
+    if info.start is not None:
+        w += " AND date BETWEEN ? AND ?"
+        args += [info.start, info.end]
+    return table, a, b, sc, [w, args]
+
+
 class Reader:
     """Cached daily series of one store: covered days, the world's volume, dyads' daily sums (see ``daily``).
 
@@ -814,17 +996,8 @@ class Reader:
 
     def _where(self, info: DatasetInfo) -> tuple[str, str, str, str, list]:
         """(table, actor a column, actor b column, score column, WHERE with its args) for a dataset."""
-        if info.kind == "events":
-            w = ("dataset = ? AND source_actor IS NOT NULL AND target_actor IS NOT NULL "
-                 "AND source_actor <> target_actor")
-            table, a, b, sc = "events", "source_actor", "target_actor", "goldstein"
-        else:
-            w, table, a, b, sc = "dataset = ? AND directed = ?", "dyad_days", "actor_a", "actor_b", "score"
-        args: list = [info.name] + ([] if info.kind == "events" else [info.directed])
-        if info.start is not None:
-            w += " AND date BETWEEN ? AND ?"
-            args += [info.start, info.end]
-        return table, a, b, sc, [w, args]
+        return _where(info)
+
 
     def world(self, dataset: str) -> pd.DataFrame:
         """Covered days of ``dataset`` (index) with the world's absolute volume ``world_abs`` that day."""

@@ -20,6 +20,7 @@ blocks of consecutive days the same way:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -120,17 +121,25 @@ def counts(n: int, B: int, seed: int | Sequence[int] | np.random.Generator = 0,
     if isinstance(seed, np.random.Generator):
         return _counts(n, B, seed, block)
     key = (n, B, tuple(np.atleast_1d(seed).tolist()), block)
-    if key not in _CACHE:
-        m = _counts(n, B, np.random.default_rng(list(key[2])), block)
-        m.setflags(write=False)
-        while _CACHE and sum(v.nbytes for v in _CACHE.values()) + m.nbytes > CACHE_BYTES:
-            _CACHE.pop(next(iter(_CACHE)))  # oldest first
-        _CACHE[key] = m
-    return _CACHE[key]
+    got = _CACHE.get(key)
+    if got is not None:
+        return got
+    m = _counts(n, B, np.random.default_rng(list(key[2])), block)
+    m.setflags(write=False)
+    global _BYTES
+    with _LOCK:  # server threads share the cache; the byte total is kept, not summed per insert
+        if key not in _CACHE:
+            while _CACHE and _BYTES + m.nbytes > CACHE_BYTES:
+                _BYTES -= _CACHE.pop(next(iter(_CACHE))).nbytes  # oldest first
+            _CACHE[key] = m
+            _BYTES += m.nbytes
+        return _CACHE[key]
 
 
 CACHE_BYTES = 192 * 2**20  # no more than the old 16-matrix limit could hold (16 x 2,200 days x B 1000 x 8 bytes)
 _CACHE: dict[tuple, np.ndarray] = {}
+_BYTES = 0
+_LOCK = threading.Lock()
 
 
 def _counts(n: int, B: int, rng: np.random.Generator, block: int | None) -> np.ndarray:

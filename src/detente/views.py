@@ -394,14 +394,17 @@ def call(fn: Callable, *args: Any, **kw: Any) -> Any:
 
 
 def dyad(store: Any, a: str, b: str, freq: str = "month", start: date | None = None, end: date | None = None,
-         dataset: str | None = None, directed: bool = False, cache: dict | None = None, rel: Any = None) -> dict:
+         dataset: str | None = None, directed: bool = False, cache: dict | None = None) -> dict:
     """The relation series of one dyad (``relations.dyad_series``) as JSON points ``{period, value, ...}``.
-    ``rel``: what provides ``datasets`` and ``dyad_series`` (default the relations module; the server passes
-    its memoised fast path, detente.web.series.Fast, which returns the same frame)."""
+
+    Every point carries the days it rests on (``covered_days``: days the dataset covers in the period;
+    ``active_days``: days with a row for the dyad) and ``low_evidence`` (active days below
+    ``coverage.EVIDENCE_FLOOR_DAYS``; null where the dataset does not cover the period). ``evidence`` sums
+    them per dataset over the whole series."""
     a, b = actor_code(a), actor_code(b)
     if a == b:
         raise UserError(f"a dyad needs two different actors, got {a} twice; send e.g. /dyads/IRN/ARM")
-    rel = rel if rel is not None else stage("relations")
+    rel = stage("relations")
     infos = [d for d in rel.datasets(store) if d.start and d.end and (dataset is None or d.name == dataset)]
     if infos:
         lo, hi = start or min(d.start for d in infos), end or max(d.end for d in infos)
@@ -427,10 +430,33 @@ def dyad(store: Any, a: str, b: str, freq: str = "month", start: date | None = N
         attrs = getattr(df, "attrs", {}) or {}
         return {"a": a, "b": b, "freq": freq, "start": jsonable(start), "end": jsonable(end),
                 "dataset": dataset or attrs.get("dataset") or (rows[0].get("dataset") if rows else None),
-                "directed": directed, "value_label": value, "columns": numeric, "points": points,
-                "description": attrs.get("description", "")}
+                "directed": directed, "value_label": value, "columns": numeric, "evidence": series_evidence(df),
+                "points": points, "description": attrs.get("description", "")}
 
     return dict(_cached(cache, dyad_key(a, b, freq, start, end, dataset, directed), build))
+
+
+def series_evidence(df: Any) -> list[dict]:
+    """Per dataset of a ``dyad_series`` frame: the covered days and the dyad's days with data the whole series
+    rests on, and whether it is low-evidence (fewer days with data than ``coverage.EVIDENCE_FLOOR_DAYS``; None
+    when the dataset covers none of its periods); ``covered_from``..``covered_to``: the bounds of its first and
+    last covered period."""
+    from detente.coverage import EVIDENCE_FLOOR_DAYS
+
+    if not {"dataset", "covered", "covered_days", "active_days"} <= set(getattr(df, "columns", ())):
+        return []
+    out = []
+    for ds, g in df.groupby("dataset", sort=False):
+        cov = g[g["covered"].astype(bool)]
+        if not len(cov):
+            out.append({"dataset": ds, "covered_days": 0, "active_days": None, "low_evidence": None,
+                        "evidence_floor_days": EVIDENCE_FLOOR_DAYS, "covered_from": None, "covered_to": None})
+            continue
+        active = int(cov["active_days"].sum())
+        out.append({"dataset": ds, "covered_days": int(cov["covered_days"].sum()), "active_days": active,
+                    "low_evidence": active < EVIDENCE_FLOOR_DAYS, "evidence_floor_days": EVIDENCE_FLOOR_DAYS,
+                    "covered_from": jsonable(cov["start"].iloc[0]), "covered_to": jsonable(cov["end"].iloc[-1])})
+    return out
 
 
 def dyad_key(a: str, b: str, freq: str, start: date | None, end: date | None, dataset: str | None,
@@ -639,10 +665,8 @@ def dyad_choices(store: Any, case: Any = "south_caucasus", cache: dict | None = 
 
 
 def dyad_page(store: Any, case: Any, a: str, b: str, freq: str = "month", period: str | None = None,
-              start: date | None = None, end: date | None = None, cache: dict | None = None,
-              rel: Any = None) -> dict:
-    """A dyad's series (one period of the case, or start..end), its crises and its strongest events.
-    ``rel``: as for :func:`dyad` (the server passes its fast path)."""
+              start: date | None = None, end: date | None = None, cache: dict | None = None) -> dict:
+    """A dyad's series (one period of the case, or start..end), its crises and its strongest events."""
     c = load_case_or_setup(case, cache)
     if period:
         match = [p for p in c["periods"] if p["name"] == period]
@@ -650,7 +674,7 @@ def dyad_page(store: Any, case: Any, a: str, b: str, freq: str = "month", period
             raise UserError(f"unknown period {period!r}; send one of {', '.join(p['name'] for p in c['periods'])}")
         start = start or (date.fromisoformat(match[0]["start"]) if match[0]["start"] else None)
         end = end or (date.fromisoformat(match[0]["end"]) if match[0]["end"] else None)
-    d = dyad(store, a, b, freq=freq, start=start, end=end, cache=cache, rel=rel)
+    d = dyad(store, a, b, freq=freq, start=start, end=end, cache=cache)
     d = {**d, "period": period, "periods": c["periods"], "store": str(store.path)}
     lo, hi = (start.isoformat() if start else None), (end.isoformat() if end else None)
     bands = [p for p in c["periods"] if (not hi or (p["start"] or "0001") <= hi) and (not lo or (p["end"] or "9999") >= lo)]

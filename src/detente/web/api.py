@@ -179,7 +179,7 @@ async def dyad(
     if body is None:
         try:
             out = await st.run(views.dyad, a, b, freq=freq.value, start=start, end=end, dataset=dataset,
-                               directed=directed, rel=st.handle.fast,
+                               directed=directed,
                                key=views.dyad_key(a, b, freq.value, start, end, dataset, directed))
         except (views.UserError, LookupError) as e:
             cache.lru.put(key, Failure(e))  # a small message, never the exception and its frames

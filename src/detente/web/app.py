@@ -38,7 +38,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from detente.errors import UserError
 from detente.web.cache import ByteLRU, Tiered
 from detente.web.pool import Cancelled, ComputePool, Job, Overloaded, current_job
-from detente.web.series import Fast
 
 log = logging.getLogger("detente.web")
 HERE = Path(__file__).resolve().parent
@@ -84,7 +83,6 @@ class StoreHandle:
         self._store: Any = None
         self._lock = threading.Lock()
         self.cache = Tiered(ByteLRU(cache_bytes))
-        self.fast = Fast()
         self.compute = ComputePool(workers, max_queue, "compute", initial_estimate=0.05, on_idle=trim_memory)
         self.light = ComputePool(1, max_queue, "light", initial_estimate=0.02)
         self.case = ComputePool(1, 64, "case", initial_estimate=5.0)
@@ -202,7 +200,7 @@ def create_app(store_path: Path | str | None = None, timeout: float = DEFAULT_TI
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm and handle.path.exists():  # the catalogue and every case-wide answer before the first visitor
             try:
-                handle.compute.submit(handle.job, warm_catalogue, (handle.fast,), {})  # light lane stays free
+                handle.compute.submit(handle.job, warm_catalogue, (), {})  # light lane stays free
                 handle.case.submit(handle.job, warm_case, (case, name, handle.cache), {})
             except Overloaded:
                 pass
@@ -415,11 +413,14 @@ def limit_arenas(n: int = 2) -> None:
         pass
 
 
-def warm_catalogue(store: Any, fast: Fast) -> None:
-    """The fast path's catalogue and the world's daily totals of every dataset."""
-    for info in fast.datasets(store):
-        fast.world(store, info)
-    fast.known_actors(store)
+def warm_catalogue(store: Any) -> None:
+    """What ``relations`` reads once per read-only store (shared by every request's cursor): the catalogue, the
+    known actors and the world's daily totals of every dataset."""
+    from detente import relations
+
+    for info in relations.datasets(store):
+        relations._world_arrays(store, info)
+    relations.check_actors(store, [])
 
 
 def case_answers(store: Any, case: Any, cache: Any) -> dict:

@@ -49,7 +49,7 @@ async def dyad_data(
 ) -> dict:
     run, cache = request.app.state.run, request.app.state.handle.cache
     return await run(views.dyad_page, case_of(request), a, b, freq=freq.value, period=period, start=start, end=end,
-                     cache=cache, rel=request.app.state.handle.fast)  # the server's fast dyad path (same frame)
+                     cache=cache)
 
 
 @router.get("/index.json", summary="Overview (JSON twin of /)")
