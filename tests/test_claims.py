@@ -538,3 +538,21 @@ def test_influence_is_partner_share_not_volume_share(builtin):
     c = builtin["C6"].datasets["gdelt_network"]["components"][0]
     assert "partners" in c.name and 0 < c.extra["before"] < 0.5 and 0 < c.extra["after"] < 0.5
     assert builtin["C6"].verdict == "undecided"  # +0.3 points, interval across the 1-point margin
+
+
+def test_a_pinned_bounded_measure_is_no_evidence_against():
+    """Tone at -0.96 before a claimed fall (margin 0.13) cannot fall by the margin: a negligible change, or a
+    small one the wrong way (+0.03), is undecided, not against; a large rise the wrong way (+0.5) still is."""
+    from detente.claims.kinds_dyad import _room
+    from detente.claims.verdict import Component
+
+    assert not _room("tone", -0.96, "less", 0.13) and _room("tone", -0.96, "greater", 0.13)
+    assert _room("intensity", -14.0, "less", 0.13)  # unbounded
+    assert not _room("net", 0.95, "none", 0.13)  # 'unchanged' needs room both ways
+
+    def c(eff, lo, hi, room):
+        return Component("t", "ds", eff, lo, hi, None, 50, "less", margin=0.13, room=room).outcome
+
+    assert c(0.0, -0.05, 0.05, True) == "against" and c(0.0, -0.05, 0.05, False) == "undecided"
+    assert c(0.03, 0.01, 0.05, True) == "against" and c(0.03, 0.01, 0.05, False) == "undecided"
+    assert c(0.5, 0.3, 0.7, False) == "against"

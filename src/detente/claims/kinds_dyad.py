@@ -1,4 +1,7 @@
-"""Kinds tested on one or more dyads' daily series or events: compare, change, break, association, presence."""
+"""Kinds tested on one or more dyads' daily series or events: compare, change, break, association, presence.
+
+Internal: each kind is registered in :data:`detente.claims.kinds.KINDS` and used through case files (:func:`detente.claims.load_case`, ``detente claims``); not part of the Python API.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from detente.claims.kinds import (
     register,
 )
 from detente.claims.verdict import Component
+
+__all__: list[str] = []
 
 
 @register
@@ -124,8 +129,12 @@ class Change(Kind):
         est = stats.Estimate(est.effect - drift, est.lo - drift, est.hi - drift,
                              est.p if moved_draws is None else resample.p_value(moved_draws, 0.0), est.n,
                              est.method + ("; minus the base rate's change" if drift else ""), moved_draws)
+        margin = ctx.sesoi(base_a, self.margin)
+        room = _room(m, relations.ratio(*pb_), exp, margin)
         run.components.append(diff_component(
-            name, dataset, est, exp, ctx.sesoi(base_a, self.margin), period=f"{self.before}->{self.after}",
+            name, dataset, est, exp, margin, period=f"{self.before}->{self.after}", room=room,
+            note=None if room else f"{m} is {relations.ratio(*pb_):+.3f} before, within the margin ({margin:.3g}) "
+                                   "of its bound: it cannot show the claimed change, so no change is no evidence",
             extra={"measure": m, "before": relations.ratio(*pb_), "after": relations.ratio(*pa_),
                    "world_drift": drift, "drift_dyads": moved["n"], "base_before": base_b["median"],
                    "base_after": base_a["median"]}))
@@ -133,6 +142,19 @@ class Change(Kind):
         run.evidence.append(Evidence(self.dyad, sign, *ba))  # what happened after, on the claimed side
         run.series[str(self.dyad)] = ctx.source.weekly(dataset, self.dyad, m).dropna()
         return run
+
+
+BOUNDED = {"tone": (-1.0, 1.0), "net": (-1.0, 1.0)}  # measures that saturate: a ratio of a sum to its |sum|
+
+
+def _room(measure: str, level: float, expect: str, margin: float) -> bool:
+    """Whether a bounded measure at ``level`` can move by ``margin`` the way the claim needs (both ways for
+    'none'); unbounded measures always can."""
+    if measure not in BOUNDED or level != level:
+        return True
+    lo, hi = BOUNDED[measure]
+    up, down = hi - level > margin, level - lo > margin
+    return {"greater": up, "less": down}.get(expect, up and down)
 
 
 @register

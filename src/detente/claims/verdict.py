@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+__all__ = ["VERDICTS", "OUTCOMES", "Component", "outcome", "decide", "combine"]
+
 VERDICTS = ("supported", "contradicted", "mixed", "undecided", "insufficient data")
 OUTCOMES = ("for", "against", "undecided", "insufficient")
 EXPECTS = ("greater", "less", "none", "nonzero")
@@ -43,6 +45,7 @@ class Component:
     low_evidence: bool | None = None
     rests_on: dict | None = None
     edge: str | None = None  # the outcome the test would get were its interval ends off by their Monte-Carlo error
+    room: bool = True  # False: a bounded measure sits within margin of its bound, so 'negligible' is no evidence
 
     def __post_init__(self) -> None:
         self.outcome = outcome(self)
@@ -66,18 +69,45 @@ def outcome(c: Component) -> str:
              (the claimed difference is negligible); otherwise undecided.  less: the mirror image.
     none:    interval inside null +/- margin -> for; interval excluding null with |effect - null| > margin
              -> against; otherwise undecided.  nonzero: the mirror image of none.
+    ``room`` False (a bounded measure within margin of its bound where the claim needs it to move): a
+    negligible difference, or one on the wrong side smaller than the margin, counts neither way (undecided), as
+    the measure could not have shown more.
+
+    Parameters
+    ----------
+    c : Component
+        The test: its effect, interval ``lo``..``hi``, ``n``, ``min_n``, ``expect``, ``null`` and ``margin``.
+
+    Returns
+    -------
+    str
+        One of ``OUTCOMES``; a Component computes it when made (``c.outcome``).
+
+    Examples
+    --------
+    >>> def test(lo, hi, expect="greater", margin=0.0):
+    ...     return Component("p1", "icews", (lo + hi) / 2, lo, hi, None, 30, expect, margin=margin)
+    >>> outcome(test(0.1, 0.5)), outcome(test(-0.5, -0.1)), outcome(test(-0.1, 0.5))
+    ('for', 'against', 'undecided')
+    >>> outcome(test(-0.05, 0.05, margin=0.1))  # the claimed difference is negligible
+    'against'
+    >>> outcome(test(-0.05, 0.05, expect="none", margin=0.1)), test(0.1, 0.5).outcome
+    ('for', 'for')
+    >>> outcome(Component("p1", "icews", None, None, None, None, 0, "greater"))
+    'insufficient'
     """
     if c.expect not in EXPECTS:
         raise ValueError(f"expect must be one of {', '.join(EXPECTS)}, got {c.expect!r}")
     if c.n < c.min_n or _missing(c.effect) or _missing(c.lo) or _missing(c.hi):
         return "insufficient"
     lo, hi, m, z = float(c.lo), float(c.hi), c.margin, c.null
-    negligible = lo >= z - m and hi <= z + m
+    negligible = lo >= z - m and hi <= z + m and c.room
     if c.expect in ("none", "nonzero"):
         departs = (lo > z or hi < z) and abs(float(c.effect) - z) > m
         yes, no = (negligible, departs) if c.expect == "none" else (departs, negligible)
         return "for" if yes else "against" if no else "undecided"
     up, down = (lo > z, hi < z) if c.expect == "greater" else (hi < z, lo > z)
+    down = down and (c.room or abs(float(c.effect) - z) > m)  # a pinned measure's wiggle is no evidence either
     if up:
         return "for"
     if down or negligible:
@@ -130,6 +160,25 @@ def decide(components: list[Component]) -> str:
     no test for or against: undecided when some test had data (its interval straddles), else insufficient
     data; all tests for -> supported; some against and none for -> contradicted; anything else (for and
     against, or for and undecided) -> mixed.
+
+    Parameters
+    ----------
+    components : list of Component
+        One dataset's tests of a hypothesis.
+
+    Returns
+    -------
+    str
+        One of ``VERDICTS``.
+
+    Examples
+    --------
+    >>> def test(lo, hi):
+    ...     return Component("p", "icews", (lo + hi) / 2, lo, hi, None, 30, "greater")
+    >>> decide([test(0.1, 0.3), test(0.2, 0.4)]), decide([test(-0.4, -0.1)])
+    ('supported', 'contradicted')
+    >>> decide([test(0.1, 0.3), test(-0.1, 0.2)]), decide([test(-0.1, 0.2)]), decide([])
+    ('mixed', 'undecided', 'insufficient data')
     """
     return decide_outcomes([c.outcome for c in components])
 
@@ -147,7 +196,27 @@ def decide_outcomes(outs: list[str]) -> str:
 
 
 def combine(per_dataset: dict[str, str]) -> tuple[str, str]:
-    """Overall verdict across datasets and a note on their agreement (disagreement is reported, not hidden)."""
+    """Overall verdict across datasets and a note on their agreement (disagreement is reported, not hidden).
+
+    Parameters
+    ----------
+    per_dataset : dict
+        Dataset name -> its verdict (:func:`decide`).
+
+    Returns
+    -------
+    tuple of str
+        (verdict, note). Datasets that could not decide it are named, never outvoted.
+
+    Examples
+    --------
+    >>> combine({"icews": "supported", "gdelt_network": "supported"})
+    ('supported', 'datasets agree (gdelt_network, icews)')
+    >>> combine({"icews": "supported", "gdelt_network": "contradicted"})
+    ('mixed', 'datasets disagree: gdelt_network contradicted, icews supported')
+    >>> combine({"icews": "insufficient data", "gdelt_network": "supported"})
+    ('supported', 'only gdelt_network could test it; icews could not decide it')
+    """
     decided = {d: v for d, v in per_dataset.items() if v not in ("insufficient data", "undecided")}
     if not decided:
         if "undecided" in per_dataset.values():
