@@ -81,6 +81,15 @@ def seeds(s: Store, case_name: str, seed_list: list[int], b_list: list[int], rob
               f"{'yes' if r.edge else 'no '}  over {len(got[k])} runs: {tally}; labels {'/'.join(labels)}; on the "
               f"edge in {edges[k]}{warn}")
     print(f"{moved} of {len(base)} claims change verdict across seeds {seed_list} x B {b_list}")
+    answers = {h.id: h.node.value["answer"].value for h in case.hypotheses if "answer" in h.node.value}
+    if answers:  # a validation case: the score in every run, per id prefix (V, W, X: the subsets)
+        runs = sorted(next(iter(got.values())))
+        for part in sorted({k[0] for k in answers}) + ["all"]:
+            ids = [k for k in answers if part == "all" or k[0] == part]
+            sc = [sum(got[k][run][0] == answers[k] for k in ids) for run in runs]
+            print(f"validation {part}: {len(ids)} claims; right in the default run "
+                  f"{sum(base[k].verdict == answers[k] for k in ids)}; over {len(runs)} runs min {min(sc)} "
+                  f"median {statistics.median(sc)} max {max(sc)}")
 
 
 def main() -> None:
