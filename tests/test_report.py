@@ -74,6 +74,8 @@ def test_text_becomes_claims_in_the_report(tiny: Store) -> None:
     assert len(got) == len(want) >= 1
     assert [(c["id"], c["text"]) for c in got] == [(w["id"], w["sentence"]) for w in want]
     assert len(got) == 1 and got[0]["text"].startswith("In April 2021 Iran")  # the second sentence names no state
+    net = rep.data["sections"]["network"]  # a text's report tests its dyads; the network is one command away
+    assert net["status"] == "unavailable" and "`detente network --actors IRN,ARM --period 2021-04-01:2021-04-30`" in net["reason"]
 
 
 def test_pdf_from_html_with_chromium(tmp_path: Path) -> None:

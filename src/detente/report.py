@@ -140,7 +140,16 @@ def _crisis_label(r: dict) -> str:
     return f"{word} (robust z = {r['score']:.1f})"
 
 
-def network_section(store: Any, case: Any, summary: dict, rep: Report, cache: dict) -> dict:
+def network_section(store: Any, case: Any, summary: dict, rep: Report, cache: dict, text: bool = False) -> dict:
+    """The signed network of the case's actors in each of its periods. For a text (``text``) it is not
+    computed: the text's claims are tested on their own dyads, and a network per claim period of every actor
+    the text names cost most of such a report; the reason names the command that draws one."""
+    if text:
+        acts = ",".join(summary["actors"][:8])
+        p = summary["periods"][-1] if summary["periods"] else {}
+        last = f"{p.get('start') or ''}:{p.get('end') or ''}" if p else "START:END"
+        raise UserError("not computed for a text (its claims are tested on their dyads); draw the network of its "
+                        f"actors with `detente network --actors {acts} --period {last}`")
     periods = []
     for p in summary["periods"]:
         net = views.network(store, case, p["name"], cache=cache)
@@ -310,7 +319,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
     periods = summary["periods"]
     # the dyads come after the networks: by then the child process has marked their unusual days and breaks
     s["network"] = timed("network", "The regional network per period",
-                         lambda: network_section(store, case_obj, summary, rep, cache))
+                         lambda: network_section(store, case_obj, summary, rep, cache, text=text is not None))
     s["scenarios"] = timed("scenarios", "Scenarios", lambda: scenarios_section(store, case_obj, summary, cache))
     s["alignment"] = timed("alignment", "UN vote agreement",
                            lambda: alignment_section(store, pairs, rep, periods=periods))
