@@ -156,3 +156,30 @@ def test_cli_relations_says_no_data_and_the_days(bundled_store_path):
     got = next(r for r in rows if r["period"] == "2018" and r["dataset"] == "gdelt_network")
     # 2018: 365 covered days, 220 with an ARM-IRN score (SQL: dyad_days of the pair in 2018)
     assert (got["covered_days"], got["active_days"], got["low_evidence"]) == ("365", "220", "False")
+
+
+def test_report_coverage_panel_lists_the_days_each_test_rests_on(tmp_path):
+    """The report's coverage panel (appendix B) has one row per claim test with its covered days and days with
+    data; on the tiny store T1's march test rests on e1..e3 (3 days), its spring test on e5..e7 (3 of the 4 covered days, e4 being IRN-AZE)."""
+    import re
+
+    from detente import report
+    from detente.store import Store
+    from out_fixtures import tiny_store
+
+    case = tmp_path / "walk.yaml"
+    case.write_text(WALK_CASE)
+    s = Store(tiny_store(tmp_path / "t.duckdb"), read_only=True)
+    try:
+        rep = report.build(s, case=str(case))
+    finally:
+        s.close()
+    rows = rep.data["sections"]["claims"]["details"][0]["tables"][0]["rows"]
+    assert [(r["period"], r["covered_days"], r["days_with_data"], r["low_evidence"]) for r in rows] == [
+        ("march", 3, 3, False), ("spring", 4, 3, False)]
+    html = report.render_html(rep)
+    panel = html[html.index('<table id="test-coverage">'):]
+    panel = panel[:panel.index("</table>")]
+    cells = [re.sub(r"<[^>]+>", "|", tr).strip("|").split("||") for tr in re.findall(r"<tr[^>]*>.*?</tr>", panel)]
+    assert cells[1:] == [["T1", "tiny", "march: cooperative IRN-ARM", "3", "3"],
+                         ["T1", "tiny", "spring: cooperative IRN-ARM", "4", "3"]]
