@@ -307,3 +307,38 @@ def test_detente_serve_command(tiny: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# -- cache keys of case objects ------------------------------------------------------------------------------
+def test_case_objects_are_cached_by_content_not_by_id() -> None:
+    """views keyed case objects by id(case); CPython hands a freed object's id to the next one, so a new case
+    could be served an old case's verdicts. Keys are now the case's content (or a token of its own)."""
+    import gc
+
+    from detente import views
+    from detente.case import Case
+
+    def make(note: str) -> Case:
+        return Case(name="same_name", title="t", actors={"ARM": "Armenia", "AZE": "Azerbaijan"}, periods={},
+                    description=note)
+
+    a, b = make("one"), make("one")  # equal content, two live objects (two ids)
+    assert views._claims_key(a, a) == views._claims_key(b, b)
+    keys = []
+    for i in range(20):  # each freed before the next is made: ids get reused, contents differ
+        c = make(f"variant {i}")
+        keys.append(views._claims_key(c, c))
+        del c
+        gc.collect()
+    assert len(set(keys)) == 20
+    assert views._claims_key("south_caucasus", a) == ("claims", "same_name", 0)  # a named case: its name
+
+
+def test_case_token_of_an_object_without_content_form_is_its_own() -> None:
+    from detente import views
+
+    class Opaque:  # no dataclass, no dict: no content to hash
+        pass
+
+    x, y = Opaque(), Opaque()
+    assert views.case_token(x) == views.case_token(x) != views.case_token(y)

@@ -12,12 +12,16 @@ conflictual events, which no stage returns) and :func:`jsonable` (any stage's re
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import itertools
+import json
 import math
 import platform
 import re
+import weakref
 from collections.abc import Callable
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -478,7 +482,69 @@ def _evaluate(store: Any, case: Any, cache: dict | None) -> list[dict]:
 
 
 def _claims_key(case: Any, c: Any) -> tuple:
-    return ("claims", str(_get(c, "path") or _get(c, "name")), id(c) if not isinstance(case, str) else 0)
+    return ("claims", str(_get(c, "path") or _get(c, "name")), case_token(c) if not isinstance(case, str) else 0)
+
+
+_TOKENS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_KEPT: dict[int, tuple[Any, str]] = {}  # objects that cannot be weakly referenced: kept alive, so no id is reused
+_NEXT = itertools.count(1)
+
+
+def case_token(case: Any) -> str:
+    """The cache key of a case object: the SHA-256 of its content (name, actors, periods, claims as their YAML
+    tree...), so two equal cases share answers; an object whose content cannot be written out gets a token of
+    its own, once. Never ``id(case)``: CPython gives a new object the id of a freed one, so an id-keyed cache
+    would hand one case's verdicts to another."""
+    if isinstance(case, str):
+        return case
+    try:
+        known = _TOKENS.get(case)  # worked out once per object (a case is not changed once loaded)
+    except TypeError:
+        known = None
+    if known is not None:
+        return known
+    try:
+        text = json.dumps(_plain(case, 0), sort_keys=True, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = None
+    if text is not None:
+        tok = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        try:
+            _TOKENS[case] = tok
+        except TypeError:
+            pass
+        return tok
+    try:
+        tok = _TOKENS.get(case)
+        if tok is None:
+            tok = _TOKENS[case] = f"object:{next(_NEXT)}"
+        return tok
+    except TypeError:  # not weak-referenceable (or unhashable)
+        got = _KEPT.get(id(case))
+        if got is None or got[0] is not case:
+            got = _KEPT[id(case)] = (case, f"object:{next(_NEXT)}")
+        return got[1]
+
+
+def _plain(x: Any, depth: int) -> Any:
+    """``x`` as JSON-able data for :func:`case_token` (TypeError when something in it has no content form)."""
+    if depth > 40:
+        raise RecursionError("case too deep to hash")
+    if x is None or isinstance(x, str | int | float | bool | date):
+        return x
+    if isinstance(x, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in x.items()}
+    if isinstance(x, list | tuple | set | frozenset):
+        items = [_plain(v, depth + 1) for v in x]
+        return sorted(items, key=repr) if isinstance(x, set | frozenset) else items
+    if type(x).__name__ == "Node" and hasattr(x, "value"):  # case.Node: a YAML value with its file and line
+        return _plain(x.value, depth + 1)
+    if is_dataclass(x) and not isinstance(x, type):
+        has_node = getattr(x, "node", None) is not None
+        # compiled claim tests are made from the YAML tree: hash the tree, not the Kind objects
+        return {"__class__": type(x).__name__, **{f.name: _plain(getattr(x, f.name), depth + 1) for f in fields(x)
+                                                  if not (has_node and f.name in ("tests", "compiled"))}}
+    raise TypeError(f"no content form for {type(x).__name__}")
 
 
 def remember_evaluation(cache: dict, case_obj: Any, rows: list[dict]) -> None:
@@ -556,7 +622,7 @@ def claims(store: Any, case: Any = "south_caucasus", cache: dict | None = None) 
                   **{k: v for k, v in rs.claim_summary(res).items() if k not in ("id", "text", "verdict")}}
                  for r, res in zip(rows, results, strict=True)]
         if cache is not None:
-            cache[("claims_summary", str(case) if isinstance(case, str) else id(case))] = counts
+            cache[("claims_summary", case_token(case))] = counts
         legend = [{"verdict": k.replace(" ", "_"), "text": k, "meaning": m} for k, m in rs.LEGEND]
         if not items:
             return {"counts": counts, "items": [], "legend": legend,
@@ -643,7 +709,7 @@ def _pairs(case: Any, c: dict, cache: dict | None) -> list[dict]:
 
 def overview(store: Any, case: Any = "south_caucasus", cache: dict | None = None) -> dict:
     c = load_case_or_setup(case, cache)
-    done = (cache or {}).get(("claims_summary", str(case)))
+    done = (cache or {}).get(("claims_summary", case_token(case)))
     from detente import report_summary as rs
 
     cov = section("What the data cover", lambda: {"items": rs.coverage_warnings(
