@@ -183,3 +183,19 @@ def test_report_coverage_panel_lists_the_days_each_test_rests_on(tmp_path):
     cells = [re.sub(r"<[^>]+>", "|", tr).strip("|").split("||") for tr in re.findall(r"<tr[^>]*>.*?</tr>", panel)]
     assert cells[1:] == [["T1", "tiny", "march: cooperative IRN-ARM", "3", "3"],
                          ["T1", "tiny", "spring: cooperative IRN-ARM", "4", "3"]]
+
+
+def test_cli_votes_marks_years_with_few_shared_roll_calls(bundled_store_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    res = CliRunner().invoke(app, ["votes", "ARM", "IRN", "--start", "2019", "--store", str(bundled_store_path),
+                                   "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = {r["year"]: r for r in csv.DictReader(x for x in res.output.splitlines() if x.strip())}
+    # the roll calls end 2020-01-14: ARM and IRN share 1 vote in 2020 (85 in 2019)
+    assert (rows["2019"]["n_votes"], rows["2019"]["low_evidence"]) == ("85", "False")
+    assert (rows["2020"]["n_votes"], rows["2020"]["low_evidence"]) == ("1", "True")

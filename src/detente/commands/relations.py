@@ -193,7 +193,11 @@ def votes_cmd(
         yrs = AL.vote_years(s)
         raise UserError(f"no common UN votes for {codes[0]}-{codes[1]} in {start or '..'}..{end or '..'}; "
                         f"the store has votes for {yrs[0]}..{yrs[1]}" if yrs else "the store has no UN votes")
-    emit(records(v), format, title=f"{codes[0]}-{codes[1]} UN votes")
+    from detente.report import MIN_VOTES
+
+    v = v.assign(low_evidence=v.n_votes < MIN_VOTES)  # the report leaves such years out of its agreement table
+    emit(records(v), format, title=f"{codes[0]}-{codes[1]} UN votes (low evidence: fewer than {MIN_VOTES} "
+                                   "shared roll calls)")
 
 
 def register(app: typer.Typer) -> None:
