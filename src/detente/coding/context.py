@@ -12,7 +12,8 @@ country, in this order, from
 
 Without any of these the agent stays uncoded (no ``---REB`` events: they cannot enter a country dyad).
 
-Internal: the coder fills actors' countries from the sentence with these (:class:`detente.coding.coder.Coder`); not part of the Python API.
+Internal: the coder fills actors' countries from the sentence with these
+(:class:`detente.coding.coder.Coder`); not part of the Python API.
 """
 
 from __future__ import annotations

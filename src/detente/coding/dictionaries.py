@@ -15,7 +15,8 @@ A word ending in ``_`` must match a token exactly; any other last word of a phra
 as ``PLA``, ``IDF``, ``KRG``) match only themselves or their plural in ``S``: "plan", "platform" and
 "playing" are not the People's Liberation Army.
 
-Internal: readers of the dictionary formats, used by :func:`detente.coding.load` and :func:`detente.coding.validation_coder`; not part of the Python API.
+Internal: readers of the dictionary formats, used by :func:`detente.coding.load` and
+:func:`detente.coding.validation_coder`; not part of the Python API.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ first, then same code). Reported: exact-code and root-code accuracy, source and 
 over gold events, and precision/recall of whole events (source, target, code), extra events
 counting against precision.
 
-Internal: scoring against gold standards, used by tests/test_coding*.py and bench/bench_coding.py (see docs/coding.md for the figures); not part of the Python API.
+Internal: scoring against gold standards, used by tests/test_coding*.py and bench/bench_coding.py (see
+docs/coding.md for the figures); not part of the Python API.
 """
 
 from __future__ import annotations

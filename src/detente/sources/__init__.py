@@ -40,11 +40,41 @@ READERS: dict[str, str] = {
 }
 
 
+__all__ = ["READERS", "UnknownFormat", "reader", "detect"]
+
+
 class UnknownFormat(ValueError):
     pass
 
 
 def reader(fmt: str) -> ModuleType:
+    """The reader module for a format name (``detente ingest --reader NAME``, ``Store.ingest(..., fmt=NAME)``).
+
+    Parameters
+    ----------
+    fmt : str
+        A key of ``READERS``.
+
+    Returns
+    -------
+    module
+        With ``NAME``, ``DATASET``, ``sniff`` and ``stage``.
+
+    Raises
+    ------
+    UnknownFormat
+        The name is not a reader's; the message lists them.
+
+    Examples
+    --------
+    >>> mod = reader("icews")
+    >>> mod.NAME, mod.DATASET.name, mod.DATASET.title
+    ('icews', 'icews', 'ICEWS Coded Event Data')
+    >>> reader("icws")
+    Traceback (most recent call last):
+    ...
+    detente.sources.UnknownFormat: unknown format 'icws'; use one of: auto, atop, bigquery, ...
+    """
     if fmt not in READERS:
         raise UnknownFormat(f"unknown format {fmt!r}; use one of: auto, {', '.join(sorted(READERS))}")
     module = importlib.import_module(READERS[fmt])
@@ -52,7 +82,40 @@ def reader(fmt: str) -> ModuleType:
 
 
 def detect(path: Path) -> ModuleType:
-    """The reader whose ``sniff`` accepts ``path``; a clear error when none does."""
+    """The reader whose ``sniff`` accepts ``path``; a clear error when none does.
+
+    Parameters
+    ----------
+    path : Path
+        A file (or a folder, for readers that read one whole).
+
+    Returns
+    -------
+    module
+        The first reader of ``READERS`` whose ``sniff`` accepts it.
+
+    Raises
+    ------
+    FileNotFoundError, UnknownFormat
+
+    Examples
+    --------
+    A GDELT 1.0 daily file is known by its name; a text file is no reader's:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> f = Path(tmp.name) / "20200927.export.CSV"
+    >>> _ = f.write_text("x")
+    >>> detect(f).NAME
+    'gdelt1'
+    >>> g = Path(tmp.name) / "notes.txt"
+    >>> _ = g.write_text("hello")
+    >>> detect(g)
+    Traceback (most recent call last):
+    ...
+    detente.sources.UnknownFormat: .../notes.txt: cannot tell its format; pass --reader with one of: atop, ...
+    >>> tmp.cleanup()
+    """
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file or directory; check the path")
     head = b""
@@ -67,5 +130,5 @@ def detect(path: Path) -> ModuleType:
         if mod.sniff(path, head):
             return mod
     raise UnknownFormat(
-        f"{path}: cannot tell its format; pass --format with one of: {', '.join(sorted(READERS))}"
+        f"{path}: cannot tell its format; pass --reader with one of: {', '.join(sorted(READERS))}"
     )

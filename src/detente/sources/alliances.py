@@ -3,6 +3,9 @@
 One undirected signal per dyad-year (``actor_a < actor_b``): kind ``alliance``, value 1, label = the
 alliance types in force (e.g. ``defense,nonagg,consul``). Caveat worth knowing: ATOP codes an AZE-ARM
 defense pact in 2018 (the CIS-era treaty), so alliance data alone mislabels that dyad.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from pathlib import Path
 
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, csv_rows, from_cow, num
+
+__all__: list[str] = []
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ import pyarrow as pa
 
 from detente.schema import TABLES, arrow_schema
 
+__all__ = ["BATCH_ROWS", "DatasetInfo", "StageContext", "open_text", "lines"]
+
 BATCH_ROWS = 100_000
 
 
@@ -95,6 +97,27 @@ def open_text(path: Path) -> io.TextIOBase:
 
     Bytes that are not UTF-8 become U+FFFD so the row can be quarantined with its line number
     instead of the whole file failing.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    text file object
+        Newlines are kept as written (``newline=""``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> f = Path(tmp.name) / "capitals.txt.gz"
+    >>> _ = f.write_bytes(gzip.compress("Baku\\nYerevan\\r\\nTbilisi".encode()))
+    >>> with open_text(f) as fh:
+    ...     fh.read()
+    'Baku\\nYerevan\\r\\nTbilisi'
+    >>> tmp.cleanup()
     """
     from detente import limits
     from detente.sources.delimited import open_zip_member
@@ -113,7 +136,28 @@ def open_text(path: Path) -> io.TextIOBase:
 
 
 def lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(1-based line number, line without its newline) for every line of a text file."""
+    """(1-based line number, line without its newline) for every line of a text file.
+
+    Parameters
+    ----------
+    path : Path
+        A plain, gzip or single-member zip text file (see :func:`open_text`).
+
+    Yields
+    ------
+    tuple
+        (line number, text); bytes that are not UTF-8 read as U+FFFD.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> f = Path(tmp.name) / "rows.txt"
+    >>> _ = f.write_bytes(b"ok\\r\\nbad \\xff byte\\n")
+    >>> [(n, text.replace("\\ufffd", "?")) for n, text in lines(f)]  # the byte 0xFF reads as U+FFFD
+    [(1, 'ok'), (2, 'bad ? byte')]
+    >>> tmp.cleanup()
+    """
     with open_text(path) as fh:
         for n, line in enumerate(fh, 1):
             yield n, line.rstrip("\r\n")

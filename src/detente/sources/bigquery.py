@@ -18,6 +18,9 @@ Quarantined with a reason: a row that is not a day, has one actor or two equal o
 not a finite number, an ``index`` that is not ``1000 x goldstein_sum / world_abs``, a dyad row whose
 day has no world row or another ``world_abs``, a repeated row. Monthly output (a ``month`` column) is
 refused: the store keeps days.
+
+Internal: a reader (see :mod:`detente.sources`), used through ``Store.ingest`` and ``detente ingest --reader
+bigquery``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import pyarrow as pa
 
 from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, open_text
 
-__all__: list[str] = []  # a reader: used through `detente ingest --reader bigquery` and Store.ingest
+__all__: list[str] = []
 
 NAME = "bigquery"
 READS_DIRECTORIES = True

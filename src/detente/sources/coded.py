@@ -3,6 +3,9 @@
 Each record has at least ``event_id, date, cameo_code`` and the actor fields ``source_*``/``target_*``;
 ``sentence`` and ``verb`` travel along in the quarantine text only. Records without a date are
 quarantined by the store ("missing date"): pass ``--date`` to `detente code`.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 
 from detente.schema import EVENTS
 from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, lines
+
+__all__: list[str] = []
 
 NAME = "coded"
 DATASET = DatasetInfo(

@@ -24,6 +24,8 @@ How a file goes in:
 
 The mapping computes a ``_reason`` (NULL for a good row) and ``_raw``; rows with a reason move to
 quarantine before the store's own checks run.
+
+Internal: the staging machinery the delimited readers share; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ import pyarrow as pa
 from detente import limits
 from detente.schema import EVENTS
 from detente.sources.base import BATCH_ROWS, StageContext
+
+__all__: list[str] = []
 
 BLOCK = 1 << 20
 GZIP, ZIP, EMPTY_ZIP = b"\x1f\x8b", b"PK\x03\x04", b"PK\x05\x06"

@@ -7,6 +7,9 @@ SQLDATE, actors from Actor{1,2}CountryCode (CAMEO country codes -> ISO3 via ``ac
 Actor{1,2}Type1Code as the sector, Actor{1,2}Code as the text; CAMEO attributes from the store's
 ``cameo`` table (GDELT's own Goldstein table); NumMentions/NumSources/NumArticles/AvgTone; ActionGeo
 full name and coordinates; SOURCEURL. GDELT repeats an event in later files: the store folds repeats.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 from detente import actors
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.delimited import Layout, Mapping, head_text, raw_expr, sql_str, stage_events
+
+__all__: list[str] = []
 
 NAME = "gdelt1"
 DATASET = DatasetInfo(

@@ -1,6 +1,9 @@
 """GDELT 2.0 event files: the 15-minute ``YYYYMMDDHHMMSS.export.CSV.zip`` (61 tab-separated fields, no
 header). Differs from 1.0 by an ADM2 code in each of the three geo blocks and DATEADDED as
 YYYYMMDDHHMMSS; the mapping to ``events`` is the same as for 1.0 (see ``detente.sources.gdelt``).
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import Path
 
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.gdelt import _head, columns, layout_of, stage_with
+
+__all__: list[str] = []
 
 NAME = "gdelt2"
 DATASET = DatasetInfo(

@@ -4,6 +4,9 @@ Rows/columns follow the ISO3 order of ``country_codes_clean.csv`` (shipped as
 ``detente/data/gdelt_network_countries.txt``). The matrix is symmetric, so only the upper triangle is
 stored (undirected rows, ``actor_a < actor_b``). A zero cell means no qualifying event that day and
 is not a row. ``line`` is the record number ``i * 249 + j + 1`` of the cell in the matrix.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 import pyarrow as pa
 
 from detente.sources.base import DatasetInfo, StageContext
+
+__all__: list[str] = []
 
 NAME = "gdelt_network"
 DATASET = DatasetInfo(

@@ -11,6 +11,9 @@ Actors: ``source_text``/``target_text`` keep the ICEWS name ("Military (Azerbaij
 the store resolves them with ``actors.resolution_rows``. The country column is pre-filled from
 "Source Country" so a name the resolver does not know still gets its ISO3 country.
 Event IDs repeat in the published files; the store folds repeats into one event (``reports``).
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from detente.sources.delimited import (
     sql_str,
     stage_events,
 )
+
+__all__: list[str] = []
 
 NAME = "icews"
 DATASET = DatasetInfo(

@@ -15,6 +15,9 @@ resolver (``source_text`` = the ICEWS name, e.g. "Military (Azerbaijan)"). ``eve
 of (subject, relation, object, date) (``q`` + the first 16 hex digits of the MD5 of the four fields joined
 by tabs), so a quadruple seen twice folds into one event with ``reports`` = 2. Staged with DuckDB SQL
 (``detente.sources.delimited``), like GDELT.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from detente import cameo
 from detente.sources.base import StageContext, lines
 from detente.sources.delimited import Layout, Mapping, head_text, plain_copy, raw_expr, sql_str, stage_events
 from detente.sources.icews import DATASET  # noqa: F401 (the reader contract: same dataset as the .tab reader)
+
+__all__: list[str] = []
 
 NAME = "icews_quads"
 READS_DIRECTORIES = True

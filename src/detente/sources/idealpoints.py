@@ -7,6 +7,9 @@ interval of the estimate. Ideal points reach 2023 while the bundled roll calls s
 post-war alignment; the distance of two states' points is a dyad-year measure (``alignment.ideal_distance``).
 Country-years without an estimate (the release's empty 2024 rows) and states with no code are quarantined with
 the reason.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from pathlib import Path
 from detente import actors
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, from_cow
+
+__all__: list[str] = []
 
 NAME = "un_idealpoints"
 DATASET = DatasetInfo(

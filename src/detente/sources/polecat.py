@@ -12,6 +12,9 @@ missing value is read as missing.
 ``plover_type`` is the Event Type; ``cameo_code`` is the CAMEO code the PLOVER crosswalk puts first for
 that type (``PLOVER_TO_CAMEO``), which gives the root, QuadClass and Goldstein through the store's
 ``cameo`` table. Countries are ISO3 in POLECAT; sectors are words mapped with ``actors.sector_of``.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from detente.sources.delimited import (
     sql_str,
     stage_events,
 )
+
+__all__: list[str] = []
 
 NAME = "polecat"
 DATASET = DatasetInfo(

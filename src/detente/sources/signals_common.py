@@ -1,4 +1,7 @@
-"""Shared pieces of the signal readers (UN votes, alliances, conflicts, state lists): CSV rows with line numbers."""
+"""Shared pieces of the signal readers (UN votes, alliances, conflicts, state lists): CSV rows with line numbers.
+
+Internal: helpers the signal readers share; not part of the Python API.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 
 from detente import actors
 from detente.sources.base import BATCH_ROWS, StageContext, open_text
+
+__all__: list[str] = []
 
 
 def csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str], str]]:

@@ -12,6 +12,9 @@ span: an approximation for one year, exact for sums over a deal.
 SIPRI marks non-state recipients with ``*`` and international organisations with ``**``; those deals, unknown
 parties (``unknown recipient(s)``) and names no country resolves are quarantined with the reason, so rows read =
 stored + quarantined. A value marked ``?`` (SIPRI's uncertainty flag) is read as the number beside it.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from pathlib import Path
 from detente import actors
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, csv_rows, num
+
+__all__: list[str] = []
 
 NAME = "sipri_arms"
 HEADER = ("Recipient", "Supplier", "Year of order")

@@ -1,4 +1,8 @@
-"""Correlates of War state system membership (peacesciencer's ``cow_states``): one row per spell."""
+"""Correlates of War state system membership (peacesciencer's ``cow_states``): one row per spell.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from pathlib import Path
 
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, csv_rows, from_cow, num
+
+__all__: list[str] = []
 
 NAME = "cow_states"
 DATASET = DatasetInfo(

@@ -15,6 +15,9 @@ Rows in ``signals`` (directed, ``actor_a`` = the reporter): ``trade_export`` (to
 export and an import column is two records; "rows read" counts records): a record whose partner no country resolves ("Unknown
 country", "Channel Islands") or whose value is missing is quarantined with the reason, so records read = stored +
 quarantined.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pathlib import Path
 from detente import actors
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, csv_rows, num
+
+__all__: list[str] = []
 
 NAME = "partner_trade"
 ARMSTAT = ("country", "year", "month", "export", "import_origin")

@@ -5,6 +5,9 @@ parties): kind ``armed_conflict``, item = UCDP conflict id, value = intensity (1
 2: war, 1,000+), label = incompatibility and type. A conflict-year with no state on side B (an
 intrastate conflict against a non-state group) gives one row per side-A state with ``actor_b`` NULL.
 Row accounting counts these records, not file lines.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, csv_rows, from_gw, num
+
+__all__: list[str] = []
 
 NAME = "ucdp_acd"
 DATASET = DatasetInfo(

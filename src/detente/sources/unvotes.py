@@ -3,6 +3,9 @@
 Reads a directory (or either file) holding ``un_votes.csv[.gz]`` (rcid, country, country_code ISO2,
 vote) and ``un_roll_calls.csv[.gz]`` (rcid, session, date, ...). One signal row per state and roll
 call: kind ``un_vote``, item = ``s<session>/rc<rcid>``, value 1 yes / 0.5 abstain / 0 no.
+
+Internal: a reader (``NAME``, ``DATASET``, ``sniff``, ``stage``; see :mod:`detente.sources`), used through
+``Store.ingest`` and ``detente ingest``; not part of the Python API.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 from detente import actors
 from detente.sources.base import DatasetInfo, StageContext
 from detente.sources.signals_common import Batcher, csv_rows, from_iso2, num
+
+__all__: list[str] = []
 
 NAME = "unvotes"
 READS_DIRECTORIES = True
