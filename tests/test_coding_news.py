@@ -344,3 +344,19 @@ def test_codebook_subcodes_read_off_the_object(coder):
 def test_a_host_is_visited_and_an_adjective_actor_does_not_hide_the_verb(coder):
     assert triples(coder, "Iran hosted the foreign ministers of Turkey.") == [("IRN", "TURGOV", "043"), ("TURGOV", "IRN", "042")]
     assert triples(coder, "The Turkish military staged exercises near the Greek islands.") == [("TURMIL", "GRC", "150")]
+
+
+def test_reported_acts_and_reduced_relative_clauses(coder):
+    # the reported act is the event; 'based in Geneva' leaves the diplomats in the object; the pattern
+    # '+ * &PREPOSIT1 $' may not reach back past 'said' to make Switzerland the target
+    assert triples(coder, "Switzerland said it had expelled two Russian diplomats based in Geneva.") == [
+        ("CHE", "RUSGOV", "161")]
+    # a place after the subject is no subject: 'police in Jericho confiscated'
+    assert triples(coder, "Palestinian police in Jericho confiscated weapons from Palestinian armed groups.") == [
+        ("PSECOP", "PSEUAF", "1711")]
+
+
+def test_strikes_as_light_verb_objects(coder):
+    assert triples(coder, "Armenian teachers staged a hunger strike against the government.") == [
+        ("ARMEDU", "ARMGOV", "142")]
+    assert triples(coder, "Israel carried out air strikes on Lebanon.") == [("ISR", "LBN", "195")]

@@ -39,7 +39,7 @@ _FREQUENT = (AUX | NEGATIONS | PREPOSITIONS | DETERMINERS | ADVERBS | {
     "ITS", "THEIR", "HIS", "NOT", "TWO", "NEW", "ALSO", "MORE", "OTHER", "THAN", "IF", "WHEN", "WHILE"})
 _NOUN_BEFORE = DETERMINERS | (PREPOSITIONS - {"TO"}) | {"'S"}
 # adjectives after which a verb form is a noun ('military support', 'humanitarian aid', 'air strike')
-ADJECTIVES = {"MILITARY", "FINANCIAL", "ECONOMIC", "HUMANITARIAN", "POLITICAL", "DIPLOMATIC", "NAVAL", "AIR",
+ADJECTIVES = {"HUNGER", "GENERAL", "MILITARY", "FINANCIAL", "ECONOMIC", "HUMANITARIAN", "POLITICAL", "DIPLOMATIC", "NAVAL", "AIR",
               "MORAL", "PUBLIC", "TECHNICAL", "MATERIAL", "LOGISTICAL", "FULL", "FURTHER", "MORE", "NEW"}
 # plural forms that are nouns after an adjective or noun ('air strikes', 'peace talks', 'new sanctions')
 NOUNISH = {"STRIKES", "ATTACKS", "TALKS", "PLANS", "THREATS", "DEMANDS", "PROTESTS", "CLASHES", "RAIDS",
@@ -83,6 +83,7 @@ class _Verb:
     events: list[Event] = field(default_factory=list)
     noun: bool = False
     future: bool = False  # 'will provide', 'would send': an intent (03) or a threat (13), CAMEO's reading
+    pre_stop: int = -1  # a pattern's words before the verb are sought down to (not including) this index
 
     def add(self, a: ActorRef, b: ActorRef, code: str, line: int | None, kind: str = "main") -> None:
         self.events.append(Event(a, b, code, (self.at, self.end), line, kind))
@@ -96,6 +97,7 @@ class _Verb:
 
 
 _FOREIGN_WEIGHT = 2  # a pattern written for another verb of the block applies from this many literal words on
+_PLACE_PREPS = {"IN", "AT", "FROM"}
 _LINKS = {"AND", "BUT", "OR", ",", "TO", "THEN", "THAT", "WHICH", "WHO", "ALSO", "NOR"}
 
 
@@ -280,6 +282,11 @@ class Coder:
         _refusals(words, verbs)
         verbs = [v for v in verbs if not v.noun]
         keys = keys_of(words)
+        said = -1
+        for v in verbs:  # 'Switzerland said it had expelled ...': the reported clause's patterns stop at 'said'
+            v.pre_stop = said
+            if v.form.words[0] in SPEECH_WORDS:
+                said = v.end - 1
         for k in range(len(verbs) - 1, -1, -1):
             v = verbs[k]
             limit = self._limit(words, verbs, k)
@@ -287,6 +294,11 @@ class Coder:
             if v.negated and not v.events:
                 res.negated += 1
         _drop_complements(words, verbs)
+        for k, v in enumerate(verbs):
+            # 'Switzerland said it had expelled two diplomats': the reported act is the event, not the saying
+            if v.events and v.form.words[0] in SPEECH_WORDS and all(e.code == "010" for e in v.events) and any(
+                    n.events and n.subject is v.subject and not n.direct for n in verbs[k + 1:]):
+                v.events = []
         res.events = [e for v in verbs for e in v.events]
         res.status = "coded" if res.events else "no_event"
         return res
@@ -308,6 +320,9 @@ class Coder:
                 j -= 1
             v.passive = saw_be and _participle(v.form)
             g = by_end.get(j + 1) or by_end.get(v.at)  # 'Iran today threatened': the chunk took the adverb
+            if g is None and j >= 2 and words[j - 1] in _PLACE_PREPS and words[j][:1].isalpha() and \
+                    j - 1 in by_end and words[j] not in _FUNCTION:
+                g = by_end[j - 1]  # 'Palestinian police in Jericho confiscated': the place is no subject
             if g is None and j >= 0 and words[j] == ",":
                 # an appositive between commas: 'Armenia, a founding member, said ...'
                 for back in range(j - 1, max(j - 12, -1), -1):
@@ -327,9 +342,13 @@ class Coder:
     def _limit(self, words: list[str], verbs: list[_Verb], k: int) -> int:
         """Where the verb's own object region ends: the next clause's subject, or a clause break."""
         end = len(words)
+        cur = verbs[k]
         for nxt in verbs[k + 1:]:
             if nxt.direct and nxt.subject is not None:
                 end = nxt.subject.start
+                if nxt.subject.end == nxt.at and nxt.subject.start >= cur.end and _participle_word(nxt) and \
+                        cur.form.words[0] not in SPEECH_WORDS:
+                    end = nxt.at  # 'expelled two Russian diplomats based in Geneva': the diplomats are the object
             else:
                 continue
             break
@@ -359,7 +378,7 @@ class Coder:
                 r = reach[id(p)] = any(e.kind in ("src", "tgt", "cmp") for e in p.post)
             stop = len(words) if r else limit
             if match(p.post, words, v.end, stop, 1, by_start, by_end, self.verbs.synsets, slots) and \
-                    match(p.pre, words, v.at - 1, -1, -1, by_start, by_end, self.verbs.synsets, slots):
+                    match(p.pre, words, v.at - 1, v.pre_stop, -1, by_start, by_end, self.verbs.synsets, slots):
                 if "cmp" in slots and len(slots["cmp"].members) < 2:
                     continue  # '%' wants a compound actor
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:
@@ -660,8 +679,9 @@ EVENT_NOUNS = {
     "TALKS": "046", "NEGOTIATIONS": "046", "MEETING": "040", "MEETINGS": "040", "SUMMIT": "040",
     "CONSULTATIONS": "040", "AIRSTRIKES": "195", "AIRSTRIKE": "195", "BOMBING": "195",
     "PROTEST": "141", "PROTESTS": "141", "RALLY": "141", "RALLIES": "141", "DEMONSTRATION": "141",
-    "DEMONSTRATIONS": "141",
+    "DEMONSTRATIONS": "141", "STRIKE": "143", "STRIKES": "143", "WALKOUT": "143", "BOYCOTT": "143",
 }
+_HUNGER = {"STRIKE": "142", "STRIKES": "142"}  # 'staged a hunger strike' (142), 'staged a strike' (143)
 _AIR = {"STRIKE": "195", "STRIKES": "195", "RAID": "195", "RAIDS": "195"}
 
 
@@ -671,12 +691,17 @@ def _light_noun(words: list[str], v: _Verb, limit: int) -> tuple[int, str] | Non
         return None
     for i in range(v.end, min(v.end + 5, limit)):
         w = words[i]
-        if w in EVENT_NOUNS:
-            return i, EVENT_NOUNS[w]
         if w in _AIR and i > 0 and words[i - 1] == "AIR":
             return i, _AIR[w]
+        if w in _HUNGER and i > 0 and words[i - 1] == "HUNGER":
+            return i, _HUNGER[w]
+        if w in ("STRIKE", "STRIKES") and v.form.base in ("LAUNCH", "CARRY", "CONDUCT"):
+            return None  # 'launched a strike': an attack, the verb's own code
+        if w in EVENT_NOUNS:
+            return i, EVENT_NOUNS[w]
         if w in PREPOSITIONS or w in CLAUSE_BREAK or w == ",":
             return None
+    return None
     return None
 
 
@@ -739,6 +764,12 @@ def _participle(f: VerbForm) -> bool:
     w = f.words[0] if len(f.words) == 1 else next((x for x in f.words if x.startswith(f.base[:3])), f.words[0])
     b = f.base
     return not (w == b or w.endswith("ING") or w in (b + "S", b + "ES", b[:-1] + "IES"))
+
+
+def _participle_word(v: _Verb) -> bool:
+    """'based', 'fleeing': a verb form in -ED or -ING (a reduced relative clause when no auxiliary precedes)."""
+    w = v.form.words[0]
+    return len(w) > 4 and w != v.form.base and w.endswith(("ED", "ING"))
 
 
 def _adverbs_between(words: list[str], j: int, at: int) -> int:
