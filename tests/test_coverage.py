@@ -199,3 +199,20 @@ def test_cli_votes_marks_years_with_few_shared_roll_calls(bundled_store_path):
     # the roll calls end 2020-01-14: ARM and IRN share 1 vote in 2020 (85 in 2019)
     assert (rows["2019"]["n_votes"], rows["2019"]["low_evidence"]) == ("85", "False")
     assert (rows["2020"]["n_votes"], rows["2020"]["low_evidence"]) == ("1", "True")
+
+
+def test_cli_network_names_the_covered_days_of_its_period(bundled_store_path, real_store):
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    res = CliRunner().invoke(app, ["network", "--period", "after", "--store", str(bundled_store_path), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout[res.stdout.index("{"):])
+    (cov,) = out["covered"]
+    days = real_store.con.execute("SELECT count(DISTINCT date) FROM dyad_days WHERE dataset = 'gdelt_network' AND "
+                                  "date BETWEEN ? AND ?", [cov["start"], cov["end"]]).fetchall()[0][0]
+    assert (cov["dataset"], cov["start"], cov["end"]) == ("gdelt_network", out["period"]["start"], out["period"]["end"])
+    assert cov["covered_days"] == days == 158

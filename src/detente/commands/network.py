@@ -63,6 +63,10 @@ def network_cmd(
                                                       min_days=min_days)}
     if plot:
         out["plot"] = str(network.plot(net, out["blocs"], plot))
+    from detente.coverage import answer_days
+
+    p = net.period
+    out["covered"] = [c for c in answer_days(s, p.start, p.end) if c["dataset"] == dataset]
     if format is Fmt.json:
         sys.stdout.write(to_json(out) + "\n")
         return
@@ -72,8 +76,9 @@ def network_cmd(
     if format is Fmt.csv:
         emit(edges, format)
         return
-    p, b = net.period, out["balance"]
-    emit(edges, format, title=f"{p.name} {p.start}..{p.end}: edges ({dataset})")
+    b = out["balance"]
+    days = f", {out['covered'][0]['covered_days']} covered days" if out["covered"] else ""
+    emit(edges, format, title=f"{p.name} {p.start}..{p.end}: edges ({dataset}{days}; n_days = days with data)")
     emit(out["actors"], format, title="actors")
     con = Console()
     ratio = "n/a" if b["ratio"] is None else f"{b['ratio']:.3f}"
