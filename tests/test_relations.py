@@ -102,6 +102,48 @@ def test_network_missing_day_is_null_and_partial_coverage(store):
     assert f.loc[("c", "AZE", "IRN")].score_sum == 0
 
 
+def test_active_days_and_low_evidence_are_null_aware(store, monthly):
+    """active_days: days with a row for the dyad (both directions of a day count once); low_evidence: fewer than
+    coverage.EVIDENCE_FLOOR_DAYS; NULL where the period is not covered, never 0 / False."""
+    jan = monthly.loc[("2021-01", "ARM", "AZE")]  # e01 + e02 on Jan 4 (two directions), e03 on Jan 5
+    assert (jan.n_events, jan.active_days, jan.low_evidence) == (3, 2, True)
+    mar = monthly.loc[("2021-03", "ARM", "AZE")]  # covered, no event: 0 days with data, low evidence
+    assert (mar.covered, mar.active_days, mar.low_evidence) == (True, 0, True)
+    apr = monthly.loc[("2021-04", "ARM", "AZE")]  # past coverage: no data
+    assert apr.active_days is pd.NA and apr.low_evidence is pd.NA
+    assert str(monthly.active_days.dtype) == "Int64" and str(monthly.low_evidence.dtype) == "boolean"
+    d = R.dyad_frame(store, ["ARM", "AZE"], parse("2021-01:2021-01"), dataset="ev20", directed=True, ci=False)
+    assert {(r.actor_a, r.actor_b): r.active_days for r in d.itertuples()} == {("ARM", "AZE"): 1, ("AZE", "ARM"): 2}
+
+
+def test_low_evidence_floor_is_30_days_with_data(tmp_path):
+    from detente.coverage import EVIDENCE_FLOOR_DAYS
+    from detente.store import Store
+
+    s = Store(tmp_path / "floor.duckdb")
+    day0 = date(2021, 1, 1)
+    rows = [(day0 + pd.Timedelta(days=i), "ARM", "AZE", -1.0) for i in range(30)]  # 30 days: at the floor
+    rows += [(day0 + pd.Timedelta(days=i), "ARM", "IRN", 1.0) for i in range(29)]  # 29 days: below it
+    s.con.executemany("INSERT INTO dyad_days (date, actor_a, actor_b, directed, score, dataset, file, line) "
+                      "VALUES (?, ?, ?, false, ?, 'net', 'hand', NULL)", rows)
+    s.con.execute("INSERT INTO datasets (name, title, coverage_start, coverage_end) "
+                  "VALUES ('net', 'hand-made', DATE '2021-01-01', DATE '2021-01-31')")
+    f = R.dyad_frame(s, ["ARM", "AZE", "IRN"], [Period("jan", date(2021, 1, 1), date(2021, 1, 31))], ci=False)
+    got = {(r.actor_a, r.actor_b): (r.covered_days, r.active_days, r.low_evidence) for r in f.itertuples()}
+    assert EVIDENCE_FLOOR_DAYS == 30
+    assert got == {("ARM", "AZE"): (30, 30, False), ("ARM", "IRN"): (30, 29, True), ("AZE", "IRN"): (30, 0, True)}
+    s.close()
+
+
+def test_overlapping_periods_each_get_their_days(store):
+    ps = [Period("x", date(2021, 1, 1), date(2021, 1, 7)), Period("y", date(2021, 1, 4), date(2021, 1, 10))]
+    f = R.dyad_frame(store, ["ARM", "AZE"], ps, dataset="gnet").set_index("period")
+    # ARM-AZE scores -day on every day but the 5th: x = days 1-4, 6, 7; y = days 4, 6-10
+    assert (f.loc["x"].score_sum, f.loc["x"].covered_days, f.loc["x"].active_days) == (-23, 6, 6)
+    assert (f.loc["y"].score_sum, f.loc["y"].covered_days, f.loc["y"].active_days) == (-44, 6, 6)
+    assert (f.ci_low <= f["index"]).all() and (f["index"] <= f.ci_high).all()
+
+
 def test_index_is_volume_invariant(tmp_path):
     """Doubling every score of a day (twice the news) leaves the index unchanged."""
     from detente.store import Store
