@@ -187,7 +187,7 @@ def register(app: typer.Typer) -> None:
                          "verdict": "no data" if gone else row["verdict"], "effect": row["effect"],
                          "interval": row["interval"], "datasets": gone or row["datasets"], "claim": row["claim"]})
         emit(rows, format, title="check: each claim on the window it speaks of (supported / contradicted / mixed / "
-                                 "insufficient data / no data)")
+                                 "undecided / insufficient data / no data)")
 
 
 MAX_CHECK = 200  # claims one `check` run tests
