@@ -1,21 +1,29 @@
 """detente: test what an argument says about a region's international relations against real event data.
 
-The top-level API is small: open a store, then call the stage functions on it.
+The top-level API is small: open a store, then call the stage functions on it. ``detente.open()`` opens the
+default store (``$DETENTE_STORE``, else the user data directory), building it from the bundled real data the first
+time (about 15 s).
 
+Each stage is a module: :mod:`detente.relations` (dyad x period measures), :mod:`detente.network` (signed alignment
+network, blocs), :mod:`detente.claims` (hypotheses and verdicts), :mod:`detente.coding` (news text to events). A
+module's public API is its ``__all__`` (docs/api.md).
+
+Examples
+--------
 >>> import detente
 >>> detente.__version__ == detente.version()
 True
 >>> print(", ".join(sorted(detente.__all__)))
 Store, UserError, __version__, open, version
 
-``detente.open()`` opens the default store (``$DETENTE_STORE``, else the user data directory), building it from the
-bundled real data the first time (about 15 s)::
+Armenia-Azerbaijan in the first quarter of 2021, in each dataset of the store:
 
-    store = detente.open()
-    frame = detente.relations.dyad_frame(store, ["IRN", "ARM"], periods)
-
-Each stage is a module: :mod:`detente.relations` (dyad x period measures), :mod:`detente.network` (signed alignment
-network, blocs), :mod:`detente.claims` (hypotheses and verdicts), :mod:`detente.coding` (news text to events).
+>>> from detente import periods, relations
+>>> store = detente.open(read_only=True)
+>>> frame = relations.dyad_frame(store, ["ARM", "AZE"], periods.parse("2021-01-01:2021-03-31"))
+>>> [(r.dataset, int(r.covered_days), round(r.index, 3)) for r in frame.itertuples()]
+[('gdelt_network', 89, 0.186), ('icews', 88, 2.993)]
+>>> store.close()
 """
 
 from __future__ import annotations

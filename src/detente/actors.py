@@ -783,6 +783,8 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
     the state: "the Indian Ocean basin", "the Persian Gulf" (``not_actors`` in actors.yaml), "ethnic
     Armenians", "the Azeri Muslim people".
 
+    Examples
+    --------
     >>> [(a.code, a.sector) for _s, _e, a in match_in_text("Brussels and the Kremlin disagree over the Indian Ocean.")]
     [('EU', None), ('RUS', 'GOV')]
     """

@@ -16,6 +16,8 @@ Loading validates the file's shape (actors, periods, focus, datasets) and report
 (``Hypothesis.node``); :func:`detente.claims.casefile.load_case` compiles them into tests, so this module
 imports no later stage.
 
+Examples
+--------
 >>> c = Case.from_dict({"name": "t", "actors": ["RUS", "UKR"], "periods": {"p": {"start": "2022-01-01"}}})
 >>> c.actor_codes, c.periods["p"].start.isoformat(), c.periods["p"].end is None
 (['RUS', 'UKR'], '2022-01-01', True)

@@ -4,6 +4,8 @@
 methods). The method entries are bibliographic facts (authors, title, venue); which module uses each is in
 :data:`METHODS`.
 
+Examples
+--------
 >>> sorted(METHODS)[:3]
 ['balance', 'bootstrap', 'cameo']
 >>> "Goldstein" in METHODS["goldstein"].bibtex

@@ -6,6 +6,8 @@ GW-keyed data (peacesciencer, the MID and ATOP files) ask for those numbers: :fu
 columns of printed rows (``detente --codes cow relations IRN ARM``). A code with no number in the scheme (Kosovo
 has a COW code, Palestine has none; NKR is no state) stays as it was, never silently dropped.
 
+Examples
+--------
 >>> convert("USA", "cow"), convert("RUS", "gw"), convert("ARM", "iso3")
 ('2', '365', 'ARM')
 >>> convert("NKR", "cow")

@@ -6,6 +6,8 @@ over a fixed list of 249 countries (no Kosovo), so a dyad with an actor outside 
 dyad with zero events. Beyond that, how often an actor appears is the evidence behind any number about it:
 :func:`actor_table` gives days present per dataset and actor, and :func:`low_evidence` applies the stated floor.
 
+Examples
+--------
 >>> EVIDENCE_FLOOR_DAYS
 30
 """
@@ -173,6 +175,8 @@ def describe(store: Store, actors: list[str]) -> list[dict]:
 def gaps(days: Iterable, start: date, end: date) -> list[tuple[date, date]]:
     """The runs of calendar days in ``start..end`` that are not in ``days`` (covered days), as (first, last).
 
+    Examples
+    --------
     >>> from datetime import date, timedelta
     >>> covered = [date(2021, 8, 30), date(2021, 8, 31), date(2021, 11, 1)]
     >>> gaps(covered, date(2021, 8, 30), date(2021, 11, 2))

@@ -16,6 +16,8 @@ tested on, never after the text's date ``on``:
 * a change: the year before the anchor against the year after it; a stated span ("in August 2019") against
   the same length before it (at least 90 days).
 
+Examples
+--------
 >>> a = anchors("In August 2019 India revoked the special status.", date(2024, 1, 1))[0]
 >>> (a.text, a.start, a.end, a.precision)
 ('In August 2019', datetime.date(2019, 8, 1), datetime.date(2019, 8, 31), 'month')
@@ -131,6 +133,8 @@ _DATE_PREP = re.compile(r"((?:ever\s+)?since|from|after|following|before|prior t
 def dates(s: str) -> list[tuple[int, int, date, date, str]]:
     """Dated expressions in ``s`` as (start offset, end offset, first day, last day, precision), left to right.
 
+    Examples
+    --------
     >>> [(d[2].isoformat(), d[3].isoformat(), d[4]) for d in dates("on 24 February 2022 and in late 2021")]
     [('2022-02-24', '2022-02-24', 'day'), ('2021-09-01', '2021-12-31', 'season')]
     """
@@ -205,6 +209,8 @@ def _gazetteer(s: str, actors: tuple[str, ...], on: date | None) -> list:
 def anchors(s: str, on: date, actors: tuple[str, ...] = (), previous: Anchor | None = None) -> list[Anchor]:
     """Time anchors in sentence (or clause) ``s``, left to right; ``previous`` resolves "since then".
 
+    Examples
+    --------
     >>> [(a.text, a.kind, a.start) for a in anchors("Iran has backed Armenia since 2020.", date(2024, 1, 1))]
     [('since 2020', 'since', datetime.date(2020, 1, 1))]
     """

@@ -7,6 +7,8 @@ when the text's actors pick one event; a capitalised name such as "the Zangezur 
 returned as *unresolved* so the caller can report it instead of silently ignoring it.  Format and sources:
 docs/actors.md ("Named events").
 
+Examples
+--------
 >>> ev = lookup("Abraham Accords")
 >>> ev.date.isoformat(), sorted(ev.actors)[:2]
 ('2020-09-15', ['ARE', 'BHR'])
@@ -401,6 +403,9 @@ def lookup(name: str, actors: tuple[str, ...] | list[str] = (), on: date | None 
     """The event a name denotes (exact name or alias, case- and accent-insensitive), or None.
 
     Generic phrases ("the invasion") need ``actors``; ``on`` drops events after that date.
+
+    Examples
+    --------
     >>> lookup("the Pulwama attack").date.isoformat()
     '2019-02-14'
     >>> lookup("the invasion", actors=["RUS", "UKR"]).id
@@ -436,6 +441,9 @@ def find(text: str, actors: tuple[str, ...] | list[str] = (), on: date | None = 
     before a phrase narrows it ("the 2020 war").  Capitalised names ending in an event noun that match no
     entry ("the Zangezur Summit") come back with status ``unresolved``; several equally good events,
     ``ambiguous``.
+
+    Examples
+    --------
     >>> [(m.text, m.status) for m in find("Since the invasion, and after the Zangezur Summit", ["RUS", "UKR"])]
     [('the invasion', 'resolved'), ('the Zangezur Summit', 'unresolved')]
     """

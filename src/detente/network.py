@@ -241,6 +241,8 @@ class BaseRate:
     """The world's tones in one period, by volume: a dyad is compared with the ``k`` dyads nearest to it in
     log volume (news volume sets how far a tone can drift from the crowd: a dyad seen on 3 days is often +1).
 
+    Examples
+    --------
     >>> r = BaseRate.of(pd.DataFrame({"volume": [1.0, 10, 100, 1000], "tone": [1.0, 0.5, 0.6, 0.7]}), k=3)
     >>> r.expected(500.0), r.percentile(500.0, 0.65)
     (0.6, 0.6666666666666666)
@@ -322,6 +324,8 @@ def history_window(store: Any, period: Period, dataset: str = DEFAULT_DATASET,
 def day_floor(covered_days: int, min_days: int = MIN_DAYS) -> int:
     """Days with data a dyad needs: ``min_days``, or a quarter of a short period's covered days (at least 3).
 
+    Examples
+    --------
     >>> day_floor(596), day_floor(45), day_floor(8)
     (30, 11, 3)
     """
@@ -464,6 +468,8 @@ class SignedNetwork:
 def edge_sign(value: float, ci_low: float, ci_high: float, expected: float = 0.0) -> int:
     """+1 / -1 when the interval lies wholly above / below ``expected``, else 0 (uncertain).
 
+    Examples
+    --------
     >>> edge_sign(0.9, 0.85, 0.95, expected=0.8), edge_sign(0.5, 0.4, 0.6, expected=0.8), edge_sign(0.8, 0.7, 0.9, 0.8)
     (1, -1, 0)
     """
@@ -883,6 +889,8 @@ def pagerank(W: np.ndarray, alpha: float = 0.85, tol: float = 1e-6, max_iter: in
     """PageRank of a non-negative weighted adjacency matrix by power iteration, as networkx.pagerank computes it
     (uniform teleport, dangling nodes spread uniformly, stop when the L1 change < n * tol).
 
+    Examples
+    --------
     >>> [round(float(x), 4) for x in pagerank(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0.0]]))]
     [0.4865, 0.2568, 0.2568]
     """

@@ -10,6 +10,8 @@ blocks of consecutive days the same way:
   statistic that is a ratio of daily sums is ``(num @ C) / (den @ C)`` — one matrix product, no Python loop;
 * seeds are integers or sequences (``[seed, period]``) for ``numpy.random.default_rng``: deterministic.
 
+Examples
+--------
 >>> C = counts(30, 4, 0)
 >>> C.shape, C.sum(axis=0).tolist()
 ((30, 4), [30.0, 30.0, 30.0, 30.0])

@@ -5,6 +5,8 @@
 :func:`to_polars` and :func:`to_arrow` convert any pandas frame detente returns (polars is optional: ``pip install
 polars``). :func:`short_repr` is the one-line summary the result classes print.
 
+Examples
+--------
 >>> import pandas as pd
 >>> to_arrow(pd.DataFrame({"a": [1, 2]})).num_rows
 2

@@ -9,6 +9,8 @@ store, so nothing else needs rebuilding.
 
 ``update_polecat(store, folder)`` does the same for POLECAT monthly files a user has downloaded.
 
+Examples
+--------
 >>> next_window(date(2024, 2, 23), until=date(2024, 2, 26))
 (datetime.date(2024, 2, 24), datetime.date(2024, 2, 26))
 >>> next_window(date(2024, 2, 23), until=date(2024, 2, 23)) is None

@@ -529,6 +529,8 @@ def read_article(text: str, when: date | None = None, doc: str | None = None) ->
     r"""An article as text: the first line is the title, blank lines separate paragraphs, and the first
     paragraph may open with a dateline ('BAKU, March 3 (Reuters) - ...' or 'YEREVAN — ...').
 
+    Examples
+    --------
     >>> a = read_article("Talks stall\n\nBAKU, May 2 - The government rejected the offer.\n\nIt said more.")
     >>> a.title, a.dateline, a.paragraphs
     ('Talks stall', 'BAKU', ['The government rejected the offer.', 'It said more.'])
