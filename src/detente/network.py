@@ -412,6 +412,27 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
 # ------------------------------------------------------------------------------------ the network
 @dataclass
 class SignedNetwork:
+    """A signed network of one period: ``nodes`` (actor codes), ``edges`` (one dict per dyad, see :func:`build`),
+    the ``period`` and the ``params`` it was made with.
+
+    ``matrix()`` is the symmetric signed adjacency matrix, ``edge(a, b)`` one dyad's edge, ``without(actors)`` the
+    network on the other actors, ``to_networkx()`` a networkx Graph (needs ``detente[graph]``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"actor_a": ["ARM", "ARM", "AZE"], "actor_b": ["AZE", "TUR", "TUR"],
+    ...                   "index": [-0.6, -0.3, 0.8], "ci_low": [-0.8, -0.5, 0.6], "ci_high": [-0.4, -0.1, 0.9],
+    ...                   "n_days": [40, 20, 50]})
+    >>> net = from_frame(f, ["ARM", "AZE", "TUR"])
+    >>> net.matrix().tolist()
+    [[0.0, -1.0, -1.0], [-1.0, 0.0, 1.0], [-1.0, 1.0, 0.0]]
+    >>> net.without(["TUR"]).nodes
+    ['ARM', 'AZE']
+    >>> sorted(net.to_networkx().edges(data="sign"))
+    [('ARM', 'AZE', -1), ('ARM', 'TUR', -1), ('AZE', 'TUR', 1)]
+    """
+
     nodes: list[str]
     edges: list[dict]  # see build(): actor_a, actor_b, tone, expected, strength, evidence, weight, sign, ...
     period: Period | None = None
