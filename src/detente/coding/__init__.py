@@ -94,10 +94,12 @@ def with_statements(coder: Coder) -> Coder:
 
     Examples
     --------
+    >>> text = "Armenia said Russia sold weapons to Azerbaijan."
     >>> c = with_statements(load())
-    >>> rows = code_sentence("Armenia said Azerbaijan shelled border villages.", coder=c)
-    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"], r["kind"]) for r in rows]
-    [('ARM', 'AZE', '010', 'statement'), ('ARM', 'AZE', '1124', 'main')]
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"], r["kind"]) for r in code_sentence(text, coder=c)]
+    [('ARM', 'RUS', '010', 'statement'), ('RUS', 'AZE', '061', 'main')]
+    >>> [(r["source_actor"], r["target_actor"], r["cameo_code"], r["kind"]) for r in code_sentence(text)]
+    [('RUS', 'AZE', '061', 'main')]
     >>> load().statements, c.statements
     (False, True)
     """
