@@ -12,6 +12,7 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+import re
 
 import pytest
 
@@ -74,6 +75,25 @@ def test_all_names_exist() -> None:
     bad = [f"{name}.{n}" for name in _modules() for mod in [importlib.import_module(name)]
            for n in getattr(mod, "__all__", ()) if not hasattr(mod, n)]
     assert not bad, f"named in __all__ but not defined: {', '.join(bad)}"
+
+
+def test_examples_sit_in_an_examples_section() -> None:
+    """docs/api.md renders public docstrings as numpydoc: a ``>>>`` block outside an ``Examples`` section is shown as
+    prose (and outputs such as ``[('a', 'b')]`` turn into broken cross-references under ``mkdocs --strict``)."""
+    bad = []
+    for name in _modules():
+        mod = importlib.import_module(name)
+        objs = [(name, mod)] + [(f"{name}.{n}", getattr(mod, n)) for n in getattr(mod, "__all__", ()) if hasattr(mod, n)]
+        if len(objs) == 1:
+            continue  # an internal module (empty or no __all__): not in the API reference
+        for qual, obj in objs:
+            if not (inspect.ismodule(obj) or inspect.isclass(obj) or inspect.isroutine(inspect.unwrap(obj))):
+                continue
+            doc = inspect.getdoc(obj) or ""
+            head = re.search(r"^Examples\n-{3,}$", doc, re.M)
+            if ">>>" in doc and (head is None or head.start() > doc.index(">>>")):
+                bad.append(qual)
+    assert not bad, f"put these examples under an 'Examples' / '--------' header: {', '.join(bad)}"
 
 
 @pytest.mark.xfail(strict=False, reason="issue 17 in progress: docs1-3 are adding examples module by module")
