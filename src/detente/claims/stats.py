@@ -16,6 +16,8 @@ import numpy as np
 
 from detente import resample
 
+__all__ = ["Estimate", "Fit", "mean_diff", "ratio_diff", "hac_ols", "linear_combination", "poisson_interval"]
+
 DEFAULT_B = 2000
 ALPHA = 0.05
 
@@ -38,7 +40,33 @@ def block_means(x: np.ndarray, B: int, rng: np.random.Generator, block: int | No
 
 def mean_diff(x: np.ndarray, y: np.ndarray | float, B: int = DEFAULT_B, seed: int = 0,
               alpha: float = ALPHA) -> Estimate:
-    """mean(x) - mean(y) (y a series or a constant) with a circular block bootstrap interval."""
+    """mean(x) - mean(y) (y a series or a constant) with a circular block bootstrap interval.
+
+    Parameters
+    ----------
+    x : array
+        A daily series in time order (NaN dropped).
+    y : array or float
+        A second series (resampled on its own) or a constant.
+    B : int
+        Bootstrap resamples.
+    seed : int
+        Seed of the resampling: the same seed gives the same interval.
+    alpha : float
+        1 - the interval's coverage.
+
+    Returns
+    -------
+    Estimate
+        ``effect``, ``lo``, ``hi``, ``p`` (two-sided, against 0), ``n`` and ``method``.
+
+    Examples
+    --------
+    >>> x = np.array([0.2, 0.4, 0.1, 0.5, 0.3, 0.6, 0.2, 0.4, 0.3, 0.5, 0.1, 0.4, 0.2, 0.6, 0.3, 0.5])
+    >>> e = mean_diff(x, 0.0, B=500, seed=1)
+    >>> round(e.effect, 4), e.n, round(e.lo, 4), round(e.hi, 4), round(e.p, 4)
+    (0.35, 16, 0.3375, 0.3625, 0.004)
+    """
     x = np.asarray(x, float)
     x = x[~np.isnan(x)]
     rng = np.random.default_rng(seed)
@@ -71,6 +99,31 @@ def ratio_diff(x: Parts, y: Parts | float, B: int = DEFAULT_B, seed: int = 0, pa
 
     ``paired``: x and y are the same days (two dyads in one period), resampled with the same draws; else
     each side gets its own draws. ``n`` = days with data (a non-zero denominator), the smaller side's.
+
+    Parameters
+    ----------
+    x : tuple of arrays
+        (numerator, denominator) per day, e.g. :func:`detente.relations.measure_parts`.
+    y : tuple of arrays or float
+        The other side's parts, or a constant.
+    B, seed, alpha
+        As in :func:`mean_diff`.
+    paired : bool
+        Resample x and y with the same days.
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    Tone = sum(score) / sum(|score|) over eight days: 9 / 26:
+
+    >>> num = np.array([2.0, -1, 3, 0, 1, 2, -2, 4])
+    >>> den = np.array([4.0, 2, 5, 1, 2, 3, 4, 5])
+    >>> e = ratio_diff((num, den), 0.0, B=500, seed=1)
+    >>> round(e.effect, 4), e.n, round(e.lo, 4), round(e.hi, 4), e.method
+    (0.3462, 8, 0.16, 0.5185, 'ratio of daily sums, circular block bootstrap over days (block 4, B=500)')
     """
     nx, dx = (np.asarray(v, float) for v in x)
     days_x = int(np.count_nonzero(dx))
@@ -106,6 +159,28 @@ def hac_ols(y: np.ndarray, X: np.ndarray, maxlags: int | None = None) -> Fit:
 
     Same numbers as statsmodels ``OLS(...).fit(cov_type="HAC", cov_kwds={"maxlags": L})`` (tested), without
     its import cost. Default L = floor(4 (n/100)^(2/9)), at least 1.
+
+    Parameters
+    ----------
+    y : array
+        The response, in time order.
+    X : array
+        Regressors (one column per regressor; the constant is added).
+    maxlags : int, optional
+        Newey-West lags L.
+
+    Returns
+    -------
+    Fit
+        ``params`` (constant first), ``cov`` (HAC covariance) and ``maxlags``.
+
+    Examples
+    --------
+    Five points: the OLS line is 1.4 + 0.8 x (sum of cross products 8 / sum of squares 10):
+
+    >>> fit = hac_ols(np.array([1.0, 3, 2, 5, 4]), np.array([0.0, 1, 2, 3, 4]))
+    >>> fit.params.round(6).tolist(), fit.maxlags
+    ([1.4, 0.8], 2)
     """
     y = np.asarray(y, float)
     X = np.column_stack([np.ones(len(y)), np.asarray(X, float)])
@@ -122,7 +197,28 @@ def hac_ols(y: np.ndarray, X: np.ndarray, maxlags: int | None = None) -> Fit:
 
 
 def linear_combination(res: Fit, weights: np.ndarray, alpha: float = ALPHA) -> tuple[float, float, float, float]:
-    """Estimate, interval and p-value of w'beta from a fitted (HAC) regression."""
+    """Estimate, interval and p-value of w'beta from a fitted (HAC) regression.
+
+    Parameters
+    ----------
+    res : Fit
+        From :func:`hac_ols`.
+    weights : array
+        One weight per parameter (constant first).
+    alpha : float
+        1 - the normal interval's coverage.
+
+    Returns
+    -------
+    tuple of float
+        (estimate, low, high, p).
+
+    Examples
+    --------
+    >>> fit = hac_ols(np.array([1.0, 3, 2, 5, 4]), np.array([0.0, 1, 2, 3, 4]))
+    >>> [round(v, 4) for v in linear_combination(fit, np.array([0.0, 1.0]))]  # the slope
+    [0.8, 0.6306, 0.9694, 0.0]
+    """
     w = np.asarray(weights, float)
     est = float(w @ res.params)
     se = float(math.sqrt(max(w @ res.cov @ w, 0.0)))
@@ -132,7 +228,25 @@ def linear_combination(res: Fit, weights: np.ndarray, alpha: float = ALPHA) -> t
 
 
 def poisson_interval(count: int, alpha: float = ALPHA) -> tuple[float, float]:
-    """Exact (Garwood) interval for a Poisson count."""
+    """Exact (Garwood) interval for a Poisson count.
+
+    Parameters
+    ----------
+    count : int
+        Events observed.
+    alpha : float
+        1 - the interval's coverage.
+
+    Returns
+    -------
+    tuple of float
+        (low, high) for the rate behind ``count``.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in poisson_interval(0)], [round(v, 4) for v in poisson_interval(5)]
+    ([0.0, 3.6889], [1.6235, 11.6683])
+    """
     from detente.numerics import gamma_ppf  # chi2.ppf(q, 2k) / 2 = the gamma(k) quantile
 
     lo = 0.0 if count == 0 else gamma_ppf(alpha / 2, count)
