@@ -239,3 +239,62 @@ def test_header_with_a_field_twice_is_not_guessed(tmp_path):
     assert gdelt.by_name(cols[1:], (cols,)) is None  # no GLOBALEVENTID: not this layout
     two = gdelt.columns(("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"))
     assert gdelt.by_name(two, (cols,)) is None and gdelt.by_name(two, (cols, two)) == two  # ADM2Code: 2.0 only
+
+
+def test_sigint_to_the_command_then_rerun_stores_every_event_once(tmp_path, shared):
+    """A real SIGINT to `detente update` (a child process) once its first file is verified, then a re-run: the
+    store ends with each event once and with exactly the events of an uninterrupted update."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    days = [date(2024, 2, 24), date(2024, 2, 25)]
+    path, clean = tmp_path / "sig.duckdb", tmp_path / "clean.duckdb"
+    cf = tmp_path / "case.yaml"
+    cf.write_text(CASE)
+    with GdeltServer() as srv:
+        arc = _archive(srv, shared, [date(2024, 2, 23), *days], per_slot=100, slots_per_day=4)
+        for p in (path, clean):
+            s = Store(p)
+            fetch.fetch_gdelt(2, date(2024, 2, 23), date(2024, 2, 23), tmp_path / f"seed-{p.stem}", store=s,
+                              base_url=arc.base)
+            s.close()
+        srv.latency = 0.4  # every request waits: the command is still fetching when Ctrl-C comes
+        dl = tmp_path / "dl"
+        cmd = [sys.executable, "-m", "detente", "update", "--case-file", str(cf), "--until", "2024-02-25",
+               "--base-url", arc.base, "--dest", str(dl), "--store", str(path), "-f", "json", "--workers", "1"]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list(dl.glob("*.zip")) and child.poll() is None:
+            time.sleep(0.05)
+        assert child.poll() is None, child.communicate()[1].decode()[-2000:]
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 130, err.decode()[-2000:]
+        s = Store(path)
+        try:  # what the interrupted run left: verified files ingested whole, the rest not yet
+            partial = s.con.execute("SELECT count(*) FROM events WHERE dataset = 'gdelt2' AND date > '2024-02-23'"
+                                    ).fetchall()[0][0]
+        finally:
+            s.close()
+        srv.latency = 0.0
+        again = subprocess.run(cmd, capture_output=True, timeout=600, env=env)
+        assert again.returncode == 0, again.stderr.decode()[-2000:]
+        s = Store(clean)
+        try:
+            update.update(s, _case(), until=days[-1], dest=tmp_path / "dl-clean", base_url=arc.base, verdicts=False)
+            want = s.con.execute("SELECT event_id FROM events WHERE dataset = 'gdelt2' ORDER BY 1").fetchall()
+            fresh = s.con.execute("SELECT count(*) FROM events WHERE dataset = 'gdelt2' AND date > '2024-02-23'"
+                                  ).fetchall()[0][0]
+        finally:
+            s.close()
+    s = Store(path)
+    try:
+        got = s.con.execute("SELECT event_id FROM events WHERE dataset = 'gdelt2' ORDER BY 1").fetchall()
+    finally:
+        s.close()
+    assert len(got) == len(set(got)) and got == want
+    assert 0 <= partial < fresh  # the interrupted run left work that the re-run did
