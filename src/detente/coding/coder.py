@@ -299,7 +299,13 @@ class Coder:
             if v.events and v.form.words[0] in SPEECH_WORDS and all(e.code == "010" for e in v.events) and any(
                     n.events and n.subject is v.subject and not n.direct for n in verbs[k + 1:]):
                 v.events = []
-        res.events = [e for v in verbs for e in v.events]
+        seen: set[tuple[str, str, str]] = set()
+        res.events = []
+        for e in (e for v in verbs for e in v.events):
+            key = (e.source.code, e.target.code, e.code)
+            if key not in seen:  # 'voted to expel the ambassador': one expulsion, not two
+                seen.add(key)
+                res.events.append(e)
         res.status = "coded" if res.events else "no_event"
         return res
 
@@ -530,6 +536,17 @@ _ACCUSE_OF = (
 _FORCE = {"MILITARY", "ATTACK", "STRIKE", "STRIKES", "INVADE", "INVASION", "OPERATION", "OFFENSIVE", "FORCE",
           "WAR", "BOMB", "SHELL", "RETALIATE"}
 _ARTILLERY_VERBS = {"SHELL", "BOMBARD"}
+_PROPOSALS = {"APPEAL", "APPEALS", "CALL", "CALLS", "PROPOSAL", "PROPOSALS", "OFFER", "PLAN", "DEMAND", "DEMANDS",
+              "REQUEST", "INVITATION", "ULTIMATUM", "RESOLUTION", "INITIATIVE"}
+_ENVOYS = {"AMBASSADOR", "ENVOY", "DIPLOMAT", "DIPLOMATS", "CHARGE", "ATTACHE", "CONSUL"}
+_REJECTED = (  # what is rejected -> CAMEO 12 sub-code (codebook v1.1b3)
+    ({"TALKS", "NEGOTIATIONS", "MEETING", "SUMMIT", "CONFERENCE", "DIALOGUE"}, "125"),
+    ({"MEDIATION"}, "126"),
+    ({"RESIGNATION", "RESIGN", "ELECTIONS", "ELECTION", "OUSTER"}, "1231"),
+    ({"INSPECTORS", "MONITORS", "OBSERVERS", "PEACEKEEPERS", "INSPECTIONS"}, "1245"),
+    ({"PLAN", "AGREEMENT", "DEAL", "ACCORD", "PROPOSAL"}, "127"),
+    ({"AID", "ASSISTANCE"}, "122"),
+)
 _WMD = {"NUCLEAR", "CHEMICAL", "BIOLOGICAL", "ATOMIC", "WMD"}
 _LEADERSHIP = {"RESIGNATION", "RESIGN", "OUSTER", "OUSTING", "REMOVAL", "ELECTIONS", "ELECTION", "IMPEACHMENT"}
 _FORCES = {"RESERVISTS", "FORCES", "CONSCRIPTS", "UNITS", "DIVISIONS", "BRIGADES", "RESERVES"}
@@ -550,6 +567,14 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
         for sub, cues in _ACCUSE_OF:
             if after & cues and (sub != "1124" or "CRIMES" in after or after & (cues - {"WAR"})):
                 return sub
+    if verb in ("DISMISS", "SPURN", "REBUFF", "SNUB") and code[:2] == "11" and words & _PROPOSALS:
+        code = "120"  # 'dismissed an appeal': a rejection, not a criticism
+    if code == "120":
+        for cues, sub in _REJECTED:
+            if words & cues and (sub != "127" or words & {"PEACE", "SETTLEMENT", "CEASEFIRE", "TRUCE"}):
+                return sub
+    if verb == "SUMMON" and code[:2] == "04" and words & _ENVOYS:
+        return "114"  # summoning an envoy is the formal complaint of CAMEO 114
     if code[:2] == "13" and code in ("130", "138", "1384") and words & _WMD:
         return "1385"  # threatened with nuclear weapons: attack with WMD
     if code == "130" and words & _FORCE:

@@ -83,7 +83,9 @@ def fill_null_actors(words: list[str], chs: list[Chunk], country: str, agent_wor
         if not suffix:
             continue
         head = words[c.end - 1]
-        if head not in agent_words and head not in HEADS:
+        owner = any(words[i] == "'S" and words[i - 1] in agent_words for i in range(c.start + 1, c.end + 1)
+                    if i < len(words))  # "the opposition's demand": the opposition is an actor
+        if head not in agent_words and head not in HEADS and not owner:
             continue  # 'military aid', 'police reform': the agent word only modifies another noun
         role = suffix[0].code
         code = country + role
