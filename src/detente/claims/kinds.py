@@ -22,7 +22,9 @@ from detente.claims import params as P
 from detente.claims import stats
 from detente.claims.casefile import Case, Node
 from detente.claims.data import DEFAULT_MEASURE, Dyad, Source, clip, weekly
-from detente.claims.verdict import Component, with_edge
+from detente.claims.verdict import Component, with_draws
+
+__all__ = ["KINDS", "Kind", "Run", "register"]
 
 KINDS: dict[str, type[Kind]] = {}
 MIN_DAYS = 10
@@ -32,6 +34,30 @@ Bounds = tuple[date, date]
 
 
 def register(cls: type[Kind]) -> type[Kind]:
+    """Class decorator: add a :class:`Kind` to :data:`KINDS` under its ``name``, so case files can use it.
+
+    Parameters
+    ----------
+    cls : type
+        A Kind subclass with ``name``, ``summary``, ``params`` and ``run(ctx, dataset) -> Run``.
+
+    Returns
+    -------
+    type
+        ``cls`` itself.
+
+    Examples
+    --------
+    >>> @register
+    ... class Quiet(Kind):
+    ...     name = "demo_quiet"
+    ...     summary = "a kind that tests nothing"
+    ...     def run(self, ctx, dataset):
+    ...         return Run()
+    >>> KINDS["demo_quiet"] is Quiet
+    True
+    >>> del KINDS["demo_quiet"]  # leave the registry as it was
+    """
     KINDS[cls.name] = cls
     return cls
 
@@ -211,7 +237,7 @@ def diff_component(name: str, dataset: str, est: stats.Estimate, expect: str, ma
     """A difference of daily means (``stats.mean_diff``) as a component, needing MIN_DAYS days."""
     c = Component(name, dataset, est.effect, est.lo, est.hi, est.p, est.n, expect, margin=margin,
                   min_n=MIN_DAYS, method=est.method, **kw)
-    return c if est.draws is None else with_edge(c, est.draws)
+    return c if est.draws is None else with_draws(c, est.draws)
 
 
 def fit_component(name: str, dataset: str, res: stats.Fit, weights: np.ndarray, n: int, expect: str,

@@ -1,4 +1,7 @@
-"""Kinds tested on a set of actors: alignment (named blocs vs the signed network) and influence (volume share)."""
+"""Kinds tested on a set of actors: alignment (named blocs vs the signed network) and influence (volume share).
+
+Internal: each kind is registered in :data:`detente.claims.kinds.KINDS` and used through case files (:func:`detente.claims.load_case`, ``detente claims``); not part of the Python API.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ from detente.claims.kinds import (
     diff_component,
     register,
 )
-from detente.claims.verdict import Component, with_edge
+from detente.claims.verdict import Component, with_draws
+
+__all__: list[str] = []
 
 
 @register
@@ -75,7 +80,7 @@ class Alignment(Kind):
             bs = signs[np.where(other)[0][best]]
             alt_blocs = [[a for a, s in zip(present, bs, strict=True) if s > 0],
                          [a for a, s in zip(present, bs, strict=True) if s < 0]]
-            run.components.append(with_edge(Component(
+            run.components.append(with_draws(Component(
                 name, dataset, eff, float(clo), float(chi), p, len(M), "greater", margin=0.0, min_n=4,
                 method="weighted sign agreement (weekly values minus the world's base rate) of the named "
                        f"partition minus that of the best other 2-bloc split; circular block bootstrap over weeks "

@@ -10,6 +10,8 @@ Shares are in percentage points (0-100) and are ratios of sums (the partner's fl
 with every partner in the store; partners the reader could not resolve, such as "other countries", are not in
 it). Intervals: a circular block bootstrap (:mod:`detente.resample`) over months (trade) or years (arms), each
 period resampled on its own.
+
+Internal: each kind is registered in :data:`detente.claims.kinds.KINDS` and used through case files (:func:`detente.claims.load_case`, ``detente claims``); not part of the Python API.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from detente import resample
 from detente.claims import params as P
 from detente.claims.casefile import Case, CaseError, Node
 from detente.claims.kinds import EXPECT_DIR, Context, Kind, Run, register
-from detente.claims.verdict import Component, with_edge
+from detente.claims.verdict import Component, with_draws
+
+__all__: list[str] = []
 
 MIN_MONTHS = 12
 MIN_YEARS = 3
@@ -114,7 +118,7 @@ class TradeShare(Kind):
                                           f"{self.before} and {len(da)} in {self.after} (need {MIN_MONTHS})"))
             return run
         eff, lo_, hi_, p, draws = _share_diff(na, da, nb, db, ctx.B, ctx.seed)
-        run.components.append(with_edge(Component(
+        run.components.append(with_draws(Component(
             name, dataset, eff, lo_, hi_, p, n, exp, margin=self.margin, min_n=MIN_MONTHS,
             method=f"ratio of monthly sums, circular block bootstrap over months (block "
                    f"{resample.block_length(len(da))}/{resample.block_length(len(db))}, B={ctx.B}); margin "
@@ -216,7 +220,7 @@ class ArmsSupplier(Kind):
             extra = {"share": 100 * na.sum() / da.sum(), "recipient_tiv": float(da.sum()), "unit": "share points"}
             if db is not None:
                 extra.update(before=100 * nb.sum() / db.sum(), after=extra["share"])
-            run.components.append(with_edge(Component(
+            run.components.append(with_draws(Component(
                 name, dataset, eff if ref else eff + self.share, lo if ref else lo + self.share,
                 hi if ref else hi + self.share, p, n, exp, null=0.0 if ref else self.share, margin=self.margin,
                 min_n=MIN_YEARS, period=short(w),
@@ -307,7 +311,7 @@ class IdealDistance(Kind):
             draws = resample.ratio_draws(nx, dx, Cx) - resample.ratio_draws(ny, dy, Cy)
             lo, hi = resample.interval(draws)
             vx, vy = float(nx.sum() / dx.sum()), float(ny.sum() / dy.sum())
-            run.components.append(with_edge(Component(
+            run.components.append(with_draws(Component(
                 name, dataset, vx - vy, lo, hi, resample.p_value(draws), n, exp, margin=self.margin,
                 min_n=MIN_YEARS, period=per if ref is None else f"{ref}->{per}",
                 method=f"day-weighted mean over calendar years of |ideal_a - ideal_b|, circular block bootstrap over "

@@ -11,7 +11,9 @@ from detente.claims.casefile import Case, CaseError, Hypothesis, compile_case
 from detente.claims.data import Source
 from detente.claims.evidence import strongest
 from detente.claims.kinds import COOPERATION, Context
-from detente.claims.verdict import Component, combine, decide, decide_outcomes
+from detente.claims.verdict import Component, combine, decide, decide_outcomes, with_edge
+
+__all__ = ["ClaimResult", "evaluate"]
 
 DATASET_ORDER = ("gdelt_network", "icews")
 
@@ -128,6 +130,49 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
     ``robustness``: each claim is also judged under the other cooperation measures (intensity, tone, goldstein, net in
     place of the written one) and with every period boundary moved by -/+ SHIFT_DAYS; the result's
     ``robustness`` says robust (every variant gives the same verdict) or fragile (and which variant flips it).
+
+    Parameters
+    ----------
+    store : Store, duckdb connection or Source
+        The store to read (read-only is enough).
+    case : Case
+        From :func:`detente.claims.load_case` or :func:`detente.claims.loads_case`.
+    ids : list of str, optional
+        Only these hypotheses.
+    datasets : list of str, optional
+        Only these datasets (default: the case's, else gdelt_network and icews where the store has them).
+    seed, bootstrap : int, optional
+        Override the case's seed and bootstrap resamples.
+    robustness : bool
+        Also run the measure and boundary variants (slower).
+
+    Returns
+    -------
+    list of ClaimResult
+        In the case's order; ``verdict``, ``datasets`` (per dataset: verdict and tests), ``evidence``, ``row()``.
+
+    Examples
+    --------
+    >>> import detente
+    >>> from detente.claims import loads_case
+    >>> case = loads_case('''
+    ... name: demo
+    ... actors: [ARM, AZE]
+    ... periods:
+    ...   war: {start: 2020-09-27, end: 2020-11-10}
+    ... hypotheses:
+    ...   - {id: H1, claim: they fought, kind: presence, dyad: ARM-AZE, polarity: conflictual, periods: [war]}
+    ... ''')
+    >>> store = detente.open(read_only=True)
+    >>> (res,) = evaluate(store, case)
+    >>> res.id, res.verdict
+    ('H1', 'supported')
+    >>> {d: v["verdict"] for d, v in res.datasets.items()}
+    {'gdelt_network': 'supported', 'icews': 'insufficient data'}
+    >>> c = res.datasets["gdelt_network"]["components"][0]
+    >>> c.name, c.outcome, c.effect, c.n  # 43 of the war's 45 covered days scored net conflictual
+    ('war: conflictual ARM-AZE', 'for', 43.0, 45)
+    >>> store.close()
     """
     source = store if isinstance(store, Source) else Source(store)
     compile_case(case)
@@ -227,12 +272,13 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
 
 
 def _edge(per: dict[str, dict], verdict: str) -> list[str]:
-    """The tests on the edge (``Component.edge``) whose other outcome would change the overall verdict, as
-    'dataset: test -> verdict': a verdict that another seed or B could give otherwise."""
+    """The tests on the edge (``Component.edge``, set here from their bootstrap draws) whose other outcome
+    would change the overall verdict, as 'dataset: test -> verdict': a verdict another seed or B could give."""
     out = []
     for ds, v in per.items():
         outs = [c.outcome for c in v["components"]]
         for i, c in enumerate(v["components"]):
+            with_edge(c)
             if c.edge is None:
                 continue
             alt = combine({d: decide_outcomes(outs[:i] + [c.edge] + outs[i + 1:]) if d == ds else w["verdict"]

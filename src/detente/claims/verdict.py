@@ -135,11 +135,21 @@ def end_errors(draws: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def with_edge(c: Component, draws: np.ndarray, alpha: float = 0.05, z: float = MC_Z) -> Component:
+def with_draws(c: Component, draws: np.ndarray) -> Component:
+    """Keep a test's bootstrap draws on it (not a field: never serialised) for :func:`with_edge`, which the
+    evaluation runs on the tests a verdict is printed for (not on the robustness variants'). Returns ``c``."""
+    c._draws = draws  # type: ignore[attr-defined]
+    return c
+
+
+def with_edge(c: Component, draws: np.ndarray | None = None, alpha: float = 0.05, z: float = MC_Z) -> Component:
     """Set ``c.edge`` when the test's outcome rests on the bootstrap's luck: were either interval end ``z``
     Monte-Carlo standard errors (:func:`end_errors`) lower or higher and the outcome different, ``edge`` is
     that other outcome (another seed or B could give it). Returns ``c``.
     """
+    draws = getattr(c, "_draws", None) if draws is None else draws
+    if draws is None:
+        return c
     ok = np.asarray(draws, float)
     ok = ok[np.isfinite(ok)]
     if c.outcome == "insufficient" or len(ok) < 20 or c.lo is None or c.hi is None:
