@@ -13,6 +13,9 @@ from importlib import resources
 
 # QuadClass by root code (GDELT's rule): 01-05 verbal cooperation, 06-08 material cooperation,
 # 09-14 verbal conflict, 15-20 material conflict.
+__all__ = ["QUAD_NAMES", "code_for_event_text", "codes", "goldstein", "is_code", "name", "normalize", "plover",
+           "plover_context", "quad_class", "quad_of_root", "reference_rows", "root"]
+
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
 
