@@ -374,3 +374,9 @@ def test_summoned_envoy_is_a_complaint_and_events_are_not_repeated(coder):
     assert triples(coder, "India summoned the Pakistani envoy over the border shooting.") == [("IND", "PAKGOV", "114")]
     assert triples(coder, "The parliament voted to expel the Russian ambassador.", "CHISINAU") == [
         ("MDALEG", "RUSGOV", "174")]
+
+
+def test_according_to_is_no_verb_and_suing_is_a_lawsuit(coder):
+    assert triples(coder, "Iran supplied drones to Russia, according to Ukrainian intelligence.") == [
+        ("IRN", "RUS", "0332")]
+    assert triples(coder, "A Saudi businessman is suing the United States.") == [("SAUBUS", "USA", "115")]

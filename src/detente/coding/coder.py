@@ -228,6 +228,9 @@ class Coder:
                 i += 1
                 continue
             prev = words[i - 1] if i else ""
+            if words[i] == "ACCORDING" and i + 1 < len(words) and words[i + 1] == "TO":
+                i += 1  # 'according to Ukrainian intelligence': an attribution, not an agreement (060)
+                continue
             if prev in _NOUN_BEFORE or (prev in ADJECTIVES and not {i - 1, i - 2} <= taken) or \
                     (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken and prev not in _FUNCTION):
                 i += 1  # 'the Israeli air strikes', 'new talks': a noun ('the Iranian military staged': a verb)
