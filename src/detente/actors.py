@@ -38,6 +38,8 @@ _LOWER_OK = {"of", "the", "and", "de", "al", "el", "for", "in", "on", "da", "du"
 
 @dataclass(frozen=True)
 class Actor:
+    """What a name resolves to: a code (ISO3, NKR, or an IGO such as NATO), its country and CAMEO sector."""
+
     code: str  # ISO3 for states, NKR for the Nagorno-Karabakh de facto authorities, IGO code (UNO, NATO, EU, ...)
     country: str | None  # ISO3 / NKR; None for IGOs
     sector: str | None  # CAMEO agent code: GOV, MIL, COP, JUD, LEG, OPP, BUS, MED, CVL, REB, ...

@@ -33,6 +33,8 @@ _IBIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 @dataclass
 class Source:
+    """Ibis tables ``events`` and ``dyad_days`` on one backend, and ``run(expr)`` to execute an expression to pandas."""
+
     con: Any  # an ibis backend
     events: Any
     dyad_days: Any

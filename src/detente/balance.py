@@ -31,6 +31,9 @@ __all__ = ["EXACT_LIMIT", "Frustration", "adjusted_rand", "all_optima", "correla
 
 @dataclass
 class Frustration:
+    """A two-bloc partition and its frustration: ``value``, ``labels``, the ``frustrated`` edges, and ``index``
+    (normalised balance)."""
+
     value: float  # frustrated edges (count, or total weight when weighted)
     labels: list[int]  # 0/1 bloc label per node
     method: str  # "exact" | "heuristic" | "given"

@@ -67,6 +67,9 @@ class Period:
 
 @dataclass
 class Hypothesis:
+    """One hypothesis of a case: its id, the claim in words, and its YAML node (compiled into tests by
+    :mod:`detente.claims`)."""
+
     id: str
     claim: str
     tests: list = field(default_factory=list)  # Kind instances, filled by claims.casefile.compile_case
@@ -90,6 +93,8 @@ def _items(n: Node) -> list[Node]:
 
 @dataclass
 class Case:
+    """A case: its actors (code -> name), named periods, focus dyads, hypotheses, datasets and defaults."""
+
     name: str
     title: str
     actors: dict[str, str]

@@ -26,6 +26,8 @@ __all__ = ["METHODS", "Method", "bibtex", "datasets_bibtex", "software_bibtex"]
 
 @dataclass(frozen=True)
 class Method:
+    """A method detente's numbers rest on: the modules that use it and its BibTeX entry."""
+
     used_by: str
     bibtex: str
 

@@ -57,6 +57,8 @@ class GazetteerError(UserError):
 
 @dataclass(frozen=True)
 class Event:
+    """A named interstate event: id, name, aliases, date (and end), actors, kind and a public source."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -77,6 +79,9 @@ class Event:
 
 @dataclass(frozen=True)
 class Match:
+    """An event name found in text: its span, the text, and ``status`` (resolved, ambiguous or unresolved) with
+    the event."""
+
     start: int
     end: int
     text: str

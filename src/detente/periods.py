@@ -42,6 +42,8 @@ def __getattr__(name: str) -> Any:
 
 @dataclass(frozen=True, order=True)
 class Period:
+    """A named, inclusive date range (``start`` and ``end`` both included)."""
+
     name: str
     start: date
     end: date

@@ -25,6 +25,8 @@ EARLIEST = date(1800, 1, 1)  # no dataset detente reads starts earlier (COW and 
 
 @dataclass(frozen=True)
 class Col:
+    """One column of a stored table: DuckDB type, meaning, and the checks a row must pass (required, range, pattern)."""
+
     name: str
     type: str  # DuckDB type
     help: str
@@ -37,6 +39,8 @@ class Col:
 
 @dataclass(frozen=True)
 class Table:
+    """A stored table: its purpose, columns and natural key (used to fold duplicates)."""
+
     name: str
     help: str
     cols: tuple[Col, ...]

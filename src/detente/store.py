@@ -68,6 +68,9 @@ def default_path() -> Path:
 
 @dataclass
 class IngestSummary:
+    """Row accounting of one ingested file: read = stored + quarantined + duplicate (``balanced``); ``skipped``
+    when the file was ingested before."""
+
     file: str
     dataset: str
     format: str
