@@ -378,5 +378,5 @@ def test_summoned_envoy_is_a_complaint_and_events_are_not_repeated(coder):
 
 def test_according_to_is_no_verb_and_suing_is_a_lawsuit(coder):
     assert triples(coder, "Iran supplied drones to Russia, according to Ukrainian intelligence.") == [
-        ("IRN", "RUS", "0332")]
+        ("IRN", "RUS", "072")]
     assert triples(coder, "A Saudi businessman is suing the United States.") == [("SAUBUS", "USA", "115")]

@@ -404,6 +404,9 @@ class Coder:
         if best is not None:
             p, slots = best
             code, rev, line = p.code, p.reverse_code, p.line
+            if code is not None and code.startswith("033") and v.form.base in GIVING - {"OFFER"} and \
+                    not v.future and words[v.at - 1] != "TO":
+                code = _GIVEN_ACT.get(code, code)  # 'supplied aircraft to' is the aid itself, not an intent
             if v.negated and not has_negation(p):
                 code, rev, slots = _refused_support(words, v, limit), None, {}
                 if code is None:
@@ -642,6 +645,7 @@ _GIVEN = (  # what is given -> CAMEO 07 Provide aid
     ({"GRANT", "LOAN", "LOANS", "CREDIT", "FUNDS", "FUNDING", "DOLLARS", "EUROS", "MONEY", "BUDGET"}, "071"),
     ({"AID", "ASSISTANCE"}, "070"),
 )
+_GIVEN_ACT = {"033": "070", "0331": "071", "0332": "072", "0333": "073", "0334": "074"}
 _INFORMATION = {"INFORMATION", "INTELLIGENCE", "EVIDENCE", "DATA", "FINDINGS", "DETAILS"}
 
 
