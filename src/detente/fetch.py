@@ -62,6 +62,9 @@ class FetchInterrupted(KeyboardInterrupt):  # noqa: N818 (it is a KeyboardInterr
 
 @dataclass
 class FileResult:
+    """One listed file after a fetch: ``status`` (downloaded, present, not_found, corrupt, failed), bytes,
+    attempts, the reason for a failure, and the ingest summary when a store was given."""
+
     name: str
     key: str
     status: str  # downloaded | present | not_found | corrupt | failed
@@ -77,6 +80,9 @@ class FileResult:
 
 @dataclass
 class FetchReport:
+    """What a fetch did: per-file ``results``, the expected slots the list lacks (``missing``), malformed list
+    lines, and ``summary()`` counts."""
+
     version: int
     start: date
     end: date
@@ -168,6 +174,9 @@ class RateLimit:
 
 @dataclass
 class Options:
+    """Download settings: parallel workers, request rate, timeouts, retries with backoff, size and speed bounds,
+    hosts a redirect may lead to."""
+
     workers: int = 4
     rate: float | None = None  # requests per second
     timeout: float = 30.0

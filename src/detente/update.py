@@ -101,6 +101,9 @@ def next_window(last: date | None, until: date | None = None, today: date | None
 
 @dataclass
 class Change:
+    """One claim before and after an update: verdict, effect and interval each side; ``changed`` when any
+    differs."""
+
     id: str
     claim: str
     verdict_before: str | None
@@ -124,6 +127,9 @@ class Change:
 
 @dataclass
 class UpdateResult:
+    """What an update did: the window fetched (``current`` when there was none), files, rows stored, the claim
+    changes and the strongest new events."""
+
     start: date | None
     end: date | None
     current: bool = False  # nothing to fetch: the store already covers up to `end`
