@@ -1121,29 +1121,30 @@ class Reader:
             info = self.info(dataset)
             table, a, b, sc, (w, args) = self._where(info)
             if info.kind == "events":
-                cols = ("sum(s), sum(abs(s)), count(*) FILTER (WHERE q IN (1, 2)), "
-                        "count(*) FILTER (WHERE q IN (3, 4)), count(*)")
+                cols = ("sum(s) AS value, sum(abs(s)) AS abs, count(*) FILTER (WHERE q IN (1, 2)) AS coop, "
+                        "count(*) FILTER (WHERE q IN (3, 4)) AS conf, count(*) AS n")
                 inner = (f"SELECT least({a}, {b}) AS a, greatest({a}, {b}) AS b, date, {sc} AS s, quad_class AS q "
                          f"FROM {table} WHERE {w}")
             else:
-                cols = ("sum(s), sum(abs(s)), count(*) FILTER (WHERE s > 0), count(*) FILTER (WHERE s < 0), "
-                        "count(*) FILTER (WHERE s <> 0)")
+                cols = ("sum(s) AS value, sum(abs(s)) AS abs, count(*) FILTER (WHERE s > 0) AS coop, "
+                        "count(*) FILTER (WHERE s < 0) AS conf, count(*) FILTER (WHERE s <> 0) AS n")
                 inner = (f"SELECT least({a}, {b}) AS a, greatest({a}, {b}) AS b, date, sum({sc}) AS s FROM {table} "
                          f"WHERE {w} GROUP BY ALL")
-            df = self.con.execute(
-                f"SELECT a || '|' || b AS k, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) "
-                "GROUP BY ALL", args).df()
-            df.columns = ["k", "wk", "value", "abs", "coop", "conf", "n"]
-            codes, uniq = pd.factorize(df["k"])
-            keys = np.asarray(uniq, dtype=object)
-            ab = [k.split("|", 1) for k in keys]  # split once here, not in every period's sums
-            wk = df["wk"].to_numpy(np.int64)
-            order = np.argsort(wk, kind="stable")  # by week: a period's weeks are one slice (searchsorted)
-            self._periods[key] = {"pair": codes[order], "keys": keys,
-                                  "a": np.array([x[0] for x in ab], dtype=object),
-                                  "b": np.array([x[1] for x in ab], dtype=object),
-                                  "wk": wk[order],
-                                  **{c: df[c].to_numpy(float)[order] for c in ("value", "abs", "coop", "conf", "n")}}
+            # pair codes = ranks of (a, b) and rows by week (a period's weeks are one slice, searchsorted), both
+            # from SQL: no string key per row to factorize and split; the names come from a second, small query
+            r = self.con.execute(
+                f"WITH w AS (SELECT a, b, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) GROUP BY ALL) "
+                "SELECT dense_rank() OVER (ORDER BY a, b) - 1 AS pair, wk, value, abs, coop, conf, n FROM w "
+                "ORDER BY wk", args).fetchnumpy()
+            names = self.con.execute(f"SELECT DISTINCT least({a}, {b}) AS a, greatest({a}, {b}) AS b FROM {table} "
+                                     f"WHERE {w} ORDER BY a, b", args).fetchnumpy()
+            a_names = np.asarray(names["a"], dtype=object)
+            b_names = np.asarray(names["b"], dtype=object)
+            self._periods[key] = {"pair": np.asarray(r["pair"], dtype=np.int64),
+                                  "keys": np.array([f"{x}|{y}" for x, y in zip(a_names, b_names, strict=True)],
+                                                   dtype=object),
+                                  "a": a_names, "b": b_names, "wk": np.asarray(r["wk"], dtype=np.int64),
+                                  **{c: np.asarray(r[c], dtype=float) for c in ("value", "abs", "coop", "conf", "n")}}
             if len(_WEEKLY) > 8:
                 _WEEKLY.clear()
             _WEEKLY[shared] = self._periods[key]
