@@ -27,7 +27,10 @@ same days. ``index`` = 1000 x dyad score / the absolute score of ALL internation
 dataset on the same covered days (per mille of the world's volume; event datasets use Goldstein, the
 GDELT network its daily score), so twice the world's news does not look twice as friendly. ``ci_low`` /
 ``ci_high``: 95% circular block bootstrap over covered days (``detente.resample``: block max(14, ceil(n^(1/3)))), ``n_boot``
-resamples, seeded per period: deterministic and backend independent). See docs/relations.md.
+resamples, seeded per period: deterministic and backend independent). ``active_days``: days of the period with
+a row for the dyad; ``low_evidence``: fewer than ``coverage.EVIDENCE_FLOOR_DAYS`` of them (both NULL where the
+period is not covered). On a read-only store the catalogue, the world's daily totals and the bootstrap's
+denominators are read once per store file and contents (``_memo``). See docs/relations.md.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import threading
 import warnings
 import weakref
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,25 +332,7 @@ def _pairs(n: int, directed: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(n, 1)
 
 
-def calendar(periods: list[Period]) -> pd.DataFrame:
-    """One row per (day, period) the periods cover: the equi-join key from days to periods (``_o`` = the
-    period's position in ``periods``).
-
-    Examples
-    --------
-    >>> from datetime import date
-    >>> from detente.periods import cut
-    >>> cal = calendar(cut("month", date(2020, 9, 27), date(2020, 10, 31)))
-    >>> len(cal), cal.to_dict("records")[-1]
-    (35, {'date': datetime.date(2020, 10, 31), 'period': '2020-10', '_o': 1})
-    """
-    rows = []
-    for o, p in enumerate(periods):
-        rows += [(p.start + timedelta(days=i), p.name, o) for i in range(p.days)]
-    return pd.DataFrame(rows, columns=["date", "period", "_o"])
-
-
-# -- aggregation: one Ibis expression, then NumPy ----------------------------------------------
+# -- aggregation: the dyads' daily sums (SQL, or Ibis on Spark), then NumPy ----------------------
 def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date,
           directed: bool) -> Any:
     """Rows of the requested dyads in lo..hi with actor_a/actor_b (as stored, not yet folded for undirected
