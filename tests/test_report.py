@@ -62,13 +62,22 @@ def test_case_without_testable_claims_still_renders(tiny: Store, tmp_path: Path)
     assert "no testable claims" in html and "nothing_to_test" in html
 
 
-def test_text_becomes_claims_in_the_report(tiny: Store) -> None:
+def test_text_becomes_claims_in_the_report(tiny: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from detente import claims
     from detente.extract import extract_claims
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the child's copy of the text goes
+    calls: list[int] = []
+    real = claims.evaluate
+    monkeypatch.setattr(claims, "evaluate", lambda *a, **k: calls.append(1) or real(*a, **k))
     # the claim's window (April 2021) lies inside the tiny store's data (2021-03-01..2021-05-06)
     text = ("In April 2021 Iran signed a transit deal with Armenia. "
             "Nothing in this second sentence names a state.")
     rep = report.build(tiny, text=text)
+    # tested in the child process (the other core, not here), which read a copy of the text, removed afterwards
+    assert calls == [] and list(tmp_path.glob("detente-text-*")) == []
     want = extract_claims(text)
     got = rep.data["sections"]["claims"]["items"]
     assert len(got) == len(want) >= 1

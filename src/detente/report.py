@@ -314,7 +314,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         views.remember_evaluation(cache, case_obj, views.records(results))  # as views._evaluate stores them
         pending = None
     else:
-        pending = _start_claims(store, case, case_obj, pairs, breaks)
+        pending = _start_claims(store, case, case_obj, pairs, breaks, text=text)
     s: dict[str, dict] = {}
     periods = summary["periods"]
     # the dyads come after the networks: by then the child process has marked their unusual days and breaks
@@ -541,9 +541,9 @@ def today() -> str:
 
 
 def evaluate_main(argv: list[str] | None = None) -> None:
-    """Child-process entry: ``STORE CASE [PAIRS BREAKS]`` -> on stdout one JSON line with the dyads' marks
-    (``PAIRS`` = "A-B,C-D"; unusual days and, when ``BREAKS`` is 1, structural breaks), then one with the
-    evaluated claims. The marks come first: the report's dyad section reads them while the claims run."""
+    """Child-process entry: ``STORE CASE [PAIRS BREAKS]`` (CASE: a name, a path, or ``text:FILE``) -> on stdout
+    one JSON line with the dyads' marks (``PAIRS`` = "A-B,C-D"; unusual days and, when ``BREAKS`` is 1,
+    structural breaks), then one with the evaluated claims. The marks come first: the report's dyad section reads them while the claims run."""
     import json
     import sys
 
@@ -563,7 +563,12 @@ def evaluate_main(argv: list[str] | None = None) -> None:
                 marks = {"error": str(e).splitlines()[0]}
             sys.stdout.write(json.dumps(views.jsonable(marks)) + "\n")
             sys.stdout.flush()
-        rows = views._evaluate(s, views.load_case(case), None)
+        if case.startswith("text:"):  # an analyst's text: the same claims the parent extracted from it
+            extract = views.stage("extract")
+            the_case = views.call(extract.case_from_text, Path(case[5:]).read_text(encoding="utf-8"), store=s)
+        else:
+            the_case = views.load_case(case)
+        rows = views._evaluate(s, the_case, None)
     finally:
         s.close()
     sys.stdout.write(json.dumps(rows) + "\n")
@@ -572,8 +577,8 @@ def evaluate_main(argv: list[str] | None = None) -> None:
 class Pending:
     """The claims (and the dyads' marks) being computed meanwhile, in a child process or a thread."""
 
-    def __init__(self, proc: Any = None, future: Any = None, pairs: list | None = None):
-        self.proc, self.future, self.pairs = proc, future, pairs
+    def __init__(self, proc: Any = None, future: Any = None, pairs: list | None = None, tmp: Path | None = None):
+        self.proc, self.future, self.pairs, self.tmp = proc, future, pairs, tmp  # tmp: the text's copy, if any
         self._marks: dict | None = None
 
     def marks(self) -> dict | None:
@@ -592,21 +597,31 @@ class Pending:
 
 
 def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, str]] | None = None,
-                  breaks: bool = True) -> Pending:
-    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path,
-    which also marks the dyads' unusual days and breaks first; else in a thread."""
+                  breaks: bool = True, text: str | None = None) -> Pending:
+    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, or
+    comes from ``text`` (the child extracts the same claims from a copy of it), which also marks the dyads'
+    unusual days and breaks first; else in a thread."""
     import subprocess
     import sys
+    import tempfile
 
-    if isinstance(case, str | Path) and Path(getattr(store, "path", "")).is_file():
-        code = "from detente.report import evaluate_main; evaluate_main()"
-        extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs else []
+    arg, tmp = (str(case), None) if isinstance(case, str | Path) else (None, None)
+    if Path(getattr(store, "path", "")).is_file() and (arg or text is not None):
         try:
-            proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), str(case), *extra],
+            if arg is None:
+                with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="detente-text-", delete=False,
+                                                 encoding="utf-8") as f:
+                    f.write(text)
+                tmp = Path(f.name)
+                arg = f"text:{tmp}"
+            code = "from detente.report import evaluate_main; evaluate_main()"
+            extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs else []
+            proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg, *extra],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            return Pending(proc=proc, pairs=pairs)
+            return Pending(proc=proc, pairs=pairs, tmp=tmp)
         except OSError:
-            pass
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
     side = views.cursor_store(store)
     fut = pool.submit(views._evaluate, side, case_obj, None)
@@ -633,6 +648,9 @@ def _finish_claims(handle: Pending, case_obj: Any, cache: dict) -> None:
         views.remember_evaluation(cache, case_obj, rows)
     except (UserError, ValueError, LookupError, RuntimeError, OSError):
         pass
+    finally:
+        if handle.tmp is not None:
+            handle.tmp.unlink(missing_ok=True)
 
 
 def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:
