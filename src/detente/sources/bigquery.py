@@ -26,9 +26,11 @@ bigquery``; not part of the Python API.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import re
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -169,15 +171,25 @@ class _Bad(ValueError):
     pass
 
 
-def _parse(rec: dict) -> tuple[date, str | None, str | None, bool, float, float, float, float | None]:
-    d = rec.get("date", "").strip()
+@functools.lru_cache(maxsize=1 << 16)
+def _day(d: str) -> date:
+    """The day a ``date`` field names (one date object per distinct day: millions of rows share a few)."""
     if not _DAY.fullmatch(d):
         raise _Bad(f"date {d!r} is not a YYYY-MM-DD day")
     try:
-        day = date.fromisoformat(d)
+        return date.fromisoformat(d)
     except ValueError:
         raise _Bad(f"date {d!r} is not a day of the calendar") from None
-    a, b = rec.get("actor_a", "").strip().upper() or None, rec.get("actor_b", "").strip().upper() or None
+
+
+def _code(v: str) -> str | None:
+    x = v.strip().upper()
+    return sys.intern(x) if x else None
+
+
+def _parse(rec: dict) -> tuple[date, str | None, str | None, bool, float, float, float, float | None]:
+    day = _day(rec.get("date", "").strip())
+    a, b = _code(rec.get("actor_a", "")), _code(rec.get("actor_b", ""))
     if (a is None) != (b is None):
         raise _Bad("one actor is empty: a dyad row needs both, the world row neither")
     for x in (a, b):
@@ -203,12 +215,16 @@ def _parse(rec: dict) -> tuple[date, str | None, str | None, bool, float, float,
 def stage(ctx: StageContext) -> int:
     read = 0
     directed: bool | None = None
-    seen: dict[tuple, int] = {}
-    world: dict[date, tuple[int, float, str, str | None]] = {}  # day -> (line, world_abs, raw, member)
-    dyads: dict[date, list[tuple[int, str, str, float, float, str, str | None]]] = {}
+    members = _members(ctx.path)
     multi = ctx.path.is_dir()
-    for member in _members(ctx.path):
-        name = f"{ctx.path.name}/{member.relative_to(ctx.path).as_posix()}" if multi else None
+    names = [f"{ctx.path.name}/{m.relative_to(ctx.path).as_posix()}" if multi else None for m in members]
+    # compact per row (a year of every country dyad is millions of rows): no raw text is kept; the few rows
+    # quarantined after the whole input is read get their raw text from a second pass over their file
+    world: dict[date, tuple[int, int, float]] = {}  # day -> (member, line, world_abs) of its first world row
+    dyads: dict[date, list[tuple[int, int, str, str, float, float]]] = {}  # (member, line, a, b, gs, wabs)
+    later: list[tuple[int, int, str]] = []  # (member, line, reason): quarantined once every row is read
+    for mi, member in enumerate(members):
+        name = names[mi]
         for line, raw, rec, problem in _records(member):
             read += 1
             if rec is None:
@@ -225,53 +241,79 @@ def stage(ctx: StageContext) -> int:
                 ctx.quarantine(line, raw, f"directed is {str(flag).lower()} but the first row said "
                                f"{str(directed).lower()}", name)
                 continue
-            if a is not None and b is not None and not directed and a > b:
+            if a is None or b is None:
+                if day in world:
+                    ctx.quarantine(line, raw, f"repeats the world row of line {world[day][1]} for {day}", name)
+                else:
+                    world[day] = (mi, line, wabs)
+                continue
+            if not directed and a > b:
                 ctx.quarantine(line, raw, f"an undirected row needs actor_a < actor_b ({a} > {b})", name)
                 continue
-            if (day, a, b) in seen:
-                ctx.quarantine(line, raw, f"repeats the row of line {seen[(day, a, b)]}", name)
-                continue
-            seen[(day, a, b)] = line
-            if a is None:
-                world[day] = (line, wabs, raw, name)
-            else:
-                assert b is not None
-                dyads.setdefault(day, []).append((line, a, b, gs, wabs, raw, name))
-    rows: list[dict] = []
+            dyads.setdefault(day, []).append((mi, line, a, b, gs, wabs))
+    batch = _Batch(ctx, bool(directed))
     for day in sorted(set(world) | set(dyads)):
         w = world.get(day)
         keep = []
-        for line, a, b, gs, wabs, raw, name in dyads.get(day, []):
-            if w is None:
-                ctx.quarantine(line, raw, f"no world row for {day} (the day's totals the index divides by); "
-                               "ingest the whole query result", name)
-            elif abs(wabs - w[1]) > _TOL * max(1.0, w[1]):
-                ctx.quarantine(line, raw, f"world_abs {wabs} is not the {w[1]} of the world row for {day}", name)
+        first: dict[tuple[str, str], int] = {}
+        for mi, line, a, b, gs, wabs in dyads.pop(day, []):
+            if (a, b) in first:
+                later.append((mi, line, f"repeats the row of line {first[(a, b)]}"))
+            elif w is None:
+                later.append((mi, line, f"no world row for {day} (the day's totals the index divides by); "
+                                        "ingest the whole query result"))
+            elif abs(wabs - w[2]) > _TOL * max(1.0, w[2]):
+                later.append((mi, line, f"world_abs {wabs} is not the {w[2]} of the world row for {day}"))
             else:
-                keep.append((line, a, b, gs, raw, name))
+                keep.append((mi, line, a, b, gs))
+            first.setdefault((a, b), line)
         if w is None:
             continue
-        wline, wabs, wraw, wname = w
-        rest = wabs - sum(abs(k[3]) for k in keep)
+        wmi, wline, wabs = w
+        rest = wabs - sum(abs(k[4]) for k in keep)
         if rest < -_TOL * max(1.0, wabs):
-            ctx.quarantine(wline, wraw, f"world_abs {wabs} is less than the day's dyads' |goldstein_sum| "
-                           f"({wabs - rest}); the file is not one query's output", wname)
-            for line, _a, _b, _gs, raw, name in keep:
-                ctx.quarantine(line, raw, f"the world row for {day} was quarantined", name)
+            later.append((wmi, wline, f"world_abs {wabs} is less than the day's dyads' |goldstein_sum| "
+                                      f"({wabs - rest}); the file is not one query's output"))
+            later += [(mi, line, f"the world row for {day} was quarantined") for mi, line, *_ in keep]
             continue
-        rows += [{"date": day, "actor_a": a, "actor_b": b, "directed": directed, "score": gs, "line": line}
-                 for line, a, b, gs, _raw, _name in keep]
-        rows.append({"date": day, "actor_a": WORLD, "actor_b": WORLD, "directed": directed,
-                     "score": max(rest, 0.0), "line": wline})
-        if len(rows) >= BATCH_ROWS:
-            _append(ctx, rows)
-            rows = []
-    _append(ctx, rows)
+        for _mi, line, a, b, gs in keep:
+            batch.add(day, a, b, gs, line)
+        batch.add(day, WORLD, WORLD, max(rest, 0.0), wline)
+    batch.flush()
+    _quarantine_later(ctx, members, names, later)
     return read
 
 
-def _append(ctx: StageContext, rows: list[dict]) -> None:
-    if rows:
-        ctx.append("dyad_days", pa.Table.from_pylist(rows, schema=pa.schema([
-            ("date", pa.date32()), ("actor_a", pa.string()), ("actor_b", pa.string()), ("directed", pa.bool_()),
-            ("score", pa.float64()), ("line", pa.int64())])))
+class _Batch:
+    """dyad_days rows as columns, appended every BATCH_ROWS."""
+
+    def __init__(self, ctx: StageContext, directed: bool):
+        self.ctx, self.directed = ctx, directed
+        self.cols: tuple[list, ...] = ([], [], [], [], [])
+
+    def add(self, day: date, a: str, b: str, score: float, line: int) -> None:
+        for col, v in zip(self.cols, (day, a, b, score, line), strict=True):
+            col.append(v)
+        if len(self.cols[0]) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        d, a, b, sc, ln = self.cols
+        if d:
+            self.ctx.append("dyad_days", pa.table({
+                "date": pa.array(d, pa.date32()), "actor_a": pa.array(a, pa.string()),
+                "actor_b": pa.array(b, pa.string()), "directed": pa.array([self.directed] * len(d), pa.bool_()),
+                "score": pa.array(sc, pa.float64()), "line": pa.array(ln, pa.int64())}))
+        self.cols = ([], [], [], [], [])
+
+
+def _quarantine_later(ctx: StageContext, members: list[Path], names: list[str | None],
+                      later: list[tuple[int, int, str]]) -> None:
+    """Quarantine rows found bad only after the whole input was read, with their raw text (one more pass)."""
+    by: dict[int, dict[int, str]] = {}
+    for mi, line, reason in later:
+        by.setdefault(mi, {})[line] = reason
+    for mi, wanted in sorted(by.items()):
+        for line, raw, _rec, _problem in _records(members[mi]):
+            if line in wanted:
+                ctx.quarantine(line, raw, wanted[line], names[mi])
