@@ -260,3 +260,18 @@ def test_a_dataset_that_cannot_hold_an_actor_says_no_data(bundled_store):
     assert f[["score_sum", "n_days", "index", "ci_low", "ci_high"]].isna().all(axis=None)
     ok = R.dyad_frame(bundled_store, ["ARM", "AZE"], per, dataset="gdelt_network", n_boot=50)
     assert ok.covered.iloc[0] and ok["index"].iloc[0] < 0 and ok.n_days.iloc[0] > 100
+
+
+def test_an_organisation_the_events_record_is_not_no_data(bundled_store):
+    """The actor table counts ICEWS events by country, so organisations (UNO) are not in it; ICEWS still records
+    them as actors: YEM-UNO in 2021 keeps its events (the rows counted here straight from the store), and the
+    GDELT network, which cannot hold UNO, says no data."""
+    per = [Period("2021", date(2021, 1, 1), date(2021, 12, 31))]
+    n = bundled_store.con.execute(
+        "SELECT count(*) FROM events WHERE dataset = 'icews' AND date BETWEEN '2021-01-01' AND '2021-12-31' AND "
+        "((source_actor = 'YEM' AND target_actor = 'UNO') OR (source_actor = 'UNO' AND target_actor = 'YEM'))"
+    ).fetchone()[0]
+    f = R.dyad_frame(bundled_store, ["YEM", "UNO"], per, ci=False).set_index("dataset")
+    assert n > 0 and f.loc["icews"].covered and f.loc["icews"].n_events == n
+    assert 0 < f.loc["icews"].active_days <= n
+    assert not f.loc["gdelt_network"].covered and f.loc["gdelt_network"].low_evidence is pd.NA

@@ -748,8 +748,9 @@ def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], data
 
 
 def _no_data(store: Any, info: DatasetInfo, res: pd.DataFrame) -> None:
-    """Dyads with an actor the dataset cannot hold or never records (``coverage.covers_actor``: XKX and SRB
-    in the GDELT network) are "no data": ``covered`` False and every measure NULL, never an index of 0."""
+    """Dyads with an actor the dataset cannot hold or never records (neither ``coverage.covers_actor`` nor among
+    the dataset's own actor codes: XKX and SRB in the GDELT network) are "no data": ``covered`` False and every
+    measure NULL, never an index of 0."""
     if not hasattr(store, "con"):  # a bare connection (tests' hand-made stores): no actor table to ask
         return
     from detente import coverage
@@ -763,7 +764,7 @@ def _no_data(store: Any, info: DatasetInfo, res: pd.DataFrame) -> None:
     acts = set(res.actor_a) | set(res.actor_b)
     for a in acts:
         if (info.name, a) not in seen:
-            seen[(info.name, a)] = coverage.covers_actor(store, info.name, a)
+            seen[(info.name, a)] = coverage.covers_actor(store, info.name, a) or _records(store, info, a, memo)
     gone = [a for a in sorted(acts) if not seen[(info.name, a)]]
     if not gone:
         return
@@ -772,6 +773,23 @@ def _no_data(store: Any, info: DatasetInfo, res: pd.DataFrame) -> None:
     for c in ("active_days", "low_evidence", *KIND_MEASURES[info.kind]):
         if c in res.columns:
             res.loc[m, c] = pd.NA if isinstance(res[c].dtype, pd.api.extensions.ExtensionDtype) else np.nan
+
+
+def _records(store: Any, info: DatasetInfo, actor: str, memo: dict | None) -> bool:
+    """Does ``info`` hold rows with ``actor`` as a party (its own actor codes)? The actor table counts events by
+    country, so organisations (UNO, ICC) are absent from it although ICEWS records them (YEM-UNO: 173 events)."""
+    from detente import coverage
+
+    u = coverage.universe(info.name)
+    if u is not None and actor not in u:
+        return False
+    key = ("actor_codes", info.name)
+    codes = memo.get(key) if memo is not None else None
+    if codes is None:
+        codes = frozenset((shared_reader(store) if memo is not None else Reader(store)).actors(info.name))
+        if memo is not None:
+            memo[key] = codes
+    return actor in codes
 
 
 def dyad_series(store: Any, a: str, b: str, freq: str = "month", start: str | date | None = None,
