@@ -395,7 +395,7 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
     """2.5 and 97.5 percentiles of each row's tone over block-bootstrap draws of the columns (days) of ``V``
     (dyads x days of scores); ``counts``: the draws, when the caller already has them for this many days."""
     if counts is None:
-        counts = relations.block_counts(V.shape[1], n_boot, np.random.default_rng(seed))
+        counts = relations.block_counts(V.shape[1], n_boot, seed)  # an int seed: resample.counts caches the draws
     with np.errstate(invalid="ignore", divide="ignore"):
         t = (V @ counts) / (np.abs(V) @ counts)
     # np.percentile equals np.nanpercentile on a row without NaN draws, in one call instead of one per row
@@ -843,7 +843,7 @@ def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period
             first = Pp[:, have].argmax(0)  # tone_intervals' row order: by first day with data, then dyad order
             order = have[np.lexsort((have, first))]
             if n_cov not in draws:
-                draws[n_cov] = relations.block_counts(n_cov, n_boot, np.random.default_rng(seed))
+                draws[n_cov] = relations.block_counts(n_cov, n_boot, seed)
             ci_lo, ci_hi = _tone_ci(np.ascontiguousarray(Mp[:, order].T), n_boot, seed, draws[n_cov])
             cis = {pairs[k]: (ci_lo[i], ci_hi[i]) for i, k in enumerate(order)}
         focus = [_Row(*pairs[k], int(n_p[k]), vol[k], tone[k]) for k in have if vol[k] > 0]

@@ -667,7 +667,7 @@ def hindcast(store: Any, actors: list[str] | None = None, start: Any = None, tar
                 hit = (certain != 0) & (np.sign(v) == certain)
                 hits[p] += int(hit.sum())
                 caught[p] += int((hit & changed).sum())
-        w = relations.block_counts(len(ts), n_boot, np.random.default_rng([seed, h]))
+        w = relations.block_counts(len(ts), n_boot, [seed, h])  # a sequence seed: cached by resample.counts
         res: dict[str, Any] = {"origins": len(ts), "dyad_origins": n_pairs, "steps": k, "signed_targets": n_signed,
                                "sign_changes": n_changed}
         for p in predictors:
