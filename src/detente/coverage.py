@@ -27,8 +27,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from detente.store import Store
 
-__all__ = ["EVIDENCE_FLOOR_DAYS", "actor_table", "covers_actor", "describe", "gaps", "low_evidence", "universe",
-           "window_coverage"]
+__all__ = ["EVIDENCE_FLOOR_DAYS", "actor_table", "answer_days", "covers_actor", "describe", "gaps", "low_evidence",
+           "universe", "window_coverage"]
 
 EVIDENCE_FLOOR_DAYS = 30  # an actor present on fewer days than this in a dataset and period is low-evidence
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -290,8 +290,21 @@ def rests_on(source: Any, dataset: str, dyads: Iterable[Any], start: date | None
     than the network's floor for that many covered days (``network.day_floor``: 30, or a quarter of a short
     window's covered days), so a claim's test and a network edge on the same days agree.
 
-    ``source`` is a :class:`detente.claims.data.Source` (its frames are cached and shared with the tests).
+    ``source`` is a :class:`detente.claims.data.Source` (its frames are cached and shared with the tests); the
+    answer is memoised per source (tests of one claim, and claims on the same dyads and period, share it).
     """
+    dyads = list(dict.fromkeys(dyads))
+    memo = _RESTS.setdefault(source, {})
+    key = (dataset, tuple(dyads), start, end)
+    if key not in memo:
+        memo[key] = _rests_on(source, dataset, dyads, start, end)
+    return dict(memo[key])
+
+
+_RESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Source -> {(dataset, dyads, lo, hi): answer}
+
+
+def _rests_on(source: Any, dataset: str, dyads: list, start: date | None, end: date | None) -> dict:
     from detente import network
     from detente.claims.data import clip
 
