@@ -391,6 +391,15 @@ def test_bigquery_export_ingests_to_the_same_index(tmp_path):
                                                           ("2021-03-02", "WLD", "WLD", True)]
         assert [r[4] for r in rows if r[1] == "WLD"] == [pytest.approx(0.0, abs=1e-12), pytest.approx(12.0)]
         got = _month_index(store, "gdelt_bigquery")
+        # every actor of the dataset: WLD's self-row is world volume, never an actor or a dyad
+        from detente import relations
+        from detente.periods import cut
+
+        every = relations.dyad_frame(store, None, cut("month", date(2021, 3, 1), date(2021, 3, 31)),
+                                     dataset="gdelt_bigquery", ci=False)
+        assert {(r.actor_a, r.actor_b) for r in every.itertuples()} == {
+            (a, b) for a in BQ_ACTORS for b in BQ_ACTORS if a < b}
+        assert "WLD" not in relations.known_actors(store)
         # the same events read by the gdelt1 reader into the events table: relations' own index
         _gdelt1_csv(tmp_path / "events.csv", store)
         (e,) = store.ingest([tmp_path / "events.csv"], fmt="gdelt1")

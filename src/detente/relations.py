@@ -226,7 +226,8 @@ def known_actors(store: Any) -> list[str]:
 def _known_actors(store: Any) -> list[str]:
     rows = getattr(store, "con", store).execute(
         "SELECT DISTINCT x FROM (SELECT source_actor x FROM events UNION SELECT target_actor FROM events"
-        " UNION SELECT actor_a FROM dyad_days UNION SELECT actor_b FROM dyad_days) WHERE x IS NOT NULL"
+        " UNION SELECT actor_a FROM dyad_days WHERE actor_a <> actor_b UNION SELECT actor_b FROM dyad_days"
+        " WHERE actor_a <> actor_b) WHERE x IS NOT NULL"  # a self-row (bigquery's WLD) is world volume only
     ).fetchall()
     return sorted(r[0] for r in rows)
 
@@ -352,6 +353,7 @@ def _rows(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo:
     if info.start is not None:
         t = t.filter(t.date >= info.start, t.date <= info.end)
     d = t.filter(t[a].isin(actors), t[b].isin(actors)) if actors else t
+    d = d.filter(d[a] != d[b])  # a self-row (the bigquery reader's WLD rest of the world) counts in the world only
     cols = ["date", "quad_class"] if info.kind == "events" else ["date"]
     return d.select(*cols, actor_a=d[a], actor_b=d[b], _score=d[score])  # as stored; folded by the caller
 
@@ -381,7 +383,7 @@ def _daily_duckdb(store: Any, info: DatasetInfo, actors: list[str] | None, lo: d
     an expression afresh per call, ~40 ms; the Spark test holds the two equal). Rows are filtered by
     :func:`_where`, the rule of the world totals."""
     table, a, b, sc, (w, args) = _where(info)
-    w += " AND date BETWEEN ? AND ?"
+    w += f" AND date BETWEEN ? AND ? AND {a} <> {b}"  # a self-row (bigquery's WLD) counts in the world only
     args = args + [lo, hi]
     if actors:
         w += f" AND list_contains(?, {a}) AND list_contains(?, {b})"
@@ -1027,6 +1029,7 @@ class Reader:
         if dataset not in self._actors:
             info = self.info(dataset)
             table, a, b, _, (w, args) = self._where(info)
+            w = f"{w} AND {a} <> {b}"  # a self-row (bigquery's WLD) is world volume, not an actor
             rows = self.con.execute(f"SELECT DISTINCT {a} FROM {table} WHERE {w} UNION "
                                     f"SELECT DISTINCT {b} FROM {table} WHERE {w}", args + args).fetchall()
             self._actors[dataset] = {r[0] for r in rows}
