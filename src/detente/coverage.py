@@ -265,6 +265,8 @@ def answer_days(store: Store, start: date | str | None = None, end: date | str |
     events or dyad-days: first and last day of the window, covered days of the calendar days, and the note when
     the window has gaps (the API's ``covered`` field on answers that have no per-row days of their own).
 
+    Examples
+    --------
     >>> import tempfile
     >>> from detente.store import Store
     >>> tmp = tempfile.TemporaryDirectory()
