@@ -615,10 +615,12 @@ def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, s
                 tmp = Path(f.name)
                 arg = f"text:{tmp}"
             code = "from detente.report import evaluate_main; evaluate_main()"
-            extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs else []
+            # a named case's parent builds networks and the hindcast meanwhile, so the child also marks the dyads;
+            # a text's parent has only the dyads to do: it marks them itself and the child only tests the claims
+            extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs and text is None else []
             proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg, *extra],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            return Pending(proc=proc, pairs=pairs, tmp=tmp)
+            return Pending(proc=proc, pairs=pairs if extra else None, tmp=tmp)  # pairs: a marks line comes first
         except OSError:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
