@@ -61,6 +61,8 @@ def main() -> None:
         ("PLOVER GSR, strict old scoring**", evaluate.score_plover(prod, plov_strict, strict=True)),
         ("detente gold set, tune half", evaluate.score_gold(prod, evaluate.gold_records(GOLD, "tune"))),
         ("detente gold set, holdout half", evaluate.score_gold(prod, evaluate.gold_records(GOLD, "holdout"))),
+        ("detente gold set, fresh half (written after the rules)", evaluate.score_gold(
+            prod, evaluate.gold_records(GOLD, "fresh"))),
         ("detente gold set, all", evaluate.score_gold(prod, evaluate.gold_records(GOLD))),
     ]
     print(f"dictionary load (Phoenix actors+agents, CAMEO verb patterns, detente.actors): {load_s:.2f} s; "

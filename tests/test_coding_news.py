@@ -208,10 +208,22 @@ def test_gold_set_shape():
     assert tags.count("no_event") >= 12 and tags.count("passive") >= 8 and tags.count("null_actor") >= 12
     assert all(not r.events for r in recs if "no_event" in r.tags)
     assert {len(evaluate.gold_records(GOLD, h)) for h in ("tune", "holdout")} <= {76, 77}
+    assert len(evaluate.gold_records(GOLD, "fresh")) == 30  # written after the second pass's rules
+
+
+def test_gold_set_fresh_half_floors(coder):
+    """The fresh half (G154-G183) was coded by hand before the coder ever ran on it: measured exact 0.67,
+    root 0.88, P 0.53, R 0.52 (the session-start coder: 0.61 / 0.88 / 0.47 / 0.45). Floors just below."""
+    _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD, "fresh")).as_dict(), 0.63, 0.84, 0.50)
+
+
+@pytest.mark.xfail(strict=True, reason="not met: fresh half exact 0.67, P/R 0.53/0.52 (docs/coding.md)")
+def test_gold_set_fresh_half_meets_targets(coder):
+    _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD, "fresh")).as_dict())
 
 
 def test_gold_set_no_event_sentences_left_empty(coder):
-    for half in ("tune", "holdout"):
+    for half in ("tune", "holdout", "fresh"):
         s = evaluate.score_gold(coder, evaluate.gold_records(GOLD, half)).as_dict()
         assert s["no_event_left_empty"] >= 0.9, (half, s)
 
