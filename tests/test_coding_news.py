@@ -392,3 +392,15 @@ def test_according_to_is_no_verb_and_suing_is_a_lawsuit(coder):
     assert triples(coder, "Iran supplied drones to Russia, according to Ukrainian intelligence.") == [
         ("IRN", "RUS", "072")]
     assert triples(coder, "A Saudi businessman is suing the United States.") == [("SAUBUS", "USA", "115")]
+
+
+def test_gold_set_as_a_whole_meets_targets(coder):
+    """Measured (docs/coding.md): all 183 sentences exact 0.82, root 0.93, P 0.72, R 0.72."""
+    _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD)).as_dict())
+
+
+def test_verb_code_supplement_fails_with_one_line(tmp_path):
+    bad = tmp_path / "v.txt"
+    bad.write_text("REJECT 120\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"v.txt line 1: .*'VERB \[code\]'"):
+        coding.with_verb_codes(coding.load().verbs, bad)
