@@ -13,9 +13,9 @@ from detente.claims import CaseError, evaluate, load_case
 
 VALIDATION = Path(__file__).parent / "cases" / "validation.yaml"
 TARGET = 0.90  # issue 12's bar for the whole set: not reached (docs/claims.md, "Validation set")
-FLOOR = 0.78  # the whole set today (50/64 = 0.781, B = 500, seed 1); it must not fall below
+FLOOR = 0.68  # the whole set today (57/83 = 0.687, B = 500, seed 1); it must not fall below
 FLOOR_V = 0.90  # V1-V26, the set the method was chosen on (24/26 = 0.923)
-FLOOR_BLIND = 0.65  # W1-W12 and X1-X26, written blind (9/12 and 17/26: 26/38 = 0.684)
+FLOOR_BLIND = 0.57  # W1-W12, X1-X26, Y1-Y19, written blind (9/12, 17/26, 7/19: 33/57 = 0.579)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_validation_set_is_large_and_balanced(scored):
     assert len(answers) >= 20
     assert sum(a == "contradicted" for a in answers.values()) >= 6  # false claims too, not only true ones
     assert set(answers.values()) <= {"supported", "contradicted"}
-    for part in ("W", "X"):  # written blind (after the method was chosen), never tuned on
+    for part in ("W", "X", "Y"):  # written blind (after the method was chosen), never tuned on
         new = [k for k in answers if k.startswith(part)]
         assert len(new) >= 6 and any(answers[k] == "contradicted" for k in new)
 
@@ -40,26 +40,26 @@ def test_validation_score(scored):
     answers, got = scored
     right = {k for k in answers if got[k] == answers[k]}
     wrong = {k: (answers[k], got[k]) for k in answers if k not in right}
-    for part in ("V", "W", "X"):
+    for part in ("V", "W", "X", "Y"):
         ids = [k for k in answers if k.startswith(part)]
         ok = sum(k in right for k in ids)
         print(f"validation {part}: {ok}/{len(ids)} = {ok / len(ids):.3f}")
-    blind = [k for k in answers if k[0] in "WX"]
+    blind = [k for k in answers if k[0] in "WXY"]
     score = len(right) / len(answers)
-    print(f"validation blind (W, X): {sum(k in right for k in blind)}/{len(blind)}")
+    print(f"validation blind (W, X, Y): {sum(k in right for k in blind)}/{len(blind)}")
     print(f"validation whole set: {len(right)}/{len(answers)} = {score:.3f} (target {TARGET}: "
           f"{'met' if score >= TARGET else 'not met'}); wrong: {wrong}")
     assert score >= FLOOR, wrong
     old = [k for k in answers if k.startswith("V")]
     assert sum(k in right for k in old) / len(old) >= FLOOR_V, wrong
     assert sum(k in right for k in blind) / len(blind) >= FLOOR_BLIND, wrong
-    # reversed verdicts (a true claim contradicted, a false one supported): none on V and W; on X the GDELT
-    # network's score moves the other way for JPN-KOR 2019, GRC-TUR 2020, and ICEWS puts BLR-RUS below its base
-    # rate in 2022 (docs/claims.md lists them); no more than those
+    # reversed verdicts (a true claim contradicted, a false one supported): none on V and W; on X and Y, 8
+    # (docs/claims.md lists them: intensity rising with attention in a crisis whose tone stays positive, JPN-KOR
+    # 2019, AUKUS, S-400, Mali 2022; the data moving the other way, GRC-TUR 2020, BLR-RUS 2022); no more
     reversed_ = {k for k, (a, g) in wrong.items() if {a, g} == {"supported", "contradicted"}}
     print(f"validation reversed: {sorted(reversed_)}")
     assert not {k for k in reversed_ if k[0] in "VW"}, reversed_
-    assert len(reversed_) <= 4, reversed_
+    assert len(reversed_) <= 8, reversed_
 
 
 def test_intensity_sees_a_change_from_a_saturated_level(bundled_store):
