@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 LO, HI = date(2018, 1, 1), date(2024, 2, 23)
-WORK = Path("/tmp/detente-bench")
+WORK = Path(__import__("os").environ.get("DETENTE_BENCH_DIR", "/tmp/detente-bench"))
 
 
 def generate(proto_store: Path, n: int) -> Path:

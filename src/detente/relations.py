@@ -41,7 +41,7 @@ import threading
 import warnings
 import weakref
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -370,20 +370,29 @@ def _measures(d: Any, kind: str) -> dict[str, Any]:
     return aggs
 
 
+SUMMED = ("value", "_nn", *EVENT_MEASURES[:5], "n_days")  # the daily columns that add up over days and folds
+
+
 def _daily_expr(src: backends.Source, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date,
                 directed: bool) -> Any:
-    """The one aggregation every backend runs: the measures' sums per day and stored (actor_a, actor_b) pair.
-    Periods, the undirected fold and the bootstrap are sums of these rows (:func:`_from_daily`)."""
+    """The aggregation as an Ibis expression (the Spark backend): the measures' sums per day and dyad, undirected
+    dyads folded onto (least, greatest) after a first group-by on the stored order (so the fold runs over daily
+    rows, not events). Periods and the bootstrap are sums of these rows (:func:`_from_daily`)."""
+    import ibis
+
     d = _rows(src, info, actors, lo, hi, directed)
-    return d.group_by(["date", "actor_a", "actor_b"]).agg(**_measures(d, info.kind))
+    g = d.group_by(["date", "actor_a", "actor_b"]).agg(**_measures(d, info.kind))
+    if directed:
+        return g
+    g = g.mutate(actor_a=ibis.least(g.actor_a, g.actor_b), actor_b=ibis.greatest(g.actor_a, g.actor_b))
+    return g.group_by(["date", "actor_a", "actor_b"]).agg(**{c: g[c].sum() for c in SUMMED if c in g.columns})
 
 
-def _daily_duckdb(store: Any, info: DatasetInfo, actors: list[str] | None, lo: date, hi: date) -> pa.Table:
-    """:func:`_daily_expr` as one DuckDB query on the store's connection, for the default backend (Ibis compiles
-    an expression afresh per call, ~40 ms; the Spark test holds the two equal). Rows are filtered by
-    :func:`_where`, the rule of the world totals."""
+def _daily_sql(info: DatasetInfo, actors: list[str] | None, lo: date, hi: date, directed: bool) -> tuple[str, list]:
+    """:func:`_daily_expr` as DuckDB SQL (Ibis compiles an expression afresh per call, ~40 ms; the Spark test
+    holds the two equal). Rows are filtered by :func:`_where`, the rule of the world totals."""
     table, a, b, sc, (w, args) = _where(info)
-    w += f" AND date BETWEEN ? AND ? AND {a} <> {b}"  # a self-row (bigquery's WLD) counts in the world only
+    w += " AND date BETWEEN ? AND ?"
     args = args + [lo, hi]
     if actors:
         w += f" AND list_contains(?, {a}) AND list_contains(?, {b})"
@@ -391,14 +400,42 @@ def _daily_duckdb(store: Any, info: DatasetInfo, actors: list[str] | None, lo: d
     if info.kind == "events":
         m = (", count(*) AS n_events" + "".join(f", count(*) FILTER (WHERE quad_class = {k}) AS {c}"
                                                 for k, c in enumerate(EVENT_MEASURES[1:5], start=1)))
+        cols = ("value", "_nn", *EVENT_MEASURES[:5])
     else:
-        m = ", count(*) AS n_days"
-    con = getattr(store, "con", store)
-    # execute, not sql: it also runs after an earlier statement on the cursor left a result unfetched
-    cols = con.execute(f"SELECT date, {a} AS actor_a, {b} AS actor_b, sum({sc}) AS value, count({sc}) AS _nn{m} "
-                       f"FROM {table} WHERE {w} GROUP BY ALL", args).fetchnumpy()
-    return pa.table({k: pa.array(np.ma.getdata(v), mask=np.ma.getmaskarray(v) if np.ma.isMaskedArray(v) else None)
-                     for k, v in cols.items()})
+        m, cols = ", count(*) AS n_days", ("value", "_nn", "n_days")
+    sql = (f"SELECT date, {a} AS actor_a, {b} AS actor_b, sum({sc}) AS value, count({sc}) AS _nn{m} "
+           f"FROM {table} WHERE {w} GROUP BY ALL")
+    if not directed:
+        sql = ("SELECT date, least(actor_a, actor_b) AS actor_a, greatest(actor_a, actor_b) AS actor_b, "
+               + ", ".join(f"sum({c}) AS {c}" for c in cols) + f" FROM ({sql}) GROUP BY ALL")
+    return sql, args
+
+
+def _fetch(store: Any, sql: str, args: list) -> pa.Table:
+    """The rows as Arrow. ``execute``, not ``con.sql``: ``sql`` refuses to run while an earlier statement on the
+    cursor has an unfetched result. Its warning that Arrow from ``execute`` copies the rows once more is silenced:
+    strings come ~4x faster as Arrow than through ``fetchnumpy``, copy included."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result makes an extra copy",
+                                category=UserWarning)
+        return getattr(store, "con", store).execute(sql, args).to_arrow_table()
+
+
+def _duckdb_sums(store: Any, info: DatasetInfo, actors: list[str] | None, periods: list[Period], directed: bool,
+                 daily: bool) -> pa.Table:
+    """The daily sums (``daily``: the bootstrap needs them), else the same rows summed per period position
+    ``_o`` in the engine with their count as ``active_days`` (a world-wide frame has far fewer period cells
+    than dyad-days: this is what scales to 100M events)."""
+    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+    sql, args = _daily_sql(info, actors, lo, hi, directed)
+    if daily:
+        return _fetch(store, sql, args)
+    cal = [(p.start + timedelta(days=i), o) for o, p in enumerate(periods) for i in range(p.days)]
+    cols = ("value", "_nn", *EVENT_MEASURES[:5]) if info.kind == "events" else ("value", "_nn", "n_days")
+    sql = ("SELECT c._o, d.actor_a, d.actor_b, " + ", ".join(f"sum(d.{c}) AS {c}" for c in cols)
+           + f", count(*) AS active_days FROM ({sql}) d JOIN (SELECT unnest(?::DATE[]) AS date, "
+           "unnest(?::BIGINT[]) AS _o) c ON c.date = d.date GROUP BY ALL")
+    return _fetch(store, sql, args + [[d for d, _ in cal], [o for _, o in cal]])
 
 
 def _np_days(values: Any) -> np.ndarray:
@@ -429,8 +466,9 @@ def _column(tb: pa.Table, name: str, dtype: Any = np.float64) -> np.ndarray:
 def _from_daily(tb: pa.Table, info: DatasetInfo, acts: list[str], periods: list[Period], directed: bool,
                 world: tuple[np.ndarray, np.ndarray], ci: bool, n_boot: int, seed: int,
                 memo: dict | None) -> pd.DataFrame:
-    """The dyad x period frame from the daily sums ``tb`` (:func:`_daily_expr`) and the world's covered days
-    ``world`` (:func:`_world_arrays`): every sum, the days with data and the bootstrap interval in NumPy."""
+    """The dyad x period frame from the daily sums ``tb`` (:func:`_daily_expr`, or :func:`_duckdb_sums`' period
+    cells when no interval is asked) and the world's covered days ``world`` (:func:`_world_arrays`): every sum,
+    the days with data and the bootstrap interval in NumPy."""
     n_per = len(periods)
     ia, ib = _pairs(len(acts), directed)
     n_pairs = len(ia)
@@ -444,6 +482,16 @@ def _from_daily(tb: pa.Table, info: DatasetInfo, acts: list[str], periods: list[
             for c in ("actor_a", "actor_b"))
     if len(i) and ((i < 0).any() or (j < 0).any() or (slot[i, j] < 0).any()):
         raise AssertionError("an aggregated dyad lies outside the universe")
+    if "_o" in tb.column_names:  # summed per period in the engine (no interval asked)
+        pos = tb.column("_o").to_numpy().astype(np.int64) * n_pairs + slot[i, j] if len(i) else np.zeros(0, np.int64)
+        sums = {c: np.bincount(pos, weights=_column(tb, c), minlength=size).astype(np.int64)
+                for c in (*(EVENT_MEASURES[:5] if info.kind == "events" else ("n_days",)), "active_days")}
+        sums["value"] = np.bincount(pos, weights=_column(tb, "value"), minlength=size)
+        days, wabs = world
+        _d0, _d1, per_days, per_world = _period_world(days, wabs, periods)
+        res = _assemble(sums, per_days, per_world, acts, periods, directed, info.kind)
+        res["ci_low"] = res["ci_high"] = np.nan
+        return res
     rday = _np_days(tb.column("date").to_numpy(zero_copy_only=False)) if len(i) else _np_days([])
     order = np.argsort(rday, kind="stable")
     rday, pair = rday[order], slot[i, j][order] if len(i) else np.zeros(0, np.int64)
@@ -460,9 +508,8 @@ def _from_daily(tb: pa.Table, info: DatasetInfo, acts: list[str], periods: list[
 
     sums = {c: dense(c, np.int64) for c in (EVENT_MEASURES[:5] if info.kind == "events" else ("n_days",))}
     sums["value"] = dense("value")
-    span_days = int(rday[-1].astype(np.int64) - rday[0].astype(np.int64)) + 1 if len(rday) else 1
-    cell = pos * span_days + (rday[idx].astype(np.int64) - (rday[0].astype(np.int64) if len(rday) else 0))
-    sums["active_days"] = np.bincount(np.unique(cell) // span_days, minlength=size).astype(np.int64)
+    # the rows are unique per day and (folded) dyad, so a cell's days with data are its rows
+    sums["active_days"] = np.bincount(pos, minlength=size).astype(np.int64)
     days, wabs = world
     d0, d1, per_days, per_world = _period_world(days, wabs, periods)
     res = _assemble(sums, per_days, per_world, acts, periods, directed, info.kind)
@@ -728,7 +775,7 @@ def dyad_frame(store: Any, actors: list[str] | None, periods: list[Period], data
         if info.kind != "events" and directed and not info.directed:
             raise UserError(f"{info.name} holds undirected scores only; drop --directed for it")
         if backend == "duckdb":
-            tb = _daily_duckdb(store, info, acts, lo, hi)
+            tb = _duckdb_sums(store, info, acts, periods, directed, daily=ci)
         else:  # Spark: the same aggregation as an Ibis expression (imported only here: ibis takes ~0.7 s)
             from detente import backends
 
