@@ -299,10 +299,17 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         timings[name] = round(time.perf_counter() - t, 3)
         return out
 
+    # a text's claims are tested in the child, which extracts them itself: start it before the parent does
+    early = _spawn_child(store, None, None, breaks, text) if text is not None and results is None else None
     if text is not None:
-        extract = views.stage("extract")
-        case = views.call(extract.case_from_text, text, store=store) if hasattr(extract, "case_from_text") else \
-            extract.extract_claims(text)
+        try:
+            extract = views.stage("extract")
+            case = views.call(extract.case_from_text, text, store=store) if hasattr(extract, "case_from_text") \
+                else extract.extract_claims(text)
+        except BaseException:
+            if early is not None:
+                early.cancel()
+            raise
     try:
         case_obj = views.load_case(case, cache)
         summary = views.case_summary(case_obj)
@@ -314,7 +321,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         views.remember_evaluation(cache, case_obj, views.records(results))  # as views._evaluate stores them
         pending = None
     else:
-        pending = _start_claims(store, case, case_obj, pairs, breaks, text=text)
+        pending = early or _start_claims(store, case, case_obj, pairs, breaks, text=text)
     s: dict[str, dict] = {}
     periods = summary["periods"]
     # the dyads come after the networks: by then the child process has marked their unusual days and breaks
@@ -581,6 +588,16 @@ class Pending:
         self.proc, self.future, self.pairs, self.tmp = proc, future, pairs, tmp  # tmp: the text's copy, if any
         self._marks: dict | None = None
 
+    def cancel(self) -> None:
+        """Stop the child (the report failed before it needed it) and remove the text's copy."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            self.proc.stdout.close()
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
     def marks(self) -> dict | None:
         """The child's marks ({"info", "by_pair"} or {"error"}), or None when it did not compute them."""
         if self.proc is None or not self.pairs:
@@ -601,35 +618,46 @@ def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, s
     """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, or
     comes from ``text`` (the child extracts the same claims from a copy of it), which also marks the dyads'
     unusual days and breaks first; else in a thread."""
-    import subprocess
-    import sys
-    import tempfile
-
-    arg, tmp = (str(case), None) if isinstance(case, str | Path) else (None, None)
-    if Path(getattr(store, "path", "")).is_file() and (arg or text is not None):
-        try:
-            if arg is None:
-                with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="detente-text-", delete=False,
-                                                 encoding="utf-8") as f:
-                    f.write(text)
-                tmp = Path(f.name)
-                arg = f"text:{tmp}"
-            code = "from detente.report import evaluate_main; evaluate_main()"
-            # a named case's parent builds networks and the hindcast meanwhile, so the child also marks the dyads;
-            # a text's parent has only the dyads to do: it marks them itself and the child only tests the claims
-            extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs and text is None else []
-            proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg, *extra],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            return Pending(proc=proc, pairs=pairs if extra else None, tmp=tmp)  # pairs: a marks line comes first
-        except OSError:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
+    child = _spawn_child(store, case if isinstance(case, str | Path) else None, pairs, breaks, text)
+    if child is not None:
+        return child
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
     side = views.cursor_store(store)
     fut = pool.submit(views._evaluate, side, case_obj, None)
     fut.add_done_callback(lambda _f: side.con.close())
     pool.shutdown(wait=False)
     return Pending(future=fut)
+
+
+def _spawn_child(store: Any, case: str | Path | None, pairs: list[tuple[str, str]] | None, breaks: bool,
+                 text: str | None) -> Pending | None:
+    """The child process of :func:`evaluate_main` for a named case (``case``) or a ``text`` (read from a temporary
+    copy; the child extracts the same claims from it), or None when the store is not a file or no process starts.
+    A named case's child also marks ``pairs`` first (its parent builds the networks and the hindcast meanwhile);
+    a text's parent has only the dyads to do and marks them itself."""
+    import subprocess
+    import sys
+    import tempfile
+
+    if not Path(getattr(store, "path", "")).is_file() or (case is None and text is None):
+        return None
+    tmp = None
+    try:
+        if case is None:
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="detente-text-", delete=False,
+                                             encoding="utf-8") as f:
+                f.write(text)
+            tmp = Path(f.name)
+        arg = f"text:{tmp}" if tmp is not None else str(case)
+        extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs and tmp is None else []
+        code = "from detente.report import evaluate_main; evaluate_main()"
+        proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg, *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        return Pending(proc=proc, pairs=pairs if extra else None, tmp=tmp)  # pairs: a marks line comes first
+    except OSError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        return None
 
 
 def _finish_claims(handle: Pending, case_obj: Any, cache: dict) -> None:
@@ -640,7 +668,8 @@ def _finish_claims(handle: Pending, case_obj: Any, cache: dict) -> None:
     try:
         if handle.proc is not None:
             handle.marks()  # past the marks line, if there is one
-            out = handle.proc.stdout.read()
+            with handle.proc.stdout:
+                out = handle.proc.stdout.read()
             handle.proc.wait()
             if handle.proc.returncode != 0 or not out.strip():
                 return
