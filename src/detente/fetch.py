@@ -702,6 +702,10 @@ def ingest_one(store: Any, path: Path, fmt: str, actors: Sequence[str] | None) -
     except (StoreError, ValueError, OSError, zipfile.BadZipFile) as e:
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return {"file": path.name, "error": msg}
+    except RuntimeError as e:  # Ctrl-C inside a DuckDB query comes back as "Query interrupted", not KeyboardInterrupt
+        if "Query interrupted" in str(e) and not limits.terminated():
+            raise KeyboardInterrupt from None
+        raise
     finally:
         if tmp is not None:
             scratch.__exit__(None, None, None)

@@ -345,6 +345,8 @@ class Store:
             _quiet(self.con, "ROLLBACK")  # DuckDB may have aborted it already: never mask the real error
             if limits.terminated():
                 raise limits.Terminated(143) from None
+            if not isinstance(e, KeyboardInterrupt) and _interrupted(e):
+                raise KeyboardInterrupt from None  # Ctrl-C inside a query: DuckDB swallowed the KeyboardInterrupt
             if isinstance(e, StoreError | KeyboardInterrupt | SystemExit):
                 raise
             if isinstance(e, limits.LimitError):
@@ -642,6 +644,19 @@ def rebuild(path: Path, build: Callable[[Path], None]) -> None:
     finally:
         for p in (new, Path(str(new) + ".wal")):
             p.unlink(missing_ok=True)
+
+
+def _interrupted(e: BaseException | None) -> bool:
+    """Whether ``e`` or an exception it arose from is a Ctrl-C that DuckDB turned into an error: a SIGINT inside
+    a query gives RuntimeError/InterruptException "Query interrupted" instead of KeyboardInterrupt (SIGTERM is
+    told apart before this, by ``limits.terminated``)."""
+    for _ in range(16):
+        if e is None:
+            return False
+        if isinstance(e, KeyboardInterrupt) or "Query interrupted" in str(e):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
 
 
 def _quiet(con: duckdb.DuckDBPyConnection, sql: str) -> None:
