@@ -400,14 +400,13 @@ def _daily_sql(info: DatasetInfo, actors: list[str] | None, lo: date, hi: date, 
     if info.kind == "events":
         m = (", count(*) AS n_events" + "".join(f", count(*) FILTER (WHERE quad_class = {k}) AS {c}"
                                                 for k, c in enumerate(EVENT_MEASURES[1:5], start=1)))
-        cols = ("value", "_nn", *EVENT_MEASURES[:5])
     else:
-        m, cols = ", count(*) AS n_days", ("value", "_nn", "n_days")
-    sql = (f"SELECT date, {a} AS actor_a, {b} AS actor_b, sum({sc}) AS value, count({sc}) AS _nn{m} "
+        m = ", count(*) AS n_days"
+    # undirected: fold on every row in the one group-by (measured at 3M synthetic events: 0.5 s, against 0.9 s
+    # for a group-by on the stored order and a second one folding its daily rows)
+    x, y = (a, b) if directed else (f"least({a}, {b})", f"greatest({a}, {b})")
+    sql = (f"SELECT date, {x} AS actor_a, {y} AS actor_b, sum({sc}) AS value, count({sc}) AS _nn{m} "
            f"FROM {table} WHERE {w} GROUP BY ALL")
-    if not directed:
-        sql = ("SELECT date, least(actor_a, actor_b) AS actor_a, greatest(actor_a, actor_b) AS actor_b, "
-               + ", ".join(f"sum({c}) AS {c}" for c in cols) + f" FROM ({sql}) GROUP BY ALL")
     return sql, args
 
 
