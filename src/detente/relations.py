@@ -392,7 +392,7 @@ def _daily_sql(info: DatasetInfo, actors: list[str] | None, lo: date, hi: date, 
     """:func:`_daily_expr` as DuckDB SQL (Ibis compiles an expression afresh per call, ~40 ms; the Spark test
     holds the two equal). Rows are filtered by :func:`_where`, the rule of the world totals."""
     table, a, b, sc, (w, args) = _where(info)
-    w += " AND date BETWEEN ? AND ?"
+    w += f" AND date BETWEEN ? AND ? AND {a} <> {b}"  # a self-row (bigquery's WLD) counts in the world only
     args = args + [lo, hi]
     if actors:
         w += f" AND list_contains(?, {a}) AND list_contains(?, {b})"
