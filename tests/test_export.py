@@ -400,6 +400,9 @@ def test_bigquery_export_ingests_to_the_same_index(tmp_path):
         assert {(r.actor_a, r.actor_b) for r in every.itertuples()} == {
             (a, b) for a in BQ_ACTORS for b in BQ_ACTORS if a < b}
         assert "WLD" not in relations.known_actors(store)
+        from detente import coverage
+
+        assert "WLD" not in set(coverage.actor_table(store)["actor"])
         # the same events read by the gdelt1 reader into the events table: relations' own index
         _gdelt1_csv(tmp_path / "events.csv", store)
         (e,) = store.ingest([tmp_path / "events.csv"], fmt="gdelt1")

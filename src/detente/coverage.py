@@ -83,8 +83,8 @@ def actor_table(store: Store) -> pd.DataFrame:
         return _SHARED[shared]
     frame = store.con.execute("""
         WITH sides AS (
-          SELECT dataset, actor_a AS actor, date FROM dyad_days UNION ALL
-          SELECT dataset, actor_b, date FROM dyad_days UNION ALL
+          SELECT dataset, actor_a AS actor, date FROM dyad_days WHERE actor_a <> actor_b UNION ALL
+          SELECT dataset, actor_b, date FROM dyad_days WHERE actor_a <> actor_b UNION ALL
           SELECT dataset, source_country, date FROM events WHERE source_country IS NOT NULL UNION ALL
           SELECT dataset, target_country, date FROM events WHERE target_country IS NOT NULL)
         SELECT dataset, actor, min(date) AS first_day, max(date) AS last_day, count(DISTINCT date) AS days
