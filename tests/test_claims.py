@@ -353,6 +353,9 @@ def test_bad_yaml_and_bad_dates():
         loads_case("name: t\nactors: [AAA\n", "bad.yaml")
     with pytest.raises(CaseError, match=r"bad.yaml:3: periods.p1.end: '2020-13-01' is not a date; expected YYYY"):
         loads_case("name: t\nactors: [AAA]\nperiods: {p1: {end: '2020-13-01'}}\nhypotheses: []\n", "bad.yaml")
+    # an unquoted impossible day is read by YAML as a timestamp that fails: the same one line, not a bare ValueError
+    with pytest.raises(CaseError, match=r"bad.yaml:3: periods.p1.start: '2022-02-30' is not a date; expected YYYY"):
+        loads_case("name: t\nactors: [AAA]\nperiods: {p1: {start: 2022-02-30}}\nhypotheses: []\n", "bad.yaml")
 
 
 def test_unknown_builtin_case_lists_the_cases(tmp_path):

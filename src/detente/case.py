@@ -189,7 +189,11 @@ def _wrap(node: yaml.Node, path: str, file: str, loader: yaml.SafeLoader) -> Nod
         return Node(out, line, path, file)
     if isinstance(node, yaml.SequenceNode):
         return Node([_wrap(v, f"{path}[{i}]", file, loader) for i, v in enumerate(node.value)], line, path, file)
-    return Node(loader.construct_object(node), line, path, file)
+    try:
+        value = loader.construct_object(node)
+    except ValueError:  # a timestamp-shaped scalar that is no date ("2022-02-30"): the checks name it
+        value = node.value
+    return Node(value, line, path, file)
 
 
 def _wrap_py(v: Any, path: str, file: str) -> Node:
