@@ -397,6 +397,25 @@ def test_remove_file_and_dataset_undo_an_ingest(tmp_path: Path) -> None:
             s.remove("nope.tab")
 
 
+def test_remove_takes_back_the_reports_a_file_folded_into_other_files_events(tmp_path: Path) -> None:
+    """second.tab repeats 28 of the fixture's 30 events and adds 2 new ones: ingest then remove of second.tab
+    leaves every report count (and every table) as before."""
+    f2 = _icews_with(tmp_path, {2: (0, "99000001"), 2 + 1: (0, "99000002")}).rename(tmp_path / "second.tab")
+    with Store(tmp_path / "s.duckdb") as s:
+        s.ingest([TAB], fmt="icews")
+        first = snapshot(s)
+        reports = s.con.execute("SELECT sum(reports) FROM events").fetchall()[0][0]
+        s.ingest([f2], fmt="icews")
+        folded = s.con.execute("SELECT count(*), sum(reports) FROM folds WHERE file = 'second.tab'").fetchall()[0]
+        old = "SELECT sum(reports) FROM events WHERE file = 'events.2018.fixture.tab'"
+        assert s.con.execute(old).fetchall()[0][0] == reports + folded[1]
+        assert folded == (28, 29)  # 28 repeated ids, one of them on two of the file's lines
+        s.remove("second.tab")
+        assert s.con.execute("SELECT sum(reports) FROM events").fetchall()[0][0] == reports
+        assert s.con.execute("SELECT count(*) FROM folds").fetchall()[0][0] == 0
+        assert snapshot(s) == first
+
+
 def test_remove_recomputes_coverage(tmp_path: Path) -> None:
     late = _icews_with(tmp_path, {n: (1, "2018-07-15") for n in range(2, 5)}).rename(tmp_path / "late.tab")
     lines = late.read_text().split("\n")  # three rows of 2018-07-15 under new event ids

@@ -177,7 +177,19 @@ FILES = Table(
     key=("sha256",),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, DYAD_DAYS, SIGNALS, QUARANTINE, DATASETS, FILES)}
+FOLDS = Table(
+    "folds",
+    "Reports a file added to an event first stored from another file (a repeat folded into it), so that removing "
+    "the file takes exactly those reports back.",
+    (
+        Col("file", "VARCHAR", "File whose rows repeated the event (base name)", True),
+        Col("dataset", "VARCHAR", "Dataset of the event", True),
+        Col("event_id", "VARCHAR", "The event's id within the dataset", True),
+        Col("reports", "BIGINT", "Reports the file added to the event's count", True),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, DYAD_DAYS, SIGNALS, QUARANTINE, DATASETS, FILES, FOLDS)}
 
 _ARROW = {
     "VARCHAR": pa.string(),
@@ -322,7 +334,7 @@ def data_dictionary() -> str:
     --------
     >>> text = data_dictionary()
     >>> [line for line in text.splitlines() if line.startswith("## ")]
-    ['## `events`', '## `dyad_days`', '## `signals`', '## `quarantine`', '## `datasets`', '## `files`']
+    ['## `events`', '## `dyad_days`', '## `signals`', '## `quarantine`', '## `datasets`', '## `files`', '## `folds`']
     """
     out = [
         "# Data dictionary",

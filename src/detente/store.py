@@ -410,6 +410,9 @@ class Store:
         ).fetchall()[0][0]
         folded = 0
         if known:
+            self.con.execute(  # what this file adds to events stored from other files, for an exact remove()
+                f"INSERT INTO folds SELECT d.file, d.dataset, d.event_id, d.reports FROM {src} d "
+                "JOIN events e ON e.dataset = d.dataset AND e.event_id = d.event_id")
             folded = self.con.execute(
                 f"UPDATE events e SET reports = e.reports + d.reports FROM {src} d "
                 "WHERE e.dataset = d.dataset AND e.event_id = d.event_id"
@@ -536,9 +539,9 @@ class Store:
 
         Deletes the rows stored from the file (events, dyad_days, signals), its quarantined rows and its
         ``files`` record (so it can be ingested again), then recomputes the dataset's coverage from what
-        is left; a dataset left with no file and no row is dropped from ``datasets``. Events that this file
-        only repeated (folded into an event first stored from another file) keep that event's report count.
-        Returns the rows removed per table.
+        is left; a dataset left with no file and no row is dropped from ``datasets``. Reports this file added
+        to events first stored from another file (repeats folded into them, recorded in ``folds``) are
+        taken back, so ingest then remove leaves the store as it was. Returns the rows removed per table.
         """
         if self.read_only:
             raise StoreError(f"store {self.path} is open read-only; open it writable to remove data")
@@ -555,8 +558,16 @@ class Store:
         counts: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
+            self.con.execute(
+                f"UPDATE events e SET reports = e.reports - f.n FROM (SELECT dataset, event_id, sum(reports) AS n "
+                f"FROM folds WHERE {col} = ? GROUP BY ALL) f WHERE e.dataset = f.dataset AND e.event_id = f.event_id",
+                [what])
+            # an event stored from this file takes with it the folds other files recorded into it
+            self.con.execute(f"DELETE FROM folds f USING events e WHERE e.{col} = ? AND e.dataset = f.dataset "
+                             "AND e.event_id = f.event_id", [what])
             for t in ("events", "dyad_days", "signals", "quarantine", "files"):
                 counts[t] = int(self.con.execute(f"DELETE FROM {t} WHERE {col} = ?", [what]).fetchall()[0][0])
+            self.con.execute(f"DELETE FROM folds WHERE {col} = ?", [what])
             for name in datasets:
                 self.recompute_coverage(name)
             self.con.execute("COMMIT")
