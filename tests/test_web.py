@@ -233,6 +233,14 @@ def test_claims_page_equals_twin_and_api(api: str) -> None:
     one = httpx.get(f"{api}/api/claims/C1").json()
     assert one["verdict"] == twin["items"][0]["verdict"] and one["text"] == twin["items"][0]["text"]
     assert httpx.get(f"{api}/api/claims/C99").status_code == 404
+    # the claim page's tests table names the days each test rests on, as its twin does
+    c1 = httpx.get(f"{api}/claims/C1.json", timeout=120).json()
+    tests = table(httpx.get(f"{api}/claims/C1", timeout=60).text, "components")
+    head = tests[0]
+    i, j = head.index("covered days"), head.index("days with data")
+    assert [(r[i], r[j].replace(" (low evidence)", "")) for r in tests[1:]] == [
+        (str(t["covered_days"]) if t["covered_days"] is not None else "–",
+         str(t["days_with_data"]) if t["days_with_data"] is not None else "–") for t in c1["components"]]
 
 
 def test_network_page_equals_twin(api: str) -> None:
@@ -342,3 +350,14 @@ def test_case_token_of_an_object_without_content_form_is_its_own() -> None:
 
     x, y = Opaque(), Opaque()
     assert views.case_token(x) == views.case_token(x) != views.case_token(y)
+
+
+def test_dyad_page_names_the_days_it_rests_on(tiny_api: str) -> None:
+    """The tiny dataset has events on 7 days (its covered days), IRN-ARM on 6 of them: below the 30-day floor."""
+    twin = httpx.get(f"{tiny_api}/dyads/IRN/ARM.json").json()
+    assert [(e["dataset"], e["covered_days"], e["active_days"], e["low_evidence"]) for e in twin["evidence"]] == [
+        ("tiny", 7, 6, True)]
+    html = httpx.get(f"{tiny_api}/dyads/IRN/ARM").text
+    table = html[html.index('id="rests-on"'):html.index("</table>", html.index('id="rests-on"'))]
+    assert '<tr class="low-evidence"><td>tiny</td><td class="n">7</td><td class="n">6</td>' in table
+    assert "fewer than 30 days with data" in table
