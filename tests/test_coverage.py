@@ -75,13 +75,14 @@ def test_claim_components_say_the_days_they_rest_on(real_store):
     assert post.days_with_data == _pair_days(real_store, "events", "IRN", "NKR", "2020-11-11", "2023-09-18",
                                              "icews") == 1
     assert post.covered_days == 484 and post.low_evidence is True  # 484 = ICEWS Jan-Aug 2021 + Jan-Aug 2022
-    # outside a dataset's coverage a test rests on no day
+    # outside a dataset's coverage a test rests on no day: no data (NULL), not "low evidence"
     early = next(c for c in got["C1"].datasets["icews"]["components"] if c.period == "pre-war")
-    assert (early.covered_days, early.days_with_data, early.low_evidence) == (0, 0, True)
+    assert (early.covered_days, early.days_with_data, early.low_evidence) == (0, 0, None)
     js = got["C9"].as_dict()["datasets"]["icews"]["components"]
     assert any(c["low_evidence"] and c["rests_on"]["dyad_days"] == {"IRN-NKR": 1} for c in js)
     row = got["C9"].row()
-    assert row["low_evidence"] == "gdelt_network 3/3; icews 3/3" and "icews 0-484 d" in row["rests_on"]
+    # icews: only post-war is covered (1 IRN-NKR day); pre-war and war rest on no day (no data, not low)
+    assert row["low_evidence"] == "gdelt_network 3/3; icews 1/3" and "icews 0-484 d" in row["rests_on"]
 
 
 WALK_CASE = """\

@@ -233,6 +233,10 @@ def test_claims_page_equals_twin_and_api(api: str) -> None:
     one = httpx.get(f"{api}/api/claims/C1").json()
     assert one["verdict"] == twin["items"][0]["verdict"] and one["text"] == twin["items"][0]["text"]
     assert httpx.get(f"{api}/api/claims/C99").status_code == 404
+    # each claim lists its tests below the evidence floor; an uncovered window is no data, not low evidence
+    low = {c["id"]: c["low_evidence_tests"] for c in twin["items"]}
+    assert low["C4"] == [] and "gdelt_network: post-war: cooperative IRN-NKR" in low["C9"]
+    assert not any(t.startswith("icews: pre-war") for t in low["C9"])
     # the claim page's tests table names the days each test rests on, as its twin does
     c1 = httpx.get(f"{api}/claims/C1.json", timeout=120).json()
     tests = table(httpx.get(f"{api}/claims/C1", timeout=60).text, "components")

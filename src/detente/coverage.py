@@ -313,13 +313,13 @@ def _rests_on(source: Any, dataset: str, dyads: list, start: date | None, end: d
     cov = source.coverage(dataset)
     if cov is None:
         return {"dataset": dataset, "start": None, "end": None, "covered_days": 0, "days_with_data": 0,
-                "dyad_days": {}, "floor": EVIDENCE_FLOOR_DAYS, "low_evidence": True}
+                "dyad_days": {}, "floor": EVIDENCE_FLOOR_DAYS, "low_evidence": None}  # no data: not "low"
     lo = max(start, cov[0]) if start else cov[0]
     hi = min(end, cov[1]) if end else cov[1]
     if lo > hi:  # the window lies outside the dataset: it rests on no day
         return {"dataset": dataset, "start": start, "end": end, "covered_days": 0, "days_with_data": 0,
                 "dyad_days": {str(d): 0 for d in dict.fromkeys(dyads)}, "floor": EVIDENCE_FLOOR_DAYS,
-                "low_evidence": True}
+                "low_evidence": None}
     ix = source.days(dataset)
     covered = int(((ix >= pd.Timestamp(lo)) & (ix <= pd.Timestamp(hi))).sum())
     per: dict[str, int] = {}
@@ -334,7 +334,7 @@ def _rests_on(source: Any, dataset: str, dyads: list, start: date | None, end: d
     with_data = len(any_day) if any_day is not None else None
     return {"dataset": dataset, "start": lo, "end": hi, "covered_days": covered, "days_with_data": with_data,
             "dyad_days": per, "floor": floor,
-            "low_evidence": low_evidence(covered if with_data is None else with_data, floor)}
+            "low_evidence": None if covered == 0 else low_evidence(covered if with_data is None else with_data, floor)}
 
 
 def _dyads_of(test: Any) -> list:
@@ -364,8 +364,8 @@ def mark_components(source: Any, case: Any, dataset: str, run: Any, test: Any = 
             c.low_evidence = c.rests_on["low_evidence"]
             continue
         if not source.has(dataset):
-            c.rests_on = {"dataset": dataset, "covered_days": 0, "days_with_data": 0, "low_evidence": True}
-            c.covered_days, c.days_with_data, c.low_evidence = 0, 0, True
+            c.rests_on = {"dataset": dataset, "covered_days": 0, "days_with_data": 0, "low_evidence": None}
+            c.covered_days, c.days_with_data, c.low_evidence = 0, 0, None  # no data is NULL, not low evidence
             continue
         ev = list(run.evidence)
         if c.period in (case.periods or {}):

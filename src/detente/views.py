@@ -619,7 +619,8 @@ def claims(store: Any, case: Any = "south_caucasus", cache: dict | None = None) 
         for r in rows:
             counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
         items = [{**{k: r[k] for k in ("id", "text", "verdict", "verdict_text", "effect", "summary")},
-                  **{k: v for k, v in rs.claim_summary(res).items() if k not in ("id", "text", "verdict")}}
+                  **{k: v for k, v in rs.claim_summary(res).items() if k not in ("id", "text", "verdict")},
+                  "low_evidence_tests": _low_evidence_tests(res)}
                  for r, res in zip(rows, results, strict=True)]
         if cache is not None:
             cache[("claims_summary", case_token(case))] = counts
@@ -633,6 +634,12 @@ def claims(store: Any, case: Any = "south_caucasus", cache: dict | None = None) 
     out["store"] = str(store.path)
     out.setdefault("items", [])
     return out
+
+
+def _low_evidence_tests(res: dict) -> list[str]:
+    """The claim's tests below the evidence floor, as "dataset: test name" (empty when none is)."""
+    return [f"{ds}: {c.get('name')}" for ds, d in (res.get("datasets") or {}).items()
+            for c in d.get("components", []) if c.get("low_evidence")]
 
 
 def claim(store: Any, case: Any, claim_id: str, cache: dict | None = None) -> dict:
