@@ -38,6 +38,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, open_text
+from detente.sources.gdelt import DATASET as _GDELT
 
 __all__: list[str] = []
 
@@ -51,17 +52,11 @@ NEEDED = ("date", "actor_a", "actor_b", "directed", "goldstein_sum", "goldstein_
 DATASET = DatasetInfo(
     name="gdelt_bigquery",
     title="GDELT events aggregated per dyad and day in BigQuery (detente bigquery-sql --per day)",
-    license="GDELT: free and open for any use with attribution (https://www.gdeltproject.org/about.html#termsofuse)",
+    license=_GDELT.license,
     url="https://console.cloud.google.com/bigquery?p=gdelt-bq&d=gdeltv2&t=events_partitioned",
     version="GDELT 2.0 events, BigQuery gdelt-bq.gdeltv2",
-    first_day=date(1979, 1, 1),
-    citation="""@inproceedings{leetaru2013gdelt,
-  author = {Leetaru, Kalev and Schrodt, Philip A.},
-  title = {{GDELT}: Global Data on Events, Location and Tone, 1979--2012},
-  booktitle = {ISA Annual Convention},
-  address = {San Francisco},
-  year = {2013}
-}""",
+    first_day=_GDELT.first_day,
+    citation=_GDELT.citation,  # the GDELT events the query aggregates
 )
 _CODE = re.compile(r"[A-Z0-9]{3}")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
