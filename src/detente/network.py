@@ -814,7 +814,6 @@ def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period
     P = np.zeros((len(days), len(pairs)), dtype=bool)  # days with data (focus_daily's rows)
     P[rows, cols] = True
     A = np.abs(M)
-    draws: dict[int, np.ndarray] = {}
     out = []
     for p, key in zip(bounded_ps, keys, strict=True):
         if key in _NETS:
@@ -842,9 +841,7 @@ def build_many(store: Any, actors: list[str] | None, periods: list[Span | Period
         if len(have) and n_cov:
             first = Pp[:, have].argmax(0)  # tone_intervals' row order: by first day with data, then dyad order
             order = have[np.lexsort((have, first))]
-            if n_cov not in draws:
-                draws[n_cov] = relations.block_counts(n_cov, n_boot, seed)
-            ci_lo, ci_hi = _tone_ci(np.ascontiguousarray(Mp[:, order].T), n_boot, seed, draws[n_cov])
+            ci_lo, ci_hi = _tone_ci(np.ascontiguousarray(Mp[:, order].T), n_boot, seed)  # draws cached per n_cov
             cis = {pairs[k]: (ci_lo[i], ci_hi[i]) for i, k in enumerate(order)}
         focus = [_Row(*pairs[k], int(n_p[k]), vol[k], tone[k]) for k in have if vol[k] > 0]
         edges = _period_edges(focus, rate, own_tone, cis, {}, floor)
