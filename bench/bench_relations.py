@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 LO, HI = date(2018, 1, 1), date(2024, 2, 23)
-WORK = Path(__import__("os").environ.get("DETENTE_BENCH_DIR", "/tmp/detente-bench"))
+WORK = Path(os.environ.get("DETENTE_BENCH_DIR", "/tmp/detente-bench"))
 
 
 def generate(proto_store: Path, n: int) -> Path:
