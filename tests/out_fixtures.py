@@ -99,3 +99,31 @@ def shared_site(store: Path) -> str:
         httpx.get(f"{base}/api/claims", timeout=600)  # evaluated once per server
         _SITES[key] = base
     return _SITES[key]
+
+
+# Cases over tiny_store's actors and days: T1 (presence) alone, and with T2 (compare) (API, coverage, load tests).
+ONE_CLAIM_CASE = """\
+name: tiny_case
+title: A tiny case over the tiny store
+actors: {ARM: Armenia, AZE: Azerbaijan, IRN: Iran}
+periods:
+  march: {start: 2021-03-01, end: 2021-03-31}
+  spring: {start: 2021-04-01, end: 2021-05-06}
+datasets: [tiny]
+hypotheses:
+  - id: T1
+    claim: Iran and Armenia cooperated
+    kind: presence
+    dyad: IRN-ARM
+    polarity: cooperative
+    periods: all
+"""
+TINY_CASE = ONE_CLAIM_CASE + """\
+  - id: T2
+    claim: Iran treats Armenia better than Azerbaijan
+    kind: compare
+    x: IRN-ARM
+    y: IRN-AZE
+    periods: all
+    expect: greater
+"""

@@ -85,19 +85,6 @@ def test_claim_components_say_the_days_they_rest_on(real_store):
     assert row["low_evidence"] == "gdelt_network 3/3; icews 1/3" and "icews 0-484 d" in row["rests_on"]
 
 
-WALK_CASE = """\
-name: walk_case
-title: Every API answer over the tiny store
-actors: {ARM: Armenia, AZE: Azerbaijan, IRN: Iran}
-periods:
-  march: {start: 2021-03-01, end: 2021-03-31}
-  spring: {start: 2021-04-01, end: 2021-05-06}
-datasets: [tiny]
-hypotheses:
-  - {id: T1, claim: Iran and Armenia cooperated, kind: presence, dyad: IRN-ARM, polarity: cooperative, periods: all}
-"""
-
-
 def _day_keys(obj, found=None) -> set:
     found = set() if found is None else found
     if isinstance(obj, dict):
@@ -117,10 +104,10 @@ def test_every_api_answer_names_the_days_it_rests_on(tmp_path):
     from fastapi.testclient import TestClient
 
     from detente.web.app import create_app, served_case
-    from out_fixtures import tiny_store
+    from out_fixtures import TINY_CASE, tiny_store
 
     case = tmp_path / "walk.yaml"
-    case.write_text(WALK_CASE)
+    case.write_text(TINY_CASE)
     app = create_app(tiny_store(tmp_path / "t.duckdb"), warm=False, case=served_case(case_file=case))
     params = {"a": "IRN", "b": "ARM", "claim_id": "T1"}
     paths = sorted(p for p, ops in app.openapi()["paths"].items()
@@ -166,10 +153,10 @@ def test_report_coverage_panel_lists_the_days_each_test_rests_on(tmp_path):
 
     from detente import report
     from detente.store import Store
-    from out_fixtures import tiny_store
+    from out_fixtures import ONE_CLAIM_CASE, tiny_store
 
     case = tmp_path / "walk.yaml"
-    case.write_text(WALK_CASE)
+    case.write_text(ONE_CLAIM_CASE)
     s = Store(tiny_store(tmp_path / "t.duckdb"), read_only=True)
     try:
         rep = report.build(s, case=str(case))

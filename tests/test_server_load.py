@@ -20,31 +20,7 @@ from fastapi import Request
 from detente.web.app import create_app
 from detente.web.cache import ByteLRU, Tiered
 from detente.web.pool import Cancelled, ComputePool, Overloaded
-from out_fixtures import serve, tiny_store
-
-TINY_CASE = """\
-name: tiny_case
-title: A tiny case over the tiny store
-actors: {ARM: Armenia, AZE: Azerbaijan, IRN: Iran}
-periods:
-  march: {start: 2021-03-01, end: 2021-03-31}
-  spring: {start: 2021-04-01, end: 2021-05-06}
-datasets: [tiny]
-hypotheses:
-  - id: T1
-    claim: Iran and Armenia cooperated
-    kind: presence
-    dyad: IRN-ARM
-    polarity: cooperative
-    periods: all
-  - id: T2
-    claim: Iran treats Armenia better than Azerbaijan
-    kind: compare
-    x: IRN-ARM
-    y: IRN-AZE
-    periods: all
-    expect: greater
-"""
+from out_fixtures import TINY_CASE, serve, tiny_store
 
 
 @pytest.fixture(scope="module")
