@@ -15,6 +15,8 @@ True
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from detente.claims.data import Source
@@ -28,8 +30,6 @@ EXTREME = 8.0  # |Goldstein| at or beyond which a single-source event is flagged
 
 def rank(goldstein: float, n_sources: int | None) -> tuple[int, float]:
     """The sort key (higher first): corroborated (2+ sources) before single reports, then |g| x log2(1 + sources)."""
-    import math
-
     n = max(1, int(n_sources or 1))
     return (1 if n >= 2 else 0, abs(goldstein) * math.log2(1 + n))
 
