@@ -74,9 +74,9 @@ class Alignment(Kind):
 
             eff, best = _fit_gap(M, named, alt)
             n, L = len(M), resample.block_length(len(M))
-            boots = _fit_gaps(M, named, alt, resample.counts(n, min(ctx.B, 500), [ctx.seed, n]))
-            clo, chi = resample.interval(np.asarray(boots, float))
-            p = resample.p_value(np.asarray(boots, float), 0.0)
+            boots = np.asarray(_fit_gaps(M, named, alt, resample.counts(n, min(ctx.B, 500), [ctx.seed, n])), float)
+            clo, chi = resample.interval(boots)
+            p = resample.p_value(boots, 0.0)
             bs = signs[np.where(other)[0][best]]
             alt_blocs = [[a for a, s in zip(present, bs, strict=True) if s > 0],
                          [a for a, s in zip(present, bs, strict=True) if s < 0]]
@@ -85,8 +85,7 @@ class Alignment(Kind):
                 method="weighted sign agreement (weekly values minus the world's base rate) of the named "
                        f"partition minus that of the best other 2-bloc split; circular block bootstrap over weeks "
                        f"(block {L})", period=per,
-                extra={"best_alternative": [g for g in alt_blocs if g], "dyads": list(W.columns)}),
-                np.asarray(boots, float)))
+                extra={"best_alternative": [g for g in alt_blocs if g], "dyads": list(W.columns)}), boots))
             for (i, j), s in zip(idx, named, strict=True):
                 run.evidence.append(Evidence(Dyad(present[i], present[j]), int(s), *b))
         return run
