@@ -112,3 +112,26 @@ def test_store_from_another_schema_is_refused(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="an older detente"):
         Store(p)
+
+
+def test_store_from_before_the_folds_table_is_upgraded_not_refused(tmp_path):
+    """A store built before ``folds`` existed reads as it is; a writable open adds the empty table and records the
+    new fingerprint (its data stay: no rebuild)."""
+    import duckdb
+
+    from detente.schema import fingerprint
+    from detente.store import Store
+
+    p = tmp_path / "s.duckdb"
+    Store(p).close()
+    con = duckdb.connect(str(p))
+    con.execute("DROP TABLE folds")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [fingerprint(without=("folds",))])
+    con.close()
+    with Store(p, read_only=True) as s:  # reads as it is
+        assert s.con.execute("SELECT count(*) FROM events").fetchall() == [(0,)]
+    Store(p).close()
+    con = duckdb.connect(str(p))
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall() == [(fingerprint(),)]
+    assert con.execute("SELECT count(*) FROM folds").fetchall() == [(0,)]
+    con.close()

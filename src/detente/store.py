@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from detente import actors, cameo, limits, sources
-from detente.schema import EVENTS, TABLES, checks, ddl
+from detente.schema import ADDED_TABLES, EVENTS, TABLES, checks, ddl
 from detente.sources.base import StageContext
 
 ENV_VAR = "DETENTE_STORE"
@@ -185,6 +185,14 @@ class Store:
                 else [])
         built = (self.con.execute("SELECT value FROM meta WHERE key = 'detente_version'").fetchall()
                  if "meta" in names else [])
+        if have and have[0][0] == fingerprint(without=ADDED_TABLES) and have[0][0] != fingerprint():
+            # built before the folds table: it reads the same; a writable open adds the (empty) table, so removing a
+            # file ingested from now on is exact (files ingested before keep their folded report counts)
+            if not self.read_only:
+                for name in ADDED_TABLES:
+                    self.con.execute(ddl(TABLES[name]))
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [fingerprint()])
+            return
         if not have or have[0][0] != fingerprint():
             who = f"detente {built[0][0]}" if built else "an older detente"
             raise StoreError(
