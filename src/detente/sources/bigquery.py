@@ -38,6 +38,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from detente.sources.base import BATCH_ROWS, DatasetInfo, StageContext, open_text
+from detente.sources.delimited import head_text
 from detente.sources.gdelt import DATASET as _GDELT
 
 __all__: list[str] = []
@@ -64,11 +65,8 @@ _TOL = 1e-9
 
 
 def _first_line(path: Path) -> str:
-    try:
-        with open_text(path) as fh:
-            return fh.readline(65536).strip()
-    except Exception:  # noqa: BLE001 (sniffing: any file this reader cannot open is not its format)
-        return ""
+    """The header line of a plain, gzip or zip export ("" when unreadable: then it is not this format)."""
+    return head_text(path).partition("\n")[0].strip()
 
 
 def _kind(line: str) -> str | None:
