@@ -183,9 +183,6 @@ def _pick(store: Any, dataset: str | None, measures: list[str] | None) -> list[D
     return infos
 
 
-_KNOWN: dict[tuple, list[str]] = {}  # (store file, files state) -> known actors, read-only stores
-
-
 def known_actors(store: Any) -> list[str]:
     """Every actor code that has an event or a dyad-day score in ``store``.
 
@@ -206,21 +203,12 @@ def known_actors(store: Any) -> list[str]:
     >>> codes[:3], {"ARM", "AZE", "TUR"} <= set(codes)
     (['ABW', 'AFG', 'AGO'], True)
     """
-    shared = None
-    if getattr(store, "read_only", False) and Path(getattr(store, "path", "")).is_file():
-        try:
-            shared = (str(store.path), tuple(store.con.execute(
-                "SELECT count(*), max(ingested_at) FROM files").fetchall()[0]))
-        except Exception:  # noqa: BLE001 (no files table: no sharing)
-            shared = None
-    if shared is not None and shared in _KNOWN:
-        return list(_KNOWN[shared])
-    out = _known_actors(store)
-    if shared is not None:
-        if len(_KNOWN) > 8:
-            _KNOWN.clear()
-        _KNOWN[shared] = out
-    return list(out)
+    memo = _memo(store)
+    if memo is not None:
+        if "known_actors" not in memo:
+            memo["known_actors"] = _known_actors(store)
+        return list(memo["known_actors"])
+    return _known_actors(store)
 
 
 def _known_actors(store: Any) -> list[str]:
