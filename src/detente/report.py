@@ -321,7 +321,8 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         views.remember_evaluation(cache, case_obj, views.records(results))  # as views._evaluate stores them
         pending = None
     else:
-        pending = early or _start_claims(store, case, case_obj, pairs, breaks, text=text)
+        # a text's child was tried above (early); when it could not start, the claims run in a thread here
+        pending = early or _start_claims(store, None if text is not None else case, case_obj, pairs, breaks)
     s: dict[str, dict] = {}
     periods = summary["periods"]
     # the dyads come after the networks: by then the child process has marked their unusual days and breaks
@@ -614,11 +615,11 @@ class Pending:
 
 
 def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, str]] | None = None,
-                  breaks: bool = True, text: str | None = None) -> Pending:
-    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, or
-    comes from ``text`` (the child extracts the same claims from a copy of it), which also marks the dyads'
-    unusual days and breaks first; else in a thread."""
-    child = _spawn_child(store, case if isinstance(case, str | Path) else None, pairs, breaks, text)
+                  breaks: bool = True) -> Pending:
+    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, which
+    also marks the dyads' unusual days and breaks first; else in a thread. (A text's child is started earlier,
+    by :func:`build`, through :func:`_spawn_child`.)"""
+    child = _spawn_child(store, case if isinstance(case, str | Path) else None, pairs, breaks, None)
     if child is not None:
         return child
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
