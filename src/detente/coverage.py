@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from detente.store import files_state
+
 if TYPE_CHECKING:
     from detente.store import Store
 
@@ -72,7 +74,7 @@ def actor_table(store: Store) -> pd.DataFrame:
     >>> store.close(); tmp.cleanup()
     """
     hit = _CACHE.get(store)
-    key = store.con.execute("SELECT count(*), max(ingested_at) FROM files").fetchall()[0]
+    key = files_state(store)  # read once for a read-only store, every call for a writable one
     if hit is not None and hit[0] == key:
         return hit[1]
     # read-only opens of the same file and contents (the report, its claims and each Reader open several) share

@@ -55,6 +55,7 @@ from detente.actors import resolve as resolve_actor
 from detente.errors import UserError
 from detente.periods import Period, span
 from detente.periods import cut as cut_periods
+from detente.store import files_state
 
 if TYPE_CHECKING:
     from detente import backends
@@ -627,11 +628,10 @@ def _memo(store: Any) -> dict | None:
         path = getattr(store, "path", None)
         if not getattr(store, "read_only", False) or path is None or not Path(path).is_file():
             return None
-        try:
-            state = (str(path), tuple(store.con.execute("SELECT count(*), max(ingested_at) FROM files")
-                                      .fetchall()[0]))
-        except Exception:  # noqa: BLE001 (no files table: no sharing)
+        files = files_state(store)
+        if files is None:  # no files table: no sharing
             return None
+        state = (str(path), files)
         try:
             _STATE_OF[store] = state
         except TypeError:
@@ -1143,11 +1143,7 @@ class Reader:
     def _state(self) -> tuple:
         """What the store holds (its file and its ingested files): the key of the process-wide caches."""
         path = str(getattr(self.store, "path", id(self.con)))
-        try:
-            files = tuple(self.con.execute("SELECT count(*), max(ingested_at) FROM files").fetchall()[0])
-        except Exception:  # noqa: BLE001 (a bare connection without the files table: no sharing)
-            files = (id(self),)
-        return (path, files)
+        return (path, files_state(self.store) or (id(self),))  # a bare connection without a files table: no sharing
 
     def _weekly_world(self, dataset: str) -> dict:
         """Every world dyad's sums per week (Monday-based), read once per store state: base rates are sums over

@@ -13,10 +13,12 @@ import re
 import select
 import stat
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -618,6 +620,42 @@ class Store:
             "SELECT coverage_start, coverage_end FROM datasets WHERE name = ?", [dataset]
         ).fetchall()  # fetchall: DuckDB 2 refuses new work while a fetchone() result is unfinished
         return rows[0] if rows else None
+
+
+_FILES_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # read-only store -> its files_state
+
+
+def files_state(store: Any) -> tuple | None:
+    """What a store holds, as (files ingested, when the last was ingested): it moves on with every ingest and
+    remove, so it is the key of every cache of what is read from a store. A read-only store's is read once (no
+    one can write the file while it is open read-only); a writable store's or a bare connection's every call.
+    None for a connection without a ``files`` table.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with Store(os.path.join(tempfile.mkdtemp(), "empty.duckdb")) as store:
+    ...     files_state(store), files_state(store.con)
+    ((0, None), (0, None))
+    >>> files_state(duckdb.connect())  # no files table
+    """
+    try:
+        hit = _FILES_STATE.get(store)
+    except TypeError:  # not weak-referenceable (a bare connection)
+        hit = None
+    if hit is not None:
+        return hit
+    try:
+        state = tuple(getattr(store, "con", store).execute("SELECT count(*), max(ingested_at) FROM files")
+                      .fetchall()[0])
+    except duckdb.Error:
+        return None
+    if getattr(store, "read_only", False):
+        try:
+            _FILES_STATE[store] = state
+        except TypeError:
+            pass
+    return state
 
 
 def _lock_error(e: Exception) -> bool:
