@@ -111,6 +111,24 @@ def countries() -> dict[str, dict]:
 
 
 @cache
+def cameo_iso3() -> dict[str, str]:
+    """Every CAMEO country code -> the ISO3 code the store keeps (GDELT's country codes are ISO3 but for a few
+    CAMEO ones): each ISO3 code to itself, then each country's CAMEO code, which never takes another's ISO3.
+
+    Examples
+    --------
+    >>> m = cameo_iso3()
+    >>> m["ARM"], m["TMP"], m["KSV"], sorted((c, i) for c, i in m.items() if c != i)
+    ('ARM', 'TLS', 'XKX', [('KSV', 'XKX'), ('TMP', 'TLS')])
+    """
+    out = {iso: iso for iso in countries()}
+    for iso, r in countries().items():
+        if r.get("cameo"):
+            out.setdefault(r["cameo"], iso)
+    return out
+
+
+@cache
 def _codes() -> dict[str, str]:
     """Exact, case-sensitive code -> ISO3, by priority: ISO3 > CAMEO > ISO2 > COW abbrev > GW abbrev."""
     out: dict[str, str] = {}

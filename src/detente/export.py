@@ -292,7 +292,7 @@ def _renames() -> dict[str, str]:
     """CAMEO country codes that differ from the ISO3 code the store keeps (the gdelt readers' map), e.g. TMP."""
     from detente import actors
 
-    return {r["cameo"]: iso for iso, r in actors.countries().items() if r.get("cameo") and r["cameo"] != iso}
+    return {c: iso for c, iso in actors.cameo_iso3().items() if c != iso}
 
 
 def dyad_month_sql(

@@ -160,12 +160,7 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def _countries(ctx: StageContext) -> None:
     """Temp table _gdelt_cc(code, iso3): CAMEO country codes (mostly ISO3) -> ISO3."""
-    pairs: dict[str, str] = {}
-    for iso, r in actors.countries().items():
-        pairs.setdefault(iso, iso)
-        if r.get("cameo"):
-            pairs.setdefault(r["cameo"], iso)
-    values = ", ".join(f"({sql_str(c)}, {sql_str(i)})" for c, i in sorted(pairs.items()))
+    values = ", ".join(f"({sql_str(c)}, {sql_str(i)})" for c, i in sorted(actors.cameo_iso3().items()))
     ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE _gdelt_cc AS SELECT * FROM (VALUES {values}) t(code, iso3)")
 
 
