@@ -70,7 +70,7 @@ ALL_MEASURES = tuple(dict.fromkeys(EVENT_MEASURES + DYAD_DAY_MEASURES))
 
 __all__ = ["ALL_MEASURES", "COMMON", "DYAD_DAY_MEASURES", "DatasetInfo", "EVENT_MEASURES", "MEASURES", "Reader",
            "base_drift", "base_rate", "check_actors", "daily", "datasets", "describe_coverage", "dyad_frame",
-           "dyad_series", "known_actors", "measure_parts", "period_value", "universe"]
+           "dyad_series", "known_actors", "measure_parts", "period_value", "universe", "warm"]
 
 
 @dataclass(frozen=True)
@@ -657,6 +657,35 @@ def _world_arrays(store: Any, info: DatasetInfo) -> tuple[np.ndarray, np.ndarray
     if memo is not None:
         memo[key] = got
     return got
+
+
+def warm(store: Any) -> list[str]:
+    """Read now what relations reads once per read-only store and shares with every open of it: the catalogue,
+    the known actors and each dataset's covered days and world totals (a server calls it before its first request).
+
+    Parameters
+    ----------
+    store : Store or duckdb connection
+        An open store; what is read is kept only for a read-only one (a writable one may change).
+
+    Returns
+    -------
+    list of str
+        The names of the datasets read.
+
+    Examples
+    --------
+    >>> import detente
+    >>> store = detente.open(read_only=True)
+    >>> warm(store)
+    ['gdelt_network', 'icews']
+    >>> store.close()
+    """
+    infos = datasets(store)
+    for info in infos:
+        _world_arrays(store, info)
+    check_actors(store, [])
+    return [info.name for info in infos]
 
 
 def _draws(memo: dict | None, name: str, p: Period, o: int, wabs: np.ndarray, n_boot: int,

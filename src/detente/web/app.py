@@ -418,9 +418,7 @@ def warm_catalogue(store: Any) -> None:
     known actors and the world's daily totals of every dataset."""
     from detente import relations
 
-    for info in relations.datasets(store):
-        relations._world_arrays(store, info)
-    relations.check_actors(store, [])
+    relations.warm(store)
 
 
 def case_answers(store: Any, case: Any, cache: Any) -> dict:
