@@ -404,3 +404,50 @@ def test_verb_code_supplement_fails_with_one_line(tmp_path):
     bad.write_text("REJECT 120\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"v.txt line 1: .*'VERB \[code\]'"):
         coding.with_verb_codes(coding.load().verbs, bad)
+
+
+# -- session 6: general rules from the PLOVER tune half's misses (our own sentences) ---------------------
+def test_time_references_do_not_discard_a_sentence(coder, tmp_path):
+    # Phoenix discards 'WEEKS AGO' / 'WORLD WAR II' like a topic; a past time in a clause is no old story
+    assert triples(coder, "Georgia freed the two Armenian truck drivers it had detained three weeks ago.") == [
+        ("GEO", "ARM", "0841")]
+    f = tmp_path / "d.txt"
+    f.write_text("YEARS AGO\nWORLD WAR TWO\nFOOTBALL\n", encoding="utf-8")
+    index = read_discards([f])
+    assert index.size == 1 and index.match(["FOOTBALL"], 0) and not index.match(["YEARS", "AGO"], 0)
+
+
+def test_a_title_before_an_unknown_name_is_that_person(coder):
+    assert triples(coder, "Judge Tomas Berg opened an inquiry into the deaths in Mali.") == [("MLIJUD", "MLI", "090")]
+    assert triples(coder, "President Ana Sousa praised Brazil's farmers.") == [("BRAGOV", "BRAAGR", "051")]
+    assert triples(coder, "Prime Minister Elin Dahl criticized the strike in Oslo.") == [("NORGOV", "NOR", "111")]
+    # an unknown name before an appositive that names the country and role: the appositive is the subject
+    assert triples(coder, "Saule Bekova, Kazakhstan's leading rights activist, staged a hunger strike outside "
+                          "the Chinese embassy.") == [("KAZHRI", "CHNGOV", "142")]
+
+
+def test_a_participle_after_the_subject_describes_it(coder):
+    assert triples(coder, "Armenian drones using guided bombs struck Azerbaijani trenches.") == [("ARMMIL", "AZE", "195")]
+
+
+def test_nouns_after_compound_modifiers_and_actor_adjectives(coder):
+    from detente.coding.parse import tokenize
+    verbs = [v.form.base for v in coder.find_verbs(tokenize("Oman praised Iran after a two-year break."), set())]
+    assert verbs == ["PRAISE"]  # 'a two-year break' is no act of breaking
+    # 'a Russian offer' is a noun (the rejection's object); 'outright' is an adverb the word lists lack
+    assert triples(coder, "Georgia has once again outright rejected a Russian offer of talks.") == [
+        ("GEO", "RUS", "125")]
+
+
+def test_a_target_first_pattern_needs_a_verb_without_object(coder):
+    # '+ * IN ATTACK IN $' reads 'soldiers killed in an attack in X'; here the verb has its own object
+    assert triples(coder, "Ukrainian drones killed two Russian soldiers in an attack in Belgorod.") == [
+        ("UKRMIL", "RUSMIL", "190")]
+
+
+def test_relative_clauses_along_with_and_negated_warnings(coder):
+    assert triples(coder, "Turkey supports a UN resolution that condemns Syria.") == [
+        ("TUR", "UNO", "050"), ("UNO", "SYR", "111")]
+    assert triples(coder, "France along with Germany condemned Iran.") == [("FRA", "IRN", "111"), ("DEU", "IRN", "111")]
+    # a warning not to attack is a threat (130), not a threat of force (138)
+    assert triples(coder, "NATO threatened Russia, urging it not to launch an attack.") == [("NATO", "RUS", "130")]

@@ -96,6 +96,8 @@ class _Verb:
                     self.add(a, b, code, line, "reciprocal")
 
 
+_RELATIVE = {"THAT", "WHICH", "WHO"}
+_TELLING = {"TOLD", "TELL", "TELLS", "WARNED", "INFORMED", "ASSURED", "REMINDED", "CONVINCED", "PERSUADED"}
 _FOREIGN_WEIGHT = 2  # a pattern written for another verb of the block applies from this many literal words on
 _PLACE_PREPS = {"IN", "AT", "FROM"}
 _LINKS = {"AND", "BUT", "OR", ",", "TO", "THEN", "THAT", "WHICH", "WHO", "ALSO", "NOR"}
@@ -117,6 +119,7 @@ class Coder:
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self._context_cache: dict[str, str] = {}
         self._reach: dict[int, bool] = {}  # id(pattern) -> has an actor slot after the verb
+        self._first: dict[int, bool] = {}  # id(pattern) -> binds the target before the verb (_target_first)
         self._cand_cache: dict[tuple[int, str, frozenset[str]], list[Pattern]] = {}
         # frequent words that start no actor, agent or discard phrase: skipped by the mention scan
         self._no_mention = frozenset(w for w in _FREQUENT if not any(
@@ -218,8 +221,10 @@ class Coder:
         return out
 
     # -- verbs -------------------------------------------------------------------------------
-    def find_verbs(self, tok: Tokens, taken: set[int]) -> list[_Verb]:
+    def find_verbs(self, tok: Tokens, taken: set[int], actor_at: dict[int, bool] | None = None) -> list[_Verb]:
+        """Verb forms of the sentence; ``actor_at``: token -> True where a one-word actor mention ends."""
         words = tok.words
+        actor_at = actor_at or {}
         out: list[_Verb] = []
         i = 0
         while i < len(words):
@@ -234,6 +239,13 @@ class Coder:
             if prev in _NOUN_BEFORE or (prev in ADJECTIVES and not {i - 1, i - 2} <= taken) or \
                     (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken and prev not in _FUNCTION):
                 i += 1  # 'the Israeli air strikes', 'new talks': a noun ('the Iranian military staged': a verb)
+                continue
+            if "-" in prev and (i - 1) not in taken and prev[0].isalnum():
+                i += 1  # 'a four-day strike', 'an 18-year break', 'open-ended talks': a noun after a compound modifier
+                continue
+            if i >= 2 and (i - 1) in taken and words[i - 2] in DETERMINERS and (i - 2) not in taken and \
+                    actor_at.get(i - 1) and (words[i] in NOUNISH or any(words[i] == f.base for f in forms)):
+                i += 1  # 'rejected a US offer', 'the Turkish attack': an actor adjective before a noun
                 continue
             for f in forms:
                 n = len(f.words)
@@ -270,17 +282,18 @@ class Coder:
             res.status = "no_actor"
             return res
         taken = {k for m in ments for k in range(m.start, m.end)}
-        verbs = self.find_verbs(tok, taken)
+        verbs = self.find_verbs(tok, taken, {m.start: True for m in ments if m.kind == "actor" and m.end == m.start + 1})
         if not verbs:
             res.status = "no_verb"
             return res
         chs = chunks(tok, ments, {v.at for v in verbs})
         if country is not None:
-            fill_null_actors(words, chs, country, {words[m.end - 1] for m in ments if m.kind == "agent"})
+            caps = {i for i, (a, _) in enumerate(tok.spans) if text[a].isupper()}
+            fill_null_actors(words, chs, country, {words[m.end - 1] for m in ments if m.kind == "agent"}, caps)
         grs = groups(tok, chs)
         by_end = {g.end: g for g in grs}
         by_start = {g.start: g for g in grs}
-        self._subjects(words, verbs, by_end)
+        self._subjects(words, verbs, by_end, lambda i: tok.text[tok.spans[i][0]].islower())
         verbs = [v for v in verbs if not v.noun]
         _refusals(words, verbs)
         verbs = [v for v in verbs if not v.noun]
@@ -312,10 +325,14 @@ class Coder:
         res.status = "coded" if res.events else "no_event"
         return res
 
-    def _subjects(self, words: list[str], verbs: list[_Verb], by_end: dict[int, Group]) -> None:
+    def _subjects(self, words: list[str], verbs: list[_Verb], by_end: dict[int, Group],
+                  lower: Callable[[int], bool] = lambda i: False) -> None:
+        """Each verb's subject group (see docs/coding.md, 'The shallow parse'); ``lower``: whether a token is
+        written in lower case (an unknown adverb such as 'outright' between the subject and its verb)."""
         prev: _Verb | None = None
         for v in verbs:
             j = v.at - 1
+            embedded = False  # the subject is the previous verb's object ('a resolution that ...')
             saw_be = False
             while j >= 0 and (words[j] in AUX or words[j] in NEGATIONS or words[j] in ADVERBS
                               or words[j].endswith("LY") or words[j][0].isdigit()):
@@ -332,18 +349,53 @@ class Coder:
             if g is None and j >= 2 and words[j - 1] in _PLACE_PREPS and words[j][:1].isalpha() and \
                     j - 1 in by_end and words[j] not in _FUNCTION:
                 g = by_end[j - 1]  # 'Palestinian police in Jericho confiscated': the place is no subject
+            if g is None and j >= 0 and words[j] in _RELATIVE and j in by_end and not (
+                    words[j] == "THAT" and prev is not None and prev.end == by_end[j].start and
+                    prev.form.words[0] in SPEECH_WORDS | _TELLING):
+                g = by_end[j]  # 'a resolution that aims to tighten sanctions': the relative's own subject
+                embedded = prev is not None and g.start >= prev.end
+            if j >= 3:
+                for back in range(j, max(j - 9, 0), -1):
+                    if words[back] == "WITH" and words[back - 1] in ("ALONG", "TOGETHER") and back - 1 in by_end and \
+                            (prev is None or prev.end < back) and (g is None or g.start <= back + 2):
+                        # 'Washington, along with its allies, demanded'; 'France along with Germany': both
+                        first = by_end[back - 1]
+                        g = first if g is None else Group(first.start, g.end, first.members + g.members)
+                        break
+            if g is None and prev is None and 0 < j < v.at and lower(j) and words[j] not in _FUNCTION:
+                back = j - 1  # 'Bangladesh has once again outright rejected': an unlisted adverb
+                while back >= 0 and back > j - 5 and back + 1 not in by_end and (
+                        words[back] in AUX or words[back] in ADVERBS or (lower(back) and words[back] not in _FUNCTION)):
+                    back -= 1
+                g = by_end.get(back + 1)
+            if g is None and j >= 1 and words[j] == ")":
+                j = _before_parenthesis(words, j)  # 'the Workers' Union (SSS) stopped work'
+                g = by_end.get(j + 1)
             if g is None and j >= 0 and words[j] == ",":
                 # an appositive between commas: 'Armenia, a founding member, said ...'
                 for back in range(j - 1, max(j - 12, -1), -1):
-                    if words[back] == "," and back in by_end:
-                        g = by_end[back]
+                    if words[back] == ",":
+                        g = by_end.get(back) or by_end.get(_before_parenthesis(words, back - 1) + 1)
+                        if g is None and j in by_end and by_end[j].start > back:
+                            g = by_end[j]  # 'Ali Demir, Turkey's trade envoy, said': the name is unknown
                         break
             skipped_aux = j < v.at - 1
+            if g is None and prev is not None and prev.subject is not None and prev.direct and \
+                    prev.subject.end == prev.at and prev.form.words[0].endswith("ING") and j >= 0 and words[j] not in _LINKS \
+                    and words[j] not in DETERMINERS and not (words[j] in ADJECTIVES and v.form.words[0] in NOUNISH):
+                # 'British jets using guided missiles killed ...': the participle only described the subject
+                v.subject, v.direct = prev.subject, True
+                prev.events = []
+                prev = v
+                continue
             if g is None and prev is not None and not skipped_aux and j >= 0 and words[j] not in _LINKS:
                 v.noun = True  # 'sent humanitarian aid': a verb form inside the previous verb's object
                 continue
             if g is not None and not (prev is not None and prev.subject is g):
-                v.subject, v.direct = g, True
+                # an infinitive's noun phrase ('rejected a US offer to host') stays in the previous verb's object
+                v.subject, v.direct = g, not embedded and not (
+                    words[v.at - 1] == "TO" and prev is not None and g.start >= prev.end
+                    and g.end > max(m.end for m in g.members))
             elif prev is not None:  # coordinated or infinitive verb: the previous verb's subject
                 v.subject = prev.subject
             prev = v
@@ -376,6 +428,9 @@ class Coder:
             return
         reqs = self._req
         reach = self._reach
+        first = self._first
+        obj_after = v.end in by_start or (v.end + 1 < len(words) and v.end + 1 in by_start and (
+            words[v.end] in DETERMINERS or words[v.end][0].isdigit()))
         for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
@@ -386,6 +441,12 @@ class Coder:
             if r is None:
                 r = reach[id(p)] = any(e.kind in ("src", "tgt", "cmp") for e in p.post)
             stop = len(words) if r else limit
+            if obj_after:
+                tf = first.get(id(p))
+                if tf is None:
+                    tf = first[id(p)] = _target_first(p)
+                if tf:
+                    continue  # '+ * IN ATTACK IN $' reads 'X killed in an attack in Y'; here the verb has an object
             if match(p.post, words, v.end, stop, 1, by_start, by_end, self.verbs.synsets, slots) and \
                     match(p.pre, words, v.at - 1, v.pre_stop, -1, by_start, by_end, self.verbs.synsets, slots):
                 if "cmp" in slots and len(slots["cmp"].members) < 2:
@@ -583,8 +644,8 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
         return "114"  # summoning an envoy is the formal complaint of CAMEO 114
     if code[:2] == "13" and code in ("130", "138", "1384") and words & _WMD:
         return "1385"  # threatened with nuclear weapons: attack with WMD
-    if code == "130" and words & _FORCE:
-        return "138"
+    if code == "130" and words & _FORCE and not words & NEGATIONS:
+        return "138"  # ('warned Russia not to escalate the war' is a warning, not a threat of force)
     if code[:2] in ("02", "10") and code in ("020", "024", "100", "104") and words & _LEADERSHIP:
         return "0241" if code[:2] == "02" else "1041"  # 'demanded the resignation of', 'called for early elections'
     if code == "150" and verb in ("MOBILIZE", "MOBILISE") and words & (_MILITARY | _FORCES):
@@ -802,6 +863,22 @@ def _participle_word(v: _Verb) -> bool:
     """'based', 'fleeing': a verb form in -ED or -ING (a reduced relative clause when no auxiliary precedes)."""
     w = v.form.words[0]
     return len(w) > 4 and w != v.form.base and w.endswith(("ED", "ING"))
+
+
+def _target_first(p: Pattern) -> bool:
+    """A pattern binding the target before the verb and the source after it ('+ * IN ATTACK IN $'): written
+    for passive or headline readings ('soldiers killed in an attack by rebels')."""
+    return any(e.kind == "tgt" for e in p.pre) and any(e.kind == "src" for e in p.post)
+
+
+def _before_parenthesis(words: list[str], j: int) -> int:
+    """The index before the '(' that the ')' at ``j`` closes (within eight words), else ``j``."""
+    if j < 0 or words[j] != ")":
+        return j
+    for k in range(j - 1, max(j - 9, -1), -1):
+        if words[k] == "(":
+            return k - 1
+    return j
 
 
 def _adverbs_between(words: list[str], j: int, at: int) -> int:

@@ -66,11 +66,14 @@ HEADS = {"POSITIONS", "POSITION", "BASES", "BASE", "HEADQUARTERS", "STRONGHOLD",
          "PARTY", "PARTIES", "GROUP", "GROUPS", "MOVEMENT", "COALITION", "ALLIANCE", "BLOC", "FACTION"}
 
 
-def fill_null_actors(words: list[str], chs: list[Chunk], country: str, agent_words: set[str]) -> int:
+def fill_null_actors(words: list[str], chs: list[Chunk], country: str, agent_words: set[str],
+                     capitals: set[int] | frozenset[int] = frozenset()) -> int:
     """Give agent-only chunks ('the rebels') the context country; returns how many were filled.
 
-    ``agent_words``: tokens that end an agent mention. A chunk followed by 'of/from/in <actor>' is left alone: ``groups`` gives it that actor's country
-    ('the ambassador of Iran')."""
+    ``agent_words``: tokens that end an agent mention. ``capitals``: indices of tokens written with a capital
+    letter; a title followed by capitalised words only ('President Ana Lima', 'Judge Ole Berg') is that
+    person, an actor with the title's role. A chunk followed by 'of/from/in <actor>' is left alone: ``groups``
+    gives it that actor's country ('the ambassador of Iran')."""
     n = 0
     for k, c in enumerate(chs):
         if c.actors or not c.agent_only:
@@ -85,10 +88,18 @@ def fill_null_actors(words: list[str], chs: list[Chunk], country: str, agent_wor
         head = words[c.end - 1]
         owner = any(words[i] == "'S" and words[i - 1] in agent_words for i in range(c.start + 1, c.end + 1)
                     if i < len(words))  # "the opposition's demand": the opposition is an actor
-        if head not in agent_words and head not in HEADS and not owner:
+        if head not in agent_words and head not in HEADS and not owner and not _titled(words, c, agent_words, capitals):
             continue  # 'military aid', 'police reform': the agent word only modifies another noun
         role = suffix[0].code
         code = country + role
         c.actors = [ActorRef(code, c.start, c.end, country, country, role[:3])]
         n += 1
     return n
+
+
+def _titled(words: list[str], c: Chunk, agent_words: set[str], capitals: set[int] | frozenset[int]) -> bool:
+    """'President Ana Lima': the chunk's last agent word is followed by one to four capitalised name words."""
+    last = max((i for i in range(c.start, c.end) if words[i] in agent_words), default=None)
+    if last is None or not capitals or not 1 <= c.end - 1 - last <= 4:
+        return False
+    return all(i in capitals and words[i].isalpha() for i in range(last + 1, c.end))

@@ -347,8 +347,10 @@ def read_agents(paths: Iterable[Path]) -> PhraseIndex:
 def read_discards(paths: Iterable[Path]) -> PhraseIndex:
     """Sentence- and story-level discard phrases (value 'story' or 'sentence').
 
-    Bare numbers (the Phoenix list discards every year 1914-2013) are skipped: they would drop
-    ordinary news sentences that mention a year.
+    Time references are skipped: bare numbers (the Phoenix list discards every year 1914-2013), phrases
+    ending in ``AGO`` (``YEARS AGO``) and the names of the world wars (``WORLD WAR II``). They would drop
+    ordinary news sentences that mention the past in a clause ("whom they had taken hostage two weeks ago",
+    "killed during World War Two"), not only stories about the past.
     """
     index = PhraseIndex()
     for path in paths:
@@ -363,6 +365,8 @@ def read_discards(paths: Iterable[Path]) -> PhraseIndex:
             if line.isdigit():
                 continue
             words = tuple(w for w in re.split(r"[_\s]+", line.upper()) if w)
+            if words and kind == "sentence" and (words[-1] == "AGO" or "WORLD" in words and "WAR" in words):
+                continue  # a time reference, not a topic
             if words:
                 index.add(Phrase(words, False), kind)
         if index.size == before:
