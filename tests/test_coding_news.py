@@ -451,3 +451,18 @@ def test_relative_clauses_along_with_and_negated_warnings(coder):
     assert triples(coder, "France along with Germany condemned Iran.") == [("FRA", "IRN", "111"), ("DEU", "IRN", "111")]
     # a warning not to attack is a threat (130), not a threat of force (138)
     assert triples(coder, "NATO threatened Russia, urging it not to launch an attack.") == [("NATO", "RUS", "130")]
+
+
+def test_foreign_target_first_patterns_and_organisation_adjectives(coder):
+    # GRANT's '+ * &ASYLUM IN $' (the subject is the one granted asylum) does not turn PROVIDE around
+    assert triples(coder, "The Kazakh government will provide emergency food aid to refugees fleeing the war in "
+                          "Sudan.") == [("KAZGOV", "SDNREF", "0333")]
+    # 'a United Nations appeal': after 'a', a verb form behind an actor of several words is a noun
+    assert triples(coder, "Georgia rejected a United Nations appeal for new elections.") == [("GEO", "UNO", "1231")]
+
+
+def test_war_games_after_a_quantity_are_exercises(coder):
+    assert triples(coder, "Iran staged war games near the Azerbaijani border.") == [("IRN", "AZE", "150")]
+    # a compound source without a 'with' partner exercises jointly (062), 'five days of' before the noun
+    assert triples(coder, "Greek and Cypriot warships launched five days of war games near Crete.") == [
+        ("GRC", "CYPMIL", "062"), ("CYPMIL", "GRC", "062")]

@@ -221,8 +221,8 @@ class Coder:
         return out
 
     # -- verbs -------------------------------------------------------------------------------
-    def find_verbs(self, tok: Tokens, taken: set[int], actor_at: dict[int, bool] | None = None) -> list[_Verb]:
-        """Verb forms of the sentence; ``actor_at``: token -> True where a one-word actor mention ends."""
+    def find_verbs(self, tok: Tokens, taken: set[int], actor_at: dict[int, int] | None = None) -> list[_Verb]:
+        """Verb forms of the sentence; ``actor_at``: the token after an actor mention -> the mention's start."""
         words = tok.words
         actor_at = actor_at or {}
         out: list[_Verb] = []
@@ -243,8 +243,11 @@ class Coder:
             if "-" in prev and (i - 1) not in taken and prev[0].isalnum():
                 i += 1  # 'a four-day strike', 'an 18-year break', 'open-ended talks': a noun after a compound modifier
                 continue
-            if i >= 2 and (i - 1) in taken and words[i - 2] in DETERMINERS and (i - 2) not in taken and \
-                    actor_at.get(i - 1) and (words[i] in NOUNISH or any(words[i] == f.base for f in forms)):
+            start = actor_at.get(i)
+            if start is not None and start >= 1 and (start - 1) not in taken and (
+                    words[start - 1] in ("A", "AN") or (words[start - 1] in DETERMINERS and start == i - 1
+                                                        and not words[start].endswith("S"))) and \
+                    (words[i] in NOUNISH or any(words[i] == f.base for f in forms)):
                 i += 1  # 'rejected a US offer', 'the Turkish attack': an actor adjective before a noun
                 continue
             for f in forms:
@@ -282,7 +285,7 @@ class Coder:
             res.status = "no_actor"
             return res
         taken = {k for m in ments for k in range(m.start, m.end)}
-        verbs = self.find_verbs(tok, taken, {m.start: True for m in ments if m.kind == "actor" and m.end == m.start + 1})
+        verbs = self.find_verbs(tok, taken, {m.end: m.start for m in ments if m.kind == "actor"})
         if not verbs:
             res.status = "no_verb"
             return res
@@ -429,8 +432,9 @@ class Coder:
         reqs = self._req
         reach = self._reach
         first = self._first
-        obj_after = v.end in by_start or (v.end + 1 < len(words) and v.end + 1 in by_start and (
-            words[v.end] in DETERMINERS or words[v.end][0].isdigit()))
+        # an active verb with its own object, or after 'will'/'has': a target-first pattern cannot read it
+        obj_after = not v.passive and (v.end in by_start or (v.end + 1 < len(words) and v.end + 1 in by_start and (
+            words[v.end] in DETERMINERS or words[v.end][0].isdigit())))
         for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
@@ -441,7 +445,9 @@ class Coder:
             if r is None:
                 r = reach[id(p)] = any(e.kind in ("src", "tgt", "cmp") for e in p.post)
             stop = len(words) if r else limit
-            if obj_after:
+            if obj_after or (p.origin and v.form.base not in p.origin):
+                # a target-first pattern written for another verb ('+ * &ASYLUM IN $' of GRANT): its direction
+                # belongs to that verb ('The UN will provide food aid to refugees ... in Liberia')
                 tf = first.get(id(p))
                 if tf is None:
                     tf = first[id(p)] = _target_first(p)
@@ -788,13 +794,14 @@ def _light_noun(words: list[str], v: _Verb, limit: int) -> tuple[int, str] | Non
             return i, _AIR[w]
         if w in _HUNGER and i > 0 and words[i - 1] == "HUNGER":
             return i, _HUNGER[w]
+        if w == "GAMES" and i > 0 and words[i - 1] == "WAR":
+            return i, "150"  # 'launched war games': military exercises
         if w in ("STRIKE", "STRIKES") and v.form.base in ("LAUNCH", "CARRY", "CONDUCT"):
             return None  # 'launched a strike': an attack, the verb's own code
         if w in EVENT_NOUNS:
             return i, EVENT_NOUNS[w]
-        if w in PREPOSITIONS or w in CLAUSE_BREAK or w == ",":
-            return None
-    return None
+        if (w in PREPOSITIONS and w != "OF") or w in CLAUSE_BREAK or w == ",":
+            return None  # ('launched five days of war games': 'of' after a quantity)
     return None
 
 
