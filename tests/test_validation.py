@@ -13,9 +13,13 @@ from detente.claims import CaseError, evaluate, load_case
 
 VALIDATION = Path(__file__).parent / "cases" / "validation.yaml"
 TARGET = 0.90  # issue 12's bar for the whole set: not reached (docs/claims.md, "Validation set")
-FLOOR = 0.68  # the whole set today (57/83 = 0.687, B = 500, seed 1); it must not fall below
+FLOOR = 0.66  # the whole set today (76/114 = 0.667, B = 500, seed 1); it must not fall below
 FLOOR_V = 0.90  # V1-V26, the set the method was chosen on (24/26 = 0.923)
-FLOOR_BLIND = 0.57  # W1-W12, X1-X26, Y1-Y19, written blind (9/12, 17/26, 7/19: 33/57 = 0.579)
+FLOOR_BLIND = 0.59  # W, X, Y, Z, written blind (10/12, 17/26, 6/19, 19/31: 52/88 = 0.591)
+# reversed verdicts known today (docs/claims.md lists why): the data moving the other way (X15 GRC-TUR 2020,
+# X25 BLR-RUS 2022, Z11 ETH-SOM 2024, Z12 VEN-GUY 2023, Y15 FRA-MLI 2022), and tone at its ceiling so that
+# change falls back to intensity, which rises with a crisis's attention (X1 USA-CHN 2018, X10 JPN-KOR 2019)
+KNOWN_REVERSED = {"X1", "X10", "X15", "X25", "Y15", "Z11", "Z12"}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,7 @@ def test_validation_set_is_large_and_balanced(scored):
     assert len(answers) >= 20
     assert sum(a == "contradicted" for a in answers.values()) >= 6  # false claims too, not only true ones
     assert set(answers.values()) <= {"supported", "contradicted"}
-    for part in ("W", "X", "Y"):  # written blind (after the method was chosen), never tuned on
+    for part in ("W", "X", "Y", "Z"):  # written blind (after the method was chosen), never tuned on
         new = [k for k in answers if k.startswith(part)]
         assert len(new) >= 6 and any(answers[k] == "contradicted" for k in new)
 
@@ -40,26 +44,24 @@ def test_validation_score(scored):
     answers, got = scored
     right = {k for k in answers if got[k] == answers[k]}
     wrong = {k: (answers[k], got[k]) for k in answers if k not in right}
-    for part in ("V", "W", "X", "Y"):
+    for part in ("V", "W", "X", "Y", "Z"):
         ids = [k for k in answers if k.startswith(part)]
         ok = sum(k in right for k in ids)
         print(f"validation {part}: {ok}/{len(ids)} = {ok / len(ids):.3f}")
-    blind = [k for k in answers if k[0] in "WXY"]
+    blind = [k for k in answers if k[0] in "WXYZ"]
     score = len(right) / len(answers)
-    print(f"validation blind (W, X, Y): {sum(k in right for k in blind)}/{len(blind)}")
+    print(f"validation blind (W, X, Y, Z): {sum(k in right for k in blind)}/{len(blind)}")
     print(f"validation whole set: {len(right)}/{len(answers)} = {score:.3f} (target {TARGET}: "
           f"{'met' if score >= TARGET else 'not met'}); wrong: {wrong}")
     assert score >= FLOOR, wrong
     old = [k for k in answers if k.startswith("V")]
     assert sum(k in right for k in old) / len(old) >= FLOOR_V, wrong
     assert sum(k in right for k in blind) / len(blind) >= FLOOR_BLIND, wrong
-    # reversed verdicts (a true claim contradicted, a false one supported): none on V and W; on X and Y, 8
-    # (docs/claims.md lists them: intensity rising with attention in a crisis whose tone stays positive, JPN-KOR
-    # 2019, AUKUS, S-400, Mali 2022; the data moving the other way, GRC-TUR 2020, BLR-RUS 2022); no more
+    # reversed verdicts (a true claim contradicted, a false one supported): none on V and W, and no new ones
     reversed_ = {k for k, (a, g) in wrong.items() if {a, g} == {"supported", "contradicted"}}
     print(f"validation reversed: {sorted(reversed_)}")
     assert not {k for k in reversed_ if k[0] in "VW"}, reversed_
-    assert len(reversed_) <= 8, reversed_
+    assert reversed_ <= KNOWN_REVERSED, reversed_ - KNOWN_REVERSED
 
 
 def test_intensity_sees_a_change_from_a_saturated_level(bundled_store):
@@ -119,3 +121,19 @@ def test_a_bad_period_stops_before_any_computation(bundled_store, tmp_path, monk
         evaluate(bundled_store, load_case(p), robustness=False)
     assert ran == []
     assert load_plain(p).periods["gone"].line == 6
+
+
+def test_change_auto_uses_tone_unless_tone_sits_at_its_bound(bundled_store):
+    """`change`'s default measure `auto`: ARM-AZE tone is -0.97 before the 2020 war (its floor is -1), so a
+    claimed decrease is measured on intensity, with a note; ISR-ARE tone before the Abraham Accords has room to
+    rise, so the increase is measured on tone. A measure written in the claim is used as written."""
+    case = load_case(VALIDATION)
+    got = {r.id: r for r in evaluate(bundled_store, case, ids=["V4", "V12"], robustness=False,
+                                    datasets=["gdelt_network"])}
+    v4 = got["V4"].datasets["gdelt_network"]
+    assert v4["components"][0].name == "ARM-AZE intensity: nk-war - nk-before"
+    assert any("tone is at its bound before (-0.9" in n for n in v4["notes"])
+    v12 = got["V12"].datasets["gdelt_network"]
+    assert v12["components"][0].name == "ISR-ARE tone: abraham-after - abraham-before"
+    assert not any("measure: auto" in n for n in v12["notes"])
+    assert got["V4"].verdict == "supported" and got["V12"].verdict == "supported"

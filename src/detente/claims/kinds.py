@@ -92,7 +92,7 @@ class Context:
 
     def m(self, measure: str) -> str:
         """The measure a test uses: the variant's cooperation measure in place of the written one."""
-        return self.swap if self.swap and measure in COOPERATION else measure
+        return self.swap if self.swap and (measure in COOPERATION or measure == P.AUTO) else measure
 
     def moved(self, d: date) -> date:
         return d + timedelta(days=self.shift)

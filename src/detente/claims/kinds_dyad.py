@@ -104,13 +104,18 @@ class Change(Kind):
     def run(self, ctx: Context, dataset: str) -> Run:
         run = Run()
         m = ctx.m(self.measure)
-        name = f"{self.dyad} {m}: {self.after} - {self.before}"
         exp = EXPECT_DIR[self.expect]
         miss = ctx.missing_actor(dataset, [self.dyad])
         bb, ba, outside = ctx.before_after(dataset, self.before, self.after)
         if miss or bb is None or ba is None:
-            run.components.append(ctx.gap(name, dataset, exp, miss or outside))
+            shown = "tone" if m == P.AUTO else m
+            run.components.append(ctx.gap(f"{self.dyad} {shown}: {self.after} - {self.before}", dataset, exp,
+                                          miss or outside))
             return run
+        auto = m == P.AUTO
+        if auto:
+            m, tone_before = self._auto(ctx, dataset, bb, ba, exp)
+        name = f"{self.dyad} {m}: {self.after} - {self.before}"
         if n := ctx.source.directed_note(dataset, self.dyad):
             run.notes.append(n)
         pa_, pb_ = ctx.source.parts(dataset, self.dyad, m, *ba), ctx.source.parts(dataset, self.dyad, m, *bb)
@@ -140,8 +145,21 @@ class Change(Kind):
                    "base_after": base_a["median"]}))
         sign = {"greater": 1, "less": -1}.get(exp, 1)
         run.evidence.append(Evidence(self.dyad, sign, *ba))  # what happened after, on the claimed side
+        if auto and m != "tone":
+            run.notes.append(f"{self.dyad}: tone is at its bound before ({tone_before:+.3f}), so the change "
+                             f"is measured on {m} (measure: auto)")
         run.series[str(self.dyad)] = ctx.source.weekly(dataset, self.dyad, m).dropna()
         return run
+
+    def _auto(self, ctx: Context, dataset: str, bb: Any, ba: Any, exp: str) -> tuple[str, float]:
+        """``measure: auto``: tone (sum(score) / sum(|score|), a share that attention does not move) where it
+        has room to move the claimed way before; ``intensity`` (tone x attention, unbounded) where tone sits
+        within the margin of its bound, so a change from a saturated level still shows."""
+        level = relations.ratio(*ctx.source.parts(dataset, self.dyad, "tone", *bb))
+        vol_b = ctx.volume(dataset, self.dyad, bb)
+        rate = vol_b / max(1, len(clip(ctx.source.days(dataset).to_series(), *bb)))
+        base_a = ctx.base(dataset, "tone", ba, rate * len(clip(ctx.source.days(dataset).to_series(), *ba)))
+        return ("tone" if _room("tone", level, exp, ctx.sesoi(base_a, self.margin)) else "intensity"), level
 
 
 BOUNDED = {"tone": (-1.0, 1.0), "net": (-1.0, 1.0)}  # measures that saturate: a ratio of a sum to its |sum|

@@ -142,8 +142,10 @@ def one_of(*options: str) -> Param:
 
 # parameters several kinds share
 MEASURE = Param(measure, " | ".join(MEASURES), default="tone")  # levels: judged by rank among similar dyads
-# changes: tone cannot fall below -1 or rise above +1, so a change from a saturated level would not show
-CHANGE_MEASURE = Param(measure, " | ".join(MEASURES), default="intensity")
+# changes: "auto" = tone where it has room to move the claimed way, intensity where tone sits at its bound (tone
+# cannot fall below -1 or rise above +1); docs/claims.md, "Validation set", says how this was chosen
+AUTO = "auto"
+CHANGE_MEASURE = Param(choice(AUTO, *MEASURES), " | ".join((AUTO, *MEASURES)), default=AUTO)
 PERIODS = Param(periods, "[period, ...] or all")
 PERIOD = Param(period, "a period name", required=True)
 DYAD = Param(dyad, "a dyad", required=True)

@@ -11,6 +11,7 @@ from detente.claims.casefile import Case, CaseError, Hypothesis, compile_case
 from detente.claims.data import Source
 from detente.claims.evidence import strongest
 from detente.claims.kinds import COOPERATION, Context
+from detente.claims.params import AUTO
 from detente.claims.verdict import Component, combine, decide, decide_outcomes, with_edge
 
 __all__ = ["ClaimResult", "evaluate"]
@@ -193,7 +194,8 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
         for _, vctx in variants:
             vctx.runs = ctx.runs
         for h, r in zip(hyps, out, strict=True):
-            uses = {ctx.m(getattr(t, "measure", None) or "") for t in h.tests} & set(COOPERATION)
+            # "auto" (change's default: tone, or intensity at tone's bound) is swapped like a written measure
+            uses = {ctx.m(getattr(t, "measure", None) or "") for t in h.tests} & {*COOPERATION, AUTO}
             got = {}
             for name, vctx in variants:
                 if name.startswith("measure=") and (not uses or uses == {name[8:]}):
