@@ -682,7 +682,7 @@ def fetch_gdelt(
 def ingest_one(store: Any, path: Path, fmt: str, actors: Sequence[str] | None) -> dict:
     """Ingest one verified file (filtered to ``actors``); errors are recorded, not raised."""
     from detente import limits
-    from detente.store import StoreError
+    from detente.store import StoreError, interrupted
 
     filtered_out = 0
     src = path
@@ -702,8 +702,8 @@ def ingest_one(store: Any, path: Path, fmt: str, actors: Sequence[str] | None) -
     except (StoreError, ValueError, OSError, zipfile.BadZipFile) as e:
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return {"file": path.name, "error": msg}
-    except RuntimeError as e:  # Ctrl-C inside a DuckDB query comes back as "Query interrupted", not KeyboardInterrupt
-        if "Query interrupted" in str(e) and not limits.terminated():
+    except Exception as e:  # Ctrl-C inside a DuckDB query comes back as an error, not KeyboardInterrupt
+        if interrupted(e) and not limits.terminated():
             raise KeyboardInterrupt from None
         raise
     finally:

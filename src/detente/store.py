@@ -355,7 +355,7 @@ class Store:
             _quiet(self.con, "ROLLBACK")  # DuckDB may have aborted it already: never mask the real error
             if limits.terminated():
                 raise limits.Terminated(143) from None
-            if not isinstance(e, KeyboardInterrupt) and _interrupted(e):
+            if not isinstance(e, KeyboardInterrupt) and interrupted(e):
                 raise KeyboardInterrupt from None  # Ctrl-C inside a query: DuckDB swallowed the KeyboardInterrupt
             if isinstance(e, StoreError | KeyboardInterrupt | SystemExit):
                 raise
@@ -703,7 +703,7 @@ def rebuild(path: Path, build: Callable[[Path], None]) -> None:
             p.unlink(missing_ok=True)
 
 
-def _interrupted(e: BaseException | None) -> bool:
+def interrupted(e: BaseException | None) -> bool:
     """Whether ``e`` or an exception it arose from is a Ctrl-C that DuckDB turned into an error: a SIGINT inside
     a query gives RuntimeError/InterruptException "Query interrupted" instead of KeyboardInterrupt (SIGTERM is
     told apart before this, by ``limits.terminated``)."""
