@@ -323,6 +323,53 @@ def test_sigkill_and_sigterm_at_random_points(tmp_path: Path) -> None:
     assert terms >= 1  # at least one SIGTERM landed inside the ingest
 
 
+def _quads_from_the_bundle(out: Path) -> int:
+    """The bundle's ICEWS events written back as named quadruples (source, event text, target, day): 547,107
+    real rows, read by DuckDB queries (an ingest of several seconds), unlike the bundle's network dyad-days,
+    which only the BigQuery reader takes and parses in Python."""
+    import duckdb
+
+    from detente import bundle, cameo
+
+    con = duckdb.connect()
+    events = str(bundle.BUNDLE_DIR / "events.parquet")
+    codes = [r[0] for r in con.execute("SELECT DISTINCT cameo_code FROM read_parquet(?)", [events]).fetchall()]
+    con.execute("CREATE TABLE texts (code VARCHAR, text VARCHAR)")
+    con.executemany("INSERT INTO texts VALUES (?, ?)", [(c, cameo.name(c)) for c in codes])
+    con.execute(f"""COPY (SELECT e.source_text, t.text, e.target_text, strftime(e.date, '%Y-%m-%d')
+                          FROM read_parquet('{events}') e JOIN texts t ON t.code = e.cameo_code ORDER BY e.file, e.line)
+                    TO '{out}' (HEADER false, DELIMITER '\t', QUOTE '')""")
+    return con.execute(f"SELECT count(*) FROM read_parquet('{events}')").fetchall()[0][0]
+
+
+def test_sigint_inside_an_ingest_exits_130_and_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    """A real Ctrl-C (SIGINT) to `detente ingest` while it reads a large file: exit 130 with one line, the file's
+    transaction rolled back, scratch space removed. The signal is sent earlier each try until one lands before the
+    commit (a child that finished first exits 0 and is tried again, earlier)."""
+    db = tmp_path / "s.duckdb"
+    base = _store_with_one_file(db)
+    src = tmp_path / "quads.txt"
+    assert _quads_from_the_bundle(src) == 547107
+    for i, after in enumerate((2.0, 1.0, 0.5, 0.2, 0.0)):  # seconds after the ingest made its scratch directory
+        tmp = tmp_path / f"t{i}"
+        code, err, _ = child(["ingest", str(src), "--reader", "icews_quads", "--store", str(db)], tmp,
+                             kill_after=after, sig=signal.SIGINT)
+        if code == 0:  # finished before the signal: take it out and try an earlier one
+            with Store(db) as s:
+                s.remove("quads.txt")
+            continue
+        assert code == 130, err
+        assert err.strip().splitlines()[-1].startswith("interrupted: the file being read was rolled back, "), err
+        assert "Traceback" not in err
+        assert temp_entries(tmp) == []
+        with Store(db, read_only=True) as s:
+            assert snapshot(s) == base
+            balanced(s)
+        CASES["signal SIGINT"] += 1
+        return
+    pytest.fail("every SIGINT came after the ingest had finished")
+
+
 # -- concurrent `init --force` -------------------------------------------------------------------------
 @pytest.mark.skipif(not GEORGIA.exists(), reason="needs ../shared/data")
 def _wait_until_open(pid: int, path: Path, limit: float = 120.0) -> None:

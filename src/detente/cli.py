@@ -195,6 +195,23 @@ def handled(fn: Callable) -> Callable:
     return wrapper
 
 
+@contextlib.contextmanager
+def interrupt_exits(message: str) -> Iterator[None]:
+    """Ctrl-C ends the command with ``message`` on stderr and exit code 130 (128 + SIGINT, what a shell expects),
+    not a traceback or click's exit 1: both a KeyboardInterrupt and the error DuckDB raises instead when the
+    signal comes inside a query (SIGTERM is told apart: ``limits.terminated``)."""
+    from detente import limits
+    from detente.store import interrupted
+
+    try:
+        yield
+    except (KeyboardInterrupt, Exception) as e:
+        if limits.terminated() or not interrupted(e):
+            raise
+        err.print(f"interrupted: {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+
+
 def _one_line(e: BaseException) -> str:
     """The first line of an expected error; a file error names the file and says what to check."""
     if isinstance(e, OSError) and e.filename is not None:
@@ -338,7 +355,8 @@ def ingest(
     limits.exit_on_sigterm()  # SIGTERM rolls back the open transaction and removes scratch space
     rows: list[dict] = []
     failed: list[dict] = []
-    with limits.scratch() as tmp:
+    with interrupt_exits("the file being read was rolled back, the files ingested before it are kept; run the "
+                         "same command again to go on (they are skipped)"), limits.scratch() as tmp:
         paths = [spool(p, tmp) for p in paths]  # pipes and FIFOs are read before the store's lock is taken
         s = open_store(store)
         with Progress(console=err, transient=True) as p:
