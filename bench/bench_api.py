@@ -331,7 +331,8 @@ def compare(store: Path, pairs: list[tuple[str, str]]) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--store", type=Path, default=Path(os.environ.get("DETENTE_STORE", "")) or None)
+    ap.add_argument("--store", type=Path, default=Path(os.environ["DETENTE_STORE"]) if os.environ.get("DETENTE_STORE")
+                    else None)  # Path("") would be the current folder
     ap.add_argument("--single", type=int, default=100, help="never-seen dyads asked by one client")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--per-client", type=int, default=200, help="never-seen dyads per client in the load phase")

@@ -7,6 +7,7 @@ subprocess (peak RSS = that process's maxrss) and produces the same frame: every
 per QuadClass, Goldstein sum and the volume-normalised index.
 
     python bench/bench_relations.py --proto-store PATH --sizes 10,30,100 --spark-sizes 10 --repeats 3
+    python bench/bench_relations.py --in-process 3 --calls 6   # dyad_frame called N times in one process
 
 Methods: ``detente`` (relations.dyad_frame on DuckDB, ci=False), ``sql`` (hand-written DuckDB SQL building
 the same frame), ``sql_groupby`` (the bare group-by, a lower bound), ``pandas`` (events already in memory as
@@ -204,6 +205,27 @@ def run_one(method: str, path: str) -> dict:
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def in_process(path: Path, calls: int) -> dict:
+    """``relations.dyad_frame`` (every dyad x month, ``ci=False``) called ``calls`` times on one read-only open:
+    wall and process CPU seconds of each call (the first pays the catalogue and world totals, later ones share
+    them)."""
+    from detente import relations as R
+    from detente.periods import cut
+    from detente.store import Store
+
+    ps = cut("month", LO, HI)
+    times, cpus, rows = [], [], 0
+    with Store(path, read_only=True) as s:
+        for _ in range(calls):
+            t, c = time.perf_counter(), time.process_time()
+            rows = len(R.dyad_frame(s, None, ps, dataset="synth", ci=False))
+            times.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+    return {"calls": [round(x, 2) for x in times], "median_s": round(statistics.median(times), 2),
+            "cpu_s": [round(x, 2) for x in cpus], "median_cpu_s": round(statistics.median(cpus), 2),
+            "rows": rows, "load": round(os.getloadavg()[0], 1)}
+
+
 def measure(method: str, path: Path, repeats: int) -> dict:
     runs = []
     for _ in range(repeats):
@@ -226,6 +248,9 @@ def main() -> None:
     ap.add_argument("--spark-sizes", default="10")
     ap.add_argument("--pandas-max", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--in-process", type=float, metavar="MILLIONS",
+                    help="generate that many million events and time dyad_frame --calls times in this process")
+    ap.add_argument("--calls", type=int, default=6)
     a = ap.parse_args()
     if a.one:
         print(json.dumps(run_one(*a.one)))
@@ -236,6 +261,9 @@ def main() -> None:
         a.proto_store = default_path()
     if a.check:
         check(str(generate(a.proto_store, int(a.check * 1_000_000))))
+        return
+    if a.in_process:
+        print(json.dumps(in_process(generate(a.proto_store, int(a.in_process * 1_000_000)), a.calls)))
         return
     results = []
     for size in [int(x) for x in a.sizes.split(",")]:
