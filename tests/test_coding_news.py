@@ -466,3 +466,12 @@ def test_war_games_after_a_quantity_are_exercises(coder):
     # a compound source without a 'with' partner exercises jointly (062), 'five days of' before the noun
     assert triples(coder, "Greek and Cypriot warships launched five days of war games near Crete.") == [
         ("GRC", "CYPMIL", "062"), ("CYPMIL", "GRC", "062")]
+
+
+def test_reported_act_keeps_its_own_modality_and_bombings_are_183(coder):
+    # the speech verb's '* WITHDRAW [0874]' no longer doubles the announced withdrawal (a threat, 131)
+    assert triples(coder, "Kenya announced that it will withdraw its peacekeepers from Somalia.") == [
+        ("KEN", "SOMMIL", "131")]
+    # killed in a roadside (car, suicide) bombing: CAMEO 183, not conventional force (190)
+    assert triples(coder, "Rebels killed two Malian soldiers in a roadside bombing near Gao.") == [
+        ("MLIREB", "MLIMIL", "183")]

@@ -315,9 +315,15 @@ class Coder:
         _drop_complements(words, verbs)
         for k, v in enumerate(verbs):
             # 'Switzerland said it had expelled two diplomats': the reported act is the event, not the saying
-            if v.events and v.form.words[0] in SPEECH_WORDS and all(e.code == "010" for e in v.events) and any(
-                    n.events and n.subject is v.subject and not n.direct for n in verbs[k + 1:]):
-                v.events = []
+            if v.events and v.form.words[0] in SPEECH_WORDS:
+                reported = [n for n in verbs[k + 1:] if n.events and n.subject is v.subject and not n.direct]
+                if reported and all(e.code == "010" for e in v.events):
+                    v.events = []
+                elif reported:
+                    # 'Nigeria announced it will withdraw its force from Chad': the speech verb's pattern
+                    # ('* WITHDRAW') codes the reported act the reported verb codes itself, with its modality
+                    pairs = {(e.source.code, e.target.code) for n in reported for e in n.events}
+                    v.events = [e for e in v.events if (e.source.code, e.target.code) not in pairs]
         seen: set[tuple[str, str, str]] = set()
         res.events = []
         for e in (e for v in verbs for e in v.events):
@@ -609,6 +615,11 @@ _ACCUSE_OF = (
 _FORCE = {"MILITARY", "ATTACK", "STRIKE", "STRIKES", "INVADE", "INVASION", "OPERATION", "OFFENSIVE", "FORCE",
           "WAR", "BOMB", "SHELL", "RETALIATE"}
 _ARTILLERY_VERBS = {"SHELL", "BOMBARD"}
+_HARM_VERBS = {"KILL", "WOUND", "INJURE", "MAIM", "HURT"}
+_BOMBING = {"BOMBING", "BOMBINGS", "BOMB", "BOMBS", "BOMBER", "BOMBERS", "ROADSIDE", "SUICIDE", "IED", "IEDS",
+            "CAR-BOMB", "EXPLOSIVES", "EXPLOSION", "BLAST"}
+_AIR_WORDS = {"AIR", "AIRSTRIKE", "AIRSTRIKES", "AIRCRAFT", "JETS", "WARPLANES", "PLANES", "HELICOPTER",
+              "HELICOPTERS", "DRONE", "DRONES", "BOMBERS"}
 _PROPOSALS = {"APPEAL", "APPEALS", "CALL", "CALLS", "PROPOSAL", "PROPOSALS", "OFFER", "PLAN", "DEMAND", "DEMANDS",
               "REQUEST", "INVITATION", "ULTIMATUM", "RESOLUTION", "INITIATIVE"}
 _ENVOYS = {"AMBASSADOR", "ENVOY", "DIPLOMAT", "DIPLOMATS", "CHARGE", "ATTACHE", "CONSUL"}
@@ -658,6 +669,8 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
         return "154"  # mobilized reservists: mobilize armed forces
     if code.startswith("19") and code in ("190", "193") and verb in _ARTILLERY_VERBS:
         return "194"
+    if code in ("180", "190", "193") and verb in _HARM_VERBS and words & _BOMBING and not words & _AIR_WORDS:
+        return "183"  # killed or wounded in a (car, roadside, suicide) bombing: CAMEO 183, not conventional force
     if code == "172" and verb in ("BAN", "OUTLAW") and words & {"PARTY", "PARTIES", "POLITICIANS", "OPPOSITION"}:
         return "1722"
     if code in ("080", "084") and verb in ("PARDON", "RELEASE", "FREE", "FREED"):
