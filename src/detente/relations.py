@@ -1185,27 +1185,32 @@ class Reader:
                 return self._periods[key]
             info = self.info(dataset)
             table, a, b, sc, (w, args) = self._where(info)
+            # actors as integer ranks (in name order) before grouping: the 2.7 M-row aggregation hashes integers,
+            # not strings; pair code = least rank * n + greatest rank sorts like (a, b) by name
+            acts = [x for (x,) in self.con.execute(
+                f"SELECT DISTINCT x FROM (SELECT {a} AS x FROM {table} WHERE {w} UNION ALL "
+                f"SELECT {b} FROM {table} WHERE {w}) ORDER BY x", args + args).fetchall()]
+            n_act = max(len(acts), 1)
+            codes = (f"(SELECT unnest(?::VARCHAR[]) AS x, unnest(range({len(acts)})) AS i)")
+            pair_sql = f"least(ca.i, cb.i) * {n_act} + greatest(ca.i, cb.i)"
+            joined = f"{table} JOIN {codes} ca ON {a} = ca.x JOIN {codes} cb ON {b} = cb.x WHERE {w}"
             if info.kind == "events":
                 cols = ("sum(s) AS value, sum(abs(s)) AS abs, count(*) FILTER (WHERE q IN (1, 2)) AS coop, "
                         "count(*) FILTER (WHERE q IN (3, 4)) AS conf, count(*) AS n")
-                inner = (f"SELECT least({a}, {b}) AS a, greatest({a}, {b}) AS b, date, {sc} AS s, quad_class AS q "
-                         f"FROM {table} WHERE {w}")
+                inner = f"SELECT {pair_sql} AS p, date, {sc} AS s, quad_class AS q FROM {joined}"
             else:
                 cols = ("sum(s) AS value, sum(abs(s)) AS abs, count(*) FILTER (WHERE s > 0) AS coop, "
                         "count(*) FILTER (WHERE s < 0) AS conf, count(*) FILTER (WHERE s <> 0) AS n")
-                inner = (f"SELECT least({a}, {b}) AS a, greatest({a}, {b}) AS b, date, sum({sc}) AS s FROM {table} "
-                         f"WHERE {w} GROUP BY ALL")
-            # pair codes = ranks of (a, b) and rows by week (a period's weeks are one slice, searchsorted), both
-            # from SQL: no string key per row to factorize and split; the names come from a second, small query
+                inner = f"SELECT {pair_sql} AS p, date, sum({sc}) AS s FROM {joined} GROUP BY ALL"
+            # rows by week (a period's weeks are one slice, searchsorted); pair = rank of the pair code (dense,
+            # in (a, b) name order), the names decoded from the code: no string key per row
             r = self.con.execute(
-                f"WITH w AS (SELECT a, b, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) GROUP BY ALL) "
-                "SELECT dense_rank() OVER (ORDER BY a, b) - 1 AS pair, wk, value, abs, coop, conf, n FROM w "
-                "ORDER BY wk", args).fetchnumpy()
-            names = self.con.execute(f"SELECT DISTINCT least({a}, {b}) AS a, greatest({a}, {b}) AS b FROM {table} "
-                                     f"WHERE {w} ORDER BY a, b", args).fetchnumpy()
-            a_names = np.asarray(names["a"], dtype=object)
-            b_names = np.asarray(names["b"], dtype=object)
-            self._periods[key] = {"pair": np.asarray(r["pair"], dtype=np.int64),
+                f"SELECT p, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) GROUP BY ALL ORDER BY wk",
+                [acts, acts] + args).fetchnumpy()
+            uniq, pair = np.unique(np.asarray(r["p"], dtype=np.int64), return_inverse=True)
+            names = np.asarray(acts, dtype=object)
+            a_names, b_names = names[uniq // n_act], names[uniq % n_act]
+            self._periods[key] = {"pair": np.asarray(pair, dtype=np.int64).reshape(-1),
                                   "keys": np.array([f"{x}|{y}" for x, y in zip(a_names, b_names, strict=True)],
                                                    dtype=object),
                                   "a": a_names, "b": b_names, "wk": np.asarray(r["wk"], dtype=np.int64),
