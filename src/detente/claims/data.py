@@ -3,8 +3,8 @@
 A dyad is written ``"IRN-ARM"`` (undirected: both directions) or ``"IRN>ARM"`` (directed: IRN as source).
 Claims hold no SQL and no covered-day rule of their own: every measure is ``relations.measure_parts`` of the
 dyad's :meth:`relations.Reader.daily` frame, a ratio of two daily sums over covered days
-(``relations.MEASURES``: intensity (the default of ``change``), tone (the other kinds' default), goldstein, net, index,
-volume, count; see docs/relations.md), so a
+(``relations.MEASURES``: tone (the default; ``change`` defaults to ``auto``: tone, or intensity where tone is at
+its bound), intensity, goldstein, net, index, volume, count; see docs/relations.md), so a
 dyad-period has the same value here as in ``relations``, ``network`` and the API.
 
 A directed dyad on a dataset that holds undirected scores only (the GDELT network) is read undirected and
@@ -25,7 +25,7 @@ from detente.errors import UserError
 __all__ = ["MEASURES", "Dyad", "Source"]
 
 MEASURES = relations.MEASURES
-DEFAULT_MEASURE = "tone"  # levels; `change` defaults to intensity (params.CHANGE_MEASURE)
+DEFAULT_MEASURE = "tone"  # levels; `change` defaults to auto (params.CHANGE_MEASURE)
 
 
 @dataclass(frozen=True)
