@@ -212,12 +212,13 @@ def test_gold_set_shape():
 
 
 def test_gold_set_fresh_half_floors(coder):
-    """The fresh half (G154-G183) was coded by hand before the coder ever ran on it: measured exact 0.67,
-    root 0.88, P 0.53, R 0.52 (the session-start coder: 0.61 / 0.88 / 0.47 / 0.45). Floors just below."""
+    """The fresh half (G154-G183) was coded by hand before the coder ever ran on it: measured exact 0.70,
+    root 0.91, P 0.56, R 0.55 (session 5 start: 0.61 / 0.88 / 0.47 / 0.45; session 6 start: 0.67 / 0.88 /
+    0.53 / 0.52; never read in session 6). Floors just below."""
     _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD, "fresh")).as_dict(), 0.63, 0.84, 0.50)
 
 
-@pytest.mark.xfail(strict=True, reason="not met: fresh half exact 0.67, P/R 0.53/0.52 (docs/coding.md)")
+@pytest.mark.xfail(strict=True, reason="not met: fresh half exact 0.70, P/R 0.56/0.55 (docs/coding.md)")
 def test_gold_set_fresh_half_meets_targets(coder):
     _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD, "fresh")).as_dict())
 
@@ -235,15 +236,15 @@ def test_gold_set_tune_half_meets_targets(coder):
 
 @pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
 def test_plover_gold_floors(coder):
-    """Measured: PLOVER 0.5b1 type 0.51, precision 0.43, recall 0.41; holdout half (ids never read while
-    developing) 0.49 / 0.49 / 0.43; strict old scoring (2021 types, every event) 0.41 / 0.27 / 0.28."""
+    """Measured: PLOVER 0.5b1 type 0.555, precision 0.48, recall 0.46; holdout half (ids never read while
+    developing) 0.51 / 0.50 / 0.44; strict old scoring (2021 types, every event) 0.43 / 0.29 / 0.30."""
     s = evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")).as_dict()
-    _targets(s, 0.50, 0.50, 0.40)
+    _targets(s, 0.54, 0.54, 0.45)
     hold = evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json", half="holdout"))
-    _targets(hold.as_dict(), 0.47, 0.47, 0.41)
+    _targets(hold.as_dict(), 0.50, 0.50, 0.43)
     strict = evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json", strict=True),
                                    strict=True).as_dict()
-    assert strict["exact_code_accuracy"] >= 0.40 and strict["precision"] >= 0.26
+    assert strict["exact_code_accuracy"] >= 0.42 and strict["precision"] >= 0.28
 
 
 def test_gold_set_holdout_meets_targets(coder):
@@ -253,7 +254,7 @@ def test_gold_set_holdout_meets_targets(coder):
 
 
 @pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
-@pytest.mark.xfail(strict=True, reason="not met: PLOVER 0.5b1 type 0.51, P/R 0.43/0.41 (docs/coding.md)")
+@pytest.mark.xfail(strict=True, reason="not met: PLOVER 0.5b1 type 0.555, P/R 0.48/0.46 (docs/coding.md)")
 def test_plover_gold_meets_targets(coder):
     _targets(evaluate.score_plover(coder, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")).as_dict())
 
@@ -395,7 +396,7 @@ def test_according_to_is_no_verb_and_suing_is_a_lawsuit(coder):
 
 
 def test_gold_set_as_a_whole_meets_targets(coder):
-    """Measured (docs/coding.md): all 183 sentences exact 0.82, root 0.93, P 0.72, R 0.72."""
+    """Measured (docs/coding.md): all 183 sentences exact 0.825, root 0.93, P 0.73, R 0.73."""
     _targets(evaluate.score_gold(coder, evaluate.gold_records(GOLD)).as_dict())
 
 
