@@ -476,3 +476,12 @@ def test_reported_act_keeps_its_own_modality_and_bombings_are_183(coder):
     # killed in a roadside (car, suicide) bombing: CAMEO 183, not conventional force (190)
     assert triples(coder, "Rebels killed two Malian soldiers in a roadside bombing near Gao.") == [
         ("MLIREB", "MLIMIL", "183")]
+
+
+def test_plover_miss_buckets(coder):
+    recs = [evaluate.Gold("a", "Iran criticized Armenia.", None, [("IRN", "ARM", "DISAPPROVE")]),
+            evaluate.Gold("b", "Iran criticized Armenia.", None, [("IRN", "ARM", "AGREE")]),
+            evaluate.Gold("c", "Iran criticized Armenia.", None, [("IRN", "TUR", "DISAPPROVE")]),
+            evaluate.Gold("d", "The weather was mild in Yerevan.", None, [("ARM", "ARM", "AGREE")])]
+    assert [(b, g.id) for b, g, _ in evaluate.plover_misses(coder, recs)] == [
+        ("other type", "b"), ("wrong actor", "c"), ("no event", "d")]

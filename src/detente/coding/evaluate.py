@@ -298,3 +298,62 @@ def score_gold(coder: Coder, records: list[Gold]) -> Score:
         return int(norm_actor(a) == norm_actor(b))
 
     return _score(coder, records, lambda code: code, same_actor, _same, lambda a, b: int(a[:2] == b[:2]))
+
+
+# -- miss buckets (the study of misses docs/coding.md describes) ------------------------------------------
+
+def plover_misses(coder: Coder, records: list[Gold]) -> list[tuple[str, Gold, list[tuple[str, str, str]]]]:
+    """(bucket, record, predicted (source, target, CAMEO code)) for each PLOVER record the coder misses.
+
+    Buckets: 'no event' (nothing with a PLOVER type), 'other type' (no predicted event of the record's type),
+    'wrong actor' (the type but not the actors), 'spurious' (the right event plus more events than the record
+    has). Actors compare as in ``score_plover``."""
+    def org(c: str) -> str:
+        return "IGO" if c in ("IGO", "NGO") else c
+
+    def same(a: str, b: str) -> bool:
+        return b == "" or (bool(a) and org(_primary(a)) == org(GOLD_TYPOS.get(b[:3], b[:3])))
+
+    out = []
+    for g in records:
+        res = coder.code(g.text, g.when)
+        raw = [(e.source.code, e.target.code, e.code) for e in res.events]
+        pred = [(s, t, plover_05(c)) for s, t, c in raw if plover_05(c)]
+        hit = any(same(s, gs) and same(t, gt) and k == gk for gs, gt, gk in g.events for s, t, k in pred)
+        if hit and len(pred) <= len(g.events):
+            continue
+        kinds = {gk for _, _, gk in g.events}
+        if not pred:
+            bucket = "no event"
+        elif not any(k in kinds for _, _, k in pred):
+            bucket = "other type"
+        elif not hit:
+            bucket = "wrong actor"
+        else:
+            bucket = "spurious"
+        out.append((bucket, g, raw))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m detente.coding.evaluate [--half tune|holdout] [--list]``: PLOVER misses by bucket."""
+    import argparse
+    from collections import Counter
+
+    from detente import coding
+
+    ap = argparse.ArgumentParser(prog="python -m detente.coding.evaluate")
+    ap.add_argument("--half", choices=("tune", "holdout"), default="tune")
+    ap.add_argument("--list", action="store_true", help="print every missed record")
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[4] / "shared" / "data"
+                    / "event-coding" / "PLOVER_GSR_CAMEO.json")
+    a = ap.parse_args(argv)
+    misses = plover_misses(coding.load(), plover_records(a.data, half=a.half))
+    if a.list:
+        for bucket, g, raw in misses:
+            print(f"[{bucket}] {g.id}\n  {g.text}\n  gold={sorted(set(g.events))}\n  pred={raw}")
+    print(dict(Counter(b for b, _, _ in misses).most_common()))
+
+
+if __name__ == "__main__":
+    main()
