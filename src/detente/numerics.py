@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -66,6 +67,7 @@ def _gamma_p(a: float, x: float) -> float:
     return 1.0 - math.exp(-x + a * math.log(x) - gln) * h
 
 
+@lru_cache(maxsize=4096)  # a pure function; claims ask for the same event counts in every robustness variant
 def gamma_ppf(q: float, a: float) -> float:
     """The ``q`` quantile of Gamma(shape ``a``, scale 1), by bisection on :func:`_gamma_p` (to 1e-12 relative)."""
     if not 0 < q < 1:

@@ -63,6 +63,7 @@ class Source:
         self._weeks: dict = {}
         self._volumes: dict = {}
         self._evidence: dict = {}  # claims.evidence._fetch: the strongest rows per (dataset, spec)
+        self._ideal: dict = {}  # claims.kinds_signal: |ideal point a - b| per year, per (a, b)
 
     def datasets(self) -> list[str]:
         return sorted(self.shape)

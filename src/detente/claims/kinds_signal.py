@@ -265,15 +265,17 @@ class IdealDistance(Kind):
         """(weight x distance, weight) per calendar year the period overlaps and both states have a point;
         weight = the period's days in that year (as alignment_frame)."""
         p = ctx.case.periods[per]
-        from detente.alignment import bsv_ideal_points
+        d = ctx.source._ideal.get((a, b))
+        if d is None:  # the same per-year distances serve every period and robustness variant
+            from detente.alignment import bsv_ideal_points
 
-        df = bsv_ideal_points(ctx.source, [a, b])
-        if df.empty:
+            df = bsv_ideal_points(ctx.source, [a, b])
+            w = None if df.empty else df.pivot_table(index="year", columns="actor", values="ideal")
+            d = (pd.Series(dtype=float) if w is None or a not in w or b not in w
+                 else (w[a] - w[b]).abs().dropna())
+            ctx.source._ideal[(a, b)] = d
+        if d.empty:
             return np.zeros(0), np.zeros(0)
-        w = df.pivot_table(index="year", columns="actor", values="ideal")
-        if a not in w or b not in w:
-            return np.zeros(0), np.zeros(0)
-        d = (w[a] - w[b]).abs().dropna()
         lo = ctx.moved(p.start) if p.start else pd.Timestamp(int(d.index.min()), 1, 1).date()
         hi = ctx.moved(p.end) if p.end else pd.Timestamp(int(d.index.max()), 12, 31).date()
         num, den = [], []
