@@ -20,6 +20,7 @@ from detente import views
 from detente.errors import UserError
 
 CHROMIUM = Path("/usr/bin/chromium")
+MARKS_IN_CHILD = False  # a named case's child marks the dyads' unusual days and breaks too (before: True)
 MIN_VOTES = 10  # dyad-years with fewer shared roll calls are left out of the agreement plot and table
 
 __all__ = ["Report", "build", "from_cache", "render_html", "write"]
@@ -310,6 +311,8 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
             if early is not None:
                 early.cancel()
             raise
+        if early is not None:
+            early.send_case(case)  # the child reads the world's sums meanwhile instead of extracting again
     try:
         case_obj = views.load_case(case, cache)
         summary = views.case_summary(case_obj)
@@ -571,15 +574,33 @@ def evaluate_main(argv: list[str] | None = None) -> None:
                 marks = {"error": str(e).splitlines()[0]}
             sys.stdout.write(json.dumps(views.jsonable(marks)) + "\n")
             sys.stdout.flush()
-        if case.startswith("text:"):  # an analyst's text: the same claims the parent extracted from it
-            extract = views.stage("extract")
-            the_case = views.call(extract.case_from_text, Path(case[5:]).read_text(encoding="utf-8"), store=s)
+        if case.startswith("text:"):  # an analyst's text: the claims the parent extracted from it
+            the_case = _case_from_parent(s, Path(case[5:]))
         else:
             the_case = views.load_case(case)
         rows = views._evaluate(s, the_case, None)
     finally:
         s.close()
     sys.stdout.write(json.dumps(rows) + "\n")
+
+
+def _case_from_parent(s: Any, copy: Path) -> Any:
+    """A text's child: while the parent extracts the claims, read the world's weekly sums (every base rate is cut
+    from them), then take the parent's extracted case (one pickled line on stdin); extract it from the text's copy
+    only when the parent sent none."""
+    import base64
+    import pickle
+    import sys
+
+    rel = views.stage("relations")
+    r = rel.Reader(s)
+    if "gdelt_network" in r.infos():
+        r._weekly_world("gdelt_network")  # shared by every Reader of this store (relations._WEEKLY)
+    line = sys.stdin.readline().strip()
+    if line:
+        return pickle.loads(base64.b64decode(line))
+    extract = views.stage("extract")
+    return views.call(extract.case_from_text, copy.read_text(encoding="utf-8"), store=s)
 
 
 class Pending:
@@ -589,6 +610,23 @@ class Pending:
         self.proc, self.future, self.pairs, self.tmp = proc, future, pairs, tmp  # tmp: the text's copy, if any
         self._marks: dict | None = None
 
+    def send_case(self, case: Any) -> None:
+        """Give a text's child the case the parent extracted (it extracts the text again when this fails)."""
+        if self.proc is None or self.proc.stdin is None:
+            return
+        import base64
+        import pickle
+
+        try:
+            line = base64.b64encode(pickle.dumps(case)).decode()
+        except (pickle.PicklingError, TypeError, AttributeError):
+            line = ""
+        try:
+            with self.proc.stdin:
+                self.proc.stdin.write(line + "\n")
+        except OSError:
+            pass  # the child is gone: the claims section recomputes and says why
+
     def cancel(self) -> None:
         """Stop the child (the report failed before it needed it) and remove the text's copy."""
         if self.proc is not None:
@@ -596,6 +634,11 @@ class Pending:
                 self.proc.kill()
             self.proc.wait()
             self.proc.stdout.close()
+            if self.proc.stdin is not None and not self.proc.stdin.closed:
+                try:
+                    self.proc.stdin.close()
+                except OSError:
+                    pass
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
 
@@ -619,7 +662,10 @@ def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, s
     """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, which
     also marks the dyads' unusual days and breaks first; else in a thread. (A text's child is started earlier,
     by :func:`build`, through :func:`_spawn_child`.)"""
-    child = _spawn_child(store, case if isinstance(case, str | Path) else None, pairs, breaks, None)
+    # the claims (13 with their robustness variants) are the longer side: the parent, once its networks and hindcast
+    # are done, marks the dyads itself (MARKS_IN_CHILD False), which balances the two cores
+    child = _spawn_child(store, case if isinstance(case, str | Path) else None, pairs if MARKS_IN_CHILD else None,
+                         breaks, None)
     if child is not None:
         return child
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
@@ -653,6 +699,7 @@ def _spawn_child(store: Any, case: str | Path | None, pairs: list[tuple[str, str
         extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs and tmp is None else []
         code = "from detente.report import evaluate_main; evaluate_main()"
         proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg, *extra],
+                                stdin=subprocess.PIPE if tmp is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         return Pending(proc=proc, pairs=pairs if extra else None, tmp=tmp)  # pairs: a marks line comes first
     except OSError:
