@@ -20,7 +20,6 @@ from detente import views
 from detente.errors import UserError
 
 CHROMIUM = Path("/usr/bin/chromium")
-MARKS_IN_CHILD = False  # a named case's child marks the dyads' unusual days and breaks too (before: True)
 MIN_VOTES = 10  # dyad-years with fewer shared roll calls are left out of the agreement plot and table
 
 __all__ = ["Report", "build", "from_cache", "render_html", "write"]
@@ -42,7 +41,7 @@ class Report:
 
 # -- gathering ------------------------------------------------------------------------------------
 def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq: str, rep: Report,
-                  breaks: bool = True, cache: dict | None = None, marks: Any = None) -> dict:
+                  breaks: bool = True, cache: dict | None = None) -> dict:
     """Each dyad's series (one ``dyad_frame`` call for every dyad and period) with its 95% interval, the case's
     periods shaded, gaps in a dataset's coverage left undrawn, crises and breaks marked."""
     rel = views.stage("relations")
@@ -60,18 +59,11 @@ def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq:
         raise UserError("the store holds no dated data; run `detente init`")
     lo, hi = min(d.start for d in cov), max(d.end for d in cov)
     frame = views.records(rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True))
-    given = marks() if marks else None
-    if given and "error" in given:
-        anomalies, marks_info = {}, {"status": given["error"]}
-    elif given and "by_pair" in given:  # computed meanwhile by the claims' child process
-        anomalies = {tuple(k.split("-")): v for k, v in given["by_pair"].items()}
-        marks_info = {**given["info"], "computed_in": "the claims' child process"}
-    else:
-        try:
-            anomalies = _anomalies(store, pairs, breaks)
-            marks_info = anomalies.pop("_info")
-        except (views.Unavailable, UserError) as e:
-            anomalies, marks_info = {}, {"status": str(e).splitlines()[0]}
+    try:
+        anomalies = _anomalies(store, pairs, breaks)
+        marks_info = anomalies.pop("_info")
+    except (views.Unavailable, UserError) as e:
+        anomalies, marks_info = {}, {"status": str(e).splitlines()[0]}
     by_pair: dict[tuple[str, str], list[dict]] = {}
     for r in frame:
         by_pair.setdefault(tuple(sorted((r["actor_a"], r["actor_b"]))), []).append(r)
@@ -300,8 +292,9 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         timings[name] = round(time.perf_counter() - t, 3)
         return out
 
-    # a text's claims are tested in the child, which extracts them itself: start it before the parent does
-    early = _spawn_child(store, None, None, breaks, text) if text is not None and results is None else None
+    # a text's claims are tested in the child: start it first, it reads the world's sums while the parent
+    # extracts the claims and then sends it the case
+    early = _spawn_child(store, None, text) if text is not None and results is None else None
     if text is not None:
         try:
             extract = views.stage("extract")
@@ -325,7 +318,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         pending = None
     else:
         # a text's child was tried above (early); when it could not start, the claims run in a thread here
-        pending = early or _start_claims(store, None if text is not None else case, case_obj, pairs, breaks)
+        pending = early or _start_claims(store, None if text is not None else case, case_obj)
     s: dict[str, dict] = {}
     periods = summary["periods"]
     # the dyads come after the networks: by then the child process has marked their unusual days and breaks
@@ -335,8 +328,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
     s["alignment"] = timed("alignment", "UN vote agreement",
                            lambda: alignment_section(store, pairs, rep, periods=periods))
     s["dyads"] = timed("dyads", "Dyad relations over time",
-                       lambda: dyads_section(store, summary, pairs, freq, rep, breaks, cache,
-                                             marks=pending.marks if pending else None))
+                       lambda: dyads_section(store, summary, pairs, freq, rep, breaks, cache))
     s["coverage"] = timed("coverage", "Data coverage and citations", lambda: views.sources(store))
     t_wait = time.perf_counter()
     if pending is not None:
@@ -552,9 +544,8 @@ def today() -> str:
 
 
 def evaluate_main(argv: list[str] | None = None) -> None:
-    """Child-process entry: ``STORE CASE [PAIRS BREAKS]`` (CASE: a name, a path, or ``text:FILE``) -> on stdout
-    one JSON line with the dyads' marks (``PAIRS`` = "A-B,C-D"; unusual days and, when ``BREAKS`` is 1,
-    structural breaks), then one with the evaluated claims. The marks come first: the report's dyad section reads them while the claims run."""
+    """Child-process entry: ``STORE CASE`` (CASE: a name, a path, or ``text:FILE``) -> one JSON line on stdout
+    with the evaluated claims (the parent marks the dyads meanwhile; for a text it sends the case on stdin)."""
     import json
     import sys
 
@@ -564,16 +555,6 @@ def evaluate_main(argv: list[str] | None = None) -> None:
     store_path, case = args[:2]
     s = Store(store_path, read_only=True)
     try:
-        if len(args) >= 4:
-            known = set(views.stage("relations").known_actors(s))
-            pairs = [(a, b) for a, b in (p.split("-") for p in args[2].split(",") if p) if a in known and b in known]
-            try:
-                found = _anomalies(s, pairs, args[3] == "1")
-                marks = {"info": found.pop("_info"), "by_pair": {f"{a}-{b}": m for (a, b), m in found.items()}}
-            except (views.Unavailable, UserError) as e:
-                marks = {"error": str(e).splitlines()[0]}
-            sys.stdout.write(json.dumps(views.jsonable(marks)) + "\n")
-            sys.stdout.flush()
         if case.startswith("text:"):  # an analyst's text: the claims the parent extracted from it
             the_case = _case_from_parent(s, Path(case[5:]))
         else:
@@ -592,10 +573,7 @@ def _case_from_parent(s: Any, copy: Path) -> Any:
     import pickle
     import sys
 
-    rel = views.stage("relations")
-    r = rel.Reader(s)
-    if "gdelt_network" in r.infos():
-        r._weekly_world("gdelt_network")  # shared by every Reader of this store (relations._WEEKLY)
+    views.stage("relations").warm(s, weekly=True)  # shared by every Reader of this store
     line = sys.stdin.readline().strip()
     if line:
         return pickle.loads(base64.b64decode(line))
@@ -604,11 +582,10 @@ def _case_from_parent(s: Any, copy: Path) -> Any:
 
 
 class Pending:
-    """The claims (and the dyads' marks) being computed meanwhile, in a child process or a thread."""
+    """The claims being evaluated meanwhile, in a child process or a thread."""
 
-    def __init__(self, proc: Any = None, future: Any = None, pairs: list | None = None, tmp: Path | None = None):
-        self.proc, self.future, self.pairs, self.tmp = proc, future, pairs, tmp  # tmp: the text's copy, if any
-        self._marks: dict | None = None
+    def __init__(self, proc: Any = None, future: Any = None, tmp: Path | None = None):
+        self.proc, self.future, self.tmp = proc, future, tmp  # tmp: the text's copy, if any
 
     def send_case(self, case: Any) -> None:
         """Give a text's child the case the parent extracted (it extracts the text again when this fails)."""
@@ -642,30 +619,12 @@ class Pending:
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
 
-    def marks(self) -> dict | None:
-        """The child's marks ({"info", "by_pair"} or {"error"}), or None when it did not compute them."""
-        if self.proc is None or not self.pairs:
-            return None
-        if self._marks is None:
-            import json
 
-            line = self.proc.stdout.readline()
-            try:
-                self._marks = json.loads(line) if line.strip() else {}
-            except ValueError:
-                self._marks = {}
-        return self._marks or None
-
-
-def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, str]] | None = None,
-                  breaks: bool = True) -> Pending:
-    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, which
-    also marks the dyads' unusual days and breaks first; else in a thread. (A text's child is started earlier,
-    by :func:`build`, through :func:`_spawn_child`.)"""
-    # the claims (13 with their robustness variants) are the longer side: the parent, once its networks and hindcast
-    # are done, marks the dyads itself (MARKS_IN_CHILD False), which balances the two cores
-    child = _spawn_child(store, case if isinstance(case, str | Path) else None, pairs if MARKS_IN_CHILD else None,
-                         breaks, None)
+def _start_claims(store: Any, case: Any, case_obj: Any) -> Pending:
+    """Evaluate the claims meanwhile: in a child process (the other core) when the case has a name or path, else
+    in a thread. (A text's child is started earlier, by :func:`build`, through :func:`_spawn_child`.) The claims
+    with their robustness variants are the longer side, so the parent marks the dyads itself."""
+    child = _spawn_child(store, case if isinstance(case, str | Path) else None, None)
     if child is not None:
         return child
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-claims")
@@ -676,12 +635,10 @@ def _start_claims(store: Any, case: Any, case_obj: Any, pairs: list[tuple[str, s
     return Pending(future=fut)
 
 
-def _spawn_child(store: Any, case: str | Path | None, pairs: list[tuple[str, str]] | None, breaks: bool,
-                 text: str | None) -> Pending | None:
-    """The child process of :func:`evaluate_main` for a named case (``case``) or a ``text`` (read from a temporary
-    copy; the child extracts the same claims from it), or None when the store is not a file or no process starts.
-    A named case's child also marks ``pairs`` first (its parent builds the networks and the hindcast meanwhile);
-    a text's parent has only the dyads to do and marks them itself."""
+def _spawn_child(store: Any, case: str | Path | None, text: str | None) -> Pending | None:
+    """The child process of :func:`evaluate_main` for a named case (``case``) or a ``text`` (a temporary copy;
+    the parent sends the case it extracted on stdin, the child extracts from the copy when none comes), or None
+    when the store is not a file or no process starts."""
     import subprocess
     import sys
     import tempfile
@@ -696,12 +653,11 @@ def _spawn_child(store: Any, case: str | Path | None, pairs: list[tuple[str, str
                 f.write(text)
             tmp = Path(f.name)
         arg = f"text:{tmp}" if tmp is not None else str(case)
-        extra = [",".join(f"{a}-{b}" for a, b in pairs), "1" if breaks else "0"] if pairs and tmp is None else []
         code = "from detente.report import evaluate_main; evaluate_main()"
-        proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg, *extra],
+        proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg],
                                 stdin=subprocess.PIPE if tmp is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        return Pending(proc=proc, pairs=pairs if extra else None, tmp=tmp)  # pairs: a marks line comes first
+        return Pending(proc=proc, tmp=tmp)
     except OSError:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
@@ -715,7 +671,6 @@ def _finish_claims(handle: Pending, case_obj: Any, cache: dict) -> None:
 
     try:
         if handle.proc is not None:
-            handle.marks()  # past the marks line, if there is one
             with handle.proc.stdout:
                 out = handle.proc.stdout.read()
             handle.proc.wait()
