@@ -42,7 +42,6 @@ import warnings
 import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -611,7 +610,6 @@ def _assemble(sums: dict[str, np.ndarray], per_days: np.ndarray, per_world: np.n
 
 # -- what is read once per store: catalogue, world totals, bootstrap denominators -----------------------------
 _MEMO: dict[tuple, dict] = {}  # (store file, files state) -> {what: value}, read-only stores only
-_STATE_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store object -> its (file, files state)
 _MEMO_LOCK = threading.Lock()
 DEN_ENTRIES = 50_000  # bootstrap denominators kept per store state (n_boot floats each: 80 MB at B = 200)
 
@@ -620,22 +618,13 @@ def _memo(store: Any) -> dict | None:
     """What is computed once for a read-only store file and its contents (its catalogue, the world's daily
     totals, the bootstrap's denominators), shared by every open and cursor of it (the server opens one per
     request); None for a writable store or a bare connection (read afresh: an ingest may change it)."""
-    try:
-        state = _STATE_OF.get(store)
-    except TypeError:  # not weak-referenceable
-        state = None
-    if state is None:
-        path = getattr(store, "path", None)
-        if not getattr(store, "read_only", False) or path is None or not Path(path).is_file():
-            return None
-        files = files_state(store)
-        if files is None:  # no files table: no sharing
-            return None
-        state = (str(path), files)
-        try:
-            _STATE_OF[store] = state
-        except TypeError:
-            pass
+    path = getattr(store, "path", None)
+    if not getattr(store, "read_only", False) or path is None:
+        return None
+    files = files_state(store)  # read once per read-only store object
+    if files is None:  # no files table: no sharing
+        return None
+    state = (str(path), files)
     with _MEMO_LOCK:
         m = _MEMO.get(state)
         if m is None:
@@ -659,7 +648,7 @@ def _world_arrays(store: Any, info: DatasetInfo) -> tuple[np.ndarray, np.ndarray
     return got
 
 
-def warm(store: Any) -> list[str]:
+def warm(store: Any, weekly: bool = False) -> list[str]:
     """Read now what relations reads once per read-only store and shares with every open of it: the catalogue,
     the known actors and each dataset's covered days and world totals (a server calls it before its first request).
 
@@ -667,6 +656,9 @@ def warm(store: Any) -> list[str]:
     ----------
     store : Store or duckdb connection
         An open store; what is read is kept only for a read-only one (a writable one may change).
+    weekly : bool
+        Also every world dyad's weekly sums of each dataset, which base rates and drifts are cut from (the
+        report's claims process reads them while its parent extracts a text's claims).
 
     Returns
     -------
@@ -684,6 +676,8 @@ def warm(store: Any) -> list[str]:
     infos = datasets(store)
     for info in infos:
         _world_arrays(store, info)
+        if weekly:
+            shared_reader(store)._weekly_world(info.name)
     check_actors(store, [])
     return [info.name for info in infos]
 
