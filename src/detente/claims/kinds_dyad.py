@@ -112,19 +112,20 @@ class Change(Kind):
             run.components.append(ctx.gap(f"{self.dyad} {shown}: {self.after} - {self.before}", dataset, exp,
                                           miss or outside))
             return run
-        auto = m == P.AUTO
-        if auto:
-            m, tone_before = self._auto(ctx, dataset, bb, ba, exp)
-        name = f"{self.dyad} {m}: {self.after} - {self.before}"
-        if n := ctx.source.directed_note(dataset, self.dyad):
-            run.notes.append(n)
-        pa_, pb_ = ctx.source.parts(dataset, self.dyad, m, *ba), ctx.source.parts(dataset, self.dyad, m, *bb)
         # the world's drift for dyads that looked like this one BEFORE (its daily volume then, in both periods):
         # the dyad's own volume after is part of what changed, so it must not pick the comparison dyads
         vol_b = ctx.volume(dataset, self.dyad, bb)
         rate = vol_b / max(1, len(clip(ctx.source.days(dataset).to_series(), *bb)))
+        vol_a = rate * len(clip(ctx.source.days(dataset).to_series(), *ba))
+        auto = m == P.AUTO
+        if auto:
+            m, tone_before = self._auto(ctx, dataset, bb, ctx.base(dataset, "tone", ba, vol_a), exp)
+        name = f"{self.dyad} {m}: {self.after} - {self.before}"
+        if n := ctx.source.directed_note(dataset, self.dyad):
+            run.notes.append(n)
+        pa_, pb_ = ctx.source.parts(dataset, self.dyad, m, *ba), ctx.source.parts(dataset, self.dyad, m, *bb)
         base_b = ctx.base(dataset, m, bb, vol_b)
-        base_a = ctx.base(dataset, m, ba, rate * len(clip(ctx.source.days(dataset).to_series(), *ba)))
+        base_a = ctx.base(dataset, m, ba, vol_a)
         # the drift of those same dyads (followed from before into after), not of two different sets
         moved = relations.base_drift(ctx.source.reader, dataset, bb, ba, m, vol_b)
         drift = moved["median"] if self.baseline == "world" else 0.0
@@ -151,15 +152,14 @@ class Change(Kind):
         run.series[str(self.dyad)] = ctx.source.weekly(dataset, self.dyad, m).dropna()
         return run
 
-    def _auto(self, ctx: Context, dataset: str, bb: Any, ba: Any, exp: str) -> tuple[str, float]:
+    def _auto(self, ctx: Context, dataset: str, bb: Any, tone_base_after: dict, exp: str) -> tuple[str, float]:
         """``measure: auto``: tone (sum(score) / sum(|score|), a share that attention does not move) where it
-        has room to move the claimed way before; ``intensity`` (tone x attention, unbounded) where tone sits
-        within the margin of its bound, so a change from a saturated level still shows."""
+        has room to move the claimed way before (by the margin of similar dyads after); ``intensity`` (tone x
+        attention, unbounded) where tone sits within that margin of its bound, so a change from a saturated
+        level still shows. Returns (the measure, tone before)."""
         level = relations.ratio(*ctx.source.parts(dataset, self.dyad, "tone", *bb))
-        vol_b = ctx.volume(dataset, self.dyad, bb)
-        rate = vol_b / max(1, len(clip(ctx.source.days(dataset).to_series(), *bb)))
-        base_a = ctx.base(dataset, "tone", ba, rate * len(clip(ctx.source.days(dataset).to_series(), *ba)))
-        return ("tone" if _room("tone", level, exp, ctx.sesoi(base_a, self.margin)) else "intensity"), level
+        room = _room("tone", level, exp, ctx.sesoi(tone_base_after, self.margin))
+        return ("tone" if room else "intensity"), level
 
 
 BOUNDED = {"tone": (-1.0, 1.0), "net": (-1.0, 1.0)}  # measures that saturate: a ratio of a sum to its |sum|
