@@ -566,9 +566,9 @@ def evaluate_main(argv: list[str] | None = None) -> None:
 
 
 def _case_from_parent(s: Any, copy: Path) -> Any:
-    """A text's child: while the parent extracts the claims, read the world's weekly sums (every base rate is cut
-    from them), then take the parent's extracted case (one pickled line on stdin); extract it from the text's copy
-    only when the parent sent none."""
+    """A text's child: while the parent extracts the claims, read the world's weekly sums (which every base rate
+    is cut from), then take the parent's extracted case (one pickled line on stdin); extract it from the text's
+    copy only when the parent sent none."""
     import base64
     import pickle
     import sys
