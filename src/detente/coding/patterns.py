@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from detente.coding.parse import Group
+from detente.coding.parse import AUX, CONJUNCTIONS, DETERMINERS, NEGATIONS, PREPOSITIONS, Group
 from detente.coding.verbs import Elem, Pattern
 
 __all__: list[str] = []
@@ -43,13 +43,26 @@ def _required(p: Pattern, synsets: dict) -> tuple[frozenset[str], list[frozenset
     return frozenset(req), syns
 
 
+# words most sentences hold: a pattern is indexed on one of its other words when it has one
+_COMMON = AUX | CONJUNCTIONS | DETERMINERS | NEGATIONS | PREPOSITIONS | {
+    "UP", "OUT", "OFF", "DOWN", "BACK", "IT", "THEY", "HE", "SHE", "WE", "SAID", "SAYS", "ALSO", "NEW", "MORE", "ALL"}
+
+
+def _anchor_rank(key: str) -> tuple[bool, int, str]:
+    """Rarer keys first: not a common word, then longer (a stem '~X' counts its letters only)."""
+    w = key.lstrip("~")
+    return w in _COMMON, -len(w), key
+
+
 def anchor_index(block, synsets: dict, req_cache: dict) -> tuple[dict[str, list[Pattern]], list[Pattern]]:
+    """Patterns of a block indexed on one key each, the rarest of the words they require (``_anchor_rank``);
+    patterns that require only synsets on each member of their first synset; ``free``: none required."""
     anchors: dict[str, list[Pattern]] = {}
     free: list[Pattern] = []
     for p in block.patterns:
         req = req_cache[id(p)] = _required(p, synsets)
         if req[0]:
-            anchors.setdefault(min(req[0]), []).append(p)
+            anchors.setdefault(min(req[0], key=_anchor_rank), []).append(p)
         elif req[1]:
             for k in req[1][0]:
                 anchors.setdefault(k, []).append(p)
