@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from detente.coding.context import country_of, fill_null_actors, sentence_country
-from detente.coding.dictionaries import ActorCodes, PhraseIndex
+from detente.coding.dictionaries import MIN_STEM, ActorCodes, PhraseIndex
 from detente.coding.parse import (
     ADVERBS,
     AUX,
@@ -115,7 +115,7 @@ class Coder:
         # 'will give' codes an intent (033), 'will break relations' a threat (CAMEO); PETRARCH's unit tests
         # code the act itself, so the validation coder turns this off
         self.intents = True
-        self._anchors: dict[int, tuple[dict[str, list[Pattern]], list[Pattern]]] = {}
+        self._anchors: dict[int, tuple[dict[str, list[Pattern]], list[Pattern], frozenset[str]]] = {}
         self._req: dict[int, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self._context_cache: dict[str, str] = {}
         self._reach: dict[int, bool] = {}  # id(pattern) -> has an actor slot after the verb
@@ -130,10 +130,10 @@ class Coder:
         written for another verb of the block (``Pattern.origin``) only from ``_FOREIGN_WEIGHT`` literal words."""
         idx = self._anchors.get(id(block))
         if idx is None:
-            idx = self._anchors[id(block)] = anchor_index(block, self.verbs.synsets, self._req)
-        anchors, free = idx
-        hit = frozenset(anchors.keys() & keys) if len(anchors) < len(keys) else \
-            frozenset(k for k in keys if k in anchors)
+            a, f = anchor_index(block, self.verbs.synsets, self._req)
+            idx = self._anchors[id(block)] = (a, f, frozenset(a))
+        anchors, free, anchor_keys = idx
+        hit = keys & anchor_keys  # (a set intersection walks the smaller set)
         ck = (id(block), base, hit)
         out = self._cand_cache.get(ck)
         if out is None:
@@ -190,13 +190,15 @@ class Coder:
         i = 0
         n = len(words)
         skip = self._no_mention
-        act, agt = self.actors.may_start, self.agents.may_start
+        act, act_heads = self.actors.root, self.actors.stem_heads()  # may_start, inline
+        agt, agt_heads = self.agents.root, self.agents.stem_heads()
         while i < n:
             w = words[i]
             if not w[0].isalnum() or (w in skip and i not in ext):
                 i += 1
                 continue
-            is_act, is_agt = act(w), agt(w)
+            is_act = w in act or w[:MIN_STEM] in act_heads
+            is_agt = w in agt or w[:MIN_STEM] in agt_heads
             if not (is_act or is_agt or i in ext):
                 i += 1
                 continue

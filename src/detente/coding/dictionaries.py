@@ -113,11 +113,13 @@ class PhraseIndex:
 
     def may_start(self, w: str) -> bool:
         """Whether some phrase can start with word ``w`` (the quick test ``match`` begins with)."""
-        if w in self.root:
-            return True
+        return w in self.root or w[:MIN_STEM] in self.stem_heads()
+
+    def stem_heads(self) -> frozenset[str]:
+        """The first ``MIN_STEM`` letters of the one-word stems: ``may_start`` is ``w in root or w[:5] in this``."""
         if self._stem_heads is None:
             self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
-        return w[:MIN_STEM] in self._stem_heads
+        return self._stem_heads
 
     def match(self, words: list[str], i: int) -> tuple[int, object, None] | None:
         """(end index exclusive, value, None) of the longest phrase starting at ``i``."""
