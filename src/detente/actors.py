@@ -405,7 +405,7 @@ def clear_caches() -> None:
     >>> resolve("Lake Sevan Council") is None
     True
     """
-    for f in (_extra, _candidates, _phrases, _first_words):  # _bags depend on countries.csv only
+    for f in (_extra, _candidates, _phrases, _names_by_length, _first_words):  # _bags depend on countries.csv only
         f.cache_clear()
 
 
@@ -761,6 +761,21 @@ def _phrases() -> dict[str, list[tuple[tuple[str, ...], tuple[Candidate, ...], b
     return out
 
 
+@cache
+def _names_by_length() -> dict[str, list[tuple[int, dict[tuple[str, ...], tuple[Candidate, ...]]]]]:
+    """``_phrases`` without its sector words: first token key -> [(n, {n token keys: candidates})], longest
+    n first, so that a position is tried with one lookup per length instead of one comparison per name."""
+    out: dict[str, list[tuple[int, dict]]] = {}
+    for first, entries in _phrases().items():
+        by_n: dict[int, dict] = {}
+        for key, cands, is_sector in entries:
+            if not is_sector:
+                by_n.setdefault(len(key), {})[key] = cands
+        if by_n:
+            out[first] = sorted(by_n.items(), key=lambda kv: -kv[0])
+    return out
+
+
 def _looks_proper(toks: list[str]) -> bool:
     """Names in running text are capitalised; short acronyms must be upper case ('US', not 'us')."""
     for t in toks:
@@ -808,18 +823,26 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
     >>> [(a.code, a.sector) for _s, _e, a in match_in_text("Brussels and the Kremlin disagree over the Indian Ocean.")]
     [('EU', None), ('RUS', 'GOV')]
     """
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
-    keys = [_tok_key(t[2]) for t in toks]
+    ms = list(_TOKEN.finditer(sentence))
+    texts = [m.group() for m in ms]
+    keys = list(map(_tok_key, texts))
     phrases = _phrases()
+    names = _names_by_length()
     out: list[tuple[int, int, Actor]] = []
     i = 0
-    while i < len(toks):
+    for i0 in [k for k, key in enumerate(keys) if key in names]:  # the tokens a name may start at
+        if i0 < i:
+            continue  # inside the previous mention
+        i = i0
         hit = None
-        for key, cands, is_sector in phrases.get(keys[i], ()):
-            n = len(key)
-            if is_sector or tuple(keys[i:i + n]) != key:
+        left = len(keys) - i
+        for n, by_key in names[keys[i]]:  # longest first
+            if n > left:
                 continue
-            if not (_looks_proper([t[2] for t in toks[i:i + n]]) if cands else toks[i][2][:1].isupper()):
+            cands = by_key.get(tuple(keys[i:i + n]))
+            if cands is None:
+                continue
+            if not (_looks_proper(texts[i:i + n]) if cands else texts[i][:1].isupper()):
                 continue  # a not-actor phrase ("Red Sea") needs only its first capital
             hit = (n, cands)
             break
@@ -832,21 +855,21 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
         if actor is not None and actor.country and actor.sector is None and _is_people(keys, i, end_tok):
             actor = None  # an ethnic or language group named after the state ("Azeri Muslim people")
         if actor is not None and actor.country and actor.sector is None:
-            for key, _c, is_sector in phrases.get(keys[end_tok], ()) if end_tok < len(toks) else ():
+            for key, _c, is_sector in phrases.get(keys[end_tok], ()) if end_tok < len(ms) else ():
                 m = len(key)
                 if is_sector and tuple(keys[end_tok:end_tok + m]) == key:
                     sector = _sector_words()[" ".join(key)] if " ".join(key) in _sector_words() else sector_of(
-                        sentence[toks[end_tok][0]:toks[end_tok + m - 1][1]])
+                        sentence[ms[end_tok].start():ms[end_tok + m - 1].end()])
                     actor = replace(actor, sector=sector)
                     end_tok += m
                     break
         if actor is not None:
-            end = toks[end_tok - 1][1]
-            text_end = sentence[toks[end_tok - 1][0]:end]
+            end = ms[end_tok - 1].end()
+            text_end = texts[end_tok - 1]
             if text_end.endswith(("'s", "’s")):
                 end -= 2
             elif text_end.endswith(".") and not keys[end_tok - 1].endswith("."):
                 end -= 1  # a sentence-final period is not part of the name
-            out.append((toks[i][0], end, actor))
+            out.append((ms[i].start(), end, actor))
         i = end_tok
     return out
