@@ -49,9 +49,21 @@ class Tokens:
         return self.text[self.spans[i][0]: self.spans[j - 1][1]]
 
 
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}")
+
+
 def tokenize(text: str) -> Tokens:
     words: list[str] = []
     spans: list[tuple[int, int]] = []
+    if text.isascii():  # upper-casing keeps every character (and its class) in place: match the upper-cased text
+        for m in _TOKEN.finditer(text.upper()):
+            w = m.group()
+            if "'" not in w and w[-1] != ".":
+                words.append(w)
+                spans.append(m.span())
+            else:
+                _split(w, m.start(), m.end(), words, spans)
+        return Tokens(text, words, spans)
     for m in _TOKEN.finditer(text):
         w = m.group(0).upper()
         s, e = m.span()
@@ -60,19 +72,26 @@ def tokenize(text: str) -> Tokens:
         if "'" not in w and w[-1] != ".":
             words.append(w)
             spans.append((s, e))
-        elif w.endswith("N'T") and len(w) > 3:
-            words += [w[:-3], "N'T"]
-            spans += [(s, e - 3), (e - 3, e)]
-        elif w.endswith("'S") and len(w) > 2:
-            words += [w[:-2], "'S"]
-            spans += [(s, e - 2), (e - 2, e)]
-        elif len(w) > 1 and w.endswith(".") and not re.fullmatch(r"(?:[^\W\d_]\.){2,}", w):
-            words += [w[:-1]]
-            spans += [(s, e - 1)]
         else:
-            words.append(w)
-            spans.append((s, e))
+            _split(w, s, e, words, spans)
     return Tokens(text, words, spans)
+
+
+def _split(w: str, s: int, e: int, words: list[str], spans: list[tuple[int, int]]) -> None:
+    """An upper-cased token with an apostrophe or a final period: 'DIDN'T' -> DID N'T, 'IRAN'S' -> IRAN 'S,
+    a sentence-final 'TALKS.' -> TALKS (initials such as 'U.S.' stay whole)."""
+    if w.endswith("N'T") and len(w) > 3:
+        words += [w[:-3], "N'T"]
+        spans += [(s, e - 3), (e - 3, e)]
+    elif w.endswith("'S") and len(w) > 2:
+        words += [w[:-2], "'S"]
+        spans += [(s, e - 2), (e - 2, e)]
+    elif len(w) > 1 and w.endswith(".") and not _INITIALS.fullmatch(w):
+        words += [w[:-1]]
+        spans += [(s, e - 1)]
+    else:
+        words.append(w)
+        spans.append((s, e))
 
 
 @dataclass
