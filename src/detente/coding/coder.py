@@ -865,13 +865,16 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
 def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
     """'urged Azerbaijan to release the prisoners', 'threatened to launch an operation': the infinitive is
     what was asked, promised or threatened (CAMEO codes the appeal, intent or threat), not an event."""
+    dropped: set[int] = set()
     for k in range(1, len(verbs)):
         v = verbs[k]
-        if not v.events or v.at == 0 or words[v.at - 1] != "TO":
+        if v.at == 0 or words[v.at - 1] != "TO":
             continue
         prev = verbs[k - 1]
-        if any(e.code.startswith(_NOT_AN_EVENT) for e in prev.events) or prev.negated:
+        # ... and so is an infinitive of that infinitive ('rejected an offer to host a summit to hammer out a deal')
+        if any(e.code.startswith(_NOT_AN_EVENT) for e in prev.events) or prev.negated or k - 1 in dropped:
             v.events = []
+            dropped.add(k)
 
 
 def _participle(f: VerbForm) -> bool:

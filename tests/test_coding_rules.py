@@ -1,0 +1,27 @@
+"""Event-coding rules added in session 7 (issue 14), each on a sentence written for the test."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from detente import coding
+
+DAY = date(2023, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return coding.load()
+
+
+def triples(coder, text: str) -> list[tuple[str, str, str]]:
+    return [(e.source.code, e.target.code, e.code) for e in coder.code(text, DAY).events]
+
+
+def test_infinitive_of_a_dropped_infinitive_is_no_event(coder):
+    # 'to host' is what was offered (dropped after the rejection), and so is 'to hammer out' after it
+    got = triples(coder, "Georgia rejected a Turkish offer to host a conference in Ankara to hammer out a deal "
+                         "with Armenia.")
+    assert got and all(e[0] == "GEO" for e in got)
