@@ -25,3 +25,15 @@ def test_infinitive_of_a_dropped_infinitive_is_no_event(coder):
     got = triples(coder, "Georgia rejected a Turkish offer to host a conference in Ankara to hammer out a deal "
                          "with Armenia.")
     assert got and all(e[0] == "GEO" for e in got)
+
+
+def test_demand_on_a_that_clause_reads_no_actor_inside_the_clause(coder):
+    # the 'AGAINST +' pattern of 'demand' would make Israel the target; the demand is on Hamas
+    assert triples(coder, "Washington along with its allies demanded that Hamas renounce its armed struggle "
+                          "against Israel.") == [("USA", "PSEREB", "100")]
+
+
+def test_infinitive_of_a_demanded_act_is_no_event(coder):
+    # what the EU was asked to refuse ('to recognize Kosovo') is not an EU act either
+    assert triples(coder, "Greece demanded that its European Union partners refuse to recognize Kosovo.") == [
+        ("GRC", "EU", "100")]

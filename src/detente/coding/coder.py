@@ -84,6 +84,7 @@ class _Verb:
     noun: bool = False
     future: bool = False  # 'will provide', 'would send': an intent (03) or a threat (13), CAMEO's reading
     pre_stop: int = -1  # a pattern's words before the verb are sought down to (not including) this index
+    unreal: bool = False  # what was demanded, asked or offered, not an act: no events, nor for its infinitives
 
     def add(self, a: ActorRef, b: ActorRef, code: str, line: int | None, kind: str = "main") -> None:
         self.events.append(Event(a, b, code, (self.at, self.end), line, kind))
@@ -443,6 +444,8 @@ class Coder:
         # an active verb with its own object, or after 'will'/'has': a target-first pattern cannot read it
         obj_after = not v.passive and (v.end in by_start or (v.end + 1 < len(words) and v.end + 1 in by_start and (
             words[v.end] in DETERMINERS or words[v.end][0].isdigit())))
+        # 'demanded that Hamas renounce its struggle against Israel': a pattern reads no actor inside the clause
+        that_clause = v.end < len(words) and words[v.end] == "THAT"
         for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
@@ -452,7 +455,7 @@ class Coder:
             r = reach.get(id(p))
             if r is None:
                 r = reach[id(p)] = any(e.kind in ("src", "tgt", "cmp") for e in p.post)
-            stop = len(words) if r else limit
+            stop = len(words) if r and not that_clause else limit
             if obj_after or (p.origin and v.form.base not in p.origin):
                 # a target-first pattern written for another verb ('+ * &ASYLUM IN $' of GRANT): its direction
                 # belongs to that verb ('The UN will provide food aid to refugees ... in Liberia')
@@ -546,7 +549,7 @@ class Coder:
                     if code == "010":
                         code = "100"
                     target = nxt.subject
-                    nxt.events = []
+                    nxt.events, nxt.unreal = [], True
                 elif not nxt.events:
                     target = nxt.subject
                 elif self.statements and best is None:
@@ -576,7 +579,7 @@ class Coder:
         if code[:2] in ("02", "10"):  # 'demanded that Turkey withdraw': the withdrawal is what was demanded
             for n in later:
                 if n.direct and n.subject is target:
-                    n.events = []
+                    n.events, n.unreal = [], True
 
     def _code_light(self, words: list[str], v: _Verb, light: tuple[int, str], limit: int,
                     by_start: dict[int, Group], grs: list[Group]) -> None:
@@ -865,16 +868,16 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
 def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
     """'urged Azerbaijan to release the prisoners', 'threatened to launch an operation': the infinitive is
     what was asked, promised or threatened (CAMEO codes the appeal, intent or threat), not an event."""
-    dropped: set[int] = set()
     for k in range(1, len(verbs)):
         v = verbs[k]
         if v.at == 0 or words[v.at - 1] != "TO":
             continue
         prev = verbs[k - 1]
-        # ... and so is an infinitive of that infinitive ('rejected an offer to host a summit to hammer out a deal')
-        if any(e.code.startswith(_NOT_AN_EVENT) for e in prev.events) or prev.negated or k - 1 in dropped:
+        # ... and so is an infinitive of such an act ('rejected an offer to host a summit to hammer out a deal',
+        # 'demanded that the EU refuse to recognize Kosovo')
+        if any(e.code.startswith(_NOT_AN_EVENT) for e in prev.events) or prev.negated or prev.unreal:
             v.events = []
-            dropped.add(k)
+            v.unreal = True
 
 
 def _participle(f: VerbForm) -> bool:
