@@ -445,6 +445,7 @@ class Coder:
         obj_after = not v.passive and (v.end in by_start or (v.end + 1 < len(words) and v.end + 1 in by_start and (
             words[v.end] in DETERMINERS or words[v.end][0].isdigit())))
         # 'demanded that Hamas renounce its struggle against Israel': a pattern reads no actor inside the clause
+        # but its subject
         that_clause = v.end < len(words) and words[v.end] == "THAT"
         for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
@@ -455,7 +456,7 @@ class Coder:
             r = reach.get(id(p))
             if r is None:
                 r = reach[id(p)] = any(e.kind in ("src", "tgt", "cmp") for e in p.post)
-            stop = len(words) if r and not that_clause else limit
+            stop = len(words) if r else limit
             if obj_after or (p.origin and v.form.base not in p.origin):
                 # a target-first pattern written for another verb ('+ * &ASYLUM IN $' of GRANT): its direction
                 # belongs to that verb ('The UN will provide food aid to refugees ... in Liberia')
@@ -468,6 +469,8 @@ class Coder:
                     match(p.pre, words, v.at - 1, v.pre_stop, -1, by_start, by_end, self.verbs.synsets, slots):
                 if "cmp" in slots and len(slots["cmp"].members) < 2:
                     continue  # '%' wants a compound actor
+                if that_clause and any(g.start > limit for g in slots.values()):
+                    continue  # inside a 'that' clause only its subject ('demanded that + WITHDRAW' -> 1056)
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:
                     continue  # 'SAID + *': the target is this verb's own subject, the source another clause's
                 if any(n.subject is slots.get("tgt") and n.direct and n.form.words[0] in SPEECH_WORDS
