@@ -37,3 +37,10 @@ def test_infinitive_of_a_demanded_act_is_no_event(coder):
     # what the EU was asked to refuse ('to recognize Kosovo') is not an EU act either
     assert triples(coder, "Greece demanded that its European Union partners refuse to recognize Kosovo.") == [
         ("GRC", "EU", "100")]
+
+
+def test_a_bomb_as_the_subject_is_a_bombing(coder):
+    # CAMEO 183 (suicide, car or other non-military bombing), read off the words before the verb too
+    assert triples(coder, "A car bomb in Kirkuk killed two Turkish soldiers.") == [("IRQ", "TURMIL", "183")]
+    assert triples(coder, "A suicide bombing in central Kabul on Monday wounded two Pakistani diplomats.") == [
+        ("AFG", "PAKGOV", "183")]

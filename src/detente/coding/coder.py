@@ -563,7 +563,7 @@ class Coder:
         if target is None:
             v.add_among(source.members, code, line)
             return
-        code = refine(code, v.form.base, words[v.end: limit], source)
+        code = refine(code, v.form.base, words[v.end: limit], source, _clause_before(words, v.at))
         if v.future and self.intents and not v.negated:
             code, rev = intent(code), None
         if code == "043" and rev is None:
@@ -645,15 +645,22 @@ _FORCES = {"RESERVISTS", "FORCES", "CONSCRIPTS", "UNITS", "DIVISIONS", "BRIGADES
 _PROTESTERS = {"OPP", "CVL", "PPL", "LAB", "EDU"}
 
 
-def refine(code: str, verb: str, obj: list[str], source: Group | None) -> str:
-    """A more specific CAMEO code where the object words decide it ('accused B of aggression' -> 1123).
+def refine(code: str, verb: str, obj: list[str], source: Group | None, before: list[str] | tuple = ()) -> str:
+    """A more specific CAMEO code where the object words decide it ('accused B of aggression' -> 1123), or the
+    words of the clause ``before`` the verb ('a roadside bomb killed' -> 183).
 
     >>> refine("112", "ACCUSE", ["ARMENIA", "OF", "VIOLATING", "THE", "CEASEFIRE"], None)
     '1123'
     >>> refine("130", "THREATEN", ["TO", "LAUNCH", "A", "MILITARY", "OPERATION"], None)
     '138'
+    >>> refine("190", "KILL", ["TWO", "SOLDIERS"], None, ["A", "CAR", "BOMB", "IN", "KIRKUK"])
+    '183'
     """
     words = set(obj)
+    if code in ("180", "190", "193") and verb in _HARM_VERBS and before and not words & _AIR_WORDS:
+        pre = set(before)
+        if pre & _BOMBING and not pre & _AIR_WORDS:
+            return "183"  # the bomb is the subject: 'a roadside bomb near Kandahar killed three soldiers'
     if code == "112" and "OF" in words:
         after = set(obj[obj.index("OF") + 1:])
         for sub, cues in _ACCUSE_OF:
@@ -900,6 +907,14 @@ def _target_first(p: Pattern) -> bool:
     """A pattern binding the target before the verb and the source after it ('+ * IN ATTACK IN $'): written
     for passive or headline readings ('soldiers killed in an attack by rebels')."""
     return any(e.kind == "tgt" for e in p.pre) and any(e.kind == "src" for e in p.post)
+
+
+def _clause_before(words: list[str], at: int) -> list[str]:
+    """The words before ``at`` back to the last clause break or comma, at most eight."""
+    lo = at
+    while lo > 0 and at - lo < 8 and words[lo - 1] not in CLAUSE_BREAK and words[lo - 1] != ",":
+        lo -= 1
+    return words[lo:at]
 
 
 def _before_parenthesis(words: list[str], j: int) -> int:
