@@ -50,6 +50,38 @@ def test_missing_data_degrades_to_unavailable_sections(tiny: Store, tmp_path: Pa
     assert "A tiny hand-made dataset" in html  # the BibTeX
 
 
+def test_claims_child_takes_the_weekly_sums_its_parent_read(tiny: Store, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The world's weekly sums are aggregated once per report: the parent hands them to the claims' child as
+    files (relations.save_weekly); the child takes those of its store state and skips the rest."""
+    import io
+    import sys
+    import tempfile
+
+    from detente import relations
+
+    files = relations.save_weekly(tiny, tmp_path)
+    want = {ds: relations.shared_reader(tiny)._weekly_world(ds)["value"].sum() for ds in ("empty", "tiny")
+            if ds in [i.name for i in relations.datasets(tiny)]}
+    relations._WEEKLY.clear()
+    other = Store(tiny.path, read_only=True)
+    stale = tmp_path / "stale.npz"
+    np.savez(stale, dataset=np.array("tiny"), state=np.array("('elsewhere', (0, None))"))
+    line = json.dumps({"weekly": [str(f) for f in files] + [str(stale)]})
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+    assert report._from_parent(other) is None  # no case sent: a named case's child loads its own
+    got = {ds: float(ww["value"].sum()) for (_, ds), ww in relations._WEEKLY.items()}
+    other.close()
+    assert got == pytest.approx(want) and len(got) == len(files)
+    # a whole report of a named case leaves no hand-over folder behind
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "t"))
+    (tmp_path / "t").mkdir()
+    case = tmp_path / "case.yaml"
+    case.write_text("name: pair\nactors: [IRN, ARM]\nperiods:\n  all: {start: null, end: null}\nhypotheses: []\n")
+    report.build(tiny, case=str(case))
+    assert list((tmp_path / "t").iterdir()) == []
+
+
 def test_case_without_testable_claims_still_renders(tiny: Store, tmp_path: Path) -> None:
     case = tmp_path / "empty_case.yaml"
     case.write_text("name: nothing_to_test\nactors: [IRN, ARM]\nperiods:\n  all: {start: null, end: null}\n"

@@ -374,6 +374,33 @@ def test_out_of_range_values_from_a_reader_are_quarantined(store: Store) -> None
                    4: "quad_class 7 outside its possible range 1..4", 5: "tone -101.0 outside its possible range -100..100"}
 
 
+def test_undirected_dyad_day_with_actors_out_of_order_is_quarantined(store: Store) -> None:
+    """The dyad_days rule actor_a <= actor_b for undirected rows (the world's weekly sums rely on one row per
+    pair and day): a reversed undirected row is quarantined with the rule; directed rows may go either way."""
+    from datetime import date
+
+    import pyarrow as pa
+
+    from detente.schema import DYAD_DAYS, checks
+    from detente.sources.base import StageContext
+
+    store.con.execute("BEGIN")
+    for t in ("dyad_days", "quarantine"):
+        store.con.execute(f"CREATE TEMP TABLE stage_{t} AS SELECT * FROM {t} LIMIT 0")
+    ctx = StageContext(store.con, Path("x"), "net", "x")
+    ctx.append("dyad_days", pa.Table.from_pylist([
+        {"date": date(2021, 1, 1), "actor_a": a, "actor_b": b, "directed": d, "score": 1.0, "line": i}
+        for i, (a, b, d) in enumerate([("ARM", "AZE", False), ("AZE", "ARM", False), ("AZE", "ARM", True),
+                                       ("WLD", "WLD", False)], 1)]))
+    store._first_day = None
+    store._quarantine_invalid("dyad_days", checks(DYAD_DAYS))
+    left = [r[0] for r in store.con.execute("SELECT line FROM stage_dyad_days ORDER BY line").fetchall()]
+    why = dict(store.con.execute("SELECT line, reason FROM stage_quarantine").fetchall())
+    store.con.execute("ROLLBACK")
+    assert left == [1, 3, 4]
+    assert why == {2: "an undirected row needs actor_a <= actor_b (AZE > ARM)"}
+
+
 def test_remove_file_and_dataset_undo_an_ingest(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     f2 = _icews_with(tmp_path, {2: (0, "99000001"), 2 + 1: (0, "99000002")})

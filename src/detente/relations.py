@@ -42,6 +42,7 @@ import warnings
 import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,7 +70,8 @@ ALL_MEASURES = tuple(dict.fromkeys(EVENT_MEASURES + DYAD_DAY_MEASURES))
 
 __all__ = ["ALL_MEASURES", "COMMON", "DYAD_DAY_MEASURES", "DatasetInfo", "EVENT_MEASURES", "MEASURES", "Reader",
            "base_drift", "base_rate", "check_actors", "daily", "datasets", "describe_coverage", "dyad_frame",
-           "dyad_series", "known_actors", "measure_parts", "period_value", "universe", "warm"]
+           "dyad_series", "known_actors", "load_weekly", "measure_parts", "period_value", "save_weekly", "universe",
+           "warm"]
 
 
 @dataclass(frozen=True)
@@ -682,6 +684,106 @@ def warm(store: Any, weekly: bool = False) -> list[str]:
     return [info.name for info in infos]
 
 
+_WEEKLY_ARRAYS = ("pair", "wk", "value", "abs", "coop", "conf", "n")
+
+
+def save_weekly(store: Any, folder: str | Path) -> list[Path]:
+    """Write every dataset's world weekly sums (what base rates are cut from) to ``folder``, one ``.npz`` per
+    dataset, for another process reading the same store (the report's claims child): it loads them with
+    :func:`load_weekly` instead of aggregating the store again.
+
+    Parameters
+    ----------
+    store : Store
+        An open store.
+    folder : str or Path
+        An existing folder (a temporary one: the files are a hand-over, not a cache).
+
+    Returns
+    -------
+    list of Path
+        One file per dataset, each tagged with the dataset and the store's state (:func:`store.files_state`).
+
+    Examples
+    --------
+    Hand the sums to a second open of the same store; its base rates equal the first's:
+
+    >>> import tempfile
+    >>> from datetime import date
+    >>> import detente
+    >>> first = detente.open(read_only=True)
+    >>> files = save_weekly(first, tempfile.mkdtemp())
+    >>> [f.name for f in files]
+    ['weekly-0.npz', 'weekly-1.npz']
+    >>> _WEEKLY.clear()
+    >>> second = detente.open(read_only=True)
+    >>> load_weekly(second, files)
+    ['gdelt_network', 'icews']
+    >>> lo, hi = date(2021, 1, 1), date(2021, 6, 30)
+    >>> a = shared_reader(first).period_sums("gdelt_network", lo, hi)
+    >>> b = shared_reader(second).period_sums("gdelt_network", lo, hi)
+    >>> a.equals(b), len(a)
+    (True, 9767)
+    >>> first.close(); second.close()
+    """
+    r = shared_reader(store)
+    state = repr(r._state())
+    out = []
+    for i, info in enumerate(datasets(store)):
+        ww = r._weekly_world(info.name)
+        path = Path(folder) / f"weekly-{i}.npz"
+        np.savez(path, dataset=np.array(info.name), state=np.array(state), a=ww["a"].astype(str),
+                 b=ww["b"].astype(str), **{c: ww[c] for c in _WEEKLY_ARRAYS})
+        out.append(path)
+    return out
+
+
+def load_weekly(store: Any, files: list[str | Path]) -> list[str]:
+    """Take the world weekly sums :func:`save_weekly` wrote from another open of the same store; a file written
+    for another store state (an ingest in between) or unreadable is skipped, and its sums are read from the store
+    when first needed.
+
+    Parameters
+    ----------
+    store : Store
+        An open store.
+    files : list of str or Path
+        What :func:`save_weekly` returned.
+
+    Returns
+    -------
+    list of str
+        The datasets taken.
+
+    Examples
+    --------
+    A file that is not there is skipped:
+
+    >>> import detente
+    >>> load_weekly(detente.open(read_only=True), ["/nonexistent/weekly-0.npz"])
+    []
+    """
+    r = shared_reader(store)
+    state = r._state()
+    taken = []
+    for f in files:
+        try:
+            with np.load(f, allow_pickle=False) as z:
+                if str(z["state"]) != repr(state):
+                    continue
+                name = str(z["dataset"])
+                a, b = z["a"].astype(object), z["b"].astype(object)
+                ww = {"a": a, "b": b, "keys": np.array([f"{x}|{y}" for x, y in zip(a, b, strict=True)],
+                                                       dtype=object), **{c: z[c] for c in _WEEKLY_ARRAYS}}
+        except (OSError, KeyError, ValueError):
+            continue
+        if len(_WEEKLY) > 8:
+            _WEEKLY.clear()
+        _WEEKLY[(state, name)] = ww
+        taken.append(name)
+    return taken
+
+
 def _draws(memo: dict | None, name: str, p: Period, o: int, wabs: np.ndarray, n_boot: int,
            seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(the (days x n_boot) draw counts of period ``o``, seeded ``[seed, o]``; the world's resampled |score|)."""
@@ -1003,6 +1105,32 @@ def shared_reader(store: Any) -> Reader:
     return r
 
 
+def _stable_order(x: np.ndarray) -> np.ndarray:
+    """``np.argsort(x, kind="stable")``, by radix sort when x spans fewer than 2**15 values (weeks of decades).
+
+    >>> _stable_order(np.array([2900, 2700, 2900, 2701])).tolist()
+    [1, 3, 0, 2]
+    """
+    if len(x) and int(x.max()) - int(x.min()) < 2 ** 15:
+        return np.argsort((x - x.min()).astype(np.int16), kind="stable")
+    return np.argsort(x, kind="stable")
+
+
+def _dense_codes(codes: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for codes in 0..bound-1, by a lookup table when it is small.
+
+    >>> [a.tolist() for a in _dense_codes(np.array([7, 3, 7, 0]), 9)]
+    [[0, 3, 7], [2, 1, 2, 0]]
+    """
+    if bound > 50_000_000 or not len(codes):
+        uniq, inv = np.unique(codes, return_inverse=True)
+        return uniq, inv.reshape(-1)
+    present = np.zeros(bound, dtype=bool)
+    present[codes] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[codes]
+
+
 def _where(info: DatasetInfo) -> tuple[str, str, str, str, list]:
     """(table, actor a column, actor b column, score column, [WHERE, its args]) of a dataset's international rows
     inside its coverage: the one row filter of the world totals (covered days) and of the dyads' sums."""
@@ -1195,20 +1323,26 @@ class Reader:
             else:
                 cols = ("sum(s) AS value, sum(abs(s)) AS abs, count(*) FILTER (WHERE s > 0) AS coop, "
                         "count(*) FILTER (WHERE s < 0) AS conf, count(*) FILTER (WHERE s <> 0) AS n")
-                inner = f"SELECT {pair_sql} AS p, date, sum({sc}) AS s FROM {joined} GROUP BY ALL"
-            # rows by week (a period's weeks are one slice, searchsorted); pair = rank of the pair code (dense,
-            # in (a, b) name order), the names decoded from the code: no string key per row
+                # a day's score is the pair's sum that day: both directions of a directed dataset; an
+                # undirected one holds one row per pair and day already (its key and actor_a <= actor_b rule)
+                inner = f"SELECT {pair_sql} AS p, date, sum({sc}) AS s FROM {joined} GROUP BY ALL" \
+                    if info.directed else f"SELECT {pair_sql} AS p, date, {sc} AS s FROM {joined}"
+            # rows by week (a period's weeks are one slice, searchsorted; sorted here, not by DuckDB); pair = rank
+            # of the pair code (dense, in (a, b) name order), the names decoded from the code: no string per row
             r = self.con.execute(
-                f"SELECT p, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) GROUP BY ALL ORDER BY wk",
+                f"SELECT p, (date - DATE '1970-01-05') // 7 AS wk, {cols} FROM ({inner}) GROUP BY ALL",
                 [acts, acts] + args).fetchnumpy()
-            uniq, pair = np.unique(np.asarray(r["p"], dtype=np.int64), return_inverse=True)
+            wk = np.asarray(r["wk"], dtype=np.int64)
+            order = _stable_order(wk)
+            uniq, pair = _dense_codes(np.asarray(r["p"], dtype=np.int64)[order], n_act * n_act)
             names = np.asarray(acts, dtype=object)
             a_names, b_names = names[uniq // n_act], names[uniq % n_act]
             self._periods[key] = {"pair": np.asarray(pair, dtype=np.int64).reshape(-1),
                                   "keys": np.array([f"{x}|{y}" for x, y in zip(a_names, b_names, strict=True)],
                                                    dtype=object),
-                                  "a": a_names, "b": b_names, "wk": np.asarray(r["wk"], dtype=np.int64),
-                                  **{c: np.asarray(r[c], dtype=float) for c in ("value", "abs", "coop", "conf", "n")}}
+                                  "a": a_names, "b": b_names, "wk": wk[order],
+                                  **{c: np.asarray(r[c], dtype=float)[order] for c in
+                                     ("value", "abs", "coop", "conf", "n")}}
             if len(_WEEKLY) > 8:
                 _WEEKLY.clear()
             _WEEKLY[shared] = self._periods[key]

@@ -305,7 +305,7 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
                 early.cancel()
             raise
         if early is not None:
-            early.send_case(case)  # the child reads the world's sums meanwhile instead of extracting again
+            early.send(case=case)  # the child reads the world's sums meanwhile instead of extracting again
     try:
         case_obj = views.load_case(case, cache)
         summary = views.case_summary(case_obj)
@@ -319,6 +319,8 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
     else:
         # a text's child was tried above (early); when it could not start, the claims run in a thread here
         pending = early or _start_claims(store, None if text is not None else case, case_obj)
+        if early is None:
+            pending.send_weekly(store)  # read once here, where the networks need them first, not in both
     s: dict[str, dict] = {}
     periods = summary["periods"]
     # the dyads come after the networks: by then the child process has marked their unusual days and breaks
@@ -545,7 +547,9 @@ def today() -> str:
 
 def evaluate_main(argv: list[str] | None = None) -> None:
     """Child-process entry: ``STORE CASE`` (CASE: a name, a path, or ``text:FILE``) -> one JSON line on stdout
-    with the evaluated claims (the parent marks the dyads meanwhile; for a text it sends the case on stdin)."""
+    with the evaluated claims. The parent sends one line on stdin (see :meth:`Pending.send`): for a named case
+    the world's weekly sums it has read (so they are aggregated once per report, not in both processes), for a
+    text the case it extracted; the parent marks the dyads meanwhile."""
     import json
     import sys
 
@@ -559,24 +563,43 @@ def evaluate_main(argv: list[str] | None = None) -> None:
             the_case = _case_from_parent(s, Path(case[5:]))
         else:
             the_case = views.load_case(case)
+            _from_parent(s)
         rows = views._evaluate(s, the_case, None)
     finally:
         s.close()
     sys.stdout.write(json.dumps(rows) + "\n")
 
 
-def _case_from_parent(s: Any, copy: Path) -> Any:
-    """A text's child: while the parent extracts the claims, read the world's weekly sums (which every base rate
-    is cut from), then take the parent's extracted case (one pickled line on stdin); extract it from the text's
-    copy only when the parent sent none."""
+def _from_parent(s: Any) -> Any:
+    """Read the parent's line: take the weekly sums it names (see ``relations.save_weekly``) and return the case
+    it sent, or None (an empty line, a closed pipe or a line that cannot be read: the child reads for itself)."""
     import base64
+    import json
     import pickle
     import sys
 
+    try:
+        msg = json.loads(sys.stdin.readline() or "{}")
+    except ValueError:
+        return None
+    if msg.get("weekly"):
+        views.stage("relations").load_weekly(s, msg["weekly"])
+    if msg.get("case"):
+        try:
+            return pickle.loads(base64.b64decode(msg["case"]))
+        except (pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError):
+            return None
+    return None
+
+
+def _case_from_parent(s: Any, copy: Path) -> Any:
+    """A text's child: while the parent extracts the claims, read the world's weekly sums (which every base rate
+    is cut from; the parent of a text does not need them), then take the parent's extracted case; extract it
+    from the text's copy only when the parent sent none."""
     views.stage("relations").warm(s, weekly=True)  # shared by every Reader of this store
-    line = sys.stdin.readline().strip()
-    if line:
-        return pickle.loads(base64.b64decode(line))
+    got = _from_parent(s)
+    if got is not None:
+        return got
     extract = views.stage("extract")
     return views.call(extract.case_from_text, copy.read_text(encoding="utf-8"), store=s)
 
@@ -586,23 +609,52 @@ class Pending:
 
     def __init__(self, proc: Any = None, future: Any = None, tmp: Path | None = None):
         self.proc, self.future, self.tmp = proc, future, tmp  # tmp: the text's copy, if any
+        self.folder: Any = None  # the weekly sums handed to the child (a TemporaryDirectory)
 
-    def send_case(self, case: Any) -> None:
-        """Give a text's child the case the parent extracted (it extracts the text again when this fails)."""
-        if self.proc is None or self.proc.stdin is None:
+    def send(self, case: Any = None, weekly: list | None = None) -> None:
+        """Send the child its one line: a text's ``case`` as the parent extracted it, and/or the files of the
+        world's weekly sums (``relations.save_weekly``); a case that cannot be pickled is left out (the child
+        extracts the text again)."""
+        if self.proc is None or self.proc.stdin is None or self.proc.stdin.closed:
             return
         import base64
+        import json
         import pickle
 
-        try:
-            line = base64.b64encode(pickle.dumps(case)).decode()
-        except (pickle.PicklingError, TypeError, AttributeError):
-            line = ""
+        msg: dict = {"weekly": [str(f) for f in weekly or []]}
+        if case is not None:
+            try:
+                msg["case"] = base64.b64encode(pickle.dumps(case)).decode()
+            except (pickle.PicklingError, TypeError, AttributeError):
+                pass
         try:
             with self.proc.stdin:
-                self.proc.stdin.write(line + "\n")
+                self.proc.stdin.write(json.dumps(msg) + "\n")
         except OSError:
             pass  # the child is gone: the claims section recomputes and says why
+
+    def send_weekly(self, store: Any) -> None:
+        """Read the world's weekly sums here (the parent's networks need them first) and hand them to the child
+        through a temporary folder, removed when the claims are in."""
+        if self.proc is None:
+            return
+        import tempfile
+
+        files: list = []
+        try:
+            self.folder = tempfile.TemporaryDirectory(prefix="detente-weekly-")
+            files = views.stage("relations").save_weekly(store, self.folder.name)
+        except (OSError, ValueError, views.Unavailable):
+            files = []
+        self.send(weekly=files)
+
+    def cleanup(self) -> None:
+        """Remove the text's copy and the weekly sums' folder."""
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
 
     def cancel(self) -> None:
         """Stop the child (the report failed before it needed it) and remove the text's copy."""
@@ -616,8 +668,7 @@ class Pending:
                     self.proc.stdin.close()
                 except OSError:
                     pass
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
+        self.cleanup()
 
 
 def _start_claims(store: Any, case: Any, case_obj: Any) -> Pending:
@@ -655,7 +706,7 @@ def _spawn_child(store: Any, case: str | Path | None, text: str | None) -> Pendi
         arg = f"text:{tmp}" if tmp is not None else str(case)
         code = "from detente.report import evaluate_main; evaluate_main()"
         proc = subprocess.Popen([sys.executable, "-c", code, str(store.path), arg],
-                                stdin=subprocess.PIPE if tmp is not None else subprocess.DEVNULL,
+                                stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         return Pending(proc=proc, tmp=tmp)
     except OSError:
@@ -683,8 +734,7 @@ def _finish_claims(handle: Pending, case_obj: Any, cache: dict) -> None:
     except (UserError, ValueError, LookupError, RuntimeError, OSError):
         pass
     finally:
-        if handle.tmp is not None:
-            handle.tmp.unlink(missing_ok=True)
+        handle.cleanup()
 
 
 def claims_section(store: Any, case: Any, rep: Report, cache: dict) -> dict:

@@ -45,6 +45,8 @@ class Table:
     help: str
     cols: tuple[Col, ...]
     key: tuple[str, ...] = field(default=())  # natural key used for deduplication
+    # rules across columns: (rule in words, SQL condition TRUE for a row that breaks it, SQL reason)
+    rules: tuple[tuple[str, str, str], ...] = field(default=())
 
     @property
     def names(self) -> list[str]:
@@ -112,6 +114,9 @@ DYAD_DAYS = Table(
         *PROVENANCE,
     ),
     key=("dataset", "date", "actor_a", "actor_b", "directed"),
+    # with the key, one row per pair and day: the world's weekly sums add rows without grouping days first
+    rules=(("an undirected row has actor_a <= actor_b", "NOT directed AND actor_a > actor_b",
+            "'an undirected row needs actor_a <= actor_b (' || actor_a || ' > ' || actor_b || ')'"),),
 )
 
 SIGNALS = Table(
@@ -303,7 +308,7 @@ def checks(table: Table, first_day: date | None = None) -> list[tuple[str, str]]
         if c.pattern:
             out.append((f"NOT regexp_full_match({c.name}, '{c.pattern}')",
                         f"'{c.name} ' || {shown} || ' is not of the form {c.pattern}'"))
-    return out
+    return out + [(cond, reason) for _, cond, reason in table.rules]
 
 
 def _range_text(c: Col) -> str:
@@ -347,6 +352,8 @@ def data_dictionary() -> str:
         out += [f"## `{t.name}`", "", t.help, ""]
         if t.key:
             out += [f"Key: `{', '.join(t.key)}`", ""]
+        for rule, _, _ in t.rules:
+            out += [f"Rule: {rule} (rows that break it are quarantined).", ""]
         out += ["| column | type | required | range | meaning |", "|---|---|---|---|---|"]
         out += [f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {_range_text(c)} | {c.help} |"
                 for c in t.cols]
