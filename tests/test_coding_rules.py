@@ -44,3 +44,9 @@ def test_a_bomb_as_the_subject_is_a_bombing(coder):
     assert triples(coder, "A car bomb in Kirkuk killed two Turkish soldiers.") == [("IRQ", "TURMIL", "183")]
     assert triples(coder, "A suicide bombing in central Kabul on Monday wounded two Pakistani diplomats.") == [
         ("AFG", "PAKGOV", "183")]
+
+
+def test_a_threat_is_addressed_to_the_subject_of_its_condition(coder):
+    # without the rule the target was the place after 'in' (Jerusalem, ISR = the source: no event at all)
+    assert triples(coder, "Israel threatened to ban voting in Jerusalem if Hamas ran in the election.") == [
+        ("ISR", "PSEREB", "130")]

@@ -526,6 +526,11 @@ class Coder:
         if source is None:
             return
         direct = False
+        if target is None and code[:2] == "13":
+            # 'threatened to ban voting in Jerusalem if Hamas ran': the threat is addressed to the condition's subject
+            cond = next((i for i in range(v.end, len(words) - 1) if words[i] in ("IF", "UNLESS")), None)
+            if cond is not None and cond + 1 in by_start and by_start[cond + 1] is not source:
+                target = by_start[cond + 1]
         if target is None:
             target = _first_group(grs, v.end, limit, exclude=source)
             if target is not None and code == "010" and \
