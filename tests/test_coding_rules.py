@@ -50,3 +50,11 @@ def test_a_threat_is_addressed_to_the_subject_of_its_condition(coder):
     # without the rule the target was the place after 'in' (Jerusalem, ISR = the source: no event at all)
     assert triples(coder, "Israel threatened to ban voting in Jerusalem if Hamas ran in the election.") == [
         ("ISR", "PSEREB", "130")]
+
+
+def test_ethnic_people_take_the_country_they_live_in(coder):
+    # CAMEO codes a people by where it lives: 'ethnic Armenians in Javakheti' (Georgia) are GEO civilians
+    assert triples(coder, "Georgian police detained two ethnic Armenians in Javakheti on Sunday.") == [
+        ("GEOCOP", "GEOCVL", "173")]
+    # no country to place them in: the named state stays
+    assert triples(coder, "Ethnic Armenians protested against Azerbaijan and Turkey.")[0][0] == "ARM"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from detente.coding.context import country_of, fill_null_actors, sentence_country
-from detente.coding.dictionaries import MIN_STEM, ActorCodes, PhraseIndex
+from detente.coding.dictionaries import MIN_STEM, ActorCodes, Agent, PhraseIndex
 from detente.coding.parse import (
     ADVERBS,
     AUX,
@@ -97,6 +97,7 @@ class _Verb:
                     self.add(a, b, code, line, "reciprocal")
 
 
+_PEOPLE = Agent("CVL", False)
 _RELATIVE = {"THAT", "WHICH", "WHO"}
 _TELLING = {"TOLD", "TELL", "TELLS", "WARNED", "INFORMED", "ASSURED", "REMINDED", "CONVINCED", "PERSUADED"}
 _FOREIGN_WEIGHT = 2  # a pattern written for another verb of the block applies from this many literal words on
@@ -223,6 +224,15 @@ class Coder:
             i = best.end
         return out
 
+    def _peoples(self, words: list[str], ments: list[Mention], context: str | None, when: date | None) -> list[Mention]:
+        """'ethnic Albanians in Serbia': a people, coded with the country it lives in (CAMEO: that country's
+        civilians), which the sentence's context gives as for 'the rebels'; without one, the named state."""
+        trial = [Mention(m.start, m.end, "agent", _PEOPLE)
+                 if m.kind == "actor" and m.start > 0 and words[m.start - 1] == "ETHNIC" else m for m in ments]
+        if sentence_country(words, trial, self.context_country(context, when)) is None:
+            return ments
+        return trial
+
     # -- verbs -------------------------------------------------------------------------------
     def find_verbs(self, tok: Tokens, taken: set[int], actor_at: dict[int, int] | None = None) -> list[_Verb]:
         """Verb forms of the sentence; ``actor_at``: the token after an actor mention -> the mention's start."""
@@ -281,6 +291,8 @@ class Coder:
                 res.status = "discarded"
                 return res
         ments = self.mentions(tok, when)
+        if "ETHNIC" in words:
+            ments = self._peoples(words, ments, context, when)
         country = None
         if any(m.kind == "agent" for m in ments):
             country = sentence_country(words, ments, self.context_country(context, when))
