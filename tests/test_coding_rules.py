@@ -58,3 +58,11 @@ def test_ethnic_people_take_the_country_they_live_in(coder):
         ("GEOCOP", "GEOCVL", "173")]
     # no country to place them in: the named state stays
     assert triples(coder, "Ethnic Armenians protested against Azerbaijan and Turkey.")[0][0] == "ARM"
+
+
+def test_the_place_of_a_reduced_relative_is_no_subject(coder):
+    # 'stationed in Armenia', 'based in Baku': the participle's place was taken as the subject
+    assert triples(coder, "Russian troops stationed in Armenia attacked Azerbaijani positions.") == [
+        ("RUSMIL", "AZE", "190")]
+    assert triples(coder, "Iranian diplomats based in Baku met Armenian officials.") == [
+        ("IRNGOV", "ARMGOV", "040")]

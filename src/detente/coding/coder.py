@@ -370,6 +370,17 @@ class Coder:
                 j -= 1
             v.passive = saw_be and _participle(v.form)
             g = by_end.get(j + 1) or by_end.get(v.at)  # 'Iran today threatened': the chunk took the adverb
+            if g is not None and g.start >= 3 and words[g.start - 1] in _PLACE_PREPS and \
+                    _reduced_relative(words[g.start - 2]):
+                # 'Russian troops stationed in Armenia attacked': the place of a participle is no subject (the
+                # participle is a verb of the dictionary, or the last word of the noun phrase)
+                part = g.start - 2
+                head = by_end.get(part) or by_end.get(part + 1)
+                if head is not None:
+                    g = head
+                    if prev is not None and prev.at == part:
+                        prev.noun = True  # the participle codes nothing ('stationed', 'operating')
+                        prev = None
             if g is None and j >= 2 and words[j - 1] in _PLACE_PREPS and words[j][:1].isalpha() and \
                     j - 1 in by_end and words[j] not in _FUNCTION:
                 g = by_end[j - 1]  # 'Palestinian police in Jericho confiscated': the place is no subject
@@ -912,6 +923,11 @@ def _participle(f: VerbForm) -> bool:
     w = f.words[0] if len(f.words) == 1 else next((x for x in f.words if x.startswith(f.base[:3])), f.words[0])
     b = f.base
     return not (w == b or w.endswith("ING") or w in (b + "S", b + "ES", b[:-1] + "IES"))
+
+
+def _reduced_relative(w: str) -> bool:
+    """'stationed', 'operating', 'based': a participle that can follow a noun as a reduced relative clause."""
+    return len(w) > 4 and w.endswith(("ED", "ING")) and w.isalpha()
 
 
 def _participle_word(v: _Verb) -> bool:
