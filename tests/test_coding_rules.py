@@ -66,3 +66,10 @@ def test_the_place_of_a_reduced_relative_is_no_subject(coder):
         ("RUSMIL", "AZE", "190")]
     assert triples(coder, "Iranian diplomats based in Baku met Armenian officials.") == [
         ("IRNGOV", "ARMGOV", "040")]
+
+
+def test_an_announced_act_is_coded_from_its_noun(coder):
+    # the announcement of a suspension/freeze is the suspension (CAMEO 16), read off what is suspended
+    assert triples(coder, "Russia announced a freeze on military aid to Georgia.") == [("RUS", "GEO", "1622")]
+    assert triples(coder, "Italy announced a suspension of air links with Serbia on Wednesday.") == [
+        ("ITA", "SRB", "161")]

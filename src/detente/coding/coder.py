@@ -461,6 +461,15 @@ class Coder:
         if light is not None and not v.negated:
             self._code_light(words, v, light, limit, by_start, grs)
             return
+        act = _announced_act(words, v, limit) if v.form.base in ANNOUNCING and not v.negated else None
+        if act is not None and v.subject is not None:
+            at, code = act  # 'announced a suspension of air links with Serbia': the suspension is the event (161)
+            target = _first_group(grs, at + 1, limit, exclude=v.subject)
+            for a in v.subject.members:
+                for b in target.members if target is not None else ():
+                    if a.code != b.code:
+                        v.add(a, b, code, None)
+            return
         reqs = self._req
         reach = self._reach
         first = self._first
@@ -858,6 +867,30 @@ def _light_noun(words: list[str], v: _Verb, limit: int) -> tuple[int, str] | Non
             return i, EVENT_NOUNS[w]
         if (w in PREPOSITIONS and w != "OF") or w in CLAUSE_BREAK or w == ",":
             return None  # ('launched five days of war games': 'of' after a quantity)
+    return None
+
+
+# verbs that announce an act named by a noun ('announced a suspension of air links'), and those nouns: the
+# verb whose object decides the code (``object_code``), or the code itself
+ANNOUNCING = {"ANNOUNCE", "DECLARE", "ORDER", "PROCLAIM", "UNVEIL", "DECREE"}
+ACT_NOUNS = {"SUSPENSION": "SUSPEND", "FREEZE": "FREEZE", "CUT": "CUT", "CUTS": "CUT", "HALT": "HALT",
+             "SEVERING": "SEVER", "TERMINATION": "TERMINATE", "CANCELLATION": "CANCEL", "LIFTING": "LIFT",
+             "EASING": "EASE", "RELAXATION": "RELAX", "END": "END"}
+ACT_CODES = {"SANCTIONS": "163", "EMBARGO": "163"}  # CAMEO 163 Impose embargo, boycott, or sanctions
+
+
+def _announced_act(words: list[str], v: _Verb, limit: int) -> tuple[int, str] | None:
+    """(position, code) of the act an announcing verb names within four words ('announced a freeze on military
+    aid to B' -> 1622, 'declared an embargo on B' -> 163), None when the object names no act ``object_code`` knows."""
+    for i in range(v.end, min(v.end + 4, limit)):
+        w = words[i]
+        if w in ACT_CODES:
+            return i, ACT_CODES[w]
+        if w in ACT_NOUNS:
+            code = object_code(ACT_NOUNS[w], words[i + 1: limit])
+            return (i, code) if code is not None else None
+        if w in PREPOSITIONS or w in CLAUSE_BREAK or w in (",", "THAT"):
+            return None
     return None
 
 
