@@ -73,3 +73,9 @@ def test_an_announced_act_is_coded_from_its_noun(coder):
     assert triples(coder, "Russia announced a freeze on military aid to Georgia.") == [("RUS", "GEO", "1622")]
     assert triples(coder, "Italy announced a suspension of air links with Serbia on Wednesday.") == [
         ("ITA", "SRB", "161")]
+
+
+def test_a_pattern_whose_source_equals_its_target_gives_way(coder):
+    # '&WEAPON * + IN $' read Sanaa (YEM) as the source of killing Yemenis: no event; the subject is the source
+    assert triples(coder, "Saudi aircraft using laser guided missiles killed 12 Yemenis in Sanaa.") == [
+        ("SAU", "YEM", "195")]

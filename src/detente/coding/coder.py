@@ -501,6 +501,9 @@ class Coder:
                     match(p.pre, words, v.at - 1, v.pre_stop, -1, by_start, by_end, self.verbs.synsets, slots):
                 if "cmp" in slots and len(slots["cmp"].members) < 2:
                     continue  # '%' wants a compound actor
+                if "src" in slots and "tgt" in slots and all(
+                        a.code == b.code for a in slots["src"].members for b in slots["tgt"].members):
+                    continue  # '* + IN $' on 'killed 4 Iraqis in Basra': a source equal to the target codes nothing
                 if that_clause and any(g.start > limit for g in slots.values()):
                     continue  # inside a 'that' clause only its subject ('demanded that + WITHDRAW' -> 1056)
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:
