@@ -397,7 +397,8 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
     if counts is None:
         counts = relations.block_counts(V.shape[1], n_boot, seed)  # an int seed: resample.counts caches the draws
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = (V @ counts) / (np.abs(V) @ counts)
+        both = np.vstack([V, np.abs(V)]) @ counts  # one pass over the draws
+        t = both[:len(V)] / both[len(V):]
     # np.percentile equals np.nanpercentile on a row without NaN draws, in one call instead of one per row
     bad = np.isnan(t).any(axis=1)
     q = np.empty((2, len(t)))

@@ -156,7 +156,9 @@ class Influence(Kind):
             C = resample.counts(len(n_), ctx.B, [ctx.seed, len(n_)])
             with np.errstate(invalid="ignore", divide="ignore"):
                 point = np.nanmean(n_.sum(0) / np.where(d_.sum(0) > 0, d_.sum(0), np.nan))
-                share = (n_.T @ C) / np.where((d_.T @ C) > 0, d_.T @ C, np.nan)
+                both = np.vstack([n_.T, d_.T]) @ C  # shares' numerators and denominators in one pass over C
+                k = n_.shape[1]
+                share = both[:k] / np.where(both[k:] > 0, both[k:], np.nan)
             return float(point), np.nanmean(share, axis=0), len(n_)
 
         ea, da, na = draws(ba)
