@@ -79,3 +79,9 @@ def test_a_pattern_whose_source_equals_its_target_gives_way(coder):
     # '&WEAPON * + IN $' read Sanaa (YEM) as the source of killing Yemenis: no event; the subject is the source
     assert triples(coder, "Saudi aircraft using laser guided missiles killed 12 Yemenis in Sanaa.") == [
         ("SAU", "YEM", "195")]
+
+
+def test_the_author_of_an_appeal_is_its_target_not_a_new_subject(coder):
+    # 'an appeal from President Keita to lay down their arms': Keita does not start a clause of his own
+    assert triples(coder, "Rebels in Mali on Wednesday dismissed an appeal from President Keita to lay down "
+                          "their arms.") == [("MLIREB", "MLIGOV", "120")]

@@ -428,9 +428,11 @@ class Coder:
                 continue
             if g is not None and not (prev is not None and prev.subject is g):
                 # an infinitive's noun phrase ('rejected a US offer to host') stays in the previous verb's object
+                # ... and so does the author of an appeal or offer ('dismissed an appeal from President Keita to lay')
                 v.subject, v.direct = g, not embedded and not (
                     words[v.at - 1] == "TO" and prev is not None and g.start >= prev.end
-                    and g.end > max(m.end for m in g.members))
+                    and (g.end > max(m.end for m in g.members) or (
+                        words[g.start - 1] in ("FROM", "BY") and words[g.start - 2] in _PROPOSALS)))
             elif prev is not None:  # coordinated or infinitive verb: the previous verb's subject
                 v.subject = prev.subject
             prev = v
