@@ -85,3 +85,17 @@ def test_the_author_of_an_appeal_is_its_target_not_a_new_subject(coder):
     # 'an appeal from President Keita to lay down their arms': Keita does not start a clause of his own
     assert triples(coder, "Rebels in Mali on Wednesday dismissed an appeal from President Keita to lay down "
                           "their arms.") == [("MLIREB", "MLIGOV", "120")]
+
+
+def test_a_participle_after_determiner_and_adverb_is_an_adjective(coder):
+    # 'the recently imposed curfew': no 170 of its own
+    assert triples(coder, "Armenian students marched in Yerevan to protest against the recently imposed "
+                          "Turkish blockade.") == [("ARMEDU", "TUR", "141")]
+
+
+def test_protesting_at_a_rally_or_strike_is_a_demonstration(coder):
+    # CAMEO 14: 'to protest' after a march, rally or strike is the collective action, not a verbal protest (11)
+    assert triples(coder, "Armenian students marched in Yerevan to protest against the Turkish blockade.") == [
+        ("ARMEDU", "TUR", "141")]
+    assert triples(coder, "Georgian dock workers went on strike to protest the sale of the port to a Russian "
+                          "company.") == [("GEO", "RUSBUS", "143")]

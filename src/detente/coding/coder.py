@@ -253,6 +253,9 @@ class Coder:
                     (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken and prev not in _FUNCTION):
                 i += 1  # 'the Israeli air strikes', 'new talks': a noun ('the Iranian military staged': a verb)
                 continue
+            if prev.endswith("LY") and i >= 2 and words[i - 2] in DETERMINERS:
+                i += 1  # 'the recently imposed law', 'a newly elected parliament': an adjective
+                continue
             if "-" in prev and (i - 1) not in taken and prev[0].isalnum():
                 i += 1  # 'a four-day strike', 'an 18-year break', 'open-ended talks': a noun after a compound modifier
                 continue
@@ -681,6 +684,8 @@ _REJECTED = (  # what is rejected -> CAMEO 12 sub-code (codebook v1.1b3)
     ({"PLAN", "AGREEMENT", "DEAL", "ACCORD", "PROPOSAL"}, "127"),
     ({"AID", "ASSISTANCE"}, "122"),
 )
+_RALLIES = {"RALLY", "RALLIES", "RALLIED", "MARCH", "MARCHED", "MARCHES", "DEMONSTRATION", "DEMONSTRATIONS", "PROTEST",
+            "PROTESTS", "VIGIL", "SIT-IN", "GATHERED", "CONVERGED", "CONVERGING", "STREETS"}
 _WMD = {"NUCLEAR", "CHEMICAL", "BIOLOGICAL", "ATOMIC", "WMD"}
 _LEADERSHIP = {"RESIGNATION", "RESIGN", "OUSTER", "OUSTING", "REMOVAL", "ELECTIONS", "ELECTION", "IMPEACHMENT"}
 _FORCES = {"RESERVISTS", "FORCES", "CONSCRIPTS", "UNITS", "DIVISIONS", "BRIGADES", "RESERVES"}
@@ -699,6 +704,14 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None, before: l
     '183'
     """
     words = set(obj)
+    if verb in ("PROTEST", "DEMONSTRATE") and code[:2] in ("11", "14") and before:
+        pre = set(before)  # 'rallied in Lagos to protest the law': the protest is the rally (CAMEO 14)
+        if pre & {"HUNGER"}:
+            return "142"
+        if pre & {"STRIKE", "STRIKES", "WALKOUT"}:
+            return "143"
+        if pre & _RALLIES:
+            return "141"
     if code in ("180", "190", "193") and verb in _HARM_VERBS and before and not words & _AIR_WORDS:
         pre = set(before)
         if pre & _BOMBING and not pre & _AIR_WORDS:
