@@ -99,3 +99,11 @@ def test_protesting_at_a_rally_or_strike_is_a_demonstration(coder):
         ("ARMEDU", "TUR", "141")]
     assert triples(coder, "Georgian dock workers went on strike to protest the sale of the port to a Russian "
                           "company.") == [("GEO", "RUSBUS", "143")]
+
+
+def test_a_rejected_or_accepted_proposal_targets_its_proposer(coder):
+    # the pattern bound the actor of the proposal's content (Armenia); CAMEO's target is who proposed it
+    assert triples(coder, "Georgia rejected a Turkish offer to host a conference in Ankara to hammer out a deal "
+                          "with Armenia.") == [("GEO", "TUR", "125")]
+    assert triples(coder, "Azerbaijan has agreed to Russian mediation in the talks with Armenia.") == [
+        ("AZE", "RUS", "036")]

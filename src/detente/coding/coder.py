@@ -566,6 +566,10 @@ class Coder:
         if source is None:
             return
         direct = False
+        if code[:2] in ("03", "12") and not v.passive:
+            owner = _proposer(words, v, by_start)
+            if owner is not None and owner is not source:
+                target = owner  # 'rejected an Indian proposal for ...': the proposer, whatever the pattern bound
         if target is None and code[:2] == "13":
             # 'threatened to ban voting in Jerusalem if Hamas ran': the threat is addressed to the condition's subject
             cond = next((i for i in range(v.end, len(words) - 1) if words[i] in ("IF", "UNLESS")), None)
@@ -991,6 +995,22 @@ def _target_first(p: Pattern) -> bool:
     """A pattern binding the target before the verb and the source after it ('+ * IN ATTACK IN $'): written
     for passive or headline readings ('soldiers killed in an attack by rebels')."""
     return any(e.kind == "tgt" for e in p.pre) and any(e.kind == "src" for e in p.post)
+
+
+_PROPOSED = {"PROPOSAL", "PROPOSALS", "OFFER", "OFFERS", "PLAN", "PLANS", "INITIATIVE", "DEMAND", "DEMANDS",
+             "REQUEST", "REQUESTS", "APPEAL", "CALL", "INVITATION", "MEDIATION", "TERMS", "CONDITIONS", "ULTIMATUM"}
+
+
+def _proposer(words: list[str], v: _Verb, by_start: dict[int, Group]) -> Group | None:
+    """The actor whose proposal the verb's object is: '[rejected|agreed to] (a) Turkish (peace) offer' -> TUR."""
+    i = v.end + (v.end < len(words) and words[v.end] == "TO")
+    g = by_start.get(i) or (by_start.get(i + 1) if i < len(words) and words[i] in ("A", "AN", "THE") else None)
+    if g is None or len(g.members) != 1:
+        return None
+    rest = words[g.members[0].end: g.end]  # the noun phrase after the actor: 'peace proposal'
+    if rest and rest[-1] in _PROPOSED and len(rest) <= 3:
+        return g
+    return None
 
 
 def _clause_before(words: list[str], at: int) -> list[str]:
