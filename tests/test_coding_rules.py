@@ -107,3 +107,12 @@ def test_a_rejected_or_accepted_proposal_targets_its_proposer(coder):
                           "with Armenia.") == [("GEO", "TUR", "125")]
     assert triples(coder, "Azerbaijan has agreed to Russian mediation in the talks with Armenia.") == [
         ("AZE", "RUS", "036")]
+
+
+def test_patterns_do_not_reach_into_a_relative_clause_and_the_saying_gives_way(coder):
+    # 'SUPPORT ... SANCTIONS ... +' read Belarus out of the resolution's relative clause (ARM 1312 BLR), and the
+    # speech verb's own pattern added ARM 163 EU; what Armenia does is support the EU resolution (future: 032)
+    got = triples(coder, "Armenia has said it will support a European Union resolution that aims to tighten "
+                         "sanctions against Belarus.")
+    assert ("ARM", "EU", "032") in got and not any(s == "ARM" and t == "BLR" for s, t, _ in got)
+    assert ("ARM", "EU", "163") not in got

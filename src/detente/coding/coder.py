@@ -340,8 +340,7 @@ class Coder:
                 elif reported:
                     # 'Nigeria announced it will withdraw its force from Chad': the speech verb's pattern
                     # ('* WITHDRAW') codes the reported act the reported verb codes itself, with its modality
-                    pairs = {(e.source.code, e.target.code) for n in reported for e in n.events}
-                    v.events = [e for e in v.events if (e.source.code, e.target.code) not in pairs]
+                    v.events = []
         seen: set[tuple[str, str, str]] = set()
         res.events = []
         for e in (e for v in verbs for e in v.events):
@@ -484,6 +483,9 @@ class Coder:
         # 'demanded that Hamas renounce its struggle against Israel': a pattern reads no actor inside the clause
         # but its subject
         that_clause = v.end < len(words) and words[v.end] == "THAT"
+        # ... nor inside a relative clause after the object ('will support a resolution that aims to tighten
+        # sanctions against Serbia': Serbia is the resolution's target, not the supporter's)
+        rel = next((i for i in range(v.end + 1, len(words)) if words[i] in _RELATIVE), len(words))
         for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
@@ -511,6 +513,8 @@ class Coder:
                     continue  # '* + IN $' on 'killed 4 Iraqis in Basra': a source equal to the target codes nothing
                 if that_clause and any(g.start > limit for g in slots.values()):
                     continue  # inside a 'that' clause only its subject ('demanded that + WITHDRAW' -> 1056)
+                if any(g.start > rel for g in slots.values()):
+                    continue
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:
                     continue  # 'SAID + *': the target is this verb's own subject, the source another clause's
                 if any(n.subject is slots.get("tgt") and n.direct and n.form.words[0] in SPEECH_WORDS
