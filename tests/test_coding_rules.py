@@ -116,3 +116,10 @@ def test_patterns_do_not_reach_into_a_relative_clause_and_the_saying_gives_way(c
                          "sanctions against Belarus.")
     assert ("ARM", "EU", "032") in got and not any(s == "ARM" and t == "BLR" for s, t, _ in got)
     assert ("ARM", "EU", "163") not in got
+
+
+def test_an_aim_is_no_act(coder):
+    # 'aims to tighten sanctions against Belarus' coded 190 (the 'AIM ... AGAINST' pattern) for the EU
+    got = triples(coder, "Armenia has said it will support a European Union resolution that aims to tighten "
+                         "sanctions against Belarus.")
+    assert got == [("ARM", "EU", "032")]

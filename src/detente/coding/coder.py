@@ -962,6 +962,9 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
             nxt.subject = nxt.subject or v.subject
 
 
+_AIMING = {"AIM", "SEEK", "INTEND", "HOPE", "WANT", "WISH", "STRIVE", "DESIRE"}  # (an attempt is an act: 185)
+
+
 def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
     """'urged Azerbaijan to release the prisoners', 'threatened to launch an operation': the infinitive is
     what was asked, promised or threatened (CAMEO codes the appeal, intent or threat), not an event."""
@@ -970,6 +973,11 @@ def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
         if v.at == 0 or words[v.at - 1] != "TO":
             continue
         prev = verbs[k - 1]
+        if prev.form.base in _AIMING and prev.at == v.at - 2:
+            prev.events = []  # 'a resolution that aims to tighten sanctions': an aim is no act, nor is its object
+            v.events = []
+            v.unreal = True
+            continue
         # ... and so is an infinitive of such an act ('rejected an offer to host a summit to hammer out a deal',
         # 'demanded that the EU refuse to recognize Kosovo')
         if any(e.code.startswith(_NOT_AN_EVENT) for e in prev.events) or prev.negated or prev.unreal:
