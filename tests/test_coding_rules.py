@@ -123,3 +123,9 @@ def test_an_aim_is_no_act(coder):
     got = triples(coder, "Armenia has said it will support a European Union resolution that aims to tighten "
                          "sanctions against Belarus.")
     assert got == [("ARM", "EU", "032")]
+
+
+def test_a_condition_is_no_act(coder):
+    # what Armenia would have to do for the threat to be carried out did not happen
+    assert triples(coder, "Turkey threatened to close the border if Armenia attacked Azerbaijan.") == [
+        ("TUR", "ARM", "130")]

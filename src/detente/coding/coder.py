@@ -330,6 +330,9 @@ class Coder:
             self._code_verb(words, v, verbs[k + 1:], limit, by_start, by_end, grs, keys)
             if v.negated and not v.events:
                 res.negated += 1
+        for v in verbs:
+            if v.direct and v.subject is not None and v.subject.start > 0 and words[v.subject.start - 1] in _IF:
+                v.events, v.unreal = [], True  # 'if the United States goes ahead with ...': a condition, no act
         _drop_complements(words, verbs)
         for k, v in enumerate(verbs):
             # 'Switzerland said it had expelled two diplomats': the reported act is the event, not the saying
@@ -962,6 +965,7 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
             nxt.subject = nxt.subject or v.subject
 
 
+_IF = {"IF", "UNLESS"}
 _AIMING = {"AIM", "SEEK", "INTEND", "HOPE", "WANT", "WISH", "STRIVE", "DESIRE"}  # (an attempt is an act: 185)
 
 
