@@ -129,3 +129,8 @@ def test_a_condition_is_no_act(coder):
     # what Armenia would have to do for the threat to be carried out did not happen
     assert triples(coder, "Turkey threatened to close the border if Armenia attacked Azerbaijan.") == [
         ("TUR", "ARM", "130")]
+
+
+def test_the_content_of_a_demanded_admission_is_no_act(coder):
+    assert triples(coder, "Georgia demanded an admission from Moscow that Russian troops shelled Georgian "
+                          "villages in 2008.") == [("GEO", "RUS", "100")]

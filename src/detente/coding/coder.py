@@ -639,6 +639,11 @@ class Coder:
             for n in later:
                 if n.direct and n.subject is target:
                     n.events, n.unreal = [], True
+                elif n.direct and n.subject is not None and n.subject.start > v.end and \
+                        "THAT" in words[v.end: n.subject.start] and \
+                        not any(w in CLAUSE_BREAK or w == "," for w in words[v.end: n.subject.start]):
+                    # 'demanded an admission by Moscow that Soviet forces murdered ...': the demanded content
+                    n.events, n.unreal = [], True
 
     def _code_light(self, words: list[str], v: _Verb, light: tuple[int, str], limit: int,
                     by_start: dict[int, Group], grs: list[Group]) -> None:
