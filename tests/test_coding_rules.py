@@ -134,3 +134,8 @@ def test_a_condition_is_no_act(coder):
 def test_the_content_of_a_demanded_admission_is_no_act(coder):
     assert triples(coder, "Georgia demanded an admission from Moscow that Russian troops shelled Georgian "
                           "villages in 2008.") == [("GEO", "RUS", "100")]
+
+
+def test_a_standing_state_in_a_relative_clause_is_no_act(coder):
+    assert triples(coder, "The European Union imposed sanctions on the militia that controls eastern Libya.") == [
+        ("IGOEUREEC", "LBYUAF", "163")]

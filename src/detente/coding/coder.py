@@ -333,6 +333,9 @@ class Coder:
         for v in verbs:
             if v.direct and v.subject is not None and v.subject.start > 0 and words[v.subject.start - 1] in _IF:
                 v.events, v.unreal = [], True  # 'if the United States goes ahead with ...': a condition, no act
+            elif v.at > 0 and words[v.at - 1] in _RELATIVE and v.form.base in _STATIVE and \
+                    v.form.words[0] != v.form.base and v.form.words[0].endswith("S"):
+                v.events = []  # 'the faction that controls Afghanistan': a standing state, not a dated act
         _drop_complements(words, verbs)
         for k, v in enumerate(verbs):
             # 'Switzerland said it had expelled two diplomats': the reported act is the event, not the saying
@@ -971,6 +974,8 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
 
 
 _IF = {"IF", "UNLESS"}
+_STATIVE = {"CONTROL", "RULE", "GOVERN", "REPRESENT", "INCLUDE", "OWN", "HOLD", "LEAD", "RUN", "BORDER", "LINK",
+            "CONNECT", "ADVOCATE", "OPPOSE", "OCCUPY", "DOMINATE", "SUPPLY", "HOST"}
 _AIMING = {"AIM", "SEEK", "INTEND", "HOPE", "WANT", "WISH", "STRIVE", "DESIRE"}  # (an attempt is an act: 185)
 
 
