@@ -33,6 +33,9 @@ def test_base_rate_by_hand() -> None:
     assert list(r.neighbours(250.0)) == [0.5, 0.6, 0.7, 0.8] and r.expected(250.0) == pytest.approx(0.65)
     assert r.percentile(250.0, 0.6) == pytest.approx((1 + 0.5) / 4)
     assert list(r.neighbours(1.5)) == [1.0, 1.0, -1.0, 0.5]  # the low-volume end: the first k
+    # a dyad of the world (volume 200, k=2) summed in another order, one rounding either way: the same window
+    r2 = network.BaseRate.of(world, k=2)
+    assert [list(r2.neighbours(v)) for v in (200.0, 200.0 * (1 + 1e-15), 200.0 * (1 - 1e-15))] == [[0.5, 0.6]] * 3
     with pytest.raises(UserError, match="no base rate"):
         network.BaseRate.of(world.iloc[:0])
 

@@ -269,10 +269,8 @@ class BaseRate:
         return cls(np.log10(v[order]), t[order], min(k, len(v)))
 
     def neighbours(self, volume: float) -> np.ndarray:
-        n, k = len(self.tone), self.k
-        i = int(np.searchsorted(self.log_volume, np.log10(max(volume, 1e-12))))
-        lo = max(0, min(i - k // 2, n - k))
-        return self.tone[lo:lo + k]
+        lo = relations.nearest(self.log_volume, float(np.log10(max(volume, 1e-12))), self.k)
+        return self.tone[lo:lo + self.k]
 
     def expected(self, volume: float) -> float:
         """The median tone of the dyads of nearest volume."""

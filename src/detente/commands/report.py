@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import QuietOpt, StoreOpt, err, handled, open_store, working
+from detente.cli import QuietOpt, StoreOpt, err, handled, one_blas_thread, open_store, working
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
 
         Examples: `detente report`, `detente report --text argument.txt -o argument.html`, `detente report --pdf -o r.pdf`.
         """
+        one_blas_thread()  # before numpy is imported: the report runs one process per core
         from detente import report as rpt
         from detente.errors import UserError
 
