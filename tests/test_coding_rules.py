@@ -139,3 +139,13 @@ def test_the_content_of_a_demanded_admission_is_no_act(coder):
 def test_a_standing_state_in_a_relative_clause_is_no_act(coder):
     assert triples(coder, "The European Union imposed sanctions on the militia that controls eastern Libya.") == [
         ("IGOEUREEC", "LBYUAF", "163")]
+
+
+def test_what_is_evacuated_decides_the_code(coder):
+    # people evacuated are helped (073 humanitarian aid); positions evacuated are given up (0874); an embassy
+    # evacuated stays the dictionary's 16 (reduce relations)
+    assert triples(coder, "UN helicopters evacuated the wounded from the besieged Syrian town of Madaya.") == [
+        ("UNO", "SYR", "073")]
+    assert triples(coder, "Armenian troops evacuated their positions near the Azerbaijani border.") == [
+        ("ARMMIL", "AZE", "0874")]
+    assert triples(coder, "France evacuated its embassy in Niger.") == [("FRA", "NERGOV", "160")]

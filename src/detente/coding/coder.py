@@ -723,6 +723,8 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None, before: l
     '183'
     """
     words = set(obj)
+    if verb == "EVACUATE" and code[:2] == "16":
+        return object_code(verb, obj) or code  # 'evacuated the wounded' (073), not 'evacuated its embassy' (16)
     if verb in ("PROTEST", "DEMONSTRATE") and code[:2] in ("11", "14") and before:
         pre = set(before)  # 'rallied in Lagos to protest the law': the protest is the rally (CAMEO 14)
         if pre & {"HUNGER"}:
@@ -815,6 +817,10 @@ _GIVEN = (  # what is given -> CAMEO 07 Provide aid
     ({"AID", "ASSISTANCE"}, "070"),
 )
 _GIVEN_ACT = {"033": "070", "0331": "071", "0332": "072", "0333": "073", "0334": "074"}
+_EVACUEES = {"WOUNDED", "INJURED", "CIVILIANS", "REFUGEES", "CHILDREN", "RESIDENTS", "SICK", "CASUALTIES",
+             "PEOPLE", "FAMILIES", "WOMEN", "EVACUEES", "NATIONALS", "SURVIVORS"}
+_HELD_PLACES = {"SETTLEMENTS", "SETTLEMENT", "POSITIONS", "BASES", "BASE", "OUTPOSTS", "TERRITORY", "GARRISON",
+                "POSTS", "TOWN", "VILLAGES"}
 _INFORMATION = {"INFORMATION", "INTELLIGENCE", "EVIDENCE", "DATA", "FINDINGS", "DETAILS"}
 
 
@@ -838,6 +844,8 @@ def object_code(verb: str, obj: list[str]) -> str | None:
                 return code
     if verb == "SHARE":
         return "064" if near & _INFORMATION else None
+    if verb == "EVACUATE":  # the people evacuated are helped (073); evacuated positions are given up (0874)
+        return "073" if near & _EVACUEES else "0874" if near & _HELD_PLACES else None
     if verb in GIVING:
         for cues, code in _GIVEN:
             if near & cues:
