@@ -149,3 +149,9 @@ def test_what_is_evacuated_decides_the_code(coder):
     assert triples(coder, "Armenian troops evacuated their positions near the Azerbaijani border.") == [
         ("ARMMIL", "AZE", "0874")]
     assert triples(coder, "France evacuated its embassy in Niger.") == [("FRA", "NERGOV", "160")]
+
+
+def test_an_inherited_subject_is_no_agent_of_a_passive(coder):
+    # 'many of whom have been detained': the OSCE did not detain them
+    assert triples(coder, "The OSCE inspected the conditions of 200 Georgians, many of whom have been detained "
+                          "since May.") == [("OSCE", "GEO", "090")]

@@ -569,8 +569,8 @@ class Coder:
                 source, target = agent, (subject if target is None or target is agent else target)
                 if rev is not None:
                     rev = rev if target is subject else None
-            elif target is None:
-                return
+            elif target is None or (source is None and not v.direct):
+                return  # (an inherited subject of a passive is no agent: 'Libyans, some of whom have been held')
         if source is None:
             source = subject
         if source is None:
