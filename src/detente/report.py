@@ -292,34 +292,36 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
         timings[name] = round(time.perf_counter() - t, 3)
         return out
 
-    # a text's claims are tested in the child: start it first, it reads the world's sums while the parent
-    # extracts the claims and then sends it the case
-    early = _spawn_child(store, None, text) if text is not None and results is None else None
-    if text is not None:
-        try:
+    # the claims (the longest part) are tested in a child process (the other core), started first: a text's
+    # child reads the world's weekly sums while the parent extracts the claims and sends it the case; a named
+    # case's child imports and loads its case while the parent reads those sums and hands them over
+    early = None
+    if results is None and (text is not None or isinstance(case, str | Path)):
+        early = _spawn_child(store, None if text is not None else case, text)
+    try:
+        if text is not None:
             extract = views.stage("extract")
             case = views.call(extract.case_from_text, text, store=store) if hasattr(extract, "case_from_text") \
                 else extract.extract_claims(text)
-        except BaseException:
             if early is not None:
-                early.cancel()
-            raise
+                early.send(case=case)  # the child reads the world's sums meanwhile instead of extracting again
+        try:
+            case_obj = views.load_case(case, cache)
+            summary = views.case_summary(case_obj)
+        except views.Unavailable:  # no claims stage: actors and periods from the network stage
+            case_obj, summary = case, views.load_case_or_setup(case, cache)
+        pairs = views.case_dyads(case_obj, summary)
+    except BaseException:
         if early is not None:
-            early.send(case=case)  # the child reads the world's sums meanwhile instead of extracting again
-    try:
-        case_obj = views.load_case(case, cache)
-        summary = views.case_summary(case_obj)
-    except views.Unavailable:  # no claims stage: actors and periods from the network stage
-        case_obj, summary = case, views.load_case_or_setup(case, cache)
-    pairs = views.case_dyads(case_obj, summary)
-    # the claims (the longest part) are evaluated meanwhile in a second process (the other core)
+            early.cancel()
+        raise
     if results is not None:
         views.remember_evaluation(cache, case_obj, views.records(results))  # as views._evaluate stores them
         pending = None
     else:
-        # a text's child was tried above (early); when it could not start, the claims run in a thread here
+        # when no child could start above, the claims run here, in a child or a thread (_start_claims)
         pending = early or _start_claims(store, None if text is not None else case, case_obj)
-        if early is None:
+        if text is None:
             pending.send_weekly(store)  # read once here, where the networks need them first, not in both
     s: dict[str, dict] = {}
     periods = summary["periods"]
