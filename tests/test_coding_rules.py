@@ -155,3 +155,9 @@ def test_an_inherited_subject_is_no_agent_of_a_passive(coder):
     # 'many of whom have been detained': the OSCE did not detain them
     assert triples(coder, "The OSCE inspected the conditions of 200 Georgians, many of whom have been detained "
                           "since May.") == [("OSCE", "GEO", "090")]
+
+
+def test_an_expected_act_has_not_happened(coder):
+    # ', expected to be joined later by Indian units': neither the expectation (010) nor the joining (040)
+    assert triples(coder, "Armenian and Iranian troops began joint exercises on Monday, expected to be joined "
+                          "later by Indian units.") == [("ARM", "IRNMIL", "062"), ("IRNMIL", "ARM", "062")]

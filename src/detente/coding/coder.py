@@ -984,7 +984,8 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
 _IF = {"IF", "UNLESS"}
 _STATIVE = {"CONTROL", "RULE", "GOVERN", "REPRESENT", "INCLUDE", "OWN", "HOLD", "LEAD", "RUN", "BORDER", "LINK",
             "CONNECT", "ADVOCATE", "OPPOSE", "OCCUPY", "DOMINATE", "SUPPLY", "HOST"}
-_AIMING = {"AIM", "SEEK", "INTEND", "HOPE", "WANT", "WISH", "STRIVE", "DESIRE"}  # (an attempt is an act: 185)
+# aims and expectations: not (yet) acts (an attempt is an act: 185)
+_AIMING = {"AIM", "SEEK", "INTEND", "HOPE", "WANT", "WISH", "STRIVE", "DESIRE", "EXPECT", "SCHEDULE"}
 
 
 def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
@@ -992,13 +993,13 @@ def _drop_complements(words: list[str], verbs: list[_Verb]) -> None:
     what was asked, promised or threatened (CAMEO codes the appeal, intent or threat), not an event."""
     for k in range(1, len(verbs)):
         v = verbs[k]
-        if v.at == 0 or words[v.at - 1] != "TO":
-            continue
         prev = verbs[k - 1]
-        if prev.form.base in _AIMING and prev.at == v.at - 2:
+        if prev.form.base in _AIMING and v.at >= 2 and words[prev.end: v.at] in (["TO"], ["TO", "BE"]):
             prev.events = []  # 'a resolution that aims to tighten sanctions': an aim is no act, nor is its object
             v.events = []
             v.unreal = True
+            continue
+        if v.at == 0 or words[v.at - 1] != "TO":
             continue
         # ... and so is an infinitive of such an act ('rejected an offer to host a summit to hammer out a deal',
         # 'demanded that the EU refuse to recognize Kosovo')
