@@ -161,3 +161,12 @@ def test_an_expected_act_has_not_happened(coder):
     # ', expected to be joined later by Indian units': neither the expectation (010) nor the joining (040)
     assert triples(coder, "Armenian and Iranian troops began joint exercises on Monday, expected to be joined "
                           "later by Indian units.") == [("ARM", "IRNMIL", "062"), ("IRNMIL", "ARM", "062")]
+
+
+def test_a_pattern_repeating_its_block_code_gives_the_verbs_own_code(coder):
+    # detente.verbcodes.txt: SUE [115], BEAT [182]; the blocks' own patterns ('* + FOR', '* UP +') repeated the
+    # blocks' 173 / 190
+    assert triples(coder, "An Armenian company is suing Azerbaijan for damages to its pipeline.") == [
+        ("ARMBUS", "AZE", "115")]
+    assert triples(coder, "Russian soldiers beat up Georgian farmers near the boundary line.") == [
+        ("RUSMIL", "GEOAGR", "182")]

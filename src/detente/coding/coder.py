@@ -535,6 +535,8 @@ class Coder:
         if best is not None:
             p, slots = best
             code, rev, line = p.code, p.reverse_code, p.line
+            if code is not None and code == v.form.block.code and v.form.code and v.form.code != code and rev is None:
+                code = v.form.code  # a pattern repeating its block's code ('SUE': '* + FOR' [173]) gives the verb's own
             if code is not None and code.startswith("033") and v.form.base in GIVING - {"OFFER"} and \
                     not v.future and words[v.at - 1] != "TO":
                 code = _GIVEN_ACT.get(code, code)  # 'supplied aircraft to' is the aid itself, not an intent
