@@ -170,3 +170,9 @@ def test_a_pattern_repeating_its_block_code_gives_the_verbs_own_code(coder):
         ("ARMBUS", "AZE", "115")]
     assert triples(coder, "Russian soldiers beat up Georgian farmers near the boundary line.") == [
         ("RUSMIL", "GEOAGR", "182")]
+
+
+def test_a_pattern_word_may_be_the_noun_after_an_actor_in_its_phrase(coder):
+    # VETO's '* + &SOLUTION [129]': 'a Security Council resolution' is one noun phrase holding the actor
+    assert triples(coder, "Russia vetoed a Security Council resolution condemning the annexation.") == [
+        ("RUS", "IGOUNO", "129")]

@@ -145,6 +145,13 @@ def match(elems: tuple[Elem, ...], words: list[str], pos: int, stop: int, step: 
                 nxt = g.end if step > 0 else g.start - 1
                 if match(elems, words, nxt, stop, step, by_start, by_end, synsets, slots, k + 1):
                     return True
+                if step > 0 and k + 1 < len(elems):
+                    # the noun phrase's words after its actor may be the pattern's next words: '+ &SOLUTION'
+                    # on 'vetoed a Security Council resolution'
+                    head_end = max(m.end for m in g.members)
+                    if head_end < g.end and match(elems, words, head_end, stop, step, by_start, by_end, synsets,
+                                                  slots, k + 1):
+                        return True
                 del slots[e.kind]
         if e.adjacent:
             return False
