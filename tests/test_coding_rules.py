@@ -105,8 +105,9 @@ def test_a_rejected_or_accepted_proposal_targets_its_proposer(coder):
     # the pattern bound the actor of the proposal's content (Armenia); CAMEO's target is who proposed it
     assert triples(coder, "Georgia rejected a Turkish offer to host a conference in Ankara to hammer out a deal "
                           "with Armenia.") == [("GEO", "TUR", "125")]
+    # (038 Express intent to accept mediation: the 'MEDIATION' pattern reads it since e99228f)
     assert triples(coder, "Azerbaijan has agreed to Russian mediation in the talks with Armenia.") == [
-        ("AZE", "RUS", "036")]
+        ("AZE", "RUS", "038")]
 
 
 def test_patterns_do_not_reach_into_a_relative_clause_and_the_saying_gives_way(coder):
