@@ -177,3 +177,9 @@ def test_a_pattern_word_may_be_the_noun_after_an_actor_in_its_phrase(coder):
     # VETO's '* + &SOLUTION [129]': 'a Security Council resolution' is one noun phrase holding the actor
     assert triples(coder, "Russia vetoed a Security Council resolution condemning the annexation.") == [
         ("RUS", "IGOUNO", "129")]
+
+
+def test_being_prepared_or_willing_to_act_is_an_intent(coder):
+    assert triples(coder, "Georgia is prepared to lift its ban on Russian wine.") == [("GEO", "RUS", "0351")]
+    assert triples(coder, "Iran said it is willing to release the detained Azerbaijani diplomats.") == [
+        ("IRN", "AZEGOV", "0354")]

@@ -363,6 +363,8 @@ class Coder:
         written in lower case (an unknown adverb such as 'outright' between the subject and its verb)."""
         prev: _Verb | None = None
         for v in verbs:
+            if v.at >= 3 and words[v.at - 1] == "TO" and words[v.at - 2] in _WILLING and words[v.at - 3] in BE:
+                v.future = True  # 'is prepared to lift the ban': an intent (CAMEO 03), as 'will lift'
             j = v.at - 1
             embedded = False  # the subject is the previous verb's object ('a resolution that ...')
             saw_be = False
@@ -984,6 +986,7 @@ def _refusals(words: list[str], verbs: list[_Verb]) -> None:
 
 
 _IF = {"IF", "UNLESS"}
+_WILLING = {"PREPARED", "READY", "WILLING"}
 _STATIVE = {"CONTROL", "RULE", "GOVERN", "REPRESENT", "INCLUDE", "OWN", "HOLD", "LEAD", "RUN", "BORDER", "LINK",
             "CONNECT", "ADVOCATE", "OPPOSE", "OCCUPY", "DOMINATE", "SUPPLY", "HOST"}
 # aims and expectations: not (yet) acts (an attempt is an act: 185)
