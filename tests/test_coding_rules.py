@@ -183,3 +183,9 @@ def test_being_prepared_or_willing_to_act_is_an_intent(coder):
     assert triples(coder, "Georgia is prepared to lift its ban on Russian wine.") == [("GEO", "RUS", "0351")]
     assert triples(coder, "Iran said it is willing to release the detained Azerbaijani diplomats.") == [
         ("IRN", "AZEGOV", "0354")]
+
+
+def test_not_accepting_is_rejecting(coder):
+    assert triples(coder, "Jordan says it will not accept any more refugees from Syria.") == [
+        ("JOR", "SYRREF", "120")]
+    assert triples(coder, "Armenia did not agree to the Azerbaijani proposal.") == [("ARM", "AZE", "120")]

@@ -955,8 +955,13 @@ _ECONOMIC = {"FINANCIAL", "ECONOMIC", "MONEY", "FUNDS", "FUNDING", "LOANS", "LOA
 _MATERIAL_NOUNS = {"AID", "ASSISTANCE", "SUPPORT", "HELP"} | _MILITARY | _ECONOMIC
 
 
+_ACCEPTING = {"ACCEPT", "AGREE", "APPROVE", "ENDORSE"}
+
+
 def _refused_support(words: list[str], v: _Verb, limit: int) -> str | None:
     """The CAMEO code of a negated or refused act of support, None for other negated verbs (no event)."""
+    if v.form.base in _ACCEPTING:
+        return "120"  # 'will not accept any more refugees', 'did not agree to the plan': a rejection (CAMEO 12)
     if v.form.base not in SUPPORT_VERBS:
         return None
     obj = set(words[v.end: limit])
