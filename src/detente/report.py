@@ -58,7 +58,9 @@ def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq:
     if not cov:
         raise UserError("the store holds no dated data; run `detente init`")
     lo, hi = min(d.start for d in cov), max(d.end for d in cov)
-    frame = views.records(rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True))
+    df = rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True)  # every pair of the actors: keep the case's
+    want = {tuple(sorted(p)) for p in pairs}
+    frame = views.records(df[[tuple(sorted(p)) in want for p in zip(df.actor_a, df.actor_b, strict=True)]])
     try:
         anomalies = _anomalies(store, pairs, breaks)
         marks_info = anomalies.pop("_info")
