@@ -189,3 +189,9 @@ def test_not_accepting_is_rejecting(coder):
     assert triples(coder, "Jordan says it will not accept any more refugees from Syria.") == [
         ("JOR", "SYRREF", "120")]
     assert triples(coder, "Armenia did not agree to the Azerbaijani proposal.") == [("ARM", "AZE", "120")]
+
+
+def test_subject_and_partner_behind_a_head_without_an_actor(coder):
+    # 'X and a group of advisers held talks': X is the subject; 'talks with leaders of Georgia's government'
+    assert triples(coder, "Armenian Foreign Minister Ararat Mirzoyan and a group of advisers held talks with "
+                          "leaders of Georgia's government on Monday.") == [("ARMGOV", "GEOGOV", "046")]

@@ -413,6 +413,16 @@ class Coder:
                         words[back] in AUX or words[back] in ADVERBS or (lower(back) and words[back] not in _FUNCTION)):
                     back -= 1
                 g = by_end.get(back + 1)
+            if g is None and prev is None and j >= 2 and words[j].isalpha() and words[j] not in _FUNCTION:
+                # 'President Laurent Fabius and a group of deputies held talks': a tail without an actor after
+                # 'and' or 'of' leaves the subject with the group before it
+                for back in range(j - 1, max(j - 7, 0), -1):
+                    w = words[back]
+                    if w in ("AND", "OF") and back in by_end:
+                        g = by_end[back]
+                        break
+                    if w in CLAUSE_BREAK or w == "," or (w in PREPOSITIONS and w != "OF") or w in _RELATIVE:
+                        break
             if g is None and j >= 1 and words[j] == ")":
                 j = _before_parenthesis(words, j)  # 'the Workers' Union (SSS) stopped work'
                 g = by_end.get(j + 1)
@@ -661,8 +671,8 @@ class Coder:
         if source is None:
             return
         joint = "JOINT" in words[v.end: at + 1]
-        with_g = next((by_start[i + 1] for i in range(at + 1, limit - 1) if words[i] == "WITH" and i + 1 in by_start),
-                      None)
+        with_g = next((g for i in range(at + 1, limit - 1) if words[i] == "WITH"
+                       and (g := _after_with(words, i, limit, by_start)) is not None), None)
         if code == "150" and (joint or (len(source.members) > 1 and with_g is None)):
             code = "062"
         if code in ("040", "046", "062"):
@@ -676,6 +686,19 @@ class Coder:
             for b in target.members:
                 if a.code != b.code:
                     v.add(a, b, code, None)
+
+
+def _after_with(words: list[str], i: int, limit: int, by_start: dict[int, Group]) -> Group | None:
+    """The actor group of 'with ...' at ``i``: right after it, or after a head without an actor ('talks with
+    leaders of Romania's new government', 'with officials from Iran')."""
+    for k in range(i + 1, min(i + 5, limit)):
+        if k in by_start:
+            return by_start[k]
+        w = words[k]
+        if w in CLAUSE_BREAK or w in (",", "AND") or (w in PREPOSITIONS and w not in ("OF", "FROM")) or w in _FUNCTION \
+                and w not in ("OF", "FROM", "THE"):
+            return None
+    return None
 
 
 # CAMEO sub-codes the 2015 dictionaries leave at the parent code, read off the verb's object words
