@@ -195,3 +195,9 @@ def test_subject_and_partner_behind_a_head_without_an_actor(coder):
     # 'X and a group of advisers held talks': X is the subject; 'talks with leaders of Georgia's government'
     assert triples(coder, "Armenian Foreign Minister Ararat Mirzoyan and a group of advisers held talks with "
                           "leaders of Georgia's government on Monday.") == [("ARMGOV", "GEOGOV", "046")]
+
+
+def test_engaged_in_an_event_noun(coder):
+    # 'engage in' is a light verb: its object noun names the event (CAMEO 203 ethnic cleansing, 046 talks)
+    assert triples(coder, "Serbian forces were engaged in ethnic cleansing in Kosovo.") == [("SRBMIL", "XKX", "203")]
+    assert triples(coder, "Iran engaged in talks with Armenia.") == [("IRN", "ARM", "046")]

@@ -908,7 +908,7 @@ def intent(code: str) -> str:
 
 # light verbs whose object noun names the event ('held talks', 'staged drills'): noun -> CAMEO code
 LIGHT_VERBS = {"HOLD", "CONDUCT", "STAGE", "LAUNCH", "BEGIN", "START", "CARRY", "ATTEND", "HAVE", "JOIN",
-               "ORGANIZE", "ORGANISE", "STEP", "RESUME", "PERFORM", "UNDERTAKE"}
+               "ORGANIZE", "ORGANISE", "STEP", "RESUME", "PERFORM", "UNDERTAKE", "ENGAGE"}
 EVENT_NOUNS = {
     "EXERCISE": "150", "EXERCISES": "150", "DRILL": "150", "DRILLS": "150", "MANOEUVRES": "150",
     "MANEUVERS": "150", "MANOEUVRE": "150", "MANEUVER": "150", "WARGAMES": "150",
@@ -916,6 +916,7 @@ EVENT_NOUNS = {
     "CONSULTATIONS": "040", "AIRSTRIKES": "195", "AIRSTRIKE": "195", "BOMBING": "195",
     "PROTEST": "141", "PROTESTS": "141", "RALLY": "141", "RALLIES": "141", "DEMONSTRATION": "141",
     "DEMONSTRATIONS": "141", "STRIKE": "143", "STRIKES": "143", "WALKOUT": "143", "BOYCOTT": "143",
+    "CLEANSING": "203", "GENOCIDE": "202", "MASSACRES": "202",  # CAMEO 20 (engaged in ethnic cleansing: 203)
 }
 _HUNGER = {"STRIKE": "142", "STRIKES": "142"}  # 'staged a hunger strike' (142), 'staged a strike' (143)
 _AIR = {"STRIKE": "195", "STRIKES": "195", "RAID": "195", "RAIDS": "195"}
@@ -925,7 +926,8 @@ def _light_noun(words: list[str], v: _Verb, limit: int) -> tuple[int, str] | Non
     """(position, code) of the event noun a light verb takes as its object, within four words."""
     if v.form.base not in LIGHT_VERBS:
         return None
-    for i in range(v.end, min(v.end + 5, limit)):
+    start = v.end + (v.form.base == "ENGAGE" and v.end < len(words) and words[v.end] == "IN")  # 'engaged in'
+    for i in range(start, min(start + 5, limit)):
         w = words[i]
         if w in _AIR and i > 0 and words[i - 1] == "AIR":
             return i, _AIR[w]
