@@ -201,3 +201,9 @@ def test_engaged_in_an_event_noun(coder):
     # 'engage in' is a light verb: its object noun names the event (CAMEO 203 ethnic cleansing, 046 talks)
     assert triples(coder, "Serbian forces were engaged in ethnic cleansing in Kosovo.") == [("SRBMIL", "XKX", "203")]
     assert triples(coder, "Iran engaged in talks with Armenia.") == [("IRN", "ARM", "046")]
+
+
+def test_receiving_observers_is_allowing_international_involvement(coder):
+    # CAMEO 0862 Receive inspectors (PLOVER 0.5: RETREAT), not a meeting (046)
+    assert triples(coder, "Armenian Prime Minister Nikol Pashinyan received a mission of observers from the "
+                          "OSCE.") == [("ARMGOV", "OSCE", "0862")]

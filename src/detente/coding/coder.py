@@ -750,6 +750,9 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None, before: l
     '183'
     """
     words = set(obj)
+    if verb in _RECEIVING and code[:2] in ("03", "04", "05", "06", "08") and words & _OBSERVERS:
+        # 'received a mission of observers from the OSCE': CAMEO 0862 Receive inspectors (0861 peacekeepers)
+        return "0861" if words & {"PEACEKEEPERS", "PEACEKEEPING"} else "0862"
     if verb == "EVACUATE" and code[:2] == "16":
         return object_code(verb, obj) or code  # 'evacuated the wounded' (073), not 'evacuated its embassy' (16)
     if verb in ("PROTEST", "DEMONSTRATE") and code[:2] in ("11", "14") and before:
@@ -844,6 +847,8 @@ _GIVEN = (  # what is given -> CAMEO 07 Provide aid
     ({"AID", "ASSISTANCE"}, "070"),
 )
 _GIVEN_ACT = {"033": "070", "0331": "071", "0332": "072", "0333": "073", "0334": "074"}
+_RECEIVING = {"RECEIVE", "ADMIT", "ACCEPT", "ALLOW", "WELCOME", "HOST", "PERMIT", "LET"}
+_OBSERVERS = {"OBSERVERS", "INSPECTORS", "MONITORS", "PEACEKEEPERS", "INVESTIGATORS"}
 _EVACUEES = {"WOUNDED", "INJURED", "CIVILIANS", "REFUGEES", "CHILDREN", "RESIDENTS", "SICK", "CASUALTIES",
              "PEOPLE", "FAMILIES", "WOMEN", "EVACUEES", "NATIONALS", "SURVIVORS"}
 _HELD_PLACES = {"SETTLEMENTS", "SETTLEMENT", "POSITIONS", "BASES", "BASE", "OUTPOSTS", "TERRITORY", "GARRISON",
