@@ -207,3 +207,12 @@ def test_receiving_observers_is_allowing_international_involvement(coder):
     # CAMEO 0862 Receive inspectors (PLOVER 0.5: RETREAT), not a meeting (046)
     assert triples(coder, "Armenian Prime Minister Nikol Pashinyan received a mission of observers from the "
                           "OSCE.") == [("ARMGOV", "OSCE", "0862")]
+
+
+def test_allowing_relief_through_is_0863_and_the_vague_parent_gives_way(coder):
+    # 'opened the border crossing' (080 Yield) and 'to allow the delivery of food' (0863) are one act: the
+    # specific code stays
+    assert triples(coder, "Turkey opened the border crossing to allow the delivery of food to Syria.") == [
+        ("TUR", "SYR", "0863")]
+    assert triples(coder, "Azerbaijan allowed Red Cross convoys to reach Stepanakert.") == [
+        ("AZE", "NGOHLHIRC", "0863")]

@@ -354,6 +354,13 @@ class Coder:
             if key not in seen:  # 'voted to expel the ambassador': one expulsion, not two
                 seen.add(key)
                 res.events.append(e)
+        if len(res.events) > 1:
+            # 'opened the border to allow the delivery of food to Syria': the unspecified 080 beside 0863 of the
+            # same dyad is the same act, told twice
+            specific = {(e.source.code, e.target.code, e.code[:2]) for e in res.events if len(e.code) > 3 or
+                        e.code[2] != "0"}
+            res.events = [e for e in res.events if not (len(e.code) == 3 and e.code[2] == "0" and
+                                                        (e.source.code, e.target.code, e.code[:2]) in specific)]
         res.status = "coded" if res.events else "no_event"
         return res
 
@@ -750,6 +757,8 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None, before: l
     '183'
     """
     words = set(obj)
+    if verb in ("ALLOW", "PERMIT", "LET") and code[:2] in ("06", "08") and words & _RELIEF:
+        return "0863"  # 'to allow the delivery of grain to Afghanistan': CAMEO 0863 Allow delivery of humanitarian aid
     if verb in _RECEIVING and code[:2] in ("03", "04", "05", "06", "08") and words & _OBSERVERS:
         # 'received a mission of observers from the OSCE': CAMEO 0862 Receive inspectors (0861 peacekeepers)
         return "0861" if words & {"PEACEKEEPERS", "PEACEKEEPING"} else "0862"
@@ -847,6 +856,8 @@ _GIVEN = (  # what is given -> CAMEO 07 Provide aid
     ({"AID", "ASSISTANCE"}, "070"),
 )
 _GIVEN_ACT = {"033": "070", "0331": "071", "0332": "072", "0333": "073", "0334": "074"}
+_RELIEF = {"AID", "FOOD", "GRAIN", "FLOUR", "MEDICINE", "MEDICINES", "HUMANITARIAN", "RELIEF", "CONVOYS", "CONVOY",
+           "SUPPLIES", "DELIVERY", "DELIVERIES"}
 _RECEIVING = {"RECEIVE", "ADMIT", "ACCEPT", "ALLOW", "WELCOME", "HOST", "PERMIT", "LET"}
 _OBSERVERS = {"OBSERVERS", "INSPECTORS", "MONITORS", "PEACEKEEPERS", "INVESTIGATORS"}
 _EVACUEES = {"WOUNDED", "INJURED", "CIVILIANS", "REFUGEES", "CHILDREN", "RESIDENTS", "SICK", "CASUALTIES",
