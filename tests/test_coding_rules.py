@@ -216,3 +216,8 @@ def test_allowing_relief_through_is_0863_and_the_vague_parent_gives_way(coder):
         ("TUR", "SYR", "0863")]
     assert triples(coder, "Azerbaijan allowed Red Cross convoys to reach Stepanakert.") == [
         ("AZE", "NGOHLHIRC", "0863")]
+
+
+def test_rebels_or_protesters_blocking_passage_is_a_protest(coder):
+    # CAMEO 144 Obstruct passage, block (a form of protest), not 170 coercion
+    assert triples(coder, "Rebels in Mali blocked transport into Bamako.") == [("MLIREB", "MLI", "144")]

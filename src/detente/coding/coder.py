@@ -820,6 +820,9 @@ def refine(code: str, verb: str, obj: list[str], source: Group | None, before: l
     if code == "140" and source is not None and source.members and verb in ("PROTEST", "DEMONSTRATE", "RALLY") \
             and all(m.code[3:6] in _PROTESTERS for m in source.members):
         return "141"  # people protesting in the street: a demonstration
+    if verb in ("BLOCK", "BLOCKADE", "OBSTRUCT", "BARRICADE") and code[:2] in ("17", "19") and source is not None \
+            and source.members and all(m.code[3:6] in _PROTESTERS | {"REB"} for m in source.members):
+        return "144"  # 'rebels blocked transport into Abidjan': CAMEO 144 Obstruct passage (protest), not coercion
     if code.startswith(("18", "19")) and code not in ("194", "195") and source is not None and \
             source.members and all(m.code[3:6] in _PROTESTERS for m in source.members):
         return "145"  # protesters attacking: a violent protest
