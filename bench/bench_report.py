@@ -1,6 +1,6 @@
 """`detente report` wall time on the bundled store: cold, warm (sections cached in the store) and for a text.
 
-    python bench/bench_report.py [--store FILE] [--runs 5] [--text FILE] [--src DIR] [--markdown]
+    python bench/bench_report.py [--store FILE] [--runs 5] [--text FILE] [--src DIR] [--wait-quiet S] [--markdown]
     python bench/bench_report.py --screenshot docs/report-first-screen.png
 
 Each run is a new Python process (`python -m detente report`), exactly what a user runs once the store exists:
@@ -32,9 +32,40 @@ TEXT = ROOT / "tests" / "fixtures" / "texts" / "caucasus_commentary.txt"
 
 
 CPU: list[float] = []  # user + sys seconds of each run's process tree, in run order
+WAIT = 0.0  # --wait-quiet
+
+
+QUIET: list[float] = []  # --wait-quiet: the longest wait, in seconds, for the other processes to go quiet
+
+
+def busy_share(seconds: float = 1.0) -> float:
+    """The share of the machine's CPU time used over ``seconds`` (from /proc/stat; 0 where it is not there)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + v[4]  # total, idle + iowait
+
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except OSError:
+        return 0.0
+    return 1 - (i1 - i0) / max(t1 - t0, 1)
+
+
+def wait_quiet(limit: float) -> None:
+    """Wait (at most ``limit`` s) until the machine is at least 85 % idle over a second: on a shared machine
+    each run then starts with its cores free (what a user's own machine gives)."""
+    t = time.perf_counter()
+    while busy_share() > 0.15 and time.perf_counter() - t < limit:
+        pass
+    QUIET.append(time.perf_counter() - t)
 
 
 def run(cmd: list[str], env: dict) -> float:
+    if WAIT:
+        wait_quiet(WAIT)
     t, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, check=True, capture_output=True, env=env)
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -57,7 +88,11 @@ def main() -> int:
     ap.add_argument("--modes", default="cold,warm,text", help="comma-separated: cold, warm, text")
     ap.add_argument("--screenshot", type=Path, default=None, help="write the report's first screen (1200x900) "
                                                                   "to this PNG and stop")
+    ap.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
+                    help="before each run wait up to S seconds for the machine to be 85%% idle (a shared machine)")
     args = ap.parse_args()
+    global WAIT
+    WAIT = args.wait_quiet
     from detente.store import default_path
 
     store = args.store or Path(os.environ.get("DETENTE_STORE") or default_path())
@@ -92,7 +127,8 @@ def main() -> int:
     load = os.getloadavg()[0]
     tree = str(args.src) if args.src else "this tree"
     if args.markdown:
-        print(f"source: {tree}; runs per mode: {args.runs}; load average at the end: {load:.1f}\n")
+        waited = f"; waited up to {max(QUIET):.0f} s for a quiet machine" if QUIET else ""
+        print(f"source: {tree}; runs per mode: {args.runs}; load average at the end: {load:.1f}{waited}\n")
         print("| run | median wall s | runs (s) | median CPU s (user+sys) |\n|---|---|---|---|")
         for name, (times, cpu) in modes.items():
             print(f"| `detente report` {name} | {statistics.median(times):.2f} | "
