@@ -3,6 +3,7 @@ is a declared dependency, and the files a published package needs are there."""
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "detente"
 # distribution name -> the module name src imports
 MODULE = {"ibis-framework": "ibis", "pyyaml": "yaml", "pillow": "PIL"}
-STDLIB_LIKE = {"detente", "__future__", "None"}  # "None": a wrapped `raise ... from None` line
+STDLIB_LIKE = {"detente", "__future__"}
 # imported only behind an extra or as part of another dependency's public API
 PROVIDED = {"starlette": "fastapi (its request/response classes)", "pydantic": "fastapi (its models)"}
 
@@ -29,10 +30,15 @@ def _deps(extras: bool = False) -> dict[str, str]:
 
 
 def _imported() -> set[str]:
+    """The top-level modules src imports, read from its syntax trees (a docstring line that begins with
+    "from the ..." is prose, not an import)."""
     mods = set()
     for py in SRC.rglob("*.py"):
-        for m in re.finditer(r"^\s*(?:from|import) ([A-Za-z_][\w]*)", py.read_text(encoding="utf-8"), re.M):
-            mods.add(m.group(1))
+        for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                mods.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                mods.add(node.module.split(".")[0])
     return mods
 
 
