@@ -28,7 +28,7 @@ from detente.coding.parse import (
     groups,
     tokenize,
 )
-from detente.coding.patterns import anchor_index, has_negation, keys_of, match
+from detente.coding.patterns import WordKeys, anchor_index, has_negation, match, stem_keys
 from detente.coding.verbs import Pattern, VerbDict, VerbForm
 
 __all__ = ["Coder", "Coded", "Event", "MAX_TOKENS"]
@@ -123,6 +123,7 @@ class Coder:
         self._reach: dict[int, bool] = {}  # id(pattern) -> has an actor slot after the verb
         self._first: dict[int, bool] = {}  # id(pattern) -> binds the target before the verb (_target_first)
         self._cand_cache: dict[tuple[int, str, frozenset[str]], list[Pattern]] = {}
+        self._keys = WordKeys(stem_keys(verbs))  # a sentence's pattern lookup keys (patterns.keys_of, restricted)
         # frequent words that start no actor, agent or discard phrase: skipped by the mention scan
         self._no_mention = frozenset(w for w in _FREQUENT if not any(
             d.match([w, w], 0) or w in d.root for d in (actors, agents)))
@@ -318,7 +319,7 @@ class Coder:
         verbs = [v for v in verbs if not v.noun]
         _refusals(words, verbs)
         verbs = [v for v in verbs if not v.noun]
-        keys = keys_of(words)
+        keys = self._keys.of(words)
         said = -1
         for v in verbs:  # 'Switzerland said it had expelled ...': the reported clause's patterns stop at 'said'
             v.pre_stop = said
@@ -510,7 +511,7 @@ class Coder:
         that_clause = v.end < len(words) and words[v.end] == "THAT"
         # ... nor inside a relative clause after the object ('will support a resolution that aims to tighten
         # sanctions against Serbia': Serbia is the resolution's target, not the supporter's)
-        rel = next((i for i in range(v.end + 1, len(words)) if words[i] in _RELATIVE), len(words))
+        rel = -1  # (found when a pattern first matches)
         for p in self._candidates(v.form.block, keys, v.form.base):
             req = reqs[id(p)]
             if not req[0] <= keys or any(keys.isdisjoint(r) for r in req[1]):
@@ -538,6 +539,8 @@ class Coder:
                     continue  # '* + IN $' on 'killed 4 Iraqis in Basra': a source equal to the target codes nothing
                 if that_clause and any(g.start > limit for g in slots.values()):
                     continue  # inside a 'that' clause only its subject ('demanded that + WITHDRAW' -> 1056)
+                if rel < 0:
+                    rel = next((i for i in range(v.end + 1, len(words)) if words[i] in _RELATIVE), len(words))
                 if any(g.start > rel for g in slots.values()):
                     continue
                 if slots.get("tgt") is not None and slots.get("tgt") is v.subject and "src" not in slots:

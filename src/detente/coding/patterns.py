@@ -30,6 +30,40 @@ def keys_of(words: list[str]) -> frozenset[str]:
     return frozenset().union(*map(_word_keys, words))
 
 
+def stem_keys(verbs) -> frozenset[str]:
+    """Every stem key ('~' + word) a pattern of ``verbs`` (a VerbDict) can require: the stems of its patterns'
+    words and of its synsets' one-word members. A sentence's keys outside this set and its own words can never
+    decide a pattern, so :meth:`WordKeys.of` leaves them out."""
+    out = {"~" + words[0] for members in verbs.synsets.values() for words, stem in members if len(words) == 1 and stem}
+    blocks = {id(b): b for b in verbs.blocks} | {id(f.block): f.block for fs in verbs.forms.values() for f in fs}
+    for b in blocks.values():
+        for p in b.patterns:
+            out.update("~" + e.value for e in p.pre + p.post if e.kind == "word" and not e.exact)
+    return frozenset(out)
+
+
+class WordKeys:
+    """``keys_of`` restricted to the stems a verb dictionary uses (``stem_keys``), each word's keys cached:
+    the same answers to every pattern test, from a much smaller set."""
+
+    def __init__(self, stems: frozenset[str]):
+        self.stems = stems
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def word(self, w: str) -> frozenset[str]:
+        got = self._cache.get(w)
+        if got is None:
+            stems = self.stems
+            got = frozenset([w] + [k for k in ["~" + w] + ["~" + w[:n] for n in range(3, len(w))] if k in stems])
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[w] = got
+        return got
+
+    def of(self, words: list[str]) -> frozenset[str]:
+        return frozenset().union(*map(self.word, words))
+
+
 def _required(p: Pattern, synsets: dict) -> tuple[frozenset[str], list[frozenset[str]]]:
     """Keys a sentence must hold for the pattern to have a chance: its words, one member per synset."""
     req = set()
