@@ -240,40 +240,36 @@ class Coder:
         words = tok.words
         actor_at = actor_at or {}
         out: list[_Verb] = []
-        i = 0
-        while i < len(words):
-            forms = self.verbs.forms.get(words[i])
-            if not forms or i in taken:
-                i += 1
+        all_forms = self.verbs.forms
+        nxt = 0  # the first token after the last verb found
+        for i in [k for k, w in enumerate(words) if w in all_forms and k not in taken]:
+            if i < nxt:
+                continue  # inside a multi-word verb
+            forms = all_forms[words[i]]
+            if not forms:
                 continue
             prev = words[i - 1] if i else ""
             if words[i] == "ACCORDING" and i + 1 < len(words) and words[i + 1] == "TO":
-                i += 1  # 'according to Ukrainian intelligence': an attribution, not an agreement (060)
-                continue
+                continue  # 'according to Ukrainian intelligence': an attribution, not an agreement (060)
             if prev in _NOUN_BEFORE or (prev in ADJECTIVES and not {i - 1, i - 2} <= taken) or \
                     (words[i] in NOUNISH and prev.isalpha() and (i - 1) not in taken and prev not in _FUNCTION):
-                i += 1  # 'the Israeli air strikes', 'new talks': a noun ('the Iranian military staged': a verb)
-                continue
+                continue  # 'the Israeli air strikes', 'new talks': a noun ('the Iranian military staged': a verb)
             if prev.endswith("LY") and i >= 2 and words[i - 2] in DETERMINERS:
-                i += 1  # 'the recently imposed law', 'a newly elected parliament': an adjective
-                continue
+                continue  # 'the recently imposed law', 'a newly elected parliament': an adjective
             if "-" in prev and (i - 1) not in taken and prev[0].isalnum():
-                i += 1  # 'a four-day strike', 'an 18-year break', 'open-ended talks': a noun after a compound modifier
-                continue
+                continue  # 'a four-day strike', 'an 18-year break', 'open-ended talks': a noun after a compound modifier
             start = actor_at.get(i)
             if start is not None and start >= 1 and (start - 1) not in taken and (
                     words[start - 1] in ("A", "AN") or (words[start - 1] in DETERMINERS and start == i - 1
                                                         and not words[start].endswith("S"))) and \
                     (words[i] in NOUNISH or any(words[i] == f.base for f in forms)):
-                i += 1  # 'rejected a US offer', 'the Turkish attack': an actor adjective before a noun
-                continue
+                continue  # 'rejected a US offer', 'the Turkish attack': an actor adjective before a noun
             for f in forms:
                 n = len(f.words)
                 if tuple(words[i: i + n]) == f.words:
                     out.append(_Verb(i, i + n, f))
-                    i += n - 1
+                    nxt = i + n
                     break
-            i += 1
         return out
 
     # -- the sentence ------------------------------------------------------------------------

@@ -35,6 +35,8 @@ ADVERBS = {"ALSO", "AGAIN", "STILL", "JUST", "NOW", "ALREADY", "EVER", "TODAY", 
            "GOING", "SET", "LIKELY", "EXPECTED", "READY", "ABLE", "TRYING", "SEEKING", "PLANNING"}
 CLAUSE_BREAK = {";", ":", "(", ")", '"', "“", "”", "?", "!", "—", "–"}
 SPEECH_WORDS = {"SAID", "SAYS", "SAY", "TOLD", "ADDED", "NOTED", "REPORTED", "STATED", "ANNOUNCED"}
+# words that end a noun-phrase chunk (besides verbs and punctuation): built once, not per token
+_CHUNK_BREAK = frozenset(PREPOSITIONS | CONJUNCTIONS | (AUX - {"'S"}) | NEGATIONS)
 
 
 @dataclass
@@ -188,10 +190,7 @@ def chunks(tokens: Tokens, mentions: list[Mention], verb_at: set[int]) -> list[C
             i = m.end
             continue
         w = words[i]
-        boundary = (
-            i in verb_at or w in PREPOSITIONS or w in CONJUNCTIONS or w in AUX - {"'S"} or w in NEGATIONS
-            or (not w[0].isalnum() and w != "'S")
-        )
+        boundary = i in verb_at or w in _CHUNK_BREAK or (not w[0].isalnum() and w != "'S")
         if boundary:
             close()
         else:
