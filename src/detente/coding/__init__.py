@@ -21,12 +21,13 @@ from pathlib import Path
 from detente.coding.coder import MAX_TOKENS, Coded, Coder, Event
 from detente.coding.dictionaries import read_actors, read_agents, read_discards
 from detente.coding.parse import ActorRef
-from detente.coding.verbs import VerbDict, read_verbs
+from detente.coding.verbs import VerbDict, read_irregular, read_verbs, with_irregular
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "coding"
 PHOENIX_ACTORS = ("Phoenix.Countries.actors.txt.gz", "Phoenix.International.actors.txt.gz",
                   "Phoenix.MilNonState.actors.txt.gz")
 VERBS = "CAMEO.verbpatterns.150430.txt.gz"
+IRREGULAR = "detente.irregular.txt"  # English irregular verb forms, added to every dictionary entry (ours)
 VERB_CODES = "detente.verbcodes.txt"  # detente's default codes for verbs the 2015 dictionary leaves uncoded
 MAX_LINE_CHARS = 20_000  # longer input lines are cut here, and the cut is counted
 NON_STATE = ("IGO", "NGO", "NGM", "IMG", "MNC", "UAF", "REB", "INT")
@@ -131,7 +132,8 @@ def load(statements: bool = False) -> Coder:
     ('coded', [('ARM', 'AZE', '1123')])
     """
     actors = read_actors([DATA / f for f in PHOENIX_ACTORS])
-    verbs = with_verb_codes(read_verbs(DATA / VERBS), DATA / VERB_CODES)
+    verbs = with_verb_codes(with_irregular(read_verbs(DATA / VERBS), read_irregular(DATA / IRREGULAR)),
+                            DATA / VERB_CODES)
     return Coder(verbs, actors.index, read_agents([DATA / "Phoenix.agents.txt.gz", DATA / "detente.agents.txt"]),
                  read_discards([DATA / "Phoenix.discards.txt.gz"]), external=_external_actors(),
                  statements=statements)

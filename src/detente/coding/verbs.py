@@ -224,7 +224,9 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
                 block.patterns.append(pat)
                 npat += 1
                 continue
-            v = _verb_line(s)
+            # a verb line's TABARI-style comment ('OVERTHROW {...};oy 29 Nov 2005', 'SCRAP {...};shan') is no
+            # part of the verb: left in, it made a multi-word verb no sentence has
+            v = _verb_line(s.split(";", 1)[0])
             if v is None:
                 skipped.append((n, f"unreadable verb line: {s[:60]}"))
                 continue
@@ -254,6 +256,41 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
         v.sort(key=lambda f: -len(f.words))
     _resolve_origins(forms, blocks)
     return VerbDict(dict(forms), expanded, blocks, npat, skipped)
+
+
+def read_irregular(path: Path) -> dict[str, tuple[str, ...]]:
+    """An irregular-verb table ('BASE PAST PARTICIPLE' lines, '#' comments): base -> its irregular forms."""
+    table: dict[str, tuple[str, ...]] = {}
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        if len(words) != 3 or not all(w.isalpha() for w in words):
+            raise UserError(f"{path.name} line {n}: {raw.strip()[:60]!r}; each line wants 'BASE PAST PARTICIPLE'")
+        table[words[0].upper()] = tuple(dict.fromkeys(w.upper() for w in words[1:]))
+    return table
+
+
+def with_irregular(verbs: VerbDict, table: dict[str, tuple[str, ...]]) -> VerbDict:
+    """``verbs`` with the irregular forms of ``table`` added to every verb entry whose verb word is a base of it
+    ('SHAKE_UP' -> 'SHOOK UP', 'OVERSEE' -> 'OVERSAW'), beside the forms the entry lists itself; the new forms
+    take the entry's block and code."""
+    forms = {w: list(fs) for w, fs in verbs.forms.items()}
+    have = {(f.words, id(f.block)) for fs in forms.values() for f in fs}
+    for fs in list(verbs.forms.values()):
+        for f in fs:
+            if f.base not in table or f.base not in f.words:
+                continue
+            at = f.words.index(f.base)
+            for irr in table[f.base]:
+                words = f.words[:at] + (irr,) + f.words[at + 1:]
+                if (words, id(f.block)) in have:
+                    continue
+                have.add((words, id(f.block)))
+                forms.setdefault(words[0], []).append(VerbForm(words, f.block, f.code, f.base))
+    for v in forms.values():
+        v.sort(key=lambda f: -len(f.words))
+    return replace(verbs, forms=forms)
 
 
 def _resolve_origins(forms: dict[str, list[VerbForm]], blocks: list[VerbBlock]) -> None:
