@@ -169,7 +169,7 @@ def validation_coder(folder: Path) -> Coder:
     ...  for r in code_sentence(t, coder=coder)]
     [('ARM', 'AZE', '112'), ('ARM', 'AZE', '1123')]
     """
-    c = Coder(read_verbs(folder / "PETR.Validate.verbs.txt"),
+    c = Coder(with_irregular(read_verbs(folder / "PETR.Validate.verbs.txt"), read_irregular(DATA / IRREGULAR)),
                  read_actors([folder / "PETR.Validate.actors.txt"]).index,
                  read_agents([folder / "PETR.Validate.agents.txt"]),
                  read_discards([folder / "PETR.Validate.discards.txt"]))
