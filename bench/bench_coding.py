@@ -1,5 +1,5 @@
 """Event coding benchmark: accuracy on the PETRARCH unit-test records, the PLOVER gold records and our own gold
-set (tests/fixtures/coding_gold.jsonl, both halves), and speed.
+set (tests/fixtures/coding_gold.jsonl: tune, holdout, fresh and second fresh halves), and speed.
 
 Run: python bench/bench_coding.py [--repeats 5]   (prints Markdown tables for docs/benchmarks.md)
 
@@ -63,6 +63,10 @@ def main() -> None:
         ("detente gold set, holdout half", evaluate.score_gold(prod, evaluate.gold_records(GOLD, "holdout"))),
         ("detente gold set, fresh half (written after the rules)", evaluate.score_gold(
             prod, evaluate.gold_records(GOLD, "fresh"))),
+        ("detente gold set, second fresh half (written before session 8's changes)", evaluate.score_gold(
+            prod, evaluate.gold_records(GOLD, "fresh2"))),
+        ("detente gold set, G001-G183 (tune + holdout + fresh)", evaluate.score_gold(
+            prod, [g for h in ("tune", "holdout", "fresh") for g in evaluate.gold_records(GOLD, h)])),
         ("detente gold set, all", evaluate.score_gold(prod, evaluate.gold_records(GOLD))),
     ]
     print(f"dictionary load (Phoenix actors+agents, CAMEO verb patterns, detente.actors): {load_s:.2f} s; "

@@ -256,7 +256,7 @@ def score_plover(coder: Coder, records: list[Gold], strict: bool = False) -> Sco
 def gold_records(path: Path, half: str | None = None) -> list[Gold]:
     """Hand-coded real-actor sentences (JSONL: id, date, text, dateline?, events [[src, tgt, code]], tags, half).
 
-    ``half`` = 'tune' or 'holdout' keeps one half (rules were tuned on 'tune' only)."""
+    ``half`` = 'tune', 'holdout', 'fresh' or 'fresh2' keeps one part (docs/coding.md, 'Accuracy and speed')."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
