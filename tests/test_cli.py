@@ -77,3 +77,12 @@ def test_ingest_option_sets_the_icews_time_origin(tmp_path: Path, shared: Path) 
     assert summary["rows_stored"] > 0
     r = run("ingest", str(folder), "--option", "origin", store=tmp_path / "s.duckdb")
     assert r.returncode == 2 and "KEY=VALUE" in r.stderr
+
+
+def test_an_interrupted_ingest_says_what_it_kept() -> None:
+    """A Ctrl-C can land after a file's commit: the line counts the files stored, never claims a rollback of them."""
+    from detente.cli import interrupted_ingest
+
+    assert interrupted_ingest(0) == "nothing was stored: the file being read was rolled back; run the same command again"
+    assert interrupted_ingest(1).startswith("1 file was stored and is kept, the file being read (if any) was rolled back")
+    assert interrupted_ingest(2).startswith("2 files were stored and are kept, ")

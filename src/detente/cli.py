@@ -197,10 +197,11 @@ def handled(fn: Callable) -> Callable:
 
 
 @contextlib.contextmanager
-def interrupt_exits(message: str) -> Iterator[None]:
+def interrupt_exits(message: str | Callable[[], str]) -> Iterator[None]:
     """Ctrl-C ends the command with ``message`` on stderr and exit code 130 (128 + SIGINT, what a shell expects),
     not a traceback or click's exit 1: both a KeyboardInterrupt and the error DuckDB raises instead when the
-    signal comes inside a query (SIGTERM is told apart: ``limits.terminated``)."""
+    signal comes inside a query (SIGTERM is told apart: ``limits.terminated``). A callable message is asked
+    after the interrupt, so it can say what was kept."""
     from detente import limits
     from detente.store import interrupted
 
@@ -209,8 +210,24 @@ def interrupt_exits(message: str) -> Iterator[None]:
     except (KeyboardInterrupt, Exception) as e:
         if limits.terminated() or not interrupted(e):
             raise
-        err.print(f"interrupted: {message}", highlight=False, soft_wrap=True)
+        text = message() if callable(message) else message
+        err.print(f"interrupted: {text}", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
+
+
+def interrupted_ingest(stored: int) -> str:
+    """What an interrupted ingest kept, from the files it stored (a Ctrl-C can land after a file's commit).
+
+    >>> interrupted_ingest(0)
+    'nothing was stored: the file being read was rolled back; run the same command again'
+    >>> interrupted_ingest(2)
+    '2 files were stored and are kept, the file being read (if any) was rolled back; run the same command again to go on (stored files are skipped)'
+    """
+    if stored == 0:
+        return "nothing was stored: the file being read was rolled back; run the same command again"
+    return (f"{stored} file{'s were' if stored != 1 else ' was'} stored and {'are' if stored != 1 else 'is'} kept, "
+            "the file being read (if any) was rolled back; run the same command again to go on (stored files are "
+            "skipped)")
 
 
 def _one_line(e: BaseException) -> str:
@@ -364,15 +381,31 @@ def ingest(
             raise UserError(f"--option {kv!r}: expected KEY=VALUE, e.g. --option origin=2018-01-01")
         options[key.strip()] = value.strip()
     from detente import limits
-    from detente.store import spool
+    from detente.store import Store, spool
 
     limits.exit_on_sigterm()  # SIGTERM rolls back the open transaction and removes scratch space
     rows: list[dict] = []
     failed: list[dict] = []
-    with interrupt_exits("the file being read was rolled back, the files ingested before it are kept; run the "
-                         "same command again to go on (they are skipped)"), limits.scratch() as tmp:
+    count: dict[str, Any] = {}  # the store and its files before this command
+
+    def files_in(s: Any) -> int:
+        return int(s.con.execute("SELECT count(*) FROM files").fetchall()[0][0])
+
+    def kept() -> str:
+        """Counted after the interrupt, from the store itself: a Ctrl-C can land after a file's commit."""
+        if "start" not in count:
+            return interrupted_ingest(0)  # before the store was opened
+        try:
+            with Store(count["path"], read_only=True) as r:
+                return interrupted_ingest(files_in(r) - count["start"])
+        except Exception:  # the store cannot be read now: what is true either way
+            return ("the file being read (if any) was rolled back, the files stored before it are kept; run the "
+                    "same command again to go on (they are skipped)")
+
+    with interrupt_exits(kept), limits.scratch() as tmp:
         paths = [spool(p, tmp) for p in paths]  # pipes and FIFOs are read before the store's lock is taken
         s = open_store(store)
+        count["path"], count["start"] = s.path, files_in(s)
         with Progress(console=err, transient=True) as p:
             task = p.add_task("ingest", total=None)
 
