@@ -63,7 +63,7 @@ def main() -> None:
         ("detente gold set, holdout half", evaluate.score_gold(prod, evaluate.gold_records(GOLD, "holdout"))),
         ("detente gold set, fresh half (written after the rules)", evaluate.score_gold(
             prod, evaluate.gold_records(GOLD, "fresh"))),
-        ("detente gold set, second fresh half (written before session 8's changes)", evaluate.score_gold(
+        ("detente gold set, second fresh half (written before session 7's second-round changes)", evaluate.score_gold(
             prod, evaluate.gold_records(GOLD, "fresh2"))),
         ("detente gold set, G001-G183 (tune + holdout + fresh)", evaluate.score_gold(
             prod, [g for h in ("tune", "holdout", "fresh") for g in evaluate.gold_records(GOLD, h)])),

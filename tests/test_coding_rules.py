@@ -212,7 +212,7 @@ def test_patterns_do_not_reach_into_a_relative_clause_and_the_saying_gives_way(c
 
 
 def test_irregular_forms_reach_every_entry_of_their_verb(tmp_path):
-    # session 8: detente.irregular.txt adds English irregular forms to any entry, multi-word ones too, beside
+    # session 7's second round: detente.irregular.txt adds English irregular forms to any entry, multi-word ones too, beside
     # the forms an entry lists itself ('SHAKE_UP' had no 'SHOOK UP', 'OVERSEE' no 'OVERSAW')
     from detente.coding.verbs import read_irregular, read_verbs, with_irregular
     (tmp_path / "v.txt").write_text("--- SHAKE [---] ---\nSHAKE_UP\n- * + [020]\n--- HOLD [040] ---\n"
