@@ -12,7 +12,6 @@ never placed in a bloc.
 from __future__ import annotations
 
 import itertools
-import warnings
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -401,10 +400,11 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
     bad = np.isnan(t).any(axis=1)
     q = np.empty((2, len(t)))
     q[:, ~bad] = np.percentile(t[~bad], [2.5, 97.5], axis=1)
-    if bad.any():
-        with warnings.catch_warnings():  # a row of NaN draws only: NaN bounds, as before
-            warnings.simplefilter("ignore", RuntimeWarning)
-            q[:, bad] = np.nanpercentile(t[bad], [2.5, 97.5], axis=1)
+    none = np.isnan(t).all(axis=1)  # a row of NaN draws only: NaN bounds (nanpercentile would warn)
+    some = bad & ~none
+    if some.any():
+        q[:, some] = np.nanpercentile(t[some], [2.5, 97.5], axis=1)
+    q[:, none] = np.nan
     return q[0], q[1]
 
 
