@@ -193,7 +193,7 @@ class Coder:
         i = 0
         n = len(words)
         skip = self._no_mention
-        act, act_heads = self.actors.root, self.actors.stem_heads()  # may_start, inline
+        act, act_heads = self.actors.root, self.actors.stem_heads()  # PhraseIndex.match's first test, inline
         agt, agt_heads = self.agents.root, self.agents.stem_heads()
         while i < n:
             w = words[i]

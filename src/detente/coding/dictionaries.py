@@ -111,12 +111,9 @@ class PhraseIndex:
     def finish(self) -> None:
         pass
 
-    def may_start(self, w: str) -> bool:
-        """Whether some phrase can start with word ``w`` (the quick test ``match`` begins with)."""
-        return w in self.root or w[:MIN_STEM] in self.stem_heads()
-
     def stem_heads(self) -> frozenset[str]:
-        """The first ``MIN_STEM`` letters of the one-word stems: ``may_start`` is ``w in root or w[:5] in this``."""
+        """The first ``MIN_STEM`` letters of the one-word stems: some phrase can start with word ``w`` only if
+        ``w in root or w[:MIN_STEM] in stem_heads()`` (the quick test ``match`` begins with)."""
         if self._stem_heads is None:
             self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
         return self._stem_heads
@@ -124,9 +121,7 @@ class PhraseIndex:
     def match(self, words: list[str], i: int) -> tuple[int, object, None] | None:
         """(end index exclusive, value, None) of the longest phrase starting at ``i``."""
         w0 = words[i]
-        if self._stem_heads is None:
-            self._stem_heads = frozenset(k[:MIN_STEM] for k in self.root.get(self._STEMS, {}))
-        root_stem = w0[:MIN_STEM] in self._stem_heads
+        root_stem = w0[:MIN_STEM] in self.stem_heads()
         if not root_stem and w0 not in self.root:
             return None  # no phrase starts with this word: the common case, answered at once
         best = None
