@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detente import balance, relations
+from detente import balance, relations, resample
 from detente.errors import UserError
 from detente.periods import Period
 
@@ -396,16 +396,7 @@ def _tone_ci(V: np.ndarray, n_boot: int, seed: int, counts: np.ndarray | None = 
     with np.errstate(invalid="ignore", divide="ignore"):
         both = np.vstack([V, np.abs(V)]) @ counts  # one pass over the draws
         t = both[:len(V)] / both[len(V):]
-    # np.percentile equals np.nanpercentile on a row without NaN draws, in one call instead of one per row
-    bad = np.isnan(t).any(axis=1)
-    q = np.empty((2, len(t)))
-    q[:, ~bad] = np.percentile(t[~bad], [2.5, 97.5], axis=1)
-    none = np.isnan(t).all(axis=1)  # a row of NaN draws only: NaN bounds (nanpercentile would warn)
-    some = bad & ~none
-    if some.any():
-        q[:, some] = np.nanpercentile(t[some], [2.5, 97.5], axis=1)
-    q[:, none] = np.nan
-    return q[0], q[1]
+    return resample.row_intervals(t)
 
 
 # ------------------------------------------------------------------------------------ the network

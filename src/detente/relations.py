@@ -521,16 +521,7 @@ def _from_daily(tb: pa.Table, info: DatasetInfo, acts: list[str], periods: list[
         at, r = np.concatenate(got_at), np.concatenate(got_r)
         got_at.clear()
         got_r.clear()
-        bad = np.isnan(r).any(axis=1)
-        if (~bad).any():
-            lo_ci[at[~bad]], hi_ci[at[~bad]] = np.percentile(r[~bad], [2.5, 97.5], axis=1)
-        # rows with some NaN draws: percentiles of the finite ones; a row of NaN draws only keeps NaN bounds
-        # (left out of nanpercentile, which would warn, instead of a catch_warnings block: not thread-safe)
-        none = np.isnan(r).all(axis=1)
-        some = bad & ~none
-        if some.any():
-            lo_ci[at[some]], hi_ci[at[some]] = np.nanpercentile(r[some], [2.5, 97.5], axis=1)
-        lo_ci[at[none]] = hi_ci[at[none]] = np.nan
+        lo_ci[at], hi_ci[at] = resample.row_intervals(r)
 
     held = 0
     for o in np.nonzero((per_days > 0) & (lens > 0))[0]:
