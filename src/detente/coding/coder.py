@@ -123,7 +123,7 @@ class Coder:
         self._reach: dict[int, bool] = {}  # id(pattern) -> has an actor slot after the verb
         self._first: dict[int, bool] = {}  # id(pattern) -> binds the target before the verb (_target_first)
         self._cand_cache: dict[tuple[int, str, frozenset[str]], list[Pattern]] = {}
-        self._keys = WordKeys(stem_keys(verbs))  # a sentence's pattern lookup keys (patterns.keys_of, restricted)
+        self._keys = WordKeys(stem_keys(verbs))  # a sentence's pattern lookup keys
         # frequent words that start no actor, agent or discard phrase: skipped by the mention scan
         self._no_mention = frozenset(w for w in _FREQUENT if not any(
             d.match([w, w], 0) or w in d.root for d in (actors, agents)))

@@ -6,34 +6,23 @@ Internal: used by :class:`detente.coding.coder.Coder`; not part of the Python AP
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from detente.coding.parse import AUX, CONJUNCTIONS, DETERMINERS, NEGATIONS, PREPOSITIONS, Group
-from detente.coding.verbs import Elem, Pattern
+from detente.coding.verbs import Elem, Pattern, VerbDict
 
 __all__: list[str] = []
 
 _NEG_WORDS = {"NOT", "N'T", "NEVER", "NEGATVAUXVRB", "FAILED", "REFUSED", "REFUSE", "NEITHER", "NO", "WILL_NOT"}
 
 
-@lru_cache(maxsize=200_000)
-def _word_keys(w: str) -> frozenset[str]:
-    return frozenset([w, "~" + w] + ["~" + w[:k] for k in range(3, len(w))])
+def _word_keys(w: str) -> list[str]:
+    """A word's lookup keys: the word, and '~' + each prefix of three or more letters (for stems)."""
+    return [w, "~" + w] + ["~" + w[:k] for k in range(3, len(w))]
 
 
-def keys_of(words: list[str]) -> frozenset[str]:
-    """A sentence's lookup keys: each word, and '~' + each prefix of three or more letters (for stems).
-
-    >>> sorted(keys_of(["ACCUSED"]))
-    ['ACCUSED', '~ACC', '~ACCU', '~ACCUS', '~ACCUSE', '~ACCUSED']
-    """
-    return frozenset().union(*map(_word_keys, words))
-
-
-def stem_keys(verbs) -> frozenset[str]:
-    """Every stem key ('~' + word) a pattern of ``verbs`` (a VerbDict) can require: the stems of its patterns'
-    words and of its synsets' one-word members. A sentence's keys outside this set and its own words can never
-    decide a pattern, so :meth:`WordKeys.of` leaves them out."""
+def stem_keys(verbs: VerbDict) -> frozenset[str]:
+    """Every stem key ('~' + word) a pattern of ``verbs`` can require: the stems of its patterns' words and of
+    its synsets' one-word members. A sentence's keys outside this set and its own words can never decide a
+    pattern, so :meth:`WordKeys.of` leaves them out."""
     out = {"~" + words[0] for members in verbs.synsets.values() for words, stem in members if len(words) == 1 and stem}
     blocks = {id(b): b for b in verbs.blocks} | {id(f.block): f.block for fs in verbs.forms.values() for f in fs}
     for b in blocks.values():
@@ -43,8 +32,12 @@ def stem_keys(verbs) -> frozenset[str]:
 
 
 class WordKeys:
-    """``keys_of`` restricted to the stems a verb dictionary uses (``stem_keys``), each word's keys cached:
-    the same answers to every pattern test, from a much smaller set."""
+    """A sentence's lookup keys: each word, and those of its stem keys (``_word_keys``) that the verb
+    dictionary uses (``stem_keys``), each word's keys cached.
+
+    >>> sorted(WordKeys(frozenset({"~ACCUS", "~ATTACK"})).of(["ACCUSED", "IRAN"]))
+    ['ACCUSED', 'IRAN', '~ACCUS']
+    """
 
     def __init__(self, stems: frozenset[str]):
         self.stems = stems
@@ -54,7 +47,7 @@ class WordKeys:
         got = self._cache.get(w)
         if got is None:
             stems = self.stems
-            got = frozenset([w] + [k for k in ["~" + w] + ["~" + w[:n] for n in range(3, len(w))] if k in stems])
+            got = frozenset([w] + [k for k in _word_keys(w)[1:] if k in stems])
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[w] = got
