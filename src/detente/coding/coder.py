@@ -602,7 +602,7 @@ class Coder:
                 target = owner  # 'rejected an Indian proposal for ...': the proposer, whatever the pattern bound
         if target is None and code[:2] == "13":
             # 'threatened to ban voting in Jerusalem if Hamas ran': the threat is addressed to the condition's subject
-            cond = next((i for i in range(v.end, len(words) - 1) if words[i] in ("IF", "UNLESS")), None)
+            cond = next((i for i in range(v.end, len(words) - 1) if words[i] in _IF), None)
             if cond is not None and cond + 1 in by_start and by_start[cond + 1] is not source:
                 target = by_start[cond + 1]
         if target is None:
@@ -725,8 +725,10 @@ _BOMBING = {"BOMBING", "BOMBINGS", "BOMB", "BOMBS", "BOMBER", "BOMBERS", "ROADSI
             "CAR-BOMB", "EXPLOSIVES", "EXPLOSION", "BLAST"}
 _AIR_WORDS = {"AIR", "AIRSTRIKE", "AIRSTRIKES", "AIRCRAFT", "JETS", "WARPLANES", "PLANES", "HELICOPTER",
               "HELICOPTERS", "DRONE", "DRONES", "BOMBERS"}
-_PROPOSALS = {"APPEAL", "APPEALS", "CALL", "CALLS", "PROPOSAL", "PROPOSALS", "OFFER", "PLAN", "DEMAND", "DEMANDS",
-              "REQUEST", "INVITATION", "ULTIMATUM", "RESOLUTION", "INITIATIVE"}
+# what is proposed, asked or offered: dismissed (112 -> 12), authored by 'from/by X', the proposer's (_proposer)
+_PROPOSALS = {"APPEAL", "APPEALS", "CALL", "CALLS", "PROPOSAL", "PROPOSALS", "OFFER", "OFFERS", "PLAN", "PLANS",
+              "DEMAND", "DEMANDS", "REQUEST", "REQUESTS", "INVITATION", "ULTIMATUM", "RESOLUTION", "INITIATIVE",
+              "MEDIATION", "TERMS", "CONDITIONS"}
 _ENVOYS = {"AMBASSADOR", "ENVOY", "DIPLOMAT", "DIPLOMATS", "CHARGE", "ATTACHE", "CONSUL"}
 _REJECTED = (  # what is rejected -> CAMEO 12 sub-code (codebook v1.1b3)
     ({"TALKS", "NEGOTIATIONS", "MEETING", "SUMMIT", "CONFERENCE", "DIALOGUE"}, "125"),
@@ -1085,10 +1087,6 @@ def _target_first(p: Pattern) -> bool:
     return any(e.kind == "tgt" for e in p.pre) and any(e.kind == "src" for e in p.post)
 
 
-_PROPOSED = {"PROPOSAL", "PROPOSALS", "OFFER", "OFFERS", "PLAN", "PLANS", "INITIATIVE", "DEMAND", "DEMANDS",
-             "REQUEST", "REQUESTS", "APPEAL", "CALL", "INVITATION", "MEDIATION", "TERMS", "CONDITIONS", "ULTIMATUM"}
-
-
 def _proposer(words: list[str], v: _Verb, by_start: dict[int, Group]) -> Group | None:
     """The actor whose proposal the verb's object is: '[rejected|agreed to] (a) Turkish (peace) offer' -> TUR."""
     i = v.end + (v.end < len(words) and words[v.end] == "TO")
@@ -1096,7 +1094,7 @@ def _proposer(words: list[str], v: _Verb, by_start: dict[int, Group]) -> Group |
     if g is None or len(g.members) != 1:
         return None
     rest = words[g.members[0].end: g.end]  # the noun phrase after the actor: 'peace proposal'
-    if rest and rest[-1] in _PROPOSED and len(rest) <= 3:
+    if rest and rest[-1] in _PROPOSALS and len(rest) <= 3:
         return g
     return None
 
