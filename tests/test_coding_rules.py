@@ -228,6 +228,22 @@ def test_irregular_forms_reach_every_entry_of_their_verb(tmp_path):
     assert [f.words for f in coding.load().verbs.forms["WITHDRAWN"]][:1] == [("WITHDRAWN",)]
 
 
+@pytest.mark.parametrize("line, why", [
+    ("TAKE TOOK", "each line wants 'BASE PAST PARTICIPLE'"),  # a form missing
+    ("SHAKE SHOOK SHAKEN UP", "each line wants 'BASE PAST PARTICIPLE'"),  # a phrasal form: the table has none
+    ("SHAKE SHOOK SHAK3N", "each line wants 'BASE PAST PARTICIPLE'"),
+    ("HOLD HELD HELD", "HOLD has a line already"),
+])
+def test_a_bad_irregular_verb_line_fails_with_one_line(tmp_path, line, why):
+    from detente.coding.verbs import read_irregular
+    from detente.errors import UserError
+    (tmp_path / "irr.txt").write_text(f"# base past participle\nHOLD HELD HELD\n{line}  # ours\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        read_irregular(tmp_path / "irr.txt")
+    assert str(err.value).startswith(f"irr.txt line 3: '{line}  # ours'; ") and why in str(err.value)
+    assert "\n" not in str(err.value)
+
+
 def test_a_verb_lines_tabari_comment_is_not_part_of_the_verb(tmp_path):
     # 'OVERTHROW {...};oy 29 Nov 2005' in the 2015 dictionary made the verb 'OVERTHROW ;OY 29 NOV 2005'
     (tmp_path / "v.txt").write_text("--- SCRAP [160] ---\nSCRAP {SCRAPPING SCRAPS SCRAPPED };shan   8/30/93\n",

@@ -267,7 +267,10 @@ def read_irregular(path: Path) -> dict[str, tuple[str, ...]]:
             continue
         if len(words) != 3 or not all(w.isalpha() for w in words):
             raise UserError(f"{path.name} line {n}: {raw.strip()[:60]!r}; each line wants 'BASE PAST PARTICIPLE'")
-        table[words[0].upper()] = tuple(dict.fromkeys(w.upper() for w in words[1:]))
+        base = words[0].upper()
+        if base in table:  # a second line would silently replace the first one's forms
+            raise UserError(f"{path.name} line {n}: {raw.strip()[:60]!r}; {base} has a line already (one line a BASE)")
+        table[base] = tuple(dict.fromkeys(w.upper() for w in words[1:]))
     return table
 
 
