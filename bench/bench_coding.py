@@ -66,7 +66,7 @@ def main() -> None:
         ("detente gold set, second fresh half (written before session 7's second-round changes)", evaluate.score_gold(
             prod, evaluate.gold_records(GOLD, "fresh2"))),
         ("detente gold set, G001-G183 (tune + holdout + fresh)", evaluate.score_gold(
-            prod, [g for h in ("tune", "holdout", "fresh") for g in evaluate.gold_records(GOLD, h)])),
+            prod, evaluate.gold_records(GOLD, ("tune", "holdout", "fresh")))),
         ("detente gold set, all", evaluate.score_gold(prod, evaluate.gold_records(GOLD))),
     ]
     print(f"dictionary load (Phoenix actors+agents, CAMEO verb patterns, detente.actors): {load_s:.2f} s; "

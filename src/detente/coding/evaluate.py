@@ -253,17 +253,19 @@ def score_plover(coder: Coder, records: list[Gold], strict: bool = False) -> Sco
 
 # -- our own gold set (tests/fixtures/coding_gold.jsonl) ------------------------------------------------
 
-def gold_records(path: Path, half: str | None = None) -> list[Gold]:
+def gold_records(path: Path, half: str | tuple[str, ...] | None = None) -> list[Gold]:
     """Hand-coded real-actor sentences (JSONL: id, date, text, dateline?, events [[src, tgt, code]], tags, half).
 
-    ``half`` = 'tune', 'holdout', 'fresh' or 'fresh2' keeps one part (docs/coding.md, 'Accuracy and speed')."""
+    ``half`` = 'tune', 'holdout', 'fresh' or 'fresh2' keeps one part (docs/coding.md, 'Accuracy and speed'), a
+    tuple of them those parts (in file order)."""
+    halves = (half,) if isinstance(half, str) else half
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             r = json.loads(line)
-            if half is not None and r.get("half") != half:
+            if halves is not None and r.get("half") not in halves:
                 continue
             out.append(Gold(r["id"], r["text"], date.fromisoformat(r["date"]) if r.get("date") else None,
                             [tuple(e) for e in r["events"]], r.get("dateline"), tuple(r.get("tags", ()))))
