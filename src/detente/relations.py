@@ -680,7 +680,8 @@ def warm(store: Any, weekly: bool = False) -> list[str]:
     return [info.name for info in infos]
 
 
-_WEEKLY_ARRAYS = ("pair", "wk", "value", "abs", "coop", "conf", "n")
+_WEEKLY_SUMS = ("value", "abs", "coop", "conf", "n")  # per world pair and week (Reader._weekly_world)
+_WEEKLY_ARRAYS = ("pair", "wk", *_WEEKLY_SUMS)
 
 
 def save_weekly(store: Any, folder: str | Path) -> list[Path]:
@@ -770,8 +771,7 @@ def load_weekly(store: Any, files: list[str | Path]) -> list[str]:
                     continue
                 name = str(z["dataset"])
                 a, b = z["a"].astype(object), z["b"].astype(object)
-                ww = {"a": a, "b": b, "keys": np.array([f"{x}|{y}" for x, y in zip(a, b, strict=True)],
-                                                       dtype=object), **{c: z[c] for c in _WEEKLY_ARRAYS}}
+                ww = {"a": a, "b": b, **{c: z[c] for c in _WEEKLY_ARRAYS}}
         except (OSError, KeyError, ValueError):
             continue
         if len(_WEEKLY) > 8:
@@ -1335,11 +1335,8 @@ class Reader:
             names = np.asarray(acts, dtype=object)
             a_names, b_names = names[uniq // n_act], names[uniq % n_act]
             self._periods[key] = {"pair": np.asarray(pair, dtype=np.int64).reshape(-1),
-                                  "keys": np.array([f"{x}|{y}" for x, y in zip(a_names, b_names, strict=True)],
-                                                   dtype=object),
                                   "a": a_names, "b": b_names, "wk": wk[order],
-                                  **{c: np.asarray(r[c], dtype=float)[order] for c in
-                                     ("value", "abs", "coop", "conf", "n")}}
+                                  **{c: np.asarray(r[c], dtype=float)[order] for c in _WEEKLY_SUMS}}
             if len(_WEEKLY) > 8:
                 _WEEKLY.clear()
             _WEEKLY[shared] = self._periods[key]
@@ -1350,7 +1347,7 @@ class Reader:
         key = (dataset, "typical")
         if key not in self._periods:
             ww = self._weekly_world(dataset)
-            tot = np.bincount(ww["pair"], weights=ww["abs"], minlength=len(ww["keys"]))
+            tot = np.bincount(ww["pair"], weights=ww["abs"], minlength=len(ww["a"]))
             self._periods[key] = tot / (float(self.world(dataset)["world_abs"].sum()) or 1.0)
         return self._periods[key]
 
@@ -1366,9 +1363,8 @@ class Reader:
             w1 = max(w1, w0)
             m = slice(int(np.searchsorted(ww["wk"], w0, "left")), int(np.searchsorted(ww["wk"], w1, "right")))
             pair = ww["pair"][m]
-            n_pairs = len(ww["keys"])
-            sums = {c: np.bincount(pair, weights=ww[c][m], minlength=n_pairs) for c in
-                    ("value", "abs", "coop", "conf", "n")}
+            n_pairs = len(ww["a"])
+            sums = {c: np.bincount(pair, weights=ww[c][m], minlength=n_pairs) for c in _WEEKLY_SUMS}
             present = np.bincount(pair, minlength=n_pairs) > 0
             df = pd.DataFrame({"a": ww["a"][present], "b": ww["b"][present],
                                **{c: v[present] for c, v in sums.items()}})

@@ -193,7 +193,7 @@ def week_sums(index: pd.DatetimeIndex, cols: dict[str, np.ndarray]) -> pd.DataFr
             min_count=1)
     day = index.values.astype("datetime64[D]").astype(np.int64)
     wk = (day + 3) // 7  # 1970-01-01 is a Thursday: Monday-to-Sunday weeks, the Sunday is day 7 * wk + 3
-    w0 = int(wk[0]) if index.is_monotonic_increasing else int(wk.min())
+    w0 = int(wk.min())
     pos, n = wk - w0, int(wk.max()) - w0 + 1
     out = {}
     for c, v in cols.items():

@@ -239,7 +239,7 @@ def stage(ctx: StageContext) -> int:
                     world[day] = (mi, line, wabs)
                 continue
             if not directed and a > b:
-                ctx.quarantine(line, raw, f"an undirected row needs actor_a < actor_b ({a} > {b})", name)
+                ctx.quarantine(line, raw, f"an undirected row needs actor_a <= actor_b ({a} > {b})", name)
                 continue
             dyads.setdefault(day, []).append((mi, line, a, b, gs, wabs))
     batch = _Batch(ctx, bool(directed))
