@@ -26,6 +26,13 @@ EC = ROOT.parent / "shared" / "data" / "event-coding"
 GOLD = ROOT / "tests" / "fixtures" / "coding_gold.jsonl"
 
 
+def without_actors(prod: coding.Coder) -> coding.Coder:
+    """The production coder without detente.actors (the third speed row; bench/dump_coding.py's 'plover_bare')."""
+    bare = copy.copy(prod)
+    bare.external = None
+    return bare
+
+
 def speed(coder, records, repeats: int) -> tuple[float, float]:
     """(median sentences/s of wall time, median sentences/s of process CPU time)."""
     for g in records:
@@ -80,8 +87,7 @@ def main() -> None:
         print(f"| {name} | {s['sentences']} | {s['gold_events']} | {s['predicted_events']} | "
               f"{s['exact_code_accuracy']:.3f} | {s['root_code_accuracy']:.3f} | {s['source_accuracy']:.3f} | "
               f"{s['target_accuracy']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {empty} |")
-    bare = copy.copy(prod)
-    bare.external = None
+    bare = without_actors(prod)
     print(f"\nspeed, median of {a.repeats} (sentences/s on one core):\n")
     print("| records | coder | wall clock | CPU time of the process |")
     print("|---|---|---|---|")

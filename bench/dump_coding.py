@@ -12,31 +12,26 @@ ids only for sets whose records may be read (not the PLOVER holdout half: it pri
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 from pathlib import Path
+
+from bench_coding import EC, GOLD, without_actors  # (this script's folder is on sys.path when run)
 
 from detente import coding
 from detente.coding import evaluate
 
-ROOT = Path(__file__).resolve().parents[1]
-EC = ROOT.parent / "shared" / "data" / "event-coding"
-GOLD = ROOT / "tests" / "fixtures" / "coding_gold.jsonl"
-
 
 def rows() -> list[dict]:
     prod = coding.load()
-    valid = coding.validation_coder(EC)
-    bare = copy.copy(prod)
-    bare.external = None
-    sets = (("petr", valid, evaluate.petrarch_records(EC / "PETR.UnitTest.records.xml")),
-            ("plover", prod, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")),
-            ("plover_bare", bare, evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")),
+    plover = evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")
+    sets = (("petr", coding.validation_coder(EC), evaluate.petrarch_records(EC / "PETR.UnitTest.records.xml")),
+            ("plover", prod, plover),
+            ("plover_bare", without_actors(prod), plover),
             ("gold", prod, evaluate.gold_records(GOLD)))
     out = []
     for name, coder, recs in sets:
         for k, g in enumerate(recs):
-            res = coder.code(g.text, g.when, g.dateline) if g.dateline else coder.code(g.text, g.when)
+            res = coder.code(g.text, g.when, g.dateline or None)
             out.append({"set": name, "n": k, "id": g.id, "status": res.status, "negated": res.negated,
                         "truncated": res.truncated,
                         "events": [[e.source.code, e.target.code, e.code, list(e.verb), e.pattern_line, e.kind]

@@ -156,8 +156,7 @@ def _score(coder: Coder, records: list[Gold], code_of: Callable[[str], str], sam
     """Code every record (timed), then align each sentence's predicted events with its gold ones."""
     s = Score()
     t0 = time.perf_counter()
-    preds = [coder.code(g.text, g.when, g.dateline) if g.dateline else coder.code(g.text, g.when)
-             for g in records]
+    preds = [coder.code(g.text, g.when, g.dateline or None) for g in records]
     s.seconds = time.perf_counter() - t0
     for g, res in zip(records, preds, strict=True):
         pred = [(e.source.code, e.target.code, code_of(e.code)) for e in res.events if keep is None or keep(e.code)]
