@@ -829,16 +829,12 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
     phrases = _phrases()
     names = _names_by_length()
     out: list[tuple[int, int, Actor]] = []
-    i = 0
-    for i0 in [k for k, key in enumerate(keys) if key in names]:  # the tokens a name may start at
-        if i0 < i:
+    nxt = 0  # the first token after the last mention
+    for i in [k for k, key in enumerate(keys) if key in names]:  # the tokens a name may start at
+        if i < nxt:
             continue  # inside the previous mention
-        i = i0
         hit = None
-        left = len(keys) - i
-        for n, by_key in names[keys[i]]:  # longest first
-            if n > left:
-                continue
+        for n, by_key in names[keys[i]]:  # longest first (a slice past the end matches no key of length n)
             cands = by_key.get(tuple(keys[i:i + n]))
             if cands is None:
                 continue
@@ -847,7 +843,6 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
             hit = (n, cands)
             break
         if hit is None:
-            i += 1
             continue
         n, cands = hit
         actor = _pick(cands, when)
@@ -871,5 +866,5 @@ def match_in_text(sentence: str, when: date | None = None) -> list[tuple[int, in
             elif text_end.endswith(".") and not keys[end_tok - 1].endswith("."):
                 end -= 1  # a sentence-final period is not part of the name
             out.append((ms[i].start(), end, actor))
-        i = end_tok
+        nxt = end_tok
     return out
