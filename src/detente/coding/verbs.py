@@ -182,13 +182,13 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
         syn: str | None = None
         block: VerbBlock | None = None
         lines = list(read_lines(p))
-        # TABARI's format: no '--- NAME ---' block headers, ';' comments; every verb line starts its own block
+        # TABARI's format: no '--- NAME ---' block headers; every verb line starts its own block
         tabari = not any(re.match(r"^\s*-{3}\s*[^\s\[-]", raw) for _, raw in lines)
         blocks_before, forms_before = len(blocks), len(raw_forms)
         for n, raw in lines:
-            line = re.sub(r"#.*$", "", raw).rstrip()
-            if tabari:
-                line = re.sub(r";.*$", "", line).rstrip()
+            # '#' comments, and TABARI's ';' ones, which the 2015 PETRARCH file has too ('OVERTHROW {...};oy 29
+            # Nov 2005', 'SCRAP {...};shan': read as words they made a multi-word verb no sentence has)
+            line = re.sub(r"[#;].*$", "", raw).rstrip()
             s = line.strip()
             if not s:
                 syn = None
@@ -224,9 +224,7 @@ def read_verbs(path: Path | Iterable[Path]) -> VerbDict:
                 block.patterns.append(pat)
                 npat += 1
                 continue
-            # a verb line's TABARI-style comment ('OVERTHROW {...};oy 29 Nov 2005', 'SCRAP {...};shan') is no
-            # part of the verb: left in, it made a multi-word verb no sentence has
-            v = _verb_line(s.split(";", 1)[0])
+            v = _verb_line(s)
             if v is None:
                 skipped.append((n, f"unreadable verb line: {s[:60]}"))
                 continue
