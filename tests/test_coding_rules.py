@@ -4,12 +4,14 @@ other rules are in test_coding_news.py)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from detente import coding
 
 DAY = date(2023, 6, 15)
+EC = Path(__file__).resolve().parents[2] / "shared" / "data" / "event-coding"
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +202,7 @@ def test_ethnic_people_take_the_country_they_live_in(coder):
 
 def test_irregular_forms_reach_every_entry_of_their_verb(tmp_path):
     # session 7's second round: detente.irregular.txt adds English irregular forms to any entry, multi-word ones too, beside
-    # the forms an entry lists itself ('SHAKE_UP' had no 'SHOOK UP', 'OVERSEE' no 'OVERSAW')
+    # the forms an entry lists itself ('SHAKE_UP' had no 'SHOOK UP', 'STEAL' no 'STOLEN')
     from detente.coding.verbs import read_irregular, read_verbs, with_irregular
     (tmp_path / "v.txt").write_text("--- SHAKE [---] ---\nSHAKE_UP\n- * + [020]\n--- HOLD [040] ---\n"
                                     "HOLD {HOLDS HELD HOLDING}\n", encoding="utf-8")
@@ -213,6 +215,31 @@ def test_irregular_forms_reach_every_entry_of_their_verb(tmp_path):
     shipped = read_irregular(coding.DATA / coding.IRREGULAR)
     assert shipped["WITHDRAW"] == ("WITHDREW", "WITHDRAWN") and "SEE" not in shipped  # 'saw' is mostly a noun
     assert [f.words for f in coding.load().verbs.forms["WITHDRAWN"]][:1] == [("WITHDRAWN",)]
+
+
+def _irregular_added(path) -> tuple[int, int]:
+    """(forms, word sequences) the shipped irregular table adds to the verb dictionary at ``path``: forms count
+    each (words, verb block) pair, word sequences only those the dictionary had in no block."""
+    from detente.coding.verbs import read_irregular, read_verbs, with_irregular
+    before = read_verbs(path)
+    after = with_irregular(before, read_irregular(coding.DATA / coding.IRREGULAR))
+    had = {(f.words, id(f.block)) for fs in before.forms.values() for f in fs}
+    new = {(f.words, id(f.block)) for fs in after.forms.values() for f in fs} - had
+    return len(new), len({w for w, _b in new} - {w for w, _b in had})
+
+
+def test_irregular_table_figures():
+    # docs/coding.md's figures: 110 verbs in the table; 16 forms added to the 2015 dictionary (14 word sequences
+    # it had in no block: 'withdrawn', 'stolen', 'shook up' ...; 'tore' and 'torn' join two blocks each it had
+    # 'tear' in), 18 to PETR.Validate's (12 new word sequences: 'struck', 'withdrew', 'sold' ...)
+    from detente.coding.verbs import read_irregular
+    assert len(read_irregular(coding.DATA / coding.IRREGULAR)) == 110
+    assert _irregular_added(coding.DATA / coding.VERBS) == (16, 14)
+
+
+@pytest.mark.skipif(not EC.exists(), reason="shared event-coding data not present")
+def test_irregular_table_figures_on_petr_validate():
+    assert _irregular_added(EC / "PETR.Validate.verbs.txt") == (18, 12)
 
 
 @pytest.mark.parametrize("line, why", [

@@ -274,7 +274,7 @@ def read_irregular(path: Path) -> dict[str, tuple[str, ...]]:
 
 def with_irregular(verbs: VerbDict, table: dict[str, tuple[str, ...]]) -> VerbDict:
     """``verbs`` with the irregular forms of ``table`` added to every verb entry whose verb word is a base of it
-    ('SHAKE_UP' -> 'SHOOK UP', 'OVERSEE' -> 'OVERSAW'), beside the forms the entry lists itself; the new forms
+    ('SHAKE_UP' -> 'SHOOK UP', 'STEAL' -> 'STOLEN'), beside the forms the entry lists itself; the new forms
     take the entry's block and code."""
     forms = {w: list(fs) for w, fs in verbs.forms.items()}
     have = {(f.words, id(f.block)) for fs in forms.values() for f in fs}
