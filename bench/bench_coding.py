@@ -2,6 +2,9 @@
 set (tests/fixtures/coding_gold.jsonl: tune, holdout, fresh and second fresh halves), and speed.
 
 Run: python bench/bench_coding.py [--repeats 5]   (prints Markdown tables for docs/benchmarks.md)
+     python bench/bench_coding.py --speed-only      (the speed table only: scores nothing, so the PLOVER holdout
+                                                     half is not scored again; to time another tree with the
+                                                     same loop: PYTHONPATH=<its git archive>/src python ...)
 
 Speed is sentences per second on one core (this process), median of the repeats, dictionaries loaded and
 indexes warm (one untimed pass first). Two clocks: wall time, and this process's CPU time
@@ -50,6 +53,7 @@ def speed(coder, records, repeats: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--speed-only", action="store_true", help="time the coders, score nothing")
     a = ap.parse_args()
     t0 = time.perf_counter()
     prod = coding.load()
@@ -57,6 +61,24 @@ def main() -> None:
     valid = coding.validation_coder(EC)
     petr = evaluate.petrarch_records(EC / "PETR.UnitTest.records.xml")
     plov = evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json")
+    print(f"dictionary load (Phoenix actors+agents, CAMEO verb patterns, detente.actors): {load_s:.2f} s; "
+          f"load average {os.getloadavg()[0]:.1f}\n")
+    if not a.speed_only:
+        accuracy(prod, valid, petr, plov)
+    bare = without_actors(prod)
+    print(f"\nspeed, median of {a.repeats} (sentences/s on one core):\n")
+    print("| records | coder | wall clock | CPU time of the process |")
+    print("|---|---|---|---|")
+    for name, coder, recs in (("PETRARCH unit tests", valid, petr), ("PLOVER GSR", prod, plov),
+                              ("PLOVER GSR", bare, plov)):
+        w, c = speed(coder, recs, a.repeats)
+        label = "without detente.actors" if coder is bare else ("PETR.Validate" if coder is valid else "production")
+        print(f"| {name} | {label} | {w:,.0f} | {c:,.0f} |")
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+
+def accuracy(prod: coding.Coder, valid: coding.Coder, petr: list, plov: list) -> None:
+    """Print the accuracy table: every set scored by its coder."""
     plov_strict = evaluate.plover_records(EC / "PLOVER_GSR_CAMEO.json", strict=True)
     rows = [
         ("PETRARCH unit tests (PETR.Validate dictionaries)", evaluate.score_petrarch(valid, petr)),
@@ -76,8 +98,6 @@ def main() -> None:
             prod, evaluate.gold_records(GOLD, ("tune", "holdout", "fresh")))),
         ("detente gold set, all", evaluate.score_gold(prod, evaluate.gold_records(GOLD))),
     ]
-    print(f"dictionary load (Phoenix actors+agents, CAMEO verb patterns, detente.actors): {load_s:.2f} s; "
-          f"load average {os.getloadavg()[0]:.1f}\n")
     print("| gold set | sentences | gold events | predicted | exact code | root code | source | target | "
           "precision | recall | no-event left empty |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -87,16 +107,6 @@ def main() -> None:
         print(f"| {name} | {s['sentences']} | {s['gold_events']} | {s['predicted_events']} | "
               f"{s['exact_code_accuracy']:.3f} | {s['root_code_accuracy']:.3f} | {s['source_accuracy']:.3f} | "
               f"{s['target_accuracy']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {empty} |")
-    bare = without_actors(prod)
-    print(f"\nspeed, median of {a.repeats} (sentences/s on one core):\n")
-    print("| records | coder | wall clock | CPU time of the process |")
-    print("|---|---|---|---|")
-    for name, coder, recs in (("PETRARCH unit tests", valid, petr), ("PLOVER GSR", prod, plov),
-                              ("PLOVER GSR", bare, plov)):
-        w, c = speed(coder, recs, a.repeats)
-        label = "without detente.actors" if coder is bare else ("PETR.Validate" if coder is valid else "production")
-        print(f"| {name} | {label} | {w:,.0f} | {c:,.0f} |")
-    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
