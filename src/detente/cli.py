@@ -246,9 +246,10 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 def one_blas_thread() -> None:
     """numpy's matrix products on one thread in this process and the processes it starts, unless the user set
     a count. For commands that split their work across processes themselves (the report: one per core): a BLAS
-    thread pool per process on top makes the threads wait for one another. The report's claims process took
-    2.8-2.9 s with one BLAS thread and 3.0-5.5 s (4.5-6 s of CPU) with OpenBLAS's default on the 2-core
-    machine. Takes effect only before numpy is first imported (the CLI imports it late)."""
+    thread pool per process on top makes the threads wait for one another: the report's claims process alone
+    takes 2.97 s of CPU with one thread against 4.45 s with OpenBLAS's default, the other core then free for the
+    parent (`python bench/bench_report_parts.py --parts blas`, medians of 3 interleaved). Takes effect only
+    before numpy is first imported (the CLI imports it late)."""
     for k in BLAS_THREADS:
         os.environ.setdefault(k, "1")
 

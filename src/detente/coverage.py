@@ -84,13 +84,13 @@ def actor_table(store: Store) -> pd.DataFrame:
         _CACHE[store] = (key, _SHARED[shared])
         return _SHARED[shared]
     frame = store.con.execute("""
-        WITH days AS (  -- each (dataset, actor, day) once: distinct rows, then plain counts (half the time)
-          SELECT DISTINCT dataset, actor_a AS actor, date FROM dyad_days WHERE actor_a <> actor_b UNION
-          SELECT DISTINCT dataset, actor_b, date FROM dyad_days WHERE actor_a <> actor_b UNION
-          SELECT DISTINCT dataset, source_country, date FROM events WHERE source_country IS NOT NULL UNION
-          SELECT DISTINCT dataset, target_country, date FROM events WHERE target_country IS NOT NULL)
-        SELECT dataset, actor, min(date) AS first_day, max(date) AS last_day, count(*) AS days
-        FROM days GROUP BY ALL ORDER BY ALL""").df()
+        WITH sides AS (
+          SELECT dataset, actor_a AS actor, date FROM dyad_days WHERE actor_a <> actor_b UNION ALL
+          SELECT dataset, actor_b, date FROM dyad_days WHERE actor_a <> actor_b UNION ALL
+          SELECT dataset, source_country, date FROM events WHERE source_country IS NOT NULL UNION ALL
+          SELECT dataset, target_country, date FROM events WHERE target_country IS NOT NULL)
+        SELECT dataset, actor, min(date) AS first_day, max(date) AS last_day, count(DISTINCT date) AS days
+        FROM sides GROUP BY ALL ORDER BY ALL""").df()
     _CACHE[store] = (key, frame)
     if shared is not None:
         if len(_SHARED) > 8:
