@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(*args: str, store: Path | None = None) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "detente", *args]
@@ -86,3 +88,45 @@ def test_an_interrupted_ingest_says_what_it_kept() -> None:
     assert interrupted_ingest(0) == "nothing was stored: the file being read was rolled back; run the same command again"
     assert interrupted_ingest(1).startswith("1 file was stored and is kept, the file being read (if any) was rolled back")
     assert interrupted_ingest(2).startswith("2 files were stored and are kept, ")
+
+
+_INTERRUPTED_APP = """
+import os, signal, sys, time
+import typer
+from detente import cli
+
+app = typer.Typer()
+
+@app.command()
+def run(mode: str) -> None:
+    if mode == "late":  # a SIGINT that lands while the interrupted command unwinds (DuckDB can leave one pending)
+        try:
+            cli.exit_interrupted("kept what was stored")
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+    raise KeyboardInterrupt  # one that no handler of the command caught
+
+def outside() -> None:  # one that surfaces after click has handled the command, as its exit unwinds
+    raise KeyboardInterrupt
+
+cli.app = outside if sys.argv[1] == "outside" else typer.Typer()
+if sys.argv[1] != "outside":
+    cli.app.command()(cli.handled(run))
+sys.argv = ["detente", sys.argv[1]]
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(("mode", "message"), [("late", "interrupted: kept what was stored"),
+                                               ("escaped", "interrupted: stopped before it finished"),
+                                               ("outside", "interrupted")])
+def test_an_interrupted_command_exits_130_not_by_the_signal(tmp_path, mode, message):
+    """Ctrl-C ends a command with exit code 130 and one line: a second SIGINT during the exit is ignored (one
+    made `detente update` die by the signal, exit -2, on CI); a KeyboardInterrupt no handler of the command
+    caught is 130 too, not click's 'Aborted!' and exit 1, and so is one that surfaces outside click."""
+    script = tmp_path / "app.py"
+    script.write_text(_INTERRUPTED_APP)
+    p = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 130, p.stderr
+    assert p.stderr.strip().splitlines() == [message]

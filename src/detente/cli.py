@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -181,7 +181,8 @@ def _cell(v: Any) -> str:
 
 
 def handled(fn: Callable) -> Callable:
-    """Turn expected errors into one line on stderr and exit code 2."""
+    """Turn expected errors into one line on stderr and exit code 2, and a Ctrl-C the command did not handle
+    itself into one line and exit code 130."""
 
     @functools.wraps(fn)
     def wrapper(*a: Any, **kw: Any) -> Any:
@@ -192,6 +193,8 @@ def handled(fn: Callable) -> Callable:
         except (UserError, StoreError, ValueError, OSError, KeyError) as e:
             err.print(f"[red]error:[/red] {escape(_one_line(e))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            exit_interrupted("stopped before it finished")
 
     return wrapper
 
@@ -210,9 +213,20 @@ def interrupt_exits(message: str | Callable[[], str]) -> Iterator[None]:
     except (KeyboardInterrupt, Exception) as e:
         if limits.terminated() or not interrupted(e):
             raise
-        text = message() if callable(message) else message
-        err.print(f"interrupted: {text}", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
+        exit_interrupted(message() if callable(message) else message)
+
+
+def exit_interrupted(text: str) -> NoReturn:
+    """End an interrupted command: ``interrupted: text`` on stderr and exit code 130.
+
+    From here on SIGINT is ignored: the store is being closed, and a signal DuckDB noticed inside a query can
+    still be pending in Python, which would otherwise surface as a KeyboardInterrupt while the exit unwinds
+    (the process then dies by the signal, exit -2, instead of 130)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    err.print(f"interrupted: {text}", highlight=False, soft_wrap=True)
+    raise typer.Exit(130)
 
 
 def interrupted_ingest(stored: int) -> str:
@@ -555,7 +569,15 @@ def actors_cmd(
 
 
 def main() -> None:
-    app()
+    """The ``detente`` command. A Ctrl-C that escapes a command's own handling still exits 130, not by the signal."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        err.print("interrupted", highlight=False)
+        sys.exit(130)
 
 
 # Stage commands live beside the functions they call; importing registers them on `app`.

@@ -15,6 +15,7 @@ from detente.cli import (
     day,
     emit,
     err,
+    exit_interrupted,
     handled,
     legacy_format,
     open_store,
@@ -120,10 +121,8 @@ def gdelt(
         rep.stop()  # before the message (the finally's stop is then a no-op)
         r = ex.report
         ok = sum(x.ok for x in r.results)
-        err.print(f"interrupted: {ok} of {r.listed} files verified in {dest}; partial downloads are kept as .part "
-                  "files and nothing unverified was ingested; re-run the same command to resume", highlight=False,
-                  soft_wrap=True)
-        raise typer.Exit(130) from None
+        exit_interrupted(f"{ok} of {r.listed} files verified in {dest}; partial downloads are kept as .part files and "
+                         "nothing unverified was ingested; re-run the same command to resume")
     finally:
         rep.stop()
         if st is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli import Fmt, StoreOpt, day, emit, err, handled, open_store
+from detente.cli import Fmt, StoreOpt, day, emit, err, exit_interrupted, handled, open_store
 from detente.errors import UserError
 
 
@@ -53,9 +53,7 @@ def update(
                            verdicts=verdicts)
     except F.FetchInterrupted:
         rep.stop()
-        err.print("interrupted: verified files and what was ingested are kept; run the same command again to go on",
-                  highlight=False)
-        raise typer.Exit(130) from None
+        exit_interrupted("verified files and what was ingested are kept; run the same command again to go on")
     finally:
         rep.stop()
         s.close()
