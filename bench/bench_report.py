@@ -21,10 +21,12 @@ import json
 import os
 import resource
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,19 +142,60 @@ def main() -> int:
 
 
 def screenshot(cmd: list[str], env: dict, out: Path, png: Path) -> int:
+    """The report's first screen as a PNG that carries the verdict counts it shows (a ``tEXt`` chunk
+    ``detente-verdicts``), so tests/test_browser.py can tell when the committed screenshot has gone stale."""
     from playwright.sync_api import sync_playwright
 
     subprocess.run(cmd, check=True, capture_output=True, env=env)
+    counts = json.loads(out.with_suffix(".json").read_text())["sections"]["summary"]["counts"]
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         try:
             pg = b.new_page(viewport={"width": 1200, "height": 900})
             pg.goto(out.as_uri())
-            pg.screenshot(path=str(png))
+            data = pg.screenshot()
         finally:
             b.close()
-    print(f"wrote {png}")
+    png.write_bytes(png_with_text(data, "detente-verdicts", json.dumps(counts, sort_keys=True)))
+    print(f"wrote {png}: verdicts {counts}")
     return 0
+
+
+def png_with_text(data: bytes, key: str, text: str) -> bytes:
+    """``data`` (a PNG) with a ``tEXt`` chunk ``key``: ``text`` right after its header chunk (PNG spec 11.3.4)."""
+    chunk = _chunk(b"tEXt", key.encode("latin-1") + b"\0" + text.encode("latin-1"))
+    end_of_header = 8 + 4 + 4 + 13 + 4  # the signature, then IHDR's length, type, 13 bytes and CRC
+    return data[:end_of_header] + chunk + data[end_of_header:]
+
+
+def png_texts(data: bytes) -> dict[str, str]:
+    """A PNG's ``tEXt`` chunks as a dict (the reader of :func:`png_with_text`; CRCs checked).
+
+    >>> one = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # a 1x1 greyscale header; no pixels needed here
+    >>> png = PNG_SIGNATURE + _chunk(b"IHDR", one) + _chunk(b"IEND", b"")
+    >>> png_texts(png_with_text(png, "detente-verdicts", '{"mixed": 6}'))
+    {'detente-verdicts': '{"mixed": 6}'}
+    """
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    out, i = {}, len(PNG_SIGNATURE)
+    while i + 8 <= len(data):
+        n, kind = struct.unpack(">I4s", data[i:i + 8])
+        body = data[i + 8:i + 8 + n]
+        if struct.unpack(">I", data[i + 8 + n:i + 12 + n])[0] != zlib.crc32(kind + body):
+            raise ValueError(f"bad CRC in the {kind.decode('latin-1')} chunk at byte {i}")
+        if kind == b"tEXt":
+            key, _, text = body.partition(b"\0")
+            out[key.decode("latin-1")] = text.decode("latin-1")
+        i += 12 + n
+    return out
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
 if __name__ == "__main__":

@@ -150,3 +150,15 @@ def test_report_first_screen_shows_verdicts_not_bibtex(bundled_store_path: Path,
     shot = pg.screenshot(path=str(tmp_path / "first.png"))
     assert not_blank(shot) > 100
     ctx.close()
+    # the committed screenshot (docs/outputs.md shows it) carries the counts it was taken with: still today's?
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_report import png_texts
+
+    counts = json.loads(out.with_suffix(".json").read_text())["sections"]["summary"]["counts"]
+    committed = png_texts((Path(__file__).resolve().parents[1] / "docs" / "report-first-screen.png").read_bytes())
+    assert json.loads(committed.get("detente-verdicts", "null")) == counts, (
+        "docs/report-first-screen.png shows other verdicts than the report: re-take it with "
+        "`python bench/bench_report.py --screenshot docs/report-first-screen.png`")

@@ -20,7 +20,7 @@ def test_one_dataset_with_methods(real_store):
     text = citations.bibtex(real_store, ["icews"])
     keys = _keys(text)
     assert keys[0] == "detente"
-    assert {"goldstein1992", "signorino1999", "kunsch1989", "schrodt2012cameo"} <= set(keys)
+    assert {"goldstein1992", "signorino1999", "kunsch1989", "politis1992", "schrodt2012cameo"} <= set(keys)
     assert "boschee2015icews" in keys and len(keys) == 1 + len(citations.METHODS) + 1
     assert text.count("{") == text.count("}")  # balanced braces: a BibTeX parser reads every entry
 

@@ -186,7 +186,9 @@ def test_units_say_what_an_effect_is_measured_in() -> None:
     from detente.report_summary import unit
 
     r = {"spec": [{"kind": "compare", "x": "A-B", "y": "A-C", "measure": "net"}]}
-    assert unit(r, {"name": "post-war: A-B - A-C"}) == "difference in net cooperation (-1 .. +1)"
+    # a difference of two values in -1 .. +1 spans -2 .. +2 (the summary read "-1.21 difference in tone (-1 .. +1)")
+    assert unit(r, {"name": "post-war: A-B - A-C"}) == "difference in net cooperation (-2 .. +2)"
+    assert unit(r, {"name": "post-war: A-B"}) == "net cooperation (-1 .. +1)"
     assert unit(r, {"name": "x", "method": "recorded active days, threshold 3"}) == "days with such interaction"
     assert unit(r, {"name": "x", "method": "recorded events, threshold 3"}) == "events recorded"
     assert unit({"spec": [{"kind": "change", "dyad": "A-B", "measure": "count"}]},
@@ -262,6 +264,14 @@ def test_bundled_report_has_every_section(bundled_report: tuple[Path, dict]) -> 
     assert [c["id"] for c in s["claims"]["items"]] == [f"C{i}" for i in range(1, 14)]
     assert all(c["verdict"] in ("supported", "contradicted", "mixed", "undecided", "insufficient_data")
                for c in s["claims"]["items"])
+
+
+def test_bundled_report_glossary_states_the_draws_behind_its_intervals(bundled_report: tuple[Path, dict]) -> None:
+    """The built-in case file sets 1,000 draws (``defaults: {bootstrap: 1000}``) and the dyad charts use 200;
+    the glossary said "2,000 draws" (the library default) whatever the case set."""
+    _, data = bundled_report
+    glossary = {g["term"]: g["meaning"] for g in data["sections"]["summary"]["glossary"]}
+    assert "1,000 draws for the claims' tests, 200 for the dyad charts" in glossary["95% interval"]
 
 
 def test_bundled_report_opens_with_the_verdicts_not_the_bibtex(bundled_report: tuple[Path, dict]) -> None:

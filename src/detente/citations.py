@@ -49,7 +49,14 @@ METHODS: dict[str, Method] = {
   author = {Signorino, Curtis S. and Ritter, Jeffrey M.},
   title = {Tau-b or Not Tau-b: Measuring the Similarity of Foreign Policy Positions},
   journal = {International Studies Quarterly}, volume = {43}, number = {1}, pages = {115--144}, year = {1999}}"""),
-    "bootstrap": Method("moving-block bootstrap intervals (relations.py, claims/stats.py)", """@article{kunsch1989,
+    "circular_bootstrap": Method("circular block bootstrap: every interval (resample.py, used by relations, network "
+                                 "and claims)", """@incollection{politis1992,
+  author = {Politis, Dimitris N. and Romano, Joseph P.},
+  title = {A Circular Block-Resampling Procedure for Stationary Data},
+  booktitle = {Exploring the Limits of Bootstrap}, editor = {LePage, Raoul and Billard, Lynne},
+  publisher = {Wiley}, address = {New York}, pages = {263--270}, year = {1992}}"""),
+    "bootstrap": Method("block bootstrap for dependent data, the moving-block scheme the circular one wraps "
+                        "around the series (resample.py)", """@article{kunsch1989,
   author = {K{\\"u}nsch, Hans R.},
   title = {The Jackknife and the Bootstrap for General Stationary Observations},
   journal = {The Annals of Statistics}, volume = {17}, number = {3}, pages = {1217--1241}, year = {1989}}"""),

@@ -12,6 +12,7 @@ Internal: the report's and the dashboard's summary layer; not part of the Python
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Any
 
@@ -34,8 +35,9 @@ GLOSSARY = [
     ("Goldstein score (-10 .. +10)", "intensity of an event, -10 most conflictual, +10 most cooperative"),
     ("index (‰ of world volume)", "1000 x the dyad's net score / all countries' absolute score on the same days"),
     ("volume (‰ of world news)", "1000 x the dyad's absolute score / all countries' absolute score"),
-    ("95% interval", "moving-block bootstrap of daily values (2,000 draws); a test is decided when the interval "
-     "excludes the null (0 unless stated)"),
+    ("95% interval", "circular block bootstrap of the covered days (blocks of two weeks or more, so a crisis "
+     "stays inside one; {claims} draws for the claims' tests, {charts} for the dyad charts); a test is decided "
+     "when the interval excludes the null (0 unless stated)"),
 ]
 WORDS = {
     "supported": "The data support this claim.",
@@ -161,10 +163,22 @@ def unit(r: dict, c: dict) -> str:
         return "difference in weighted sign agreement (-1 .. 1)"
     m = MEASURE_WORDS.get(_measure_of(r, c), _measure_of(r, c))
     if "shift" in name:
-        return "weekly mean shift in " + m
+        return "weekly mean shift in " + _doubled(m)
     if " - " in name and not name.rstrip().endswith("- 0.0"):
-        return "difference in " + m
+        return "difference in " + _doubled(m)
     return m
+
+
+def _doubled(words: str) -> str:
+    """A bounded measure's words with the range a difference of two such values spans (tone: -2 .. +2).
+
+    >>> _doubled("tone (-1 .. +1)"), _doubled("Goldstein score (-10 .. +10)"), _doubled("index (‰ of world volume)")
+    ('tone (-2 .. +2)', 'Goldstein score (-20 .. +20)', 'index (‰ of world volume)')
+    """
+    m = re.fullmatch(r"(.*) \(-(\d+) \.\. \+(\d+)\)", words)
+    if not m:
+        return words
+    return f"{m[1]} (-{2 * int(m[2])} .. +{2 * int(m[3])})"
 
 
 def _f(v: Any, p: int = 2) -> str:
@@ -335,12 +349,15 @@ def claim_summary(r: dict) -> dict:
             "robustness": rb, "coverage": claim_coverage(r), "would_change": change}
 
 
-def summary(results: list[dict], cov: list[dict], periods: list[dict], datasets_used: list[str] | None) -> dict:
-    """The summary section: legend, one entry per claim, coverage warnings."""
+def summary(results: list[dict], cov: list[dict], periods: list[dict], datasets_used: list[str] | None,
+            draws: tuple[int, int] = (2000, 200)) -> dict:
+    """The summary section: legend, glossary (``draws``: the bootstrap draws of the claims' tests and of the
+    dyad charts, as the glossary states them), one entry per claim, coverage warnings."""
     counts: dict[str, int] = {}
     claims = [claim_summary(r) for r in results]
     for c in claims:
         counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
     return {"legend": [{"verdict": k.replace(" ", "_"), "text": k, "meaning": m} for k, m in LEGEND],
-            "glossary": [{"term": k, "meaning": m} for k, m in GLOSSARY],
+            "glossary": [{"term": k, "meaning": m.format(claims=f"{draws[0]:,}", charts=f"{draws[1]:,}")}
+                         for k, m in GLOSSARY],
             "counts": counts, "claims": claims, "coverage": coverage_warnings(cov, periods, datasets_used)}
