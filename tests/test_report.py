@@ -170,16 +170,61 @@ def test_the_decisive_test_is_the_clearest_on_each_side_not_the_first() -> None:
     assert got["robustness"] == {"label": "one dataset", "detail": "only d1 could test it", "source": "report"}
     assert got["would_change"] == ["Limited to war: AAA-BBB - 0.0, post-war: AAA-BBB - 0.0 the claim would be "
                                    "supported; it is held back by pre-war: AAA-BBB - 0.0."]
+    # a test two datasets share is named with its dataset when they differ (C1 read "limited to ..., post-war:
+    # IRN-ARM - IRN-AZE the claim would be supported; it is held back by ..., post-war: IRN-ARM - IRN-AZE")
+    two = {**MIXED, "datasets": {**MIXED["datasets"], "d2": {"verdict": "undecided", "components": [
+        _comp("post-war: AAA-BBB - 0.0", "post-war", 0.05, -0.10, 0.20, "undecided")]}}}
+    assert rs.claim_summary(two)["would_change"][0] == (
+        "Limited to war: AAA-BBB - 0.0, post-war: AAA-BBB - 0.0 (d1) the claim would be supported; it is held back "
+        "by pre-war: AAA-BBB - 0.0, post-war: AAA-BBB - 0.0 (d2).")
     supported = {**MIXED, "verdict": "supported", "datasets": {"d1": {"verdict": "supported", "components": [
         c for c in MIXED["datasets"]["d1"]["components"] if c["outcome"] == "for"]}}}
     got = rs.claim_summary(supported)
     assert [d["period"] for d in got["decisive"]] == ["post-war"]
-    assert "war: AAA-BBB - 0.0 (interval 0.05 .. 0.60" in got["would_change"][0]  # the narrowest margin
+    assert "is d1: war: AAA-BBB - 0.0 (interval 0.05 .. 0.60" in got["would_change"][0]  # the narrowest margin
     # what the claims stage says wins over the report's own reading
     given = rs.claim_summary({**MIXED, "verdict": "undecided", "robustness": {"label": "fragile", "detail": "x"},
                               "decisive": 1})
     assert given["verdict_text"] == "undecided" and given["robustness"]["label"] == "fragile"
     assert given["decisive"][0]["period"] == "war"
+
+
+# the built-in case's test names as the claims stage writes them, with the claim's spec, and the unit an
+# analyst should read; before, the last seven came out as tone or as the spec's measure (volume, "auto")
+UNITS = [
+    ({"kind": "compare", "x": "IRN-ARM", "y": "IRN-AZE", "measure": "tone"}, "war: IRN-ARM - IRN-AZE", "",
+     "difference in tone (-2 .. +2)"),
+    ({"kind": "compare", "x": "IRN-ARM", "y": "IRN-AZE", "measure": "tone"}, "pre-war: cooperative AZE>IRN",
+     "recorded active days, threshold 3", "days with such interaction"),
+    ({"kind": "change", "dyad": "IRN-ARM", "measure": "volume"}, "IRN-ARM volume: post-war - pre-war", "x",
+     "difference in volume (‰ of world news)"),
+    ({"kind": "change", "dyad": "IRN-ARM", "measure": "volume"}, "IRN-ARM tone: post-war - pre-war", "x",
+     "difference in tone (-2 .. +2)"),
+    ({"kind": "change", "dyad": "IRN-AZE", "measure": "auto"}, "IRN-AZE tone: post-war - pre-war", "x",
+     "difference in tone (-2 .. +2)"),
+    ({"kind": "change", "dyad": "TUR-AZE", "measure": "auto"}, "TUR-AZE intensity: post-war - pre-war", "x",
+     "difference in intensity (score per the dyad's typical volume)"),
+    ({"kind": "trade_share"}, "IRN share of ARM imports (%): post-war - pre-war", "ratio of monthly sums",
+     "percentage points"),
+    ({"kind": "arms_share"}, "ISR+TUR share of AZE delivered TIV 2011-2019 (%) vs 50", "ratio of yearly TIV",
+     "% (0 .. 100)"),
+    ({"kind": "influence"}, "TUR share of its partners' interactions: post-war - pre-war", "mean over 5 partners",
+     "change in share (0 .. 1)"),
+    ({"kind": "ideal"}, "ARM-IRN - ARM-AZE UN ideal-point distance: pre-war", "day-weighted mean",
+     "difference in UN ideal-point distance (ideal-point units)"),
+    ({"kind": "break", "dyad": "ARM-IRN"}, "break at 2020-09-27", "", "weekly mean shift in tone (-2 .. +2)"),
+    ({"kind": "lagged"}, "IRN-AZE on TUR-AZE, lags 0..4 weeks", "",  # no method: the dataset could not run it
+     "standard deviations of the second series per SD of the first (lags summed)"),
+    ({"kind": "blocs"}, "post-war: named blocs vs best alternative", "",
+     "difference in weighted sign agreement (-2 .. +2)"),
+]
+
+
+@pytest.mark.parametrize(("spec", "name", "method", "want"), UNITS, ids=[u[1] for u in UNITS])
+def test_units_of_the_built_in_case_tests(spec: dict, name: str, method: str, want: str) -> None:
+    from detente.report_summary import unit
+
+    assert unit({"spec": [spec]}, {"name": name, "method": method}) == want
 
 
 def test_units_say_what_an_effect_is_measured_in() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,9 @@ GLOSSARY = [
      "value is the mean over such days, so -1 is all conflict and +1 all cooperation, whatever the news volume"),
     ("interaction rate (per day)", "GDELT network: share of days on which the pair interacted at all; event "
      "data: events per day"),
+    ("intensity (score per the dyad's typical volume)", "the dyad's summed score / (its usual share of the "
+     "world's absolute score x the world's absolute score on the same days): unbounded, 0 neutral; the change "
+     "tests use it where tone sits at its bound"),
     ("Goldstein score (-10 .. +10)", "intensity of an event, -10 most conflictual, +10 most cooperative"),
     ("index (‰ of world volume)", "1000 x the dyad's net score / all countries' absolute score on the same days"),
     ("volume (‰ of world news)", "1000 x the dyad's absolute score / all countries' absolute score"),
@@ -131,6 +135,8 @@ MEASURE_WORDS = {
     "index": "index (‰ of world volume)",
     "volume": "volume (‰ of world news)",
     "count": "interaction rate (per day)",
+    "intensity": "intensity (score per the dyad's typical volume)",
+    "auto": "tone (-1 .. +1), or intensity where tone is at its bound",
 }
 DEFAULT_MEASURE = "tone"  # claims' default when a test names none
 
@@ -145,26 +151,43 @@ def _measure_of(r: dict, c: dict) -> str:
 
 
 def unit(r: dict, c: dict) -> str:
-    """What the effect of component ``c`` of claim result ``r`` is measured in, in words."""
+    """What the effect of component ``c`` of claim result ``r`` is measured in, in words.
+
+    The component's own ``unit`` wins; then what its name and method say (a measure named in the test's name,
+    "IRN-ARM tone: post-war - pre-war", is that test's measure even where the claim's spec names another);
+    then the claim's measure. A difference of two bounded values spans twice the range (tone: -2 .. +2).
+    """
     if c.get("unit"):
         return str(c["unit"])
     name, method = (c.get("name") or "").lower(), (c.get("method") or "").lower()
+    diff = " - " in name and not name.rstrip().endswith("- 0.0")
     if "recorded" in method:
         return "events recorded" if "events" in method else "days with such interaction"
+    if re.match(r"(\S+: )?(cooperative|conflictual|any) ", name):  # a count with no data behind it (no method)
+        return "interactions recorded"
     if "most likely single break" in name:
         return "days between the claimed date and the strongest break"
     if "share of" in method and "dyads" in method:
         return "share of the dyads (0 .. 1)"
+    if "(%)" in name or (c.get("extra") or {}).get("unit") == "share points":
+        return "percentage points" if diff else "% (0 .. 100)"
     if "share of regional" in name:
         return "change in share of the region's interactions (0 .. 1)"
-    if "distributed-lag" in method:
+    if "share of" in name:
+        return "change in share (0 .. 1)" if diff else "share (0 .. 1)"
+    if "ideal-point distance" in name:
+        return "difference in UN ideal-point distance (ideal-point units)" if diff else \
+            "UN ideal-point distance (ideal-point units)"
+    if "distributed-lag" in method or re.search(r", lags \d", name):
         return "standard deviations of the second series per SD of the first (lags summed)"
-    if "sign agreement" in method:
-        return "difference in weighted sign agreement (-1 .. 1)"
-    m = MEASURE_WORDS.get(_measure_of(r, c), _measure_of(r, c))
-    if "shift" in name:
+    if "sign agreement" in method or "named blocs vs" in name:
+        return "difference in weighted sign agreement (-2 .. +2)"
+    named = re.search(r"\b(" + "|".join(MEASURE_WORDS) + r"):", name)
+    key = named[1] if named else _measure_of(r, c)
+    m = MEASURE_WORDS.get(key, key)
+    if "shift" in name or name.startswith("break at"):
         return "weekly mean shift in " + _doubled(m)
-    if " - " in name and not name.rstrip().endswith("- 0.0"):
+    if diff:
         return "difference in " + _doubled(m)
     return m
 
@@ -265,7 +288,29 @@ def _weakest(comps: list[dict], outcome: str) -> dict | None:
 
 
 def _where(c: dict) -> str:
-    return f"{c.get('dataset')}{', ' + str(c['period']) if c.get('period') else ''}: {c.get('name')}"
+    """Dataset, period and test, the period once (a name may already start with it: "after: TUR-AZE - base")."""
+    name, per = str(c.get("name")), c.get("period")
+    return f"{c.get('dataset')}{', ' + str(per) if per and not name.startswith(f'{per}:') else ''}: {name}"
+
+
+def _labels(comps: list[dict]) -> Callable[[dict], str]:
+    """A test's name, with its dataset where datasets share the name (else "post-war: A - B" could read as both
+    holding the claim up and holding it back).
+
+    >>> label = _labels([{"name": "post-war: A - B", "dataset": "gdelt"}, {"name": "post-war: A - B", "dataset":
+    ...                  "icews"}, {"name": "war: A - B", "dataset": "gdelt"}])
+    >>> label({"name": "post-war: A - B", "dataset": "icews"}), label({"name": "war: A - B", "dataset": "gdelt"})
+    ('post-war: A - B (icews)', 'war: A - B')
+    """
+    sets: dict[str, set] = {}
+    for c in comps:
+        sets.setdefault(str(c.get("name")), set()).add(c.get("dataset"))
+
+    def label(c: dict) -> str:
+        name = str(c.get("name"))
+        return f"{name} ({c.get('dataset')})" if len(sets.get(name, ())) > 1 else name
+
+    return label
 
 
 def _some(names: list[str], k: int = 3) -> str:
@@ -292,8 +337,9 @@ def would_change(r: dict) -> list[str]:
                        "test for the claim anywhere would make the verdict mixed, several would be needed to "
                        "support it.")
     elif v == "mixed":
-        fors = [c["name"] for c in comps if c.get("outcome") == "for"]
-        held = [c["name"] for c in comps if c.get("outcome") in ("against", "undecided")]
+        label = _labels(comps)
+        fors = [label(c) for c in comps if c.get("outcome") == "for"]
+        held = [label(c) for c in comps if c.get("outcome") in ("against", "undecided")]
         if fors:
             out.append(f"Limited to {_some(fors)} the claim would be supported; it is held back by {_some(held)}.")
         if "disagree" in str(r.get("agreement") or ""):
