@@ -96,14 +96,24 @@ def _month_range(lo: date, hi: date) -> list[str]:
 def coverage_warnings(cov: list[dict], periods: list[dict], used: list[str] | None = None) -> list[dict]:
     """Plain-language notes: which dataset covers which period (fully, partly, not at all) and its gaps.
 
-    ``used``: the datasets the claims test (others are named once, for what they lack)."""
+    ``used``: the datasets the claims test (others are named once, for what they lack). A period open at
+    either end ("data start", "data end") runs to each dataset's own bound there, so GDELT (2018-2024) covers
+    "pre-war" (data start .. 2020-09-26) in full rather than "in part" because UN votes start in 1946.
+
+    >>> cov = [{"name": "gdelt", "start": "2018-01-01", "end": "2024-02-23", "gaps": []},
+    ...        {"name": "votes", "start": "1946-01-01", "end": "2020-01-14", "gaps": []}]
+    >>> periods = [{"name": "pre-war", "start": None, "end": "2020-09-26"},
+    ...            {"name": "after", "start": "2023-09-19", "end": None}]
+    >>> [(w["dataset"], w["partial_periods"], w["uncovered_periods"]) for w in coverage_warnings(cov, periods)]
+    [('gdelt', [], []), ('votes', ['pre-war'], ['after'])]
+    """
     out = []
     for d in cov:
         if not d["start"] or not d["end"]:
             continue
         parts, none = [], []
         for p in periods:
-            s, e = p.get("start") or "0001-01-01", p.get("end") or "9999-12-31"
+            s, e = p.get("start") or d["start"], p.get("end") or d["end"]
             if e < d["start"] or s > d["end"]:
                 none.append(p["name"])
             elif s < d["start"] or e > d["end"]:
