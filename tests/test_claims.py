@@ -414,6 +414,22 @@ def test_builtin_claims_get_valid_verdicts(builtin):
             assert r.robustness["label"] == "fragile" and "measure=goldstein" in flips
 
 
+def test_builtin_headline_is_the_decisive_test_the_report_quotes(builtin):
+    """``ClaimResult.effect`` / ``headline`` is the decisive test (``verdict.decisive``), the one the report's
+    summary puts first, not the first decided test in dataset order: C1 (mixed) quotes the war-time gap in tone
+    in Armenia's favour, not the pre-war one against; C8 (supported) the fall in IRN-AZE tone, not a count of
+    conflictual days (a recorded count has no interval and ranks after tests that have one)."""
+    from detente import report_summary as rs
+
+    assert builtin["C1"].headline == "gdelt_network: war: IRN-ARM - IRN-AZE" and builtin["C1"].effect > 0.3
+    assert builtin["C8"].headline == "gdelt_network: IRN-AZE tone: post-war - pre-war" and builtin["C8"].effect < 0
+    for r in builtin.values():
+        d = json.loads(json.dumps(r.as_dict()))
+        first = (rs.decisive(d) or [None])[0]
+        assert r.headline == (f"{first['dataset']}: {first['name']}" if first else None), r.id
+        assert r.effect == (first["effect"] if first else None)
+
+
 def test_edge_names_an_interval_end_within_its_monte_carlo_error():
     """Uniform draws on [-1, 1] (1001 of them): the 2.5 % end is -0.95 and its Monte-Carlo error
     sqrt(0.025 x 0.975 / 1001) x (q(3.75 %) - q(1.25 %)) / 0.025 = 0.00493 x 2 = 0.00987; with MC_Z = 3 an end

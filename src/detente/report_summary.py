@@ -246,15 +246,6 @@ def components(r: dict) -> list[dict]:
             for c in (body or {}).get("components") or []]
 
 
-def _strength(c: dict) -> float:
-    """How clearly a test is decided: distance of the interval's near end from the null, per interval width."""
-    lo, hi, z = c.get("lo"), c.get("hi"), c.get("null") or 0.0
-    if lo is None or hi is None or c.get("effect") is None:
-        return -math.inf
-    width = max(hi - lo, 1e-9)
-    return max(lo - z, z - hi) / width if (lo > z or hi < z) else -min(abs(lo - z), abs(hi - z)) / width
-
-
 def decisive(r: dict) -> list[dict]:
     """The test(s) that decide the verdict (not simply the first one run).
 
@@ -271,30 +262,16 @@ def decisive(r: dict) -> list[dict]:
         hit = [c for i, c in enumerate(comps) if given in (i, c.get("name"))]
         if hit:
             return hit[:1]
-    v = str(r.get("verdict") or "").replace("_", " ")
+    from detente.claims.verdict import decisive as rule
 
-    def best(outcome: str) -> list[dict]:
-        xs = [c for c in comps if c.get("outcome") == outcome]
-        return [max(xs, key=_strength)] if xs else []
-
-    if v == "supported":
-        return best("for")
-    if v == "contradicted":
-        return best("against")
-    if v == "mixed":
-        return best("for") + (best("against") or best("undecided"))
-    und = [c for c in comps if c.get("outcome") == "undecided"]
-    return [min(und, key=_width)] if und else []
-
-
-def _width(c: dict) -> float:
-    lo, hi = c.get("lo"), c.get("hi")
-    return hi - lo if lo is not None and hi is not None else math.inf
+    return rule(comps, str(r.get("verdict") or ""))
 
 
 def _weakest(comps: list[dict], outcome: str) -> dict | None:
     xs = [c for c in comps if c.get("outcome") == outcome and c.get("lo") is not None and c.get("hi") is not None]
-    return min(xs, key=_strength) if xs else None
+    from detente.claims.verdict import strength
+
+    return min(xs, key=strength) if xs else None
 
 
 def _where(c: dict) -> str:

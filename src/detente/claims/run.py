@@ -12,7 +12,7 @@ from detente.claims.data import Source
 from detente.claims.evidence import strongest
 from detente.claims.kinds import COOPERATION, Context
 from detente.claims.params import AUTO
-from detente.claims.verdict import Component, combine, decide, decide_outcomes, with_edge
+from detente.claims.verdict import Component, combine, decide, decide_outcomes, decisive, with_edge
 
 __all__ = ["ClaimResult", "evaluate"]
 
@@ -259,7 +259,7 @@ def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool =
     verdict, agreement = combine({d: v["verdict"] for d, v in per.items()})
     if light:
         return ClaimResult(id=h.id, claim=h.claim, kind=h.kind, verdict=verdict, agreement=agreement)
-    head = _headline(per)
+    head = next(iter(decisive([c for v in per.values() for c in v["components"]], verdict)), None)
     return ClaimResult(
         id=h.id, claim=h.claim, kind=h.kind, verdict=verdict, agreement=agreement,
         effect=head.effect if head else None, interval=(head.lo, head.hi) if head else (None, None),
@@ -301,14 +301,3 @@ def _run(ctx: Context, t: Any, ds: str) -> Any:
     return runs[key][1]
 
 
-def _headline(per: dict[str, dict]) -> Component | None:
-    """The component a one-line summary quotes: the first decided one, in dataset order."""
-    for v in per.values():
-        for c in v["components"]:
-            if c.outcome in ("for", "against"):
-                return c
-    for v in per.values():
-        for c in v["components"]:
-            if c.outcome == "undecided":
-                return c
-    return None

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
-__all__ = ["VERDICTS", "OUTCOMES", "Component", "outcome", "decide", "combine"]
+__all__ = ["VERDICTS", "OUTCOMES", "Component", "outcome", "decide", "combine", "decisive", "strength"]
 
 VERDICTS = ("supported", "contradicted", "mixed", "undecided", "insufficient data")
 OUTCOMES = ("for", "against", "undecided", "insufficient")
@@ -191,6 +192,89 @@ def decide(components: list[Component]) -> str:
     ('mixed', 'undecided', 'insufficient data')
     """
     return decide_outcomes([c.outcome for c in components])
+
+
+def _get(c: Component | dict, key: str) -> Any:
+    return c.get(key) if isinstance(c, dict) else getattr(c, key, None)
+
+
+def strength(c: Component | dict) -> float:
+    """How clearly a test is decided: the distance of its interval's near end from the null, per interval width
+    (negative when the interval straddles the null; -inf without an interval).
+
+    Examples
+    --------
+    >>> strength(Component("a", "d", 0.3, 0.2, 0.4, None, 30, "greater")), strength({"effect": 0, "lo": -1, "hi": 3})
+    (1.0, -0.25)
+    """
+    lo, hi, z = _get(c, "lo"), _get(c, "hi"), _get(c, "null") or 0.0
+    if lo is None or hi is None or _get(c, "effect") is None:
+        return -math.inf
+    width = max(hi - lo, 1e-9)
+    return max(lo - z, z - hi) / width if (lo > z or hi < z) else -min(abs(lo - z), abs(hi - z)) / width
+
+
+def decisive(components: list, verdict: str) -> list:
+    """The test(s) that decide ``verdict``, not simply the first run: the one rule the claims' headline effect
+    (``ClaimResult.effect``), the CLI, the report's summary and the dashboard quote.
+
+    supported: the clearest test for; contradicted: the clearest against; mixed: the clearest for, then the
+    clearest against (or, with none against, the undecided one with the narrowest interval); undecided and
+    insufficient data: the undecided test with the narrowest interval. "Clearest" is :func:`strength` among
+    tests with an interval first: a recorded count (lo = hi, a lower bound rather than an interval) is quoted
+    only where no test on that side has one, so C8's headline is Iran-Azerbaijan's fall in tone, not "204 days
+    with conflictual news". Works on ``Component`` objects and on their JSON dicts.
+
+    Parameters
+    ----------
+    components : list of Component or dict
+        Every dataset's tests of one hypothesis.
+    verdict : str
+        The hypothesis' overall verdict (``VERDICTS``; ``insufficient_data`` also read).
+
+    Returns
+    -------
+    list
+        Zero, one or two of ``components``.
+
+    Examples
+    --------
+    >>> def test(name, lo, hi):
+    ...     c = Component(name, "gdelt", (lo + hi) / 2, lo, hi, None, 30, "greater")
+    ...     c.outcome = outcome(c)
+    ...     return c
+    >>> tests = [test("pre-war", -0.2, -0.01), test("war", 0.05, 0.6), test("post-war", 0.12, 0.38)]
+    >>> [c.name for c in decisive(tests, "mixed")]  # post-war: (0.12 - 0) / 0.26 beats war's 0.05 / 0.55
+    ['post-war', 'pre-war']
+    >>> [c.name for c in decisive(tests[1:], "supported")], decisive([], "insufficient data")
+    (['post-war'], [])
+    >>> count = test("post-war: conflictual A>B", 204, 204)  # recorded days: no interval, ranks after one
+    >>> [c.name for c in decisive([count, *tests[1:]], "supported")]
+    ['post-war']
+    """
+    v = str(verdict or "").replace("_", " ")
+
+    def spread(c: Component | dict) -> bool:
+        lo, hi = _get(c, "lo"), _get(c, "hi")
+        return lo is not None and hi is not None and hi > lo
+
+    def best(side: str) -> list:
+        xs = [c for c in components if _get(c, "outcome") == side]
+        return [max(xs, key=lambda c: (spread(c), strength(c)))] if xs else []
+
+    def narrowest() -> list:
+        und = [c for c in components if _get(c, "outcome") == "undecided"]
+        width = lambda c: (_get(c, "hi") - _get(c, "lo") if _get(c, "lo") is not None  # noqa: E731
+                           and _get(c, "hi") is not None else math.inf)
+        return [min(und, key=width)] if und else []
+
+    if v == "supported":
+        return best("for")
+    if v == "contradicted":
+        return best("against")
+    if v == "mixed":
+        return best("for") + (best("against") or narrowest())
+    return narrowest()
 
 
 def decide_outcomes(outs: list[str]) -> str:
