@@ -319,6 +319,20 @@ def test_bundled_report_glossary_states_the_draws_behind_its_intervals(bundled_r
     assert "1,000 draws for the claims' tests, 200 for the dyad charts" in glossary["95% interval"]
 
 
+def test_bundled_report_network_says_when_two_bloc_splits_tie(bundled_report: tuple[Path, dict]) -> None:
+    """Each period shows the least-frustrated two-bloc split and, where several fit equally well (post-war: four,
+    one of them ARM+IRN against AZE, ISR, RUS and TUR), says so instead of showing one solver's pick alone."""
+    path, data = bundled_report
+    html = path.read_text()
+    norm = lambda split: sorted(sorted(b) for b in split)  # noqa: E731
+    for p in data["sections"]["network"]["periods"]:
+        assert p["ties"] and norm(p["partition"]) in [norm(t) for t in p["ties"]], p["name"]
+        if len(p["ties"]) > 1:
+            assert f"one of {len(p['ties'])} splits that fit equally well" in html
+    post = next(p for p in data["sections"]["network"]["periods"] if p["name"] == "post-war")
+    assert len(post["ties"]) > 1 and norm([["ARM", "IRN"], ["AZE", "ISR", "RUS", "TUR"]]) in map(norm, post["ties"])
+
+
 def test_bundled_report_opens_with_the_verdicts_not_the_bibtex(bundled_report: tuple[Path, dict]) -> None:
     from test_web import table
 

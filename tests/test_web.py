@@ -253,6 +253,11 @@ def test_network_page_equals_twin(api: str) -> None:
     rows = table(httpx.get(f"{api}/network", params={"period": "war"}, timeout=60).text, "edges")[1:]
     assert [(r[0], r[1], int(r[2])) for r in rows] == [(e["a"], e["b"], e["sign"]) for e in twin["edges"]]
     assert {n["id"] for n in twin["nodes"]} >= {"ARM", "AZE", "IRN", "TUR"}
+    page = httpx.get(f"{api}/network", params={"period": "post-war"}, timeout=60).text
+    post = httpx.get(f"{api}/network.json", params={"period": "post-war"}, timeout=120).json()
+    split = " ".join(f"[{', '.join(b)}]" for b in post["partition"])
+    assert split in page and len(post["ties"]) > 1  # post-war: several splits tie, and the page says so
+    assert f"one of {len(post['ties'])} splits that leave as few edges frustrated" in page
     bad = httpx.get(f"{api}/api/network", params={"period": "someday"})
     assert bad.status_code == 400 and "post-war" in bad.json()["error"]
 

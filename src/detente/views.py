@@ -345,6 +345,7 @@ def network(store: Any, case: Any = "south_caucasus", period: str | None = None,
             "unaligned": res.get("unaligned", []),
             "balance": {k: bal[k] for k in bal if isinstance(bal[k], int | float) and not isinstance(bal[k], bool)},
             "partition": bal.get("partition"),
+            "ties": bal.get("all_optimal"),  # every two-bloc split as good as the partition (None: too many actors)
             "blocs": res["blocs"],
             "actors": res["actors"],
             "provenance": res["provenance"],
