@@ -430,6 +430,38 @@ def test_builtin_headline_is_the_decisive_test_the_report_quotes(builtin):
         assert r.effect == (first["effect"] if first else None)
 
 
+# the built-in case's tests and the unit an analyst should read, set by the kinds themselves (claims.units);
+# before, the report guessed units from the claim's spec and printed the last seven as tone or as the spec's
+# measure (volume, "auto")
+UNITS = {
+    ("C1", "war: IRN-ARM - IRN-AZE"): "difference in tone (-2 .. +2)",
+    ("C3", "pre-war: cooperative AZE>IRN"): "days with such interaction",
+    ("C9", "post-war: cooperative IRN-NKR"): "events recorded",
+    ("C4", "IRN-ARM volume: post-war - pre-war"): "difference in volume (‰ of world news)",
+    ("C4", "IRN-ARM tone: post-war - pre-war"): "difference in tone (-2 .. +2)",
+    ("C8", "IRN-AZE tone: post-war - pre-war"): "difference in tone (-2 .. +2)",
+    ("C7", "TUR-AZE intensity: post-war - pre-war"): "difference in intensity (score per the dyad's typical volume)",
+    ("C5", "IRN share of ARM imports (%): post-war - pre-war"): "percentage points",
+    ("C12", "ISR+TUR share of AZE delivered TIV 2011-2019 (%) vs 50"): "% (0 .. 100)",
+    ("C6", "TUR share of its partners' interactions: post-war - pre-war"): "change in share (0 .. 1)",
+    ("C12", "ARM-IRN - ARM-AZE UN ideal-point distance: pre-war"):
+        "difference in UN ideal-point distance (ideal-point units)",
+    ("C5", "ARM>IRN shift at 2020-09-27"): "weekly mean shift in tone (-2 .. +2)",
+    ("C10", "IRN-AZE on TUR-AZE, lags 0..4 weeks"):
+        "standard deviations of the second series per SD of the first (lags summed)",
+    ("C12", "post-war: named blocs vs best alternative"): "difference in weighted sign agreement (-2 .. +2)",
+    ("C13", "dyads shifting at 2020-09-27"): "share of the dyads (0 .. 1)",
+    ("C13", "most likely single break: 2020-11-22"): "days between the claimed date and the strongest break",
+}
+
+
+def test_builtin_tests_carry_their_units(builtin):
+    got = {(r.id, c.name): c.unit for r in builtin.values() for v in r.datasets.values() for c in v["components"]
+           if c.effect is not None}
+    assert {k: got.get(k) for k in UNITS} == UNITS
+    assert all(got.values()), [k for k, u in got.items() if not u]  # every test with an effect says its unit
+
+
 def test_edge_names_an_interval_end_within_its_monte_carlo_error():
     """Uniform draws on [-1, 1] (1001 of them): the 2.5 % end is -0.95 and its Monte-Carlo error
     sqrt(0.025 x 0.975 / 1001) x (q(3.75 %) - q(1.25 %)) / 0.025 = 0.00493 x 2 = 0.00987; with MC_Z = 3 an end

@@ -189,44 +189,6 @@ def test_the_decisive_test_is_the_clearest_on_each_side_not_the_first() -> None:
     assert given["decisive"][0]["period"] == "war"
 
 
-# the built-in case's test names as the claims stage writes them, with the claim's spec, and the unit an
-# analyst should read; before, the last seven came out as tone or as the spec's measure (volume, "auto")
-UNITS = [
-    ({"kind": "compare", "x": "IRN-ARM", "y": "IRN-AZE", "measure": "tone"}, "war: IRN-ARM - IRN-AZE", "",
-     "difference in tone (-2 .. +2)"),
-    ({"kind": "compare", "x": "IRN-ARM", "y": "IRN-AZE", "measure": "tone"}, "pre-war: cooperative AZE>IRN",
-     "recorded active days, threshold 3", "days with such interaction"),
-    ({"kind": "change", "dyad": "IRN-ARM", "measure": "volume"}, "IRN-ARM volume: post-war - pre-war", "x",
-     "difference in volume (‰ of world news)"),
-    ({"kind": "change", "dyad": "IRN-ARM", "measure": "volume"}, "IRN-ARM tone: post-war - pre-war", "x",
-     "difference in tone (-2 .. +2)"),
-    ({"kind": "change", "dyad": "IRN-AZE", "measure": "auto"}, "IRN-AZE tone: post-war - pre-war", "x",
-     "difference in tone (-2 .. +2)"),
-    ({"kind": "change", "dyad": "TUR-AZE", "measure": "auto"}, "TUR-AZE intensity: post-war - pre-war", "x",
-     "difference in intensity (score per the dyad's typical volume)"),
-    ({"kind": "trade_share"}, "IRN share of ARM imports (%): post-war - pre-war", "ratio of monthly sums",
-     "percentage points"),
-    ({"kind": "arms_share"}, "ISR+TUR share of AZE delivered TIV 2011-2019 (%) vs 50", "ratio of yearly TIV",
-     "% (0 .. 100)"),
-    ({"kind": "influence"}, "TUR share of its partners' interactions: post-war - pre-war", "mean over 5 partners",
-     "change in share (0 .. 1)"),
-    ({"kind": "ideal"}, "ARM-IRN - ARM-AZE UN ideal-point distance: pre-war", "day-weighted mean",
-     "difference in UN ideal-point distance (ideal-point units)"),
-    ({"kind": "break", "dyad": "ARM-IRN"}, "break at 2020-09-27", "", "weekly mean shift in tone (-2 .. +2)"),
-    ({"kind": "lagged"}, "IRN-AZE on TUR-AZE, lags 0..4 weeks", "",  # no method: the dataset could not run it
-     "standard deviations of the second series per SD of the first (lags summed)"),
-    ({"kind": "blocs"}, "post-war: named blocs vs best alternative", "",
-     "difference in weighted sign agreement (-2 .. +2)"),
-]
-
-
-@pytest.mark.parametrize(("spec", "name", "method", "want"), UNITS, ids=[u[1] for u in UNITS])
-def test_units_of_the_built_in_case_tests(spec: dict, name: str, method: str, want: str) -> None:
-    from detente.report_summary import unit
-
-    assert unit({"spec": [spec]}, {"name": name, "method": method}) == want
-
-
 def test_units_say_what_an_effect_is_measured_in() -> None:
     from detente.report_summary import unit
 

@@ -12,7 +12,6 @@ Internal: the report's and the dashboard's summary layer; not part of the Python
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -138,16 +137,6 @@ def coverage_warnings(cov: list[dict], periods: list[dict], used: list[str] | No
 
 
 # -- units ------------------------------------------------------------------------------------------
-MEASURE_WORDS = {
-    "tone": "tone (-1 .. +1)",
-    "net": "net cooperation (-1 .. +1)",
-    "goldstein": "Goldstein score (-10 .. +10)",
-    "index": "index (‰ of world volume)",
-    "volume": "volume (‰ of world news)",
-    "count": "interaction rate (per day)",
-    "intensity": "intensity (score per the dyad's typical volume)",
-    "auto": "tone (-1 .. +1), or intensity where tone is at its bound",
-}
 DEFAULT_MEASURE = "tone"  # claims' default when a test names none
 
 
@@ -163,55 +152,23 @@ def _measure_of(r: dict, c: dict) -> str:
 def unit(r: dict, c: dict) -> str:
     """What the effect of component ``c`` of claim result ``r`` is measured in, in words.
 
-    The component's own ``unit`` wins; then what its name and method say (a measure named in the test's name,
-    "IRN-ARM tone: post-war - pre-war", is that test's measure even where the claim's spec names another);
-    then the claim's measure. A difference of two bounded values spans twice the range (tone: -2 .. +2).
+    The claims' kinds set it on every test with an effect (``Component.unit``, from ``claims.units``); a
+    component without one (a hand-made result) falls back to the claim's measure: a recorded count, a weekly
+    shift, a difference ("A - B", not "A - 0.0") or a level of it.
     """
     if c.get("unit"):
         return str(c["unit"])
+    from detente.claims import units
+
     name, method = (c.get("name") or "").lower(), (c.get("method") or "").lower()
-    diff = " - " in name and not name.rstrip().endswith("- 0.0")
     if "recorded" in method:
-        return "events recorded" if "events" in method else "days with such interaction"
-    if re.match(r"(\S+: )?(cooperative|conflictual|any) ", name):  # a count with no data behind it (no method)
-        return "interactions recorded"
-    if "most likely single break" in name:
-        return "days between the claimed date and the strongest break"
-    if "share of" in method and "dyads" in method:
-        return "share of the dyads (0 .. 1)"
-    if "(%)" in name or (c.get("extra") or {}).get("unit") == "share points":
-        return "percentage points" if diff else "% (0 .. 100)"
-    if "share of regional" in name:
-        return "change in share of the region's interactions (0 .. 1)"
-    if "share of" in name:
-        return "change in share (0 .. 1)" if diff else "share (0 .. 1)"
-    if "ideal-point distance" in name:
-        return "difference in UN ideal-point distance (ideal-point units)" if diff else \
-            "UN ideal-point distance (ideal-point units)"
-    if "distributed-lag" in method or re.search(r", lags \d", name):
-        return "standard deviations of the second series per SD of the first (lags summed)"
-    if "sign agreement" in method or "named blocs vs" in name:
-        return "difference in weighted sign agreement (-2 .. +2)"
-    named = re.search(r"\b(" + "|".join(MEASURE_WORDS) + r"):", name)
-    key = named[1] if named else _measure_of(r, c)
-    m = MEASURE_WORDS.get(key, key)
-    if "shift" in name or name.startswith("break at"):
-        return "weekly mean shift in " + _doubled(m)
-    if diff:
-        return "difference in " + _doubled(m)
-    return m
-
-
-def _doubled(words: str) -> str:
-    """A bounded measure's words with the range a difference of two such values spans (tone: -2 .. +2).
-
-    >>> _doubled("tone (-1 .. +1)"), _doubled("Goldstein score (-10 .. +10)"), _doubled("index (‰ of world volume)")
-    ('tone (-2 .. +2)', 'Goldstein score (-20 .. +20)', 'index (‰ of world volume)')
-    """
-    m = re.fullmatch(r"(.*) \(-(\d+) \.\. \+(\d+)\)", words)
-    if not m:
-        return words
-    return f"{m[1]} (-{2 * int(m[2])} .. +{2 * int(m[3])})"
+        return units.EVENTS if "events" in method else units.DAYS
+    m = _measure_of(r, c)
+    if "shift" in name:
+        return units.shift(m)
+    if " - " in name and not name.rstrip().endswith("- 0.0"):
+        return units.difference(m)
+    return units.level(m)
 
 
 def _f(v: Any, p: int = 2) -> str:

@@ -665,13 +665,13 @@ def claim_charts(store: Any, r: dict, periods: list[dict] | None = None) -> list
     """Chart specs (report_figures) of the series a claim's test rests on: monthly means of the test's values
     with a 95% interval, the case's periods shaded, at most four lines per chart."""
     from detente import report_figures as figs
-    from detente.report_summary import MEASURE_WORDS
+    from detente.claims import units
 
     periods = periods if periods is not None else [
         {"name": k, "start": p.get("start"), "end": p.get("end")} for k, p in (r.get("periods") or {}).items()]
     measure = next((s.get("measure") for s in r.get("spec") or [] if isinstance(s, dict) and s.get("measure")),
                    "net")
-    ylabel = MEASURE_WORDS.get(measure, measure)
+    ylabel = units.level(measure)
     charts = []
     for ds, by_dyad in (r.get("series") or {}).items():
         if not isinstance(by_dyad, dict) or not by_dyad:

@@ -241,10 +241,10 @@ def diff_component(name: str, dataset: str, est: stats.Estimate, expect: str, ma
 
 
 def fit_component(name: str, dataset: str, res: stats.Fit, weights: np.ndarray, n: int, expect: str,
-                  margin: float, min_n: int, method: str) -> Component:
+                  margin: float, min_n: int, method: str, unit: str) -> Component:
     """A linear combination of regression coefficients (``stats.linear_combination``) as a component."""
     est, lo, hi, p = stats.linear_combination(res, weights)
-    return Component(name, dataset, est, lo, hi, p, n, expect, margin=margin, min_n=min_n, method=method)
+    return Component(name, dataset, est, lo, hi, p, n, expect, margin=margin, min_n=min_n, method=method, unit=unit)
 
 
 # the kinds register themselves on import; kept last because they import the names above

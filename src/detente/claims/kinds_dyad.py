@@ -14,7 +14,7 @@ import pandas as pd
 
 from detente import relations, resample
 from detente.claims import params as P
-from detente.claims import stats
+from detente.claims import stats, units
 from detente.claims.data import Dyad, clip
 from detente.claims.kinds import (
     EXPECT_DIR,
@@ -72,6 +72,7 @@ class Compare(Kind):
             est = stats.ratio_diff(px, y, ctx.B, ctx.seed, paired=True)
             run.components.append(diff_component(
                 f"{per}: {label}", dataset, est, self.expect, ctx.sesoi(base, self.margin), period=per,
+                unit=units.level(m) if not isinstance(self.y, Dyad | str) and self.y == 0 else units.difference(m),
                 note=None if est.n >= MIN_DAYS else f"only {est.n} days with {m} data", extra=extra))
             s = 1 if self.expect == "greater" else -1
             run.evidence.append(Evidence(self.x, s, *b))
@@ -138,7 +139,7 @@ class Change(Kind):
         margin = ctx.sesoi(base_a, self.margin)
         room = _room(m, relations.ratio(*pb_), exp, margin)
         run.components.append(diff_component(
-            name, dataset, est, exp, margin, period=f"{self.before}->{self.after}", room=room,
+            name, dataset, est, exp, margin, period=f"{self.before}->{self.after}", room=room, unit=units.difference(m),
             note=None if room else f"{m} is {relations.ratio(*pb_):+.3f} before, within the margin ({margin:.3g}) "
                                    "of its bound: it cannot show the claimed change, so no change is no evidence",
             extra={"measure": m, "before": relations.ratio(*pb_), "after": relations.ratio(*pa_),
@@ -220,7 +221,7 @@ class Break(Kind):
                 continue
             res = stats.hac_ols(ok.to_numpy(), step[:, None])
             comps.append(fit_component(name, dataset, res, np.array([0.0, 1.0]), len(ok), exp, margin, 12,
-                                       "weekly mean shift, OLS with Newey-West HAC errors"))
+                                       "weekly mean shift, OLS with Newey-West HAC errors", units.shift(m)))
             run.evidence += [Evidence(d, 1, at, hi),
                              Evidence(d, -1, lo, at)]
         run.series = {k: v.dropna() for k, v in cols.items()}
@@ -247,7 +248,8 @@ class Break(Kind):
         run.components.append(Component(
             f"most likely single break: {found}", dataset, float(delta), float(delta), float(delta), None,
             len(frame), "less", null=float(self.window), method="binary segmentation (l2) on "
-            "standardised weekly series", note=f"{delta} days from {self.date}; tolerance {self.window}"))
+            "standardised weekly series", note=f"{delta} days from {self.date}; tolerance {self.window}",
+            unit=units.BREAK_DAYS))
 
 
 def _share_component(comps: list[Component], dataset: str, exp: str, name: str) -> Component:
@@ -258,6 +260,7 @@ def _share_component(comps: list[Component], dataset: str, exp: str, name: str) 
     share = sum(c.outcome == "for" for c in usable) / len(usable)
     return Component(name, dataset, share, share, share, None, len(usable), "greater", null=0.5,
                      method=f"share of {len(usable)} dyads whose own test is 'for' (expect {exp}), vs a majority",
+                     unit=units.SHARE_OF_DYADS,
                      extra={c.name: c.as_dict() for c in comps})
 
 
@@ -326,7 +329,7 @@ class Association(Kind):
             f"sum of distributed-lag coefficients of y on x's shocks (AR(1) residuals, rho {rho:.2f}) on "
             "standardised weekly series, y lag 1"
             + (" and the world's weekly news volume (log, change)" if ctl else "") + " as controls, Newey-West HAC"
-            + (f"; periods left out: {', '.join(excluded)}" if excluded else "")))
+            + (f"; periods left out: {', '.join(excluded)}" if excluded else ""), units.LAGGED))
         s = 1 if exp == "greater" else -1
         run.evidence += [Evidence(self.x, 1, lo, hi), Evidence(self.y, s, lo, hi)]
         run.series = {str(self.x): wx.dropna(), str(self.y): wy.dropna()}
@@ -371,6 +374,7 @@ class Presence(Kind):
                 name(per), dataset, float(count), float(count), hi, None, days, exp,
                 null=self.min_events - 0.5, min_n=1, period=per,
                 method=f"recorded {unit}, threshold {self.min_events}",
+                unit=units.EVENTS if unit == "events" else units.DAYS,
                 note=None if count else f"no {self.polarity} {self.dyad} {unit} recorded in {dataset} "
                                         f"{b[0]}..{b[1]}: absence of records is not evidence of absence",
                 extra={"per_30_days": 30 * count / max(days, 1), "per_30_days_interval":

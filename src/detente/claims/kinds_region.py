@@ -13,7 +13,7 @@ import pandas as pd
 
 from detente import resample
 from detente.claims import params as P
-from detente.claims import stats
+from detente.claims import stats, units
 from detente.claims.data import Dyad, clip, weekly
 from detente.claims.kinds import (
     EXPECT_DIR,
@@ -84,7 +84,7 @@ class Alignment(Kind):
                 name, dataset, eff, float(clo), float(chi), p, len(M), "greater", margin=0.0, min_n=4,
                 method="weighted sign agreement (weekly values minus the world's base rate) of the named "
                        f"partition minus that of the best other 2-bloc split; circular block bootstrap over weeks "
-                       f"(block {L})", period=per,
+                       f"(block {L})", period=per, unit=units.BLOC_AGREEMENT,
                 extra={"best_alternative": [g for g in alt_blocs if g], "dyads": list(W.columns)}), boots))
             for (i, j), s in zip(idx, named, strict=True):
                 run.evidence.append(Evidence(Dyad(present[i], present[j]), int(s), *b))
@@ -168,7 +168,7 @@ class Influence(Kind):
         est = stats.Estimate(ea - eb, lo, hi, resample.p_value(boot), min(na, nb),
                              f"mean over {len(partners)} partners of the actor's share of the partner's volume; "
                              f"circular block bootstrap over days (B={ctx.B})", boot)
-        run.components.append(diff_component(name, dataset, est, exp, self.margin,
+        run.components.append(diff_component(name, dataset, est, exp, self.margin, unit=units.SHARE_CHANGE,
                                              extra={"region": region, "before": eb, "after": ea}))
         daily = (num / tot.where(tot > 0)).mean(axis=1)
         run.series[f"{self.actor} partner share"] = weekly(daily).dropna()

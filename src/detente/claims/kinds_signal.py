@@ -23,6 +23,7 @@ import pandas as pd
 
 from detente import resample
 from detente.claims import params as P
+from detente.claims import units
 from detente.claims.casefile import Case, CaseError, Node
 from detente.claims.kinds import EXPECT_DIR, Context, Kind, Run, register
 from detente.claims.verdict import Component, with_draws
@@ -127,7 +128,8 @@ class TradeShare(Kind):
             note=f"{dataset}: {self.reporter}'s reported trade; partners the reader could not resolve are not in "
                  "the total",
             extra={"before": 100 * nb.sum() / db.sum(), "after": 100 * na.sum() / da.sum(),
-                   "months_before": len(db), "months_after": len(da), "unit": "share points"}), draws))
+                   "months_before": len(db), "months_after": len(da), "unit": "share points"}, unit=units.POINTS),
+            draws))
         run.series[f"{self.partner} share of {self.reporter} {self.flow}"] = (100 * part / tot).dropna()
         return run
 
@@ -227,7 +229,8 @@ class ArmsSupplier(Kind):
                 method=f"ratio of yearly delivered TIV (each deal spread evenly over its delivery years), "
                        f"circular block bootstrap over years (B={ctx.B}); margin {self.margin} share points",
                 note=f"{dataset}: SIPRI trend-indicator values of deliveries; deals without delivery years are "
-                     "left out", extra=extra), draws if ref else draws + self.share))
+                     "left out", extra=extra, unit=units.POINTS if ref else units.PERCENT),
+                draws if ref else draws + self.share))
             sign = 1 if exp in ("greater", "nonzero") else -1
             run.rows += [r for r in self.deals(ctx, dataset, w, sign) if not any(
                 r["event_id"] == x["event_id"] for x in run.rows)]
@@ -319,5 +322,6 @@ class IdealDistance(Kind):
                 method=f"day-weighted mean over calendar years of |ideal_a - ideal_b|, circular block bootstrap over "
                        f"years ({'paired, ' if ref is None else ''}B={ctx.B}); margin {self.margin}",
                 note=f"{dataset}: Voeten's idealpointall, comparable across years",
-                extra={"distance": vx, ("versus" if ref is None else "before"): vy, "years": n}), draws))
+                extra={"distance": vx, ("versus" if ref is None else "before"): vy, "years": n},
+                unit=units.IDEAL_DISTANCE), draws))
         return run

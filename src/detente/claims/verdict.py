@@ -39,6 +39,7 @@ class Component:
     note: str | None = None
     outcome: str = field(default="insufficient")
     extra: dict = field(default_factory=dict)
+    unit: str | None = None  # what the effect is measured in, in words (claims.units), set by the kind
     # the days it rests on (coverage.mark_components): the dataset's covered days in the test's window, the days
     # its dyads have data, and low_evidence below the floor; rests_on holds the window and the days per dyad
     covered_days: int | None = None
