@@ -222,11 +222,16 @@ def exit_interrupted(text: str) -> NoReturn:
     From here on SIGINT is ignored: the store is being closed, and a signal DuckDB noticed inside a query can
     still be pending in Python, which would otherwise surface as a KeyboardInterrupt while the exit unwinds
     (the process then dies by the signal, exit -2, instead of 130)."""
+    _say_interrupted(f"interrupted: {text}")
+    raise typer.Exit(130)
+
+
+def _say_interrupted(line: str) -> None:
+    """Ignore SIGINT from now on (see :func:`exit_interrupted`) and print ``line`` on stderr."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    err.print(f"interrupted: {text}", highlight=False, soft_wrap=True)
-    raise typer.Exit(130)
+    err.print(line, highlight=False, soft_wrap=True)
 
 
 def interrupted_ingest(stored: int) -> str:
@@ -572,11 +577,8 @@ def main() -> None:
     """The ``detente`` command. A Ctrl-C that escapes a command's own handling still exits 130, not by the signal."""
     try:
         app()
-    except KeyboardInterrupt:
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        err.print("interrupted", highlight=False)
+    except KeyboardInterrupt:  # outside click: typer.Exit would not be handled here
+        _say_interrupted("interrupted")
         sys.exit(130)
 
 

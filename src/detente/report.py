@@ -39,7 +39,7 @@ class Report:
     figures: dict[str, str] = field(default_factory=dict)  # id -> inline SVG
 
 
-CHART_DRAWS = 200  # bootstrap draws behind the dyad charts' intervals (relations.dyad_frame's default)
+CHART_DRAWS = 200  # bootstrap draws behind the dyad charts' intervals (passed to dyad_frame, stated in the glossary)
 
 
 # -- gathering ------------------------------------------------------------------------------------
@@ -61,7 +61,8 @@ def dyads_section(store: Any, summary: dict, pairs: list[tuple[str, str]], freq:
     if not cov:
         raise UserError("the store holds no dated data; run `detente init`")
     lo, hi = min(d.start for d in cov), max(d.end for d in cov)
-    df = rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True, n_boot=CHART_DRAWS)  # every pair of the actors: keep the case's
+    # every pair of the actors is computed; only the case's pairs are kept
+    df = rel.dyad_frame(store, actors, cut(freq, lo, hi), ci=True, n_boot=CHART_DRAWS)
     want = {tuple(sorted(p)) for p in pairs}
     frame = views.records(df[[tuple(sorted(p)) in want for p in zip(df.actor_a, df.actor_b, strict=True)]])
     try:
@@ -364,12 +365,12 @@ def build(store: Any, case: Any = "south_caucasus", text: str | None = None, fre
 def summary_section(store: Any, case: Any, summary: dict, cache: dict) -> dict:
     """What an analyst reads first (report_summary): verdicts in words, decisive tests, coverage, legend."""
     from detente import report_summary as rs
-    from detente.claims.stats import DEFAULT_B
+    from detente.claims.run import bootstrap_draws
 
     rows = views._evaluate(store, case, cache)
     cov = rs.coverage(store)
-    draws = int((views._get(views.load_case(case, cache), "defaults") or {}).get("bootstrap") or DEFAULT_B)
-    return rs.summary(rows, cov, summary["periods"], summary.get("datasets"), draws=(draws, CHART_DRAWS))
+    draws = (bootstrap_draws(views.load_case(case, cache)), CHART_DRAWS)  # what _evaluate ran with, and the charts
+    return rs.summary(rows, cov, summary["periods"], summary.get("datasets"), draws=draws)
 
 
 # -- rendering ------------------------------------------------------------------------------------

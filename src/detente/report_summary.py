@@ -219,15 +219,16 @@ def decisive(r: dict) -> list[dict]:
         hit = [c for i, c in enumerate(comps) if given in (i, c.get("name"))]
         if hit:
             return hit[:1]
+    # lazily: views imports this module on the render path, and detente.claims imports pandas
     from detente.claims.verdict import decisive as rule
 
     return rule(comps, str(r.get("verdict") or ""))
 
 
 def _weakest(comps: list[dict], outcome: str) -> dict | None:
-    xs = [c for c in comps if c.get("outcome") == outcome and c.get("lo") is not None and c.get("hi") is not None]
-    from detente.claims.verdict import strength
+    from detente.claims.verdict import strength  # lazily, as in decisive: claims imports pandas
 
+    xs = [c for c in comps if c.get("outcome") == outcome and c.get("lo") is not None and c.get("hi") is not None]
     return min(xs, key=strength) if xs else None
 
 
@@ -340,7 +341,7 @@ def claim_summary(r: dict) -> dict:
 
 
 def summary(results: list[dict], cov: list[dict], periods: list[dict], datasets_used: list[str] | None,
-            draws: tuple[int, int] = (2000, 200)) -> dict:
+            draws: tuple[int, int]) -> dict:
     """The summary section: legend, glossary (``draws``: the bootstrap draws of the claims' tests and of the
     dyad charts, as the glossary states them), one entry per claim, coverage warnings."""
     counts: dict[str, int] = {}

@@ -14,7 +14,7 @@ from detente.claims.kinds import COOPERATION, Context
 from detente.claims.params import AUTO
 from detente.claims.verdict import Component, combine, decide, decide_outcomes, decisive, with_edge
 
-__all__ = ["ClaimResult", "evaluate"]
+__all__ = ["ClaimResult", "evaluate", "bootstrap_draws"]
 
 DATASET_ORDER = ("gdelt_network", "icews")
 
@@ -178,7 +178,7 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
     source = store if isinstance(store, Source) else Source(store)
     compile_case(case)
     seed = int(seed if seed is not None else case.defaults.get("seed", 1))
-    B = int(bootstrap if bootstrap is not None else case.defaults.get("bootstrap", 2000))
+    B = bootstrap_draws(case, bootstrap)
     wanted = datasets or case.datasets or [d for d in DATASET_ORDER if source.has(d)] or source.datasets()
     check_periods(source, case, wanted)
     for ds in wanted:
@@ -208,6 +208,23 @@ def evaluate(store, case: Case, ids: list[str] | None = None, datasets: list[str
             summary = label if not parts else "fragile: " + "; ".join(parts)
             r.robustness = {"label": label, "variants": got, "flips": flips, "edge": r.edge, "summary": summary}
     return out
+
+
+def bootstrap_draws(case: Any, bootstrap: int | None = None) -> int:
+    """The bootstrap draws behind a case's tests: ``bootstrap`` when given, else the case file's
+    ``defaults.bootstrap``, else ``stats.DEFAULT_B`` (what :func:`evaluate` uses, and what the report states).
+
+    Examples
+    --------
+    >>> from detente.claims import load_case
+    >>> bootstrap_draws(load_case("south_caucasus")), bootstrap_draws(load_case("south_caucasus"), 500)
+    (1000, 500)
+    """
+    from detente.claims.stats import DEFAULT_B
+
+    if bootstrap is not None:
+        return int(bootstrap)
+    return int((getattr(case, "defaults", None) or {}).get("bootstrap") or DEFAULT_B)
 
 
 def evaluate_one(ctx: Context, h: Hypothesis, datasets: list[str], light: bool = False) -> ClaimResult:
